@@ -1,0 +1,222 @@
+"""Configuration: one TOML file, secrets from the environment win.
+
+The file is found by ``--config PATH``, else ``$QINGDAN_CONFIG``, else ``./config.toml``.
+A missing or malformed key stops start-up with one line, Chinese and English, naming the key.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_API_BASE_URL = "https://qyapi.weixin.qq.com/cgi-bin/"
+
+ENV_SECRETS = {
+    "QINGDAN_WECOM_SECRET": ("wecom", "secret"),
+    "QINGDAN_WECOM_TOKEN": ("wecom", "token"),
+    "QINGDAN_WECOM_AES_KEY": ("wecom", "encoding_aes_key"),
+    "QINGDAN_DATABASE_URL": ("database", "url"),
+}
+
+
+class ConfigError(Exception):
+    """A key is missing or malformed; the message is one line in Chinese and English."""
+
+    def __init__(self, key: str, zh: str, en: str):
+        self.key = key
+        super().__init__(f"配置错误：{key} {zh} / config error: {key} {en}")
+
+
+@dataclass
+class WeComConfig:
+    corp_id: str = ""
+    agent_id: int = 0
+    secret: str = ""
+    token: str = ""
+    encoding_aes_key: str = ""
+    api_base_url: str = DEFAULT_API_BASE_URL
+    max_retries: int = 3          # bounded retries of a send (token refresh included)
+    timeout: float = 10.0         # seconds per HTTP call to WeCom
+
+
+@dataclass
+class DatabaseConfig:
+    url: str = "sqlite:///qingdan.db"
+
+
+@dataclass
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    reply_timeout: float = 4.0    # past this the answer goes out by message/send instead
+
+
+@dataclass
+class ScheduleConfig:
+    timezone: str = "Asia/Shanghai"
+    monthly_prompt_day: int = 25
+    monthly_prompt_time: time = time(9, 0)
+    last_day_time: time = time(9, 0)
+    escalation_day: int = 1
+    escalation_time: time = time(9, 0)
+    deadline_days_before: list[int] = field(default_factory=lambda: [7, 3, 1])
+    deadline_days_after: int = 1
+    deadline_time: time = time(9, 0)
+    quarterly_time: time = time(9, 0)
+    duty_report_month: int = 12
+    duty_report_day: int = 15
+    duty_report_time: time = time(9, 0)
+    quiet_start: time = time(22, 0)
+    quiet_end: time = time(8, 0)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass
+class StarsConfig:
+    five: float = 95
+    four: float = 80
+    three: float = 60
+    min_satisfaction: float = 60   # per cent; below it, no star and 软弱涣散
+
+
+@dataclass
+class Config:
+    wecom: WeComConfig = field(default_factory=WeComConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    server: ServerConfig = field(default_factory=ServerConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    stars: StarsConfig = field(default_factory=StarsConfig)
+    source: Path | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.schedule.tz
+
+    def require_wecom(self) -> None:
+        """Stop if what talking to WeCom needs is missing (serve needs it; demo fills it itself)."""
+        w = self.wecom
+        for key in ("corp_id", "secret", "token", "encoding_aes_key"):
+            if not getattr(w, key):
+                raise ConfigError(f"wecom.{key}", "缺失", "is missing")
+        if not w.agent_id:
+            raise ConfigError("wecom.agent_id", "缺失", "is missing")
+        if len(w.encoding_aes_key) != 43:
+            raise ConfigError("wecom.encoding_aes_key", "应为43个字符", "must be 43 characters")
+
+
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _time(key: str, value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    m = _TIME.match(str(value)) if isinstance(value, str) else None
+    if not m:
+        raise ConfigError(key, "应为 HH:MM 格式的时间", "must be a time as HH:MM")
+    return time(int(m[1]), int(m[2]))
+
+
+def _typed(key: str, default: Any, value: Any) -> Any:
+    """Coerce ``value`` to the type of ``default`` or raise ConfigError naming ``key``."""
+    if isinstance(default, time):
+        return _time(key, value)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(key, "应为 true 或 false", "must be true or false")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(key, "应为整数", "must be an integer")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(key, "应为数字", "must be a number")
+        return float(value)
+    if isinstance(default, list):
+        if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            raise ConfigError(key, "应为整数列表", "must be a list of integers")
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(key, "应为字符串", "must be a string")
+    return value
+
+
+def _fill(section_name: str, obj: Any, table: Any) -> None:
+    if not isinstance(table, dict):
+        raise ConfigError(section_name, "应为一个表 [section]", "must be a table [section]")
+    for name, value in table.items():
+        key = f"{section_name}.{name}"
+        if not hasattr(obj, name):
+            raise ConfigError(key, "不是已知的配置项", "is not a known key")
+        setattr(obj, name, _typed(key, getattr(obj, name), value))
+
+
+def find_config_path(explicit: str | os.PathLike | None = None) -> Path | None:
+    """``--config``, else ``$QINGDAN_CONFIG``, else ``./config.toml`` if it exists."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("QINGDAN_CONFIG")
+    if env:
+        return Path(env)
+    local = Path("config.toml")
+    return local if local.exists() else None
+
+
+def load(path: str | os.PathLike | None = None, *, environ: dict | None = None) -> Config:
+    """Read the configuration; with no file at all the defaults stand (SQLite, Asia/Shanghai)."""
+    environ = os.environ if environ is None else environ
+    cfg = Config()
+    found = find_config_path(path)
+    if found is not None:
+        if not found.exists():
+            raise ConfigError(str(found), "配置文件不存在", "config file not found")
+        try:
+            data = tomllib.loads(found.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(found), f"不是合法的 TOML（{exc}）", f"is not valid TOML ({exc})") from None
+        sections = {"wecom": cfg.wecom, "database": cfg.database, "server": cfg.server,
+                    "schedule": cfg.schedule, "stars": cfg.stars}
+        for name, table in data.items():
+            if name not in sections:
+                raise ConfigError(name, "不是已知的配置节", "is not a known section")
+            _fill(name, sections[name], table)
+        cfg.source = found
+    for var, (section, key) in ENV_SECRETS.items():
+        if environ.get(var):
+            setattr(getattr(cfg, section), key, environ[var])
+    validate(cfg)
+    return cfg
+
+
+def validate(cfg: Config) -> None:
+    """Checks that cross a single value's type."""
+    try:
+        cfg.schedule.tz
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("schedule.timezone", "不是已知的时区", "is not a known time zone") from None
+    if not cfg.wecom.api_base_url.startswith(("http://", "https://")):
+        raise ConfigError("wecom.api_base_url", "应以 http:// 或 https:// 开头", "must start with http:// or https://")
+    if not cfg.wecom.api_base_url.endswith("/"):
+        cfg.wecom.api_base_url += "/"
+    if not cfg.database.url or "://" not in cfg.database.url:
+        raise ConfigError("database.url", "应为数据库地址，如 sqlite:///qingdan.db", "must be a database URL such as sqlite:///qingdan.db")
+    s = cfg.schedule
+    if not 1 <= s.monthly_prompt_day <= 28:
+        raise ConfigError("schedule.monthly_prompt_day", "应在1到28之间", "must be between 1 and 28")
+    if not 1 <= s.escalation_day <= 28:
+        raise ConfigError("schedule.escalation_day", "应在1到28之间", "must be between 1 and 28")
+    if any(d <= 0 for d in s.deadline_days_before):
+        raise ConfigError("schedule.deadline_days_before", "应为正整数", "must be positive integers")
+    if not 1 <= s.duty_report_month <= 12 or not 1 <= s.duty_report_day <= 28:
+        raise ConfigError("schedule.duty_report_day", "日期无效", "is not a valid date")
+    st = cfg.stars
+    if not st.three <= st.four <= st.five:
+        raise ConfigError("stars", "分数线应满足 three ≤ four ≤ five", "thresholds must satisfy three <= four <= five")

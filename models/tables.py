@@ -1,0 +1,241 @@
+"""The tables. Every state change keeps who, when and the words typed.
+
+Times are stored as timezone-aware UTC datetimes (``AwareDateTime``); code converts to the
+configured zone for anything a user reads.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from enum import Enum
+from typing import Optional
+
+from sqlalchemy import DateTime, TypeDecorator, UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
+
+
+class AwareDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to an AwareDateTime column")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _at(nullable: bool = False, **kw):
+    return Field(sa_column=Column(AwareDateTime(), nullable=nullable, **kw))
+
+
+class UnitKind(str, Enum):
+    PARTY_GROUP = "党组"
+    ORGAN_COMMITTEE = "机关党委"
+    GENERAL_BRANCH = "党总支"
+    BRANCH = "党支部"
+
+
+class ItemKind(str, Enum):
+    RESPONSIBILITY = "responsibility"
+    PROJECT = "project"
+    RECTIFICATION = "rectification"
+
+
+class ItemStatus(str, Enum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+    CLOSED = "closed"
+
+
+STATUS_ZH = {
+    ItemStatus.NOT_STARTED: "未开始",
+    ItemStatus.IN_PROGRESS: "进行中",
+    ItemStatus.DONE: "已完成",
+    ItemStatus.BLOCKED: "受阻",
+    ItemStatus.CLOSED: "已销号",
+}
+KIND_ZH = {
+    ItemKind.RESPONSIBILITY: "责任清单",
+    ItemKind.PROJECT: "项目清单",
+    ItemKind.RECTIFICATION: "整改清单",
+}
+SECRETARY_TITLES = ("党组书记", "机关党委书记", "支部书记")
+TITLES = SECRETARY_TITLES + ("党组成员", "党员")
+
+
+class Unit(SQLModel, table=True):
+    """A party organisation: 党组 → 机关党委 → 党总支 → 党支部."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    parent_id: Optional[int] = Field(default=None, foreign_key="unit.id")
+    kind: str
+
+
+class Member(SQLModel, table=True):
+    """A person known to the bot by WeCom account (企业微信账号)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    account: str = Field(unique=True, index=True)
+    name: str
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    title: str = "党员"
+    is_admin: bool = False
+    # Conversation context: the item the bot last spoke to this person about, and an update
+    # waiting for the person to say which item it is for ("已完成" → "哪一项？" → "第2项").
+    context_item_id: Optional[int] = None          # Item.id (no FK: item → member already points back)
+    context_at: Optional[datetime] = _at(nullable=True)
+    pending_update: Optional[str] = None      # JSON of the update awaiting an item
+    pending_at: Optional[datetime] = _at(nullable=True)
+
+    @property
+    def is_secretary(self) -> bool:
+        return self.title in SECRETARY_TITLES
+
+
+class Item(SQLModel, table=True):
+    """One entry of the three lists (责任清单 / 项目清单 / 整改清单)."""
+
+    __table_args__ = (UniqueConstraint("kind", "code", "year", name="uq_item_kind_code_year"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)                 # ItemKind value
+    code: str                                     # 编号, unique within its sheet and year
+    title: str
+    owner_id: int = Field(foreign_key="member.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    year: int = Field(index=True)
+    deadline: Optional[date] = None
+    target_count: Optional[int] = None            # yearly target of a quantified duty
+    done_count: int = 0
+    status: str = ItemStatus.NOT_STARTED.value
+    percent: int = 0
+    measures: Optional[str] = None                # 整改措施
+    source: Optional[str] = None                  # 来源 (巡察 / 检查考核 / 日常)
+    updated_at: Optional[datetime] = _at(nullable=True)
+    updated_words: Optional[str] = None           # the words of the latest update
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (ItemStatus.DONE.value, ItemStatus.CLOSED.value)
+
+
+class ProgressUpdate(SQLModel, table=True):
+    """Every change to an item: who, when, the words typed, and what changed."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    at: datetime = _at()
+    words: str
+    msg_id: Optional[str] = None
+    status_before: str
+    status_after: str
+    percent_before: int
+    percent_after: int
+    count_added: int = 0
+
+
+class MonthlyReport(SQLModel, table=True):
+    """A person has reported for a month once any update or written report of theirs arrives."""
+
+    __table_args__ = (UniqueConstraint("member_id", "month", name="uq_report_member_month"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    month: str = Field(index=True)                # "2026-11", in the configured zone
+    reported_at: datetime = _at()
+    words: str
+
+
+class Notice(SQLModel, table=True):
+    """A notice an administrator broadcast."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    sender_id: int = Field(foreign_key="member.id")
+    scope: str                                    # all / unit / secretaries
+    unit_id: Optional[int] = Field(default=None, foreign_key="unit.id")
+    text: str
+    words: str                                    # the whole message as typed
+    created_at: datetime = _at()
+    recipients: int = 0
+
+
+class StarScore(SQLModel, table=True):
+    """A unit's yearly star assessment (星级考评): seven dimensions and the five veto conditions."""
+
+    __table_args__ = (UniqueConstraint("unit_id", "year", name="uq_star_unit_year"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    year: int
+    organisation: float = 0       # 组织建设
+    team: float = 0               # 队伍建设
+    system: float = 0             # 制度建设
+    venue: float = 0              # 阵地建设
+    activities: float = 0         # 活动开展
+    performance: float = 0        # 工作实绩
+    satisfaction_score: float = 0 # 群众满意度测评
+    satisfaction_rate: float = 100  # 群众满意率, per cent
+    three_meetings_ok: bool = True  # 三会一课落实
+    venue_ok: bool = True           # 阵地达标
+    disciplined: int = 0            # 受警告以上处分人数
+
+    @property
+    def total(self) -> float:
+        return round(self.organisation + self.team + self.system + self.venue + self.activities
+                     + self.performance + self.satisfaction_score, 2)
+
+
+class PushLog(SQLModel, table=True):
+    """One row per (occasion, recipient): a push goes out once however often a job runs."""
+
+    __table_args__ = (UniqueConstraint("occasion", "member_id", name="uq_push_occasion_member"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    occasion: str = Field(index=True)             # e.g. "monthly_prompt:2026-11"
+    member_id: int = Field(foreign_key="member.id", index=True)
+    created_at: datetime = _at()
+    sent_at: Optional[datetime] = _at(nullable=True)
+    status: str = "pending"                       # pending / sent / failed
+    content: str = ""
+    error: Optional[str] = None
+
+
+class InboundMessage(SQLModel, table=True):
+    """Every callback once: by MsgId, or sender+time+event key for events. Keeps the reply given."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(unique=True, index=True)
+    account: str
+    received_at: datetime = _at()
+    msg_type: str
+    text: Optional[str] = None
+    reply: Optional[str] = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """State changes that are not item updates: imports, broadcasts, refusals of admin actions."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = _at()
+    actor: str                                    # WeCom account, or "cli:<user>"
+    action: str
+    words: str = ""
+    detail: str = ""
