@@ -1,0 +1,72 @@
+"""The running bot: configuration, database, sender, clock and dispatcher, built once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+
+from bot.config import Config
+from bot.router import Dispatcher
+from bot.wecom import WeComSender
+from models.db import make_engine
+
+
+@dataclass
+class Clock:
+    """Now, in the configured zone. The demo moves it forward with ``offset``."""
+
+    tz: ZoneInfo
+    offset: timedelta = field(default_factory=timedelta)
+
+    def now(self) -> datetime:
+        return datetime.now(self.tz) + self.offset
+
+
+def build_dispatcher() -> Dispatcher:
+    """Every handler router, in priority order: the first match answers."""
+    from handlers import (broadcast, help, my_list, overdue, progress, rectifications,
+                          report_status, star_level, unknown, unreported)
+
+    dp = Dispatcher()
+    dp.include_routers(
+        broadcast.router,
+        help.router,
+        my_list.router,
+        star_level.router,
+        overdue.router,
+        unreported.router,
+        rectifications.router,
+        report_status.router,
+        progress.router,
+        unknown.router,
+    )
+    return dp
+
+
+@dataclass
+class Runtime:
+    config: Config
+    engine: Engine
+    sender: WeComSender
+    clock: Clock
+    dispatcher: Dispatcher
+
+    @classmethod
+    def build(cls, config: Config, clock: Clock | None = None) -> "Runtime":
+        return cls(
+            config=config,
+            engine=make_engine(config.database.url),
+            sender=WeComSender(config.wecom),
+            clock=clock or Clock(config.tz),
+            dispatcher=build_dispatcher(),
+        )
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.config.tz
+
+    def close(self) -> None:
+        self.sender.close()
+        self.engine.dispose()

@@ -1,0 +1,166 @@
+"""A local stand-in for the WeCom API: answers ``gettoken`` and ``message/send`` the way WeCom does
+and records what would have been sent. Used by ``qingdan demo`` and by the tests.
+
+Point ``[wecom] api_base_url`` at ``StandIn.base_url`` (``http://127.0.0.1:PORT/cgi-bin/``).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import threading
+from dataclasses import dataclass, field
+from typing import Callable
+
+from aiohttp import web
+
+
+@dataclass
+class SentMessage:
+    touser: list[str]
+    msgtype: str
+    content: str
+    raw: dict
+
+
+@dataclass
+class StandInState:
+    corp_id: str
+    secret: str
+    tokens: set[str] = field(default_factory=set)
+    sent: list[SentMessage] = field(default_factory=list)
+    token_fetches: int = 0
+    expire_next: int = 0                  # answer this many sends with 42001 (expired token)
+    known_users: set[str] | None = None   # when set, others come back as invaliduser
+    listeners: list[Callable[[SentMessage], None]] = field(default_factory=list)
+
+    def to(self, account: str) -> list[SentMessage]:
+        return [m for m in self.sent if account in m.touser]
+
+
+def _content(body: dict) -> str:
+    kind = body.get("msgtype", "")
+    part = body.get(kind) or {}
+    if kind == "textcard":
+        return f"{part.get('title', '')}\n{part.get('description', '')}"
+    return str(part.get("content", ""))
+
+
+def make_app(state: StandInState) -> web.Application:
+    async def gettoken(request: web.Request) -> web.Response:
+        q = request.query
+        if q.get("corpid") != state.corp_id or q.get("corpsecret") != state.secret:
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        token = secrets.token_hex(16)
+        state.tokens.add(token)
+        state.token_fetches += 1
+        return web.json_response({"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200})
+
+    async def message_send(request: web.Request) -> web.Response:
+        token = request.query.get("access_token", "")
+        if state.expire_next > 0:
+            state.expire_next -= 1
+            state.tokens.discard(token)
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        if token not in state.tokens:
+            return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
+        try:
+            body = json.loads(await request.read())
+        except ValueError:
+            return web.json_response({"errcode": 47001, "errmsg": "data format error"})
+        touser = [u for u in str(body.get("touser", "")).split("|") if u]
+        if len(touser) > 1000:
+            return web.json_response({"errcode": 40031, "errmsg": "invalid userid list: over 1000"})
+        invalid = [u for u in touser if state.known_users is not None and u not in state.known_users]
+        valid = [u for u in touser if u not in invalid]
+        msg = SentMessage(touser=valid, msgtype=body.get("msgtype", ""), content=_content(body), raw=body)
+        if valid:
+            state.sent.append(msg)
+            for listener in list(state.listeners):
+                listener(msg)
+        return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": "|".join(invalid),
+                                  "msgid": secrets.token_hex(8)})
+
+    async def recorded(request: web.Request) -> web.Response:
+        """Not a WeCom endpoint: what was sent so far, for tests that run the stand-in in its own process."""
+        return web.json_response([{"touser": m.touser, "msgtype": m.msgtype, "content": m.content}
+                                  for m in state.sent])
+
+    app = web.Application()
+    app.router.add_get("/cgi-bin/gettoken", gettoken)
+    app.router.add_post("/cgi-bin/message/send", message_send)
+    app.router.add_get("/_standin/sent", recorded)
+    return app
+
+
+class StandIn:
+    """Runs the stand-in on 127.0.0.1 in the current event loop (``async with``)."""
+
+    def __init__(self, corp_id: str = "wwstandin", secret: str = "standin-secret", port: int = 0):
+        self.state = StandInState(corp_id=corp_id, secret=secret)
+        self._port = port
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/cgi-bin/"
+
+    async def start(self) -> "StandIn":
+        self._runner = web.AppRunner(make_app(self.state), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", self._port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # the port the OS chose
+        return self
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> "StandIn":
+        return await self.start()
+
+    async def __aexit__(self, *exc) -> None:
+        await self.stop()
+
+
+class ThreadedStandIn(StandIn):
+    """The stand-in on its own thread and loop, for synchronous callers (CLI tests, the demo)."""
+
+    def __enter__(self) -> "ThreadedStandIn":
+        self._loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def run() -> None:
+            asyncio.set_event_loop(self._loop)
+            self._loop.run_until_complete(self.start())
+            ready.set()
+            self._loop.run_forever()
+
+        self._thread = threading.Thread(target=run, name="wecom-standin", daemon=True)
+        self._thread.start()
+        ready.wait(10)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        asyncio.run_coroutine_threadsafe(self.stop(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m bot.wecom_standin --port 9000``: the stand-in as its own process."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description="本地企业微信接口替身 / local stand-in for the WeCom API")
+    ap.add_argument("--port", type=int, default=9000)
+    ap.add_argument("--corp-id", default="wwstandin")
+    ap.add_argument("--secret", default="standin-secret")
+    a = ap.parse_args(argv)
+    state = StandInState(corp_id=a.corp_id, secret=a.secret)
+    web.run_app(make_app(state), host="127.0.0.1", port=a.port, print=None, access_log=None)
+
+
+if __name__ == "__main__":
+    main()
