@@ -28,14 +28,15 @@ def _engine(cfg: Config, create: bool = True):
 
 def cmd_serve(args) -> int:
     """Callback server and scheduler: the production process."""
+    cfg = _config(args)
+    cfg.require_wecom()
+
     from aiohttp import web
 
     from bot.app import build_app
     from bot.runtime import Runtime
     from schedules.scheduler import attach_scheduler
 
-    cfg = _config(args)
-    cfg.require_wecom()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _engine(cfg).dispose()
     runtime = Runtime.build(cfg)

@@ -1,0 +1,135 @@
+"""The WeCom callback driven as WeCom drives it: real encrypted requests to the real app."""
+from __future__ import annotations
+
+import secrets
+import time
+
+from sqlmodel import Session, select
+
+from models.tables import InboundMessage, Item, ProgressUpdate
+from tests import wecom_fixture as wf
+
+
+async def post(client, xml: str, c=None):
+    params, body = wf.envelope(xml, c)
+    resp = await client.post("/wecom/callback", params=params, data=body)
+    return resp.status, await resp.text(), params
+
+
+async def say(client, account: str, text: str, msg_id: int | None = None) -> str:
+    status, body, params = await post(client, wf.text_xml(account, text, msg_id))
+    assert status == 200, body
+    return wf.read_reply(body, params)
+
+
+async def test_url_verification_answers_the_echostr(client):
+    c = wf.crypto()
+    echo_enc = c.encrypt_message("<xml/>", "n", "1")  # any encrypted payload will do
+    import xmltodict
+
+    enc = xmltodict.parse(echo_enc)["xml"]["Encrypt"]
+    ts, nonce = str(int(time.time())), "abc"
+    from wechatpy.crypto import _get_signature
+
+    sig = _get_signature(wf.TOKEN, ts, nonce, enc)
+    resp = await client.get("/wecom/callback", params={"msg_signature": sig, "timestamp": ts, "nonce": nonce, "echostr": enc})
+    assert resp.status == 200
+    assert await resp.text() == "<xml/>"
+    resp = await client.get("/wecom/callback", params={"msg_signature": "0" * 40, "timestamp": ts, "nonce": nonce, "echostr": enc})
+    assert resp.status == 403
+
+
+async def test_forged_signature_is_403_and_changes_nothing(client, engine):
+    params, body = wf.envelope(wf.text_xml("wangfang", "第1项已完成"))
+    params["msg_signature"] = "f" * 40
+    resp = await client.post("/wecom/callback", params=params, data=body)
+    assert resp.status == 403
+    with Session(engine) as s:
+        assert s.exec(select(ProgressUpdate)).all() == []
+        assert s.exec(select(InboundMessage)).all() == []
+
+
+async def test_wrong_key_is_403(client):
+    other = wf.crypto(key="Z" * 43)
+    status, _, _ = await post(client, wf.text_xml("wangfang", "我的清单"), other)
+    assert status == 403
+
+
+async def test_unreadable_body_is_400(client):
+    for body in ("not xml at all", "<xml><Foo>1</Foo></xml>", b"\xff\xfe\x00"):
+        resp = await client.post("/wecom/callback", params={"msg_signature": "x", "timestamp": "1", "nonce": "n"}, data=body)
+        assert resp.status == 400
+
+
+async def test_my_list_lists_exactly_the_senders_items(client):
+    reply = await say(client, "wangfang", "我的清单")
+    assert "王芳的清单" in reply
+    for code in ("P-1", "P-2", "P-3", "Z-1"):
+        assert f"[{code}]" in reply
+    for other in ("R-1", "P-9", "Z-2"):
+        assert f"[{other}]" not in reply
+    assert "1. [P-1] 制定年度学习计划" in reply
+    assert "（已逾期）" in reply  # P-2 was due 2026-11-10
+
+
+async def test_progress_changes_the_item_and_keeps_the_words(client, engine):
+    reply = await say(client, "wangfang", "第3项完成80%")
+    assert "建设党员活动室" in reply and "进行中 80%" in reply
+    with Session(engine) as s:
+        item = s.exec(select(Item).where(Item.code == "P-3")).one()
+        assert (item.status, item.percent, item.updated_words) == ("in_progress", 80, "第3项完成80%")
+        upd = s.exec(select(ProgressUpdate)).one()
+        assert upd.words == "第3项完成80%" and upd.msg_id
+
+
+async def test_the_same_callback_twice_changes_the_data_once(client, engine):
+    params, body = wf.envelope(wf.text_xml("liming", "召开了1次支委会", msg_id=777001))
+    first = await client.post("/wecom/callback", params=params, data=body)
+    second = await client.post("/wecom/callback", params=params, data=body)
+    assert first.status == second.status == 200
+    assert wf.read_reply(await second.text(), params) == wf.read_reply(await first.text(), params)
+    with Session(engine) as s:
+        item = s.exec(select(Item).where(Item.code == "R-1")).one()
+        assert item.done_count == 10
+        assert len(s.exec(select(ProgressUpdate)).all()) == 1
+
+
+async def test_duplicate_events_are_answered_once(client, engine):
+    at = int(time.time())
+    a = await post(client, wf.event_xml("wangfang", "enter_agent", at))
+    b = await post(client, wf.event_xml("wangfang", "enter_agent", at))
+    assert a[0] == b[0] == 200
+    with Session(engine) as s:
+        assert len(s.exec(select(InboundMessage)).all()) == 1
+
+
+async def test_stranger_gets_a_polite_refusal(client, engine):
+    reply = await say(client, "nobody", "第1项已完成")
+    assert "不在本系统的党员名单中" in reply
+    with Session(engine) as s:
+        assert s.exec(select(ProgressUpdate)).all() == []
+
+
+async def test_an_image_gets_a_polite_answer(client):
+    status, body, params = await post(client, wf.image_xml("wangfang", secrets.randbelow(10**9)))
+    assert status == 200
+    assert "文字消息" in wf.read_reply(body, params)
+
+
+async def test_non_admin_broadcast_is_refused_and_nothing_is_sent(client, standin):
+    reply = await say(client, "wangfang", "通知 全体党员：明天下午3点开会")
+    assert "仅限管理员" in reply
+    assert standin.state.sent == []
+
+
+async def test_admin_broadcast_reaches_the_unit(client, standin):
+    reply = await say(client, "zhaolei", "通知 第二党支部：周五交党费")
+    assert "共2人" in reply
+    assert len(standin.state.sent) == 1
+    assert sorted(standin.state.sent[0].touser) == ["sunli", "zhouqiang"]
+    assert "周五交党费" in standin.state.sent[0].content
+
+
+async def test_healthz(client):
+    resp = await client.get("/healthz")
+    assert resp.status == 200

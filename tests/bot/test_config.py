@@ -1,0 +1,64 @@
+"""Configuration: file, environment, and one clear line for a bad key."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from bot import config
+
+
+def write(tmp_path, text: str):
+    p = tmp_path / "config.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_defaults_without_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("QINGDAN_CONFIG", raising=False)
+    cfg = config.load(environ={})
+    assert cfg.database.url == "sqlite:///qingdan.db"
+    assert cfg.schedule.timezone == "Asia/Shanghai" and str(cfg.tz) == "Asia/Shanghai"
+
+
+def test_the_example_file_loads():
+    cfg = config.load("config.example.toml", environ={})
+    cfg.require_wecom()
+    assert cfg.wecom.agent_id == 1000002
+
+
+def test_environment_secrets_win(tmp_path):
+    p = write(tmp_path, '[wecom]\nsecret = "from-file"\n[database]\nurl = "sqlite:///a.db"\n')
+    cfg = config.load(p, environ={"QINGDAN_WECOM_SECRET": "from-env", "QINGDAN_DATABASE_URL": "sqlite:///b.db"})
+    assert cfg.wecom.secret == "from-env" and cfg.database.url == "sqlite:///b.db"
+
+
+def test_qingdan_config_variable_is_used(tmp_path, monkeypatch):
+    p = write(tmp_path, '[server]\nport = 9999\n')
+    monkeypatch.setenv("QINGDAN_CONFIG", str(p))
+    assert config.load().server.port == 9999
+
+
+@pytest.mark.parametrize("text, key", [
+    ('[server]\nport = "eighty"\n', "server.port"),
+    ('[schedule]\ntimezone = "Mars/Olympus"\n', "schedule.timezone"),
+    ('[schedule]\nmonthly_prompt_time = "9点"\n', "schedule.monthly_prompt_time"),
+    ('[wecom]\ncorpid = "x"\n', "wecom.corpid"),
+    ('[wecom\n', "config.toml"),
+])
+def test_a_malformed_key_is_named_in_chinese_and_english(tmp_path, text, key):
+    with pytest.raises(config.ConfigError) as err:
+        config.load(write(tmp_path, text), environ={})
+    msg = str(err.value)
+    assert key in msg and "配置错误" in msg and "config error" in msg and "\n" not in msg
+
+
+def test_serve_names_a_missing_wecom_key(tmp_path):
+    p = write(tmp_path, '[wecom]\ncorp_id = "ww1"\nagent_id = 1\nsecret = "s"\ntoken = "t"\n')
+    r = subprocess.run([sys.executable, "-m", "bot", "serve", "--config", str(p)], capture_output=True, text=True,
+                       env={"PATH": "/usr/bin:/bin"}, timeout=60)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "wecom.encoding_aes_key" in lines[0] and "缺失" in lines[0] and "missing" in lines[0]

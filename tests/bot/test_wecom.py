@@ -1,0 +1,73 @@
+"""The sender against the stand-in WeCom API: token fetch, bounded retries, 1000 per call, 2048 bytes."""
+from __future__ import annotations
+
+from bot.config import WeComConfig
+from bot.wecom import MAX_TEXT_BYTES, WeComSender, fit_lines, fit_text
+from tests import wecom_fixture as wf
+
+
+def sender_for(standin, retries=2) -> WeComSender:
+    return WeComSender(WeComConfig(corp_id=wf.CORP_ID, agent_id=wf.AGENT_ID, secret="test-secret",
+                                   api_base_url=standin.base_url, max_retries=retries))
+
+
+async def test_token_is_fetched_from_the_configured_base_url(standin):
+    s = sender_for(standin)
+    result = await s.send_text(["wangfang"], "你好")
+    s.close()
+    assert result.ok
+    assert standin.state.token_fetches == 1
+    assert standin.state.sent[0].touser == ["wangfang"]
+
+
+async def test_an_expired_token_is_refreshed_and_retried(standin):
+    standin.state.expire_next = 1
+    s = sender_for(standin)
+    result = await s.send_text(["wangfang"], "你好")
+    s.close()
+    assert result.ok and len(standin.state.sent) == 1
+    assert standin.state.token_fetches == 2
+
+
+async def test_retries_are_bounded(standin):
+    standin.state.expire_next = 1000
+    s = sender_for(standin, retries=2)
+    result = await s.send_text(["wangfang"], "你好")
+    s.close()
+    assert not result.ok and "42001" in result.error
+    assert standin.state.expire_next == 1000 - 3   # one try and two retries, then it gives up
+
+
+async def test_touser_is_split_into_calls_of_1000(standin):
+    s = sender_for(standin)
+    accounts = [f"u{i}" for i in range(2500)]
+    result = await s.send_text(accounts, "通知")
+    s.close()
+    assert result.ok
+    assert [len(m.touser) for m in standin.state.sent] == [1000, 1000, 500]
+
+
+async def test_invalid_users_are_reported(standin):
+    standin.state.known_users = {"a"}
+    s = sender_for(standin)
+    result = await s.send_text(["a", "b"], "x")
+    s.close()
+    assert result.invalid == ["b"]
+
+
+def test_fit_text_keeps_within_2048_bytes_on_a_character_boundary():
+    text = "党" * 1000
+    out = fit_text(text)
+    assert len(out.encode()) <= MAX_TEXT_BYTES
+    assert out.endswith("…") and out[:-1] == "党" * len(out[:-1])
+    assert fit_text("短") == "短"
+
+
+def test_fit_lines_names_what_was_left_out():
+    lines = [f"{n}. 事项{'很长' * 30}" for n in range(1, 60)]
+    out = fit_lines("标题", lines, "…及其余{n}项，回复“我的清单”查看", footer="回复如：第2项完成80%")
+    assert len(out.encode()) <= MAX_TEXT_BYTES
+    shown = sum(1 for l in out.splitlines() if l[:1].isdigit())
+    assert f"…及其余{59 - shown}项" in out
+    assert out.endswith("回复如：第2项完成80%")
+    assert fit_lines("标题", ["1. a", "2. b"], "…{n}") == "标题\n1. a\n2. b"
