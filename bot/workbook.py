@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable
 from zoneinfo import ZoneInfo
 
 import openpyxl
-from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -857,14 +857,21 @@ def _width(v: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(v))
 
 
-def _add_sheet(wb: openpyxl.Workbook, title: str, rows: list[list[Any]]) -> None:
-    """A sheet from rows (the first is the header): bold frozen header, date cells, fitted widths."""
+def _add_sheet(wb: openpyxl.Workbook, title: str, rows: list[list[Any]], literal: bool = False) -> None:
+    """A sheet from rows (the first is the header): bold frozen header, date cells, fitted widths.
+
+    With ``literal`` (export), text is always text: "=..." typed in chat never becomes a formula,
+    and characters Excel cannot store are dropped rather than failing the export."""
     ws = wb.create_sheet(title)
     for row in rows:
+        if literal:
+            row = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
         ws.append(row)
     widths: dict[int, int] = {}
     for r, row in enumerate(ws.iter_rows(), start=1):
         for cell in row:
+            if literal and cell.data_type == "f":
+                cell.data_type = "s"
             if r == 1:
                 cell.font = Font(bold=True)
                 cell.alignment = Alignment(horizontal="center")
@@ -877,12 +884,13 @@ def _add_sheet(wb: openpyxl.Workbook, title: str, rows: list[list[Any]]) -> None
         ws.freeze_panes = "A2"
 
 
-def build_workbook(data: dict[str, list[list]]) -> openpyxl.Workbook:
-    """A workbook from ``{sheet name: rows}``, the first row of each being the header."""
+def build_workbook(data: dict[str, list[list]], *, literal: bool = False) -> openpyxl.Workbook:
+    """A workbook from ``{sheet name: rows}``, the first row of each being the header.
+    Text starting with "=" is a formula unless ``literal``."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for title, rows in data.items():
-        _add_sheet(wb, title, [list(r) for r in rows])
+        _add_sheet(wb, title, [list(r) for r in rows], literal)
     return wb
 
 
@@ -977,4 +985,4 @@ def export_workbook(session: Session, path: Any, *, year: int | None, now: datet
             rep = reports.get((m.id, month))
             data[REPORTS].append([m.account, m.name, unit_name.get(m.unit_id), month,
                                   "是" if rep else "否", _stamp(rep.reported_at, tz) if rep else ""])
-    build_workbook(data).save(path)
+    build_workbook(data, literal=True).save(path)

@@ -508,3 +508,19 @@ def test_admin_column_may_be_left_out(engine, tmp_path):
     assert summary.unchanged == {"党员": 5}
     with session_scope(engine) as s:
         assert s.exec(select(Member).where(Member.account == "jiwei")).one().is_admin
+
+
+def test_export_keeps_text_that_looks_like_a_formula(engine, tmp_path):
+    run_import(engine, save(tmp_path, {"组织": UNITS, "党员": MEMBERS}))
+    with session_scope(engine) as s:
+        owner = s.exec(select(Member).where(Member.account == "liming")).one()
+        s.add(Item(kind="project", code="=1+1", title="=HYPERLINK(\"x\")", owner_id=owner.id,
+                   unit_id=owner.unit_id, year=2026, updated_words="=2+2\x07完成",
+                   updated_at=datetime(2026, 11, 1, 1, 0, tzinfo=timezone.utc)))
+    out = tmp_path / "out.xlsx"
+    with session_scope(engine) as s:
+        export_workbook(s, out, year=2026, now=NOW, tz=TZ)
+    row = sheet_rows(out, "项目清单")[0]
+    assert (row["编号"], row["项目"], row["最近更新"]) == ("=1+1", "=HYPERLINK(\"x\")", "2026-11-01 09:00 =2+2完成")
+    summary = run_import(engine, out)
+    assert not summary.changed and summary.skipped == []
