@@ -26,8 +26,8 @@ class Clock:
 
 def build_dispatcher() -> Dispatcher:
     """Every handler router, in priority order: the first match answers."""
-    from handlers import (broadcast, help, my_list, overdue, progress, rectifications,
-                          report_status, star_level, unknown, unreported)
+    from handlers import (broadcast, close_off, help, my_list, overdue, progress, rectifications,
+                          report_status, star_level, unknown, unreported, written_report)
 
     dp = Dispatcher()
     dp.include_routers(
@@ -39,6 +39,8 @@ def build_dispatcher() -> Dispatcher:
         unreported.router,
         rectifications.router,
         report_status.router,
+        close_off.router,
+        written_report.router,
         progress.router,
         unknown.router,
     )

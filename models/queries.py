@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -191,6 +192,25 @@ def record_progress(
     session.add(item)
     session.add(update)
     return Change(item=item, update=update, note=note)
+
+
+def close_off(session: Session, *, item: Item, secretary: Member, at: datetime, words: str,
+              msg_id: str | None = None) -> Change:
+    """整改销号: a secretary verifies a rectification of their unit and closes it off."""
+    if item.kind != ItemKind.RECTIFICATION.value:
+        raise ValueError("only rectifications are closed off")
+    if not secretary.is_secretary or secretary.unit_id != item.unit_id:
+        raise PermissionError("only the unit's secretary closes off its rectifications")
+    return record_progress(session, item=item, member=secretary, at=at, words=words,
+                           status=ItemStatus.CLOSED.value, msg_id=msg_id)
+
+
+def unit_item_by_code(session: Session, unit_id: int, code: str, year: int, kind: str | None = None) -> Item | None:
+    q = select(Item).where(Item.unit_id == unit_id, Item.year == year,
+                           func.upper(func.replace(Item.code, "-", "")) == code.upper().replace("-", ""))
+    if kind:
+        q = q.where(Item.kind == kind)
+    return session.exec(q).first()
 
 
 # --- star rating -----------------------------------------------------------------------------

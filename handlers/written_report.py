@@ -1,0 +1,30 @@
+"""书面月报: "月报：本月……" counts as this month's report, kept word for word."""
+from __future__ import annotations
+
+import re
+
+from bot.router import Message, Router
+from bot.texts import month_zh
+from models.queries import mark_reported, month_key, report_for
+
+router = Router("written_report")
+
+WRITTEN = re.compile(r"^\s*(?:本月)?(?:月报|工作月报|月度报告|本月工作情况|本月工作)\s*[:：]\s*\S.{1,}", re.S)
+
+
+def _written(msg: Message) -> bool:
+    """A written report, unless it names items: then ``progress`` applies it (and it counts too)."""
+    names_items = msg.intent == "progress" and any(u.item for u in msg.parsed.updates)
+    return bool(WRITTEN.match(msg.text)) and not names_items
+
+
+@router.message(when=_written)
+async def receive_written_report(msg: Message) -> str:
+    """Record the written report; the first report of the month is what counts."""
+    tz = msg.runtime.tz
+    month = month_key(msg.at, tz)
+    already = report_for(msg.session, msg.member.id, month)
+    mark_reported(msg.session, msg.member, msg.at, msg.text, tz)
+    if already:
+        return f"已收到。您{month_zh(month)}的月报此前已报送，本条内容已知悉。如需更新事项进度，请回复如“第2项完成80%”。"
+    return f"已收到您{month_zh(month)}的书面月报，计为已报送。如需同时更新事项进度，请回复如“第2项完成80%”。"
