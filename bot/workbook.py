@@ -664,7 +664,7 @@ def _check(sheets: dict[str, _Sheet], db: _Db, now: datetime) -> dict[str, dict[
                          lambda r: f"企业微信账号 {r.data['account']} ")
     for r in members:
         unit = r.data.get("unit")
-        if r.ok and unit:
+        if unit:
             _depends(r, "所在组织", unit, unit_rows, unit in db.units, "不在组织名单中")
 
     # The three lists.
@@ -678,7 +678,7 @@ def _check(sheets: dict[str, _Sheet], db: _Db, now: datetime) -> dict[str, dict[
                lambda r: f"编号 {r.data['code']}（{r.data['year']}年）")
         for r in rows:
             owner = r.data.get("owner")
-            if r.ok and owner:
+            if owner:
                 _depends(r, OWNER_LABEL[name], owner, member_rows, owner in db.members, "不在党员名单中")
 
     # Star scores.
@@ -687,7 +687,7 @@ def _check(sheets: dict[str, _Sheet], db: _Db, now: datetime) -> dict[str, dict[
            lambda r: f"{r.data['unit']} {r.data['year']}年的评分")
     for r in stars:
         unit = r.data.get("unit")
-        if r.ok and unit:
+        if unit:
             _depends(r, "组织", unit, unit_rows, unit in db.units, "不在组织名单中")
     return {UNITS: unit_rows, MEMBERS: member_rows}
 

@@ -524,3 +524,11 @@ def test_export_keeps_text_that_looks_like_a_formula(engine, tmp_path):
     assert (row["编号"], row["项目"], row["最近更新"]) == ("=1+1", "=HYPERLINK(\"x\")", "2026-11-01 09:00 =2+2完成")
     summary = run_import(engine, out)
     assert not summary.changed and summary.skipped == []
+
+
+def test_a_row_with_several_problems_reports_each(engine, tmp_path):
+    book = {"组织": UNITS, "党员": MEMBERS,
+            "整改清单": [RECTS[0], ["Z-3", "问题", "措施", "nobody", "巡察", "2026-13-01"]]}
+    err = import_error(engine, save(tmp_path, book))
+    assert reasons(err) == ["「整改清单」第2行：整改时限 2026-13-01 不是存在的日期",
+                            "「整改清单」第2行：责任人 nobody 不在党员名单中"]
