@@ -332,9 +332,8 @@ def _choice(options: Iterable[str], aliases: dict[str, str]) -> Callable[[Any, s
     return parse
 
 
-_unit_kind = _choice([k.value for k in UnitKind], {"支部": "党支部", "总支": "党总支", "党委": "机关党委"})
-_title = _choice(TITLES, {"党支部书记": "支部书记", "党总支书记": "支部书记", "总支书记": "支部书记",
-                          "书记": "支部书记", "党组副书记": "党组成员"})
+_unit_kind = _choice([k.value for k in UnitKind], {"支部": "党支部", "总支": "党总支"})
+_title = _choice(TITLES, {"党支部书记": "支部书记", "党总支书记": "支部书记", "总支书记": "支部书记"})
 
 
 # ---------------------------------------------------------------------------------------------
