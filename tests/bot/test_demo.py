@@ -1,0 +1,130 @@
+"""``qingdan demo`` as a new user runs it: no configuration, lines piped in, a subprocess."""
+from __future__ import annotations
+
+import calendar
+import os
+import re
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from bot.demo import ForwardError, parse_forward
+from models.db import make_engine, session_scope
+from models.tables import AuditEvent, Item, Member, StarScore, Unit
+
+TZ = ZoneInfo("Asia/Shanghai")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_demo(workdir: Path, lines: list[str], *extra: str) -> subprocess.CompletedProcess:
+    """``python -m bot demo --dir DIR`` in an empty directory with no QINGDAN_* variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QINGDAN_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--dir", str(workdir / "data"), *extra],
+        input="".join(line + "\n" for line in lines), capture_output=True, text=True, encoding="utf-8",
+        cwd=workdir, env=env, timeout=60)
+
+
+def next_report_moment(now: datetime) -> datetime:
+    """The month's 25th 09:00 if still ahead, else its last day 09:00, else next month's 25th."""
+    last = calendar.monthrange(now.year, now.month)[1]
+    for day in (25, last):
+        at = now.replace(day=day, hour=9, minute=0, second=0, microsecond=0)
+        if at > now + timedelta(minutes=1):
+            return at
+    first_next = (now.replace(day=1) + timedelta(days=32)).replace(day=25, hour=9, minute=0, second=0, microsecond=0)
+    return first_next
+
+
+@pytest.fixture(scope="module")
+def session_run(tmp_path_factory):
+    """One fresh demo session: choose 张伟, look at the list, report progress, fast-forward, quit."""
+    workdir = tmp_path_factory.mktemp("demo")
+    target = next_report_moment(datetime.now(TZ))
+    proc = run_demo(workdir, ["zhangwei", "我的清单", "第5项完成80%",
+                              f"/快进 到 {target:%Y-%m-%d %H:%M}", "/退出"], "--fresh")
+    return workdir, proc
+
+
+def test_piped_session_lists_confirms_pushes_and_exits_cleanly(session_run):
+    _, proc = session_run
+    out = proc.stdout
+    assert proc.returncode == 0, proc.stderr + out
+    assert "本地演示" in out and "/快进" in out                         # the Chinese start-up text
+    assert "现在您是 张伟" in out
+    listing = out[out.index("张伟> 我的清单"):out.index("张伟> 第5项完成80%")]
+    assert "张伟的清单" in listing
+    assert re.search(r"^\s+1\. \[R-\d+\] 每月召开支委会", listing, re.M)
+    assert re.search(r"^\s+5\. \[Z-\d+\] ", listing, re.M)
+    reply = out[out.index("张伟> 第5项完成80%"):out.index("张伟> /快进")]
+    assert "已记录张伟的进展" in reply and "80%" in reply
+    after = out[out.index("张伟> /快进"):]
+    assert "—— 演示时钟：" in after
+    assert re.search(r"〔推送〕.*收到(月报提醒|月末催报)", after), after
+    assert "演示结束" in out
+    assert "Traceback" not in proc.stderr
+
+
+def test_demo_organisation_comes_through_the_import_workbook(session_run):
+    workdir, proc = session_run
+    assert proc.returncode == 0
+    data = workdir / "data"
+    assert (data / "演示清单.xlsx").exists()
+    engine = make_engine(f"sqlite:///{data / 'demo.db'}")
+    with session_scope(engine) as s:
+        units = list(s.exec(select(Unit)))
+        kinds = sorted(u.kind for u in units)
+        assert kinds.count("党支部") == 3 and "机关党委" in kinds
+        members = list(s.exec(select(Member)))
+        assert 18 <= len(members) <= 24
+        assert any(m.is_admin for m in members)
+        branch_ids = {u.id for u in units if u.kind == "党支部"}
+        secretaries = {m.unit_id for m in members if m.title == "支部书记"}
+        assert secretaries == branch_ids                                   # one secretary per branch
+        year = datetime.now(TZ).year
+        items = list(s.exec(select(Item).where(Item.year == year)))
+        assert {i.kind for i in items} == {"responsibility", "project", "rectification"}
+        assert any(i.target_count for i in items)                          # quantified duties
+        assert any(i.deadline and i.is_open and i.deadline < datetime.now(TZ).date() for i in items)  # overdue
+        assert len(list(s.exec(select(StarScore).where(StarScore.year == year)))) == 3
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "import")).first() is not None
+    engine.dispose()
+
+
+def test_rerun_reuses_the_data_and_end_of_input_exits(session_run):
+    workdir, _ = session_run
+    proc = run_demo(workdir, ["/quit"])
+    assert proc.returncode == 0, proc.stderr
+    assert "沿用" in proc.stdout
+    proc = run_demo(workdir, [])                       # EOF at the member picker: Ctrl-D
+    assert proc.returncode == 0, proc.stderr
+    assert "演示结束" in proc.stdout
+
+
+NOW = datetime(2026, 11, 22, 9, 44, tzinfo=TZ)
+
+
+@pytest.mark.parametrize("arg, expected", [
+    ("3天", datetime(2026, 11, 25, 9, 44, tzinfo=TZ)),
+    ("2小时", datetime(2026, 11, 22, 11, 44, tzinfo=TZ)),
+    ("1周", datetime(2026, 11, 29, 9, 44, tzinfo=TZ)),
+    ("到 2026-11-30 09:00", datetime(2026, 11, 30, 9, 0, tzinfo=TZ)),
+    ("到 11-30", datetime(2026, 11, 30, 9, 0, tzinfo=TZ)),
+    ("12月15日 9点", datetime(2026, 12, 15, 9, 0, tzinfo=TZ)),
+    ("到 2027/1/4 10:30", datetime(2027, 1, 4, 10, 30, tzinfo=TZ)),
+    ("到 9:00", datetime(2026, 11, 23, 9, 0, tzinfo=TZ)),
+])
+def test_fast_forward_arguments(arg, expected):
+    assert parse_forward(arg, NOW) == expected
+
+
+@pytest.mark.parametrize("arg", ["", "到 2026-11-01 09:00", "到 昨天", "3年", "到 2026-02-30"])
+def test_fast_forward_refuses_what_is_not_a_later_moment(arg):
+    with pytest.raises(ForwardError):
+        parse_forward(arg, NOW)
