@@ -8,7 +8,7 @@ Each occasion has a window ``[start, end)`` in the configured time zone:
 |-----------------|-------------|-----------------------------------------|---------------------------|
 | monthly_prompt  | 2026-11     | the 25th, 09:00                         | the month's end           |
 | last_day        | 2026-11     | the last day of the month, 09:00        | the month's end           |
-| escalation      | 2026-10     | the 1st of the *next* month, 09:00      | the end of that month     |
+| escalation      | 2026-10     | the 1st of the *next* month, 09:00      | a week later (by the 8th) |
 | deadline        | 2026-11-25  | that day, 09:00                         | the end of that day       |
 | quarterly       | 2026-Q3     | first working day after the quarter     | the end of that month     |
 | duty_report     | 2026        | 15 December, 09:00                      | the end of December       |
@@ -26,6 +26,8 @@ from datetime import date, datetime, time, timedelta
 from bot.config import ScheduleConfig
 
 KINDS = ("monthly_prompt", "last_day", "escalation", "deadline", "quarterly", "duty_report")
+
+ESCALATION_DAYS = 7     # the escalation stays due for a week: late, it still helps; by the 25th it is noise
 
 LABELS = {
     "monthly_prompt": "月报提醒",
@@ -126,11 +128,13 @@ def month_occasions(year: int, month: int, cfg: ScheduleConfig) -> list[Occasion
     """Every occasion except deadlines whose window opens in the month ``year-month``."""
     end = _month_start(*add_months(year, month, 1), cfg)
     this = month_key_of(year, month)
+    escalation_day = date(year, month, cfg.escalation_day)
+    escalation_end = min(end, _at(escalation_day + timedelta(days=ESCALATION_DAYS), time(0, 0), cfg))
     out = [
         Occasion("monthly_prompt", this, _at(date(year, month, cfg.monthly_prompt_day), cfg.monthly_prompt_time, cfg), end),
         Occasion("last_day", this, _at(last_day_of_month(year, month), cfg.last_day_time, cfg), end),
         Occasion("escalation", month_key_of(*add_months(year, month, -1)),
-                 _at(date(year, month, cfg.escalation_day), cfg.escalation_time, cfg), end),
+                 _at(escalation_day, cfg.escalation_time, cfg), escalation_end),
     ]
     if month in (1, 4, 7, 10):
         py, pm = add_months(year, month, -3)

@@ -78,10 +78,12 @@ def test_last_day_window_is_that_day_only():
 
 # --- escalation ---------------------------------------------------------------------------------
 
-def test_escalation_names_the_month_just_ended_and_lasts_the_month():
+def test_escalation_names_the_month_just_ended_and_lasts_a_week():
     assert "escalation:2026-11" in keys("2026-12-01T09:00:00+08:00")
     assert "escalation:2026-11" not in keys("2026-12-01T08:59:00+08:00")
-    assert "escalation:2026-11" in keys("2026-12-20T09:00:00+08:00")
+    assert "escalation:2026-11" in keys("2026-12-07T21:00:00+08:00")
+    assert "escalation:2026-11" not in keys("2026-12-08T09:00:00+08:00")
+    assert "escalation:2026-10" not in keys("2026-11-25T09:00:00+08:00")  # not with the next prompt
     assert "escalation:2026-11" not in keys("2027-01-01T09:00:00+08:00")
     assert "escalation:2026-12" in keys("2027-01-01T09:00:00+08:00")      # across the year
 

@@ -1,0 +1,81 @@
+"""``run_due``: send everything due at a moment. The scheduler's jobs, ``qingdan remind --at`` and the
+demo's clock all come through here, so there is one path from the timetable to WeCom.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Iterable
+
+from sqlalchemy.engine import Engine
+
+from bot.config import Config
+from models.db import session_scope
+from models.tables import utcnow
+from schedules.dispatch import DEFAULT_WORKERS, dispatch, logged_members, settle_pending
+from schedules.occasions import Push, build
+from schedules.timetable import Occasion, due
+
+log = logging.getLogger(__name__)
+
+# A ``pending`` row older than this belongs to a run that died; it is relabelled ``unknown``.
+# (A live send finishes well within it: WeComSender gives up after a few timed-out attempts.)
+PENDING_STALE = timedelta(minutes=2)
+
+
+@dataclass
+class Outcome:
+    """What one occasion's run did."""
+
+    occasion: Occasion
+    sent: int = 0
+    failed: int = 0
+    invalid: int = 0
+    already: int = 0           # recipients logged before this run (sent, unknown, invalid…)
+
+    @property
+    def line(self) -> str:
+        """One Chinese line, e.g. "月报提醒 2026-11：发送 12 人"."""
+        text = f"{self.occasion.label}：发送 {self.sent} 人"
+        if self.failed:
+            text += f"，失败 {self.failed} 人（下次运行时重试）"
+        if self.invalid:
+            text += f"，{self.invalid} 人的企业微信账号无效"
+        return text
+
+    @property
+    def attempted(self) -> int:
+        return self.sent + self.failed + self.invalid
+
+
+def _prepare(engine: Engine, occ: Occasion, at: datetime, config: Config) -> tuple[list[Push], int]:
+    with session_scope(engine) as s:
+        skip = logged_members(s, occ.key)
+        return build(s, occ, at, config.schedule, skip), len(skip)
+
+
+async def run_due(config: Config, engine: Engine, sender, at: datetime, *,
+                  kinds: Iterable[str] | None = None, workers: int = DEFAULT_WORKERS) -> list[Outcome]:
+    """Send every push due at ``at`` (all kinds, or only ``kinds``), once per recipient and occasion.
+
+    ``at`` decides what is due (the timetable); the database decides who still needs it (the
+    lists and the push log). Returns one Outcome per due occasion, in timetable order.
+    """
+    wanted = set(kinds) if kinds is not None else None
+    settled = await asyncio.to_thread(settle_pending, engine, utcnow() - PENDING_STALE)
+    if settled:
+        log.warning("%d push(es) left pending by an interrupted run marked unknown (not resent)", settled)
+    outcomes = []
+    for occ in due(at, config.schedule):
+        if wanted is not None and occ.kind not in wanted:
+            continue
+        pushes, already = await asyncio.to_thread(_prepare, engine, occ, at, config)
+        tally = await dispatch(engine, sender, occ.key, pushes, at, workers=workers)
+        outcome = Outcome(occ, sent=tally.sent, failed=tally.failed, invalid=tally.invalid,
+                          already=already + tally.skipped)
+        if outcome.attempted:
+            log.info("%s", outcome.line)
+        outcomes.append(outcome)
+    return outcomes

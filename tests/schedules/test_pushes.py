@@ -1,0 +1,272 @@
+"""Who gets what, through run_due and the stand-in: one digest per person per occasion, once."""
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session, select
+
+from bot.texts import numbered
+from bot.wecom import MAX_TEXT_BYTES
+from models.queries import my_items
+from models.tables import Member, PushLog
+from schedules.runner import run_due
+
+PROMPT_AT = datetime.fromisoformat("2026-11-25T01:00:00+00:00")       # 09:00 in Shanghai
+
+
+def at(s: str) -> datetime:
+    return datetime.fromisoformat(s)
+
+
+def by_person(standin) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for m in standin.state.sent:
+        for account in m.touser:
+            out.setdefault(account, []).append(m.content)
+    return out
+
+
+# --- monthly prompt ---------------------------------------------------------------------------
+
+async def test_monthly_prompt_one_digest_per_owner_numbered_as_my_list(org, config, engine, sender, standin):
+    org.item("sun", "X-1", "学习贯彻会议精神", status="done", percent=100)
+    org.item("sun", "X-2", "讲专题党课")
+    org.item("sun", "X-3", "开展主题党日", status="in_progress", percent=40)
+    org.item("wu", "P-1", "阵地建设项目", kind="project")
+    org.item("zhou", "X-9", "已完成的事", status="done", percent=100)
+
+    outcomes = await run_due(config, engine, sender, PROMPT_AT)
+
+    prompt = next(o for o in outcomes if o.occasion.kind == "monthly_prompt")
+    assert prompt.sent == 2 and prompt.line == "月报提醒 2026-11：发送 2 人"
+    sent = by_person(standin)
+    assert set(sent) == {"sun", "wu"}                      # zhou has no open item
+    assert len(sent["sun"]) == 1
+    text = sent["sun"][0]
+    with Session(engine) as s:
+        items = my_items(s, org.people["sun"].id, 2026)
+    expected = numbered(items, only=[i for i in items if i.is_open], today=date(2026, 11, 25))
+    assert expected[0].startswith("2. [X-2]") and expected[1].startswith("3. [X-3]")
+    for line in expected:
+        assert line in text
+    assert "[X-1]" not in text
+    assert "回复如：第2项完成80%" in text
+    assert "2026年11月" in text
+
+
+async def test_running_again_sends_nothing(org, config, engine, sender, standin):
+    org.item("sun", "X-1", "讲专题党课")
+    first = await run_due(config, engine, sender, PROMPT_AT)
+    second = await run_due(config, engine, sender, PROMPT_AT + timedelta(hours=3))
+    assert sum(o.sent for o in first) == 1
+    assert sum(o.sent for o in second) == 0
+    assert [o.already for o in second if o.occasion.kind == "monthly_prompt"] == [1]
+    assert len(standin.state.sent) == 1
+
+
+async def test_prompt_with_one_open_item_sets_the_conversation_context(org, config, engine, sender, standin):
+    org.item("sun", "X-1", "讲专题党课")
+    i2 = org.item("sun", "X-2", "开展主题党日")
+    org.item("wu", "X-5", "一项", status="done", percent=100)
+    org.item("wu", "X-6", "另一项")
+    await run_due(config, engine, sender, PROMPT_AT)
+    assert org.member("sun").context_item_id is None           # two open items: no context
+    wu = org.member("wu")
+    assert wu.context_item_id is not None and wu.context_at == PROMPT_AT
+    assert i2.id != wu.context_item_id
+
+
+async def test_nothing_stale_november_prompt_is_not_sent_in_december(org, config, engine, sender, standin):
+    org.item("sun", "X-1", "讲专题党课")
+    late = await run_due(config, engine, sender, at("2026-12-01T10:00:00+08:00"), kinds=["monthly_prompt"])
+    assert late == [] and standin.state.sent == []
+    caught_up = await run_due(config, engine, sender, at("2026-11-27T10:00:00+08:00"))
+    assert [o.line for o in caught_up if o.sent] == ["月报提醒 2026-11：发送 1 人"]
+
+
+async def test_no_push_in_quiet_hours(org, config, engine, sender, standin):
+    org.item("sun", "X-1", "讲专题党课")
+    assert await run_due(config, engine, sender, at("2026-11-25T23:00:00+08:00")) == []
+    assert await run_due(config, engine, sender, at("2026-11-26T07:59:00+08:00")) == []
+    assert standin.state.sent == []
+    config.schedule.monthly_prompt_time = time(6, 30)      # configured inside the quiet hours
+    assert await run_due(config, engine, sender, at("2026-11-25T06:30:00+08:00")) == []
+    out = await run_due(config, engine, sender, at("2026-11-25T08:00:00+08:00"))
+    assert sum(o.sent for o in out) == 1
+
+
+async def test_long_digest_is_cut_within_2048_bytes(org, config, engine, sender, standin):
+    for n in range(1, 61):
+        org.item("sun", f"X-{n}", f"第{n}项很长的党建责任事项名称，用来撑满一条消息的字节数")
+    await run_due(config, engine, sender, PROMPT_AT)
+    (text,) = by_person(standin)["sun"]
+    assert len(text.encode("utf-8")) <= MAX_TEXT_BYTES
+    assert "1. [X-1]" in text
+    assert "…及其余" in text and "项，回复“我的清单”查看" in text
+    shown = sum(1 for line in text.splitlines() if line[:1].isdigit())
+    assert f"…及其余{60 - shown}项，回复“我的清单”查看" in text
+    assert text.rstrip().endswith("召开了1次支委会")            # how to reply survives the cut
+
+
+# --- last day and escalation ---------------------------------------------------------------------
+
+async def test_reporter_gets_no_last_day_reminder_and_is_not_escalated(org, config, engine, sender, standin):
+    for who in ("sun", "zhou", "wu", "zhao", "li"):
+        org.item(who, f"X-{who}", f"{who}的事项")
+    org.reported("sun", "2026-11", at("2026-11-26T10:00:00+08:00"))
+    org.reported("li", "2026-11", at("2026-11-26T10:00:00+08:00"))
+
+    out = await run_due(config, engine, sender, at("2026-11-30T09:00:00+08:00"), kinds=["last_day"])
+    assert [o.line for o in out] == ["月末催报 2026-11：发送 3 人"]
+    sent = by_person(standin)
+    assert set(sent) == {"zhou", "wu", "zhao"}                # not sun, not li: they reported
+    assert "今天是本月最后一天" in sent["zhou"][0]
+
+    standin.state.sent.clear()
+    out = await run_due(config, engine, sender, at("2026-12-01T09:00:00+08:00"), kinds=["escalation"])
+    assert [o.line for o in out] == ["未报督促 2026-11：发送 3 人"]
+    sent = by_person(standin)
+    assert {k: len(v) for k, v in sent.items()} == {"zhao": 1, "li": 1, "qian": 1}
+    assert "周二" in sent["zhao"][0] and "孙一" not in sent["zhao"][0]
+    assert "· 赵书记" not in sent["zhao"][0]                   # a secretary is not told about themself
+    assert "· 赵书记（第一党支部支部书记）" in sent["li"][0]     # … but one level up
+    assert "吴三" in sent["qian"][0]
+    assert "wang" not in sent                                 # li reported: nothing for the party group
+
+
+async def test_escalation_skips_a_unit_without_secretary_to_the_next_one_up(org, config, engine, sender, standin):
+    org.unit("b3", "第三党支部", "党支部", parent="committee")
+    org.person("zheng", "郑四", "b3")
+    org.item("zheng", "X-1", "事项")
+    await run_due(config, engine, sender, at("2026-12-01T09:00:00+08:00"), kinds=["escalation"])
+    sent = by_person(standin)
+    assert list(sent) == ["li"] and "郑四（第三党支部）" in sent["li"][0]
+
+
+# --- deadlines ------------------------------------------------------------------------------------------
+
+async def test_deadline_digest_combines_a_persons_items(org, config, engine, sender, standin):
+    day = date(2026, 11, 25)
+    org.item("sun", "P-1", "七天后截止", kind="project", deadline=day + timedelta(days=7))
+    org.item("sun", "P-2", "明天截止", kind="project", deadline=day + timedelta(days=1))
+    org.item("sun", "Z-1", "昨天到期的整改", kind="rectification", deadline=day - timedelta(days=1))
+    org.item("sun", "P-3", "五天后截止", kind="project", deadline=day + timedelta(days=5))
+    org.item("sun", "P-4", "已完成", kind="project", status="done", percent=100, deadline=day + timedelta(days=3))
+    only = org.item("wu", "P-9", "三天后截止", kind="project", deadline=day + timedelta(days=3))
+
+    out = await run_due(config, engine, sender, at("2026-11-25T09:00:00+08:00"), kinds=["deadline"])
+    assert [o.line for o in out] == ["截止提醒 2026-11-25：发送 2 人"]
+    sent = by_person(standin)
+    assert len(sent["sun"]) == 1
+    text = sent["sun"][0]
+    assert "您有3项" in text
+    assert "[P-1]" in text and "还有7天" in text
+    assert "[P-2]" in text and "还有1天" in text
+    assert "[Z-1]" in text and "已逾期1天" in text
+    assert "[P-3]" not in text and "[P-4]" not in text
+    assert text.index("[Z-1]") < text.index("[P-2]") < text.index("[P-1]")   # soonest first
+    assert org.member("sun").context_item_id is None
+    wu = org.member("wu")
+    assert wu.context_item_id == only.id                       # one item: "已完成" applies to it
+    assert "直接回复“已完成”" in sent["wu"][0]
+
+
+# --- quarterly digest and duty report -------------------------------------------------------------------
+
+async def test_quarterly_digest_per_unit(org, config, engine, sender, standin):
+    org.item("sun", "P-1", "逾期项目", kind="project", deadline=date(2026, 9, 30))
+    org.item("sun", "Z-1", "整改在办", kind="rectification", status="in_progress", percent=50,
+             deadline=date(2026, 12, 31))
+    org.item("zhou", "Z-2", "整改待销号", kind="rectification", status="done", percent=100)
+    org.item("zhou", "Z-3", "已销号", kind="rectification", status="closed", percent=100)
+    org.item("zhao", "X-1", "书记事项")
+    for month in ("2026-07", "2026-08", "2026-09"):
+        org.reported("sun", month, at(f"{month}-20T10:00:00+08:00"))
+    org.reported("zhou", "2026-09", at("2026-09-20T10:00:00+08:00"))
+
+    out = await run_due(config, engine, sender, at("2026-10-01T09:00:00+08:00"), kinds=["quarterly"])
+    assert [o.occasion.key for o in out] == ["quarterly:2026-Q3"]
+    sent = by_person(standin)
+    assert list(sent) == ["zhao"]                              # only 第一党支部 has anything
+    text = sent["zhao"][0]
+    assert "2026年第3季度" in text
+    # expected: sun, zhou (open Z-2 counts? no: done) → sun and zhao expected; zhou reported in Sept.
+    assert "月报报送率" in text and "已报4人次" in text
+    assert "逾期事项1项" in text and "[P-1]" in text
+    assert "[Z-1]" in text and "[Z-2]" in text and "待核实销号" in text and "[Z-3]" not in text
+
+
+async def test_duty_report_prompt_to_every_secretary(org, config, engine, sender, standin):
+    org.item("zhao", "X-1", "书记事项", status="done", percent=100)
+    org.item("zhao", "X-2", "书记事项二")
+    out = await run_due(config, engine, sender, at("2026-12-15T09:00:00+08:00"), kinds=["duty_report"])
+    assert [o.line for o in out] == ["年度述职 2026：发送 4 人"]
+    sent = by_person(standin)
+    assert set(sent) == {"wang", "li", "zhao", "qian"}
+    assert "共2项，已完成1项，未完成1项" in sent["zhao"][0]
+
+
+# --- failures, invalid accounts, interrupted sends ------------------------------------------------------------
+
+async def test_failed_send_is_retried_by_the_next_run(org, config, engine, standin):
+    from bot.config import WeComConfig
+    from bot.wecom import WeComSender
+
+    org.item("sun", "X-1", "讲专题党课")
+    dead = WeComSender(WeComConfig(corp_id="wwstandin", agent_id=1, secret="standin-secret",
+                                   api_base_url="http://127.0.0.1:9/cgi-bin/", max_retries=0, timeout=1))
+    try:
+        out = await run_due(config, engine, dead, PROMPT_AT, kinds=["monthly_prompt"])
+    finally:
+        dead.close()
+    assert out[0].failed == 1 and "失败 1 人" in out[0].line
+    live = WeComSender(config.wecom)
+    try:
+        out = await run_due(config, engine, live, PROMPT_AT + timedelta(hours=1), kinds=["monthly_prompt"])
+    finally:
+        live.close()
+    assert out[0].sent == 1 and len(standin.state.sent) == 1
+    with Session(engine) as s:
+        assert [r.status for r in s.exec(select(PushLog))] == ["sent"]
+
+
+async def test_invalid_account_is_logged_and_not_retried(org, config, engine, sender, standin):
+    org.item("sun", "X-1", "讲专题党课")
+    org.item("wu", "X-2", "开展主题党日")
+    standin.state.known_users = {"wu"}
+    out = await run_due(config, engine, sender, PROMPT_AT, kinds=["monthly_prompt"])
+    assert (out[0].sent, out[0].invalid) == (1, 1)
+    out = await run_due(config, engine, sender, PROMPT_AT + timedelta(hours=1), kinds=["monthly_prompt"])
+    assert out[0].attempted == 0
+
+
+async def test_pending_row_left_by_a_crash_is_not_resent_and_becomes_unknown(org, config, engine, sender, standin):
+    from models.tables import utcnow
+
+    org.item("sun", "X-1", "讲专题党课")
+    org.item("wu", "X-2", "开展主题党日")
+    with Session(engine) as s:
+        s.add(PushLog(occasion="monthly_prompt:2026-11", member_id=org.people["sun"].id,
+                      created_at=utcnow() - timedelta(minutes=10), status="pending"))
+        s.commit()
+    out = await run_due(config, engine, sender, PROMPT_AT, kinds=["monthly_prompt"])
+    assert out[0].sent == 1 and set(by_person(standin)) == {"wu"}
+    with Session(engine) as s:
+        statuses = {r.member_id: r.status for r in s.exec(select(PushLog))}
+    assert statuses == {org.people["sun"].id: "unknown", org.people["wu"].id: "sent"}
+
+
+async def test_many_recipients_each_exactly_once(org, config, engine, sender, standin):
+    with Session(engine) as s:
+        for n in range(200):
+            m = Member(account=f"p{n}", name=f"党员{n}", unit_id=org.units["b1"].id)
+            s.add(m)
+            s.flush()
+            from models.tables import Item
+            s.add(Item(kind="responsibility", code=f"X-{n}", title="事项", owner_id=m.id,
+                       unit_id=m.unit_id, year=2026))
+        s.commit()
+    import asyncio
+    results = await asyncio.gather(run_due(config, engine, sender, PROMPT_AT, kinds=["monthly_prompt"]),
+                                   run_due(config, engine, sender, PROMPT_AT, kinds=["monthly_prompt"]))
+    assert sum(o.sent for r in results for o in r) == 200
+    counts = {k: len(v) for k, v in by_person(standin).items()}
+    assert len(counts) == 200 and set(counts.values()) == {1}
