@@ -184,6 +184,8 @@ class DemoServer:
         self.runtime: Runtime | None = None
         self.standin = None
         self.callback_url = ""
+        self._runner = None
+        self._http = None
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="qingdan-demo", daemon=True)
 
@@ -233,9 +235,11 @@ class DemoServer:
         self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
 
     async def _stop(self) -> None:
-        await self._http.close()
-        await self._runner.cleanup()
-        await self.standin.stop()
+        """Close whatever ``_start`` got as far as opening."""
+        for closer in (self._http and self._http.close, self._runner and self._runner.cleanup,
+                       self.standin and self.standin.stop):
+            if closer:
+                await closer()
 
     def _accounts(self) -> list[str]:
         from sqlmodel import select
