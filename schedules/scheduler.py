@@ -1,0 +1,120 @@
+"""The clock inside ``qingdan serve``: APScheduler jobs with fixed ids, rebuilt from the
+configuration at every start-up (in-memory job store — nothing about the schedule is persisted;
+the database's lists and push log say what is still owed).
+
+Jobs:
+- one per kind of push (``monthly_prompt``, ``last_day``, ``escalation``, ``deadline``,
+  ``quarterly``, ``duty_report``), firing at the timetable's start of each occasion of that kind,
+  quiet hours already skipped (``TimetableTrigger``);
+- ``catch_up``: hourly at the minute the quiet hours end, for everything — sends what waited
+  through the quiet hours, retries failed sends, picks up items and people added since;
+- ``startup``: once at start-up, for everything still within its occasion after downtime.
+
+Every job calls ``run_due`` at ``runtime.clock.now()``; a lock keeps runs one at a time.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.config import ScheduleConfig
+from bot.runtime import Runtime
+from models.tables import utcnow
+from schedules.dispatch import settle_pending
+from schedules.runner import run_due
+from schedules.timetable import KINDS, LABELS, next_start
+
+log = logging.getLogger(__name__)
+
+SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
+
+
+class TimetableTrigger(BaseTrigger):
+    """Fires at each effective start of an occasion of ``kind`` (see ``timetable.next_start``)."""
+
+    def __init__(self, kind: str, cfg: ScheduleConfig):
+        self.kind = kind
+        self.cfg = cfg
+
+    def get_next_fire_time(self, previous_fire_time, now):
+        after = previous_fire_time if previous_fire_time is not None else now - timedelta(microseconds=1)
+        return next_start(self.kind, after, self.cfg)
+
+    def __str__(self) -> str:
+        return f"timetable[{self.kind}]"
+
+
+@dataclass
+class JobSpec:
+    id: str
+    label: str
+    trigger: BaseTrigger
+    kinds: tuple[str, ...] | None      # None: every kind
+
+
+def job_specs(cfg: ScheduleConfig) -> list[JobSpec]:
+    """The fixed jobs, from the configuration (the start-up run is added separately)."""
+    specs = [JobSpec(kind, LABELS[kind], TimetableTrigger(kind, cfg), (kind,)) for kind in KINDS]
+    specs.append(JobSpec("catch_up", "补发与重试（每小时）",
+                         CronTrigger(minute=cfg.quiet_end.minute, timezone=cfg.tz), None))
+    return specs
+
+
+async def run_job(runtime: Runtime, lock: asyncio.Lock, job_id: str, kinds: tuple[str, ...] | None) -> None:
+    """One job's run: everything due now (of ``kinds``), one run at a time."""
+    async with lock:
+        at = runtime.clock.now()
+        try:
+            outcomes = await run_due(runtime.config, runtime.engine, runtime.sender, at, kinds=kinds)
+        except Exception:  # noqa: BLE001 - keep the scheduler alive; the next run picks up
+            log.exception("scheduled job %s failed", job_id)
+            return
+        for o in outcomes:
+            if o.attempted:
+                log.info("[%s] %s", job_id, o.line)
+
+
+def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
+    """A scheduler holding the fixed jobs plus the start-up catch-up (not yet started)."""
+    cfg = runtime.config.schedule
+    lock = asyncio.Lock()
+    scheduler = AsyncIOScheduler(timezone=cfg.tz)
+    common = dict(replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=3600)
+    for spec in job_specs(cfg):
+        scheduler.add_job(run_job, spec.trigger, id=spec.id, name=spec.label,
+                          args=[runtime, lock, spec.id, spec.kinds], **common)
+    scheduler.add_job(run_job, "date", run_date=datetime.now(cfg.tz), id="startup", name="启动时补发",
+                      args=[runtime, lock, "startup", None], **common)
+    return scheduler
+
+
+def attach_scheduler(app: web.Application, runtime: Runtime) -> None:
+    """Start the scheduler with the app and stop it on shutdown.
+
+    At start-up, pushes left ``pending`` by an earlier process (killed mid-send) are marked
+    ``unknown`` before anything else runs: they may have been delivered and are not resent.
+    """
+    async def start(app: web.Application) -> None:
+        settled = await asyncio.to_thread(settle_pending, runtime.engine, utcnow())
+        if settled:
+            log.warning("%d push(es) interrupted by the last shutdown marked unknown (not resent)", settled)
+        scheduler = build_scheduler(runtime)
+        scheduler.start()
+        app[SCHEDULER] = scheduler
+        for job in scheduler.get_jobs():
+            log.info("job %s (%s) next at %s", job.id, job.name, job.next_run_time)
+
+    async def stop(app: web.Application) -> None:
+        scheduler = app.get(SCHEDULER)
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
