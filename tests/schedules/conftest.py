@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, SQLModel
@@ -11,7 +12,10 @@ from bot.config import Config, WeComConfig
 from bot.wecom import WeComSender
 from bot.wecom_standin import StandIn
 from models.db import make_engine
-from models.tables import Item, Member, MonthlyReport, Unit
+from models.queries import mark_reported
+from models.tables import Item, Member, Unit
+
+SH = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -49,8 +53,10 @@ class Org:
         return i
 
     def reported(self, account: str, month: str, at: datetime) -> None:
+        """The person replied with an update in ``month`` (as the progress handler records it)."""
         with Session(self.engine) as s:
-            s.add(MonthlyReport(member_id=self.people[account].id, month=month, reported_at=at, words="完成80%"))
+            report = mark_reported(s, s.get(Member, self.people[account].id), at, "第1项完成80%", SH)
+            assert report.month == month
             s.commit()
 
     def member(self, account: str) -> Member:

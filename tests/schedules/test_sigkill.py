@@ -1,0 +1,183 @@
+"""SIGKILL a real ``qingdan serve`` in the middle of a month-end dispatch to thousands, start it
+again, and count at the stand-in (its own process) what each person received.
+
+The clock is real: the test configures the occasion so that it is due *now* — the monthly prompt
+on today's day at 00:00 (days 1–28), or, on the 29th–31st, the 7-day deadline reminder with
+the deadline 7 days from today — and switches the quiet hours off (quiet_start = quiet_end).
+The catch-up that ``serve`` runs at start-up then sends it.
+
+What is asserted, honestly: nobody gets two; everyone logged ``sent`` got exactly one; everyone
+not logged when killed gets theirs after the restart; the at most ``DEFAULT_WORKERS`` pushes that
+were in flight at the kill are ``unknown`` and got one or none (WeCom cannot be asked which).
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import Counter
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, select
+
+from models.db import init_db, make_engine
+from models.tables import Item, Member, PushLog, Unit
+from schedules.dispatch import DEFAULT_WORKERS
+
+PEOPLE = 3000
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sent_to(port: int) -> list[dict]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_standin/sent", timeout=10) as r:
+        return json.loads(r.read())
+
+
+def wait_for(predicate, timeout: float, step: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError("timed out")
+
+
+def plan(today: date) -> tuple[str, str, date | None, str]:
+    """([schedule] lines, message marker, item deadline, occasion) making a push due right now."""
+    if today.day <= 28:
+        return (f'monthly_prompt_day = {today.day}\nmonthly_prompt_time = "00:00"',
+                "【月报提醒】", None, f"monthly_prompt:{today:%Y-%m}")
+    return ('deadline_time = "00:00"', "【截止提醒】", today + timedelta(days=7), f"deadline:{today.isoformat()}")
+
+
+def build_db(url: str, deadline: date | None, year: int) -> None:
+    engine = make_engine(url)
+    init_db(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(Unit.__table__), [{"name": "第一党支部", "kind": "党支部"}])
+        unit_id = conn.execute(select(Unit.id)).scalar_one()
+        conn.execute(insert(Member.__table__), [
+            {"account": f"m{n:04d}", "name": f"党员{n}", "unit_id": unit_id, "title": "党员", "is_admin": False}
+            for n in range(PEOPLE)])
+        ids = [r[0] for r in conn.execute(select(Member.id, Member.account).order_by(Member.account))]
+        conn.execute(insert(Item.__table__), [
+            {"kind": "responsibility", "code": f"X-{n}", "title": "讲专题党课", "owner_id": mid, "unit_id": unit_id,
+             "year": year, "deadline": deadline, "done_count": 0, "status": "not_started", "percent": 0}
+            for n, mid in enumerate(ids)])
+    engine.dispose()
+
+
+def start(args: list[str], log_path) -> subprocess.Popen:
+    log = open(log_path, "ab")
+    return subprocess.Popen([sys.executable, "-m", *args], stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def test_sigkill_mid_dispatch_sends_each_person_at_most_once_and_everyone_else_after_restart(tmp_path):
+    today = datetime.now(TZ).date()
+    schedule_lines, marker, deadline, occasion = plan(today)
+    db_url = f"sqlite:///{tmp_path / 'qingdan.db'}"
+    build_db(db_url, deadline, today.year)
+
+    standin_port, serve_port = free_port(), free_port()
+    config = tmp_path / "config.toml"
+    config.write_text(f"""
+[wecom]
+corp_id = "wwstandin"
+agent_id = 1000002
+secret = "standin-secret"
+token = "token"
+encoding_aes_key = "{'a' * 43}"
+api_base_url = "http://127.0.0.1:{standin_port}/cgi-bin/"
+
+[database]
+url = "{db_url}"
+
+[server]
+port = {serve_port}
+
+[schedule]
+quiet_start = "00:00"
+quiet_end = "00:00"
+{schedule_lines}
+""", encoding="utf-8")
+
+    standin = start(["bot.wecom_standin", "--port", str(standin_port)], tmp_path / "standin.log")
+    procs = [standin]
+    try:
+        wait_for(lambda: _answers(standin_port), timeout=15)
+
+        def prompts() -> list[dict]:
+            return [m for m in sent_to(standin_port) if marker in m["content"]]
+
+        serve = start(["bot", "serve", "--config", str(config)], tmp_path / "serve1.log")
+        procs.append(serve)
+        wait_for(lambda: len(prompts()) >= 300 or serve.poll() is not None, timeout=60, step=0.02)
+        assert serve.poll() is None, (tmp_path / "serve1.log").read_text(encoding="utf-8", errors="replace")
+        serve.send_signal(signal.SIGKILL)
+        serve.wait(10)
+        at_kill = len(prompts())
+        assert 300 <= at_kill < PEOPLE, f"the kill should land mid-dispatch, got {at_kill}"
+
+        engine = make_engine(db_url)
+        with engine.connect() as conn:
+            rows_at_kill = dict(conn.execute(
+                select(PushLog.status, func.count()).where(PushLog.occasion == occasion).group_by(PushLog.status)).all())
+        assert rows_at_kill.get("pending", 0) <= DEFAULT_WORKERS
+
+        serve2 = start(["bot", "serve", "--config", str(config)], tmp_path / "serve2.log")
+        procs.append(serve2)
+
+        def finished() -> bool:
+            with engine.connect() as conn:
+                rows = dict(conn.execute(select(PushLog.status, func.count())
+                                         .where(PushLog.occasion == occasion).group_by(PushLog.status)).all())
+            return sum(rows.values()) == PEOPLE and rows.get("pending", 0) == 0
+
+        wait_for(finished, timeout=90, step=0.2)
+        time.sleep(0.5)
+        counts = Counter(a for m in prompts() for a in m["touser"])
+        with engine.connect() as conn:
+            status = dict(conn.execute(select(Member.account, PushLog.status)
+                                       .join(PushLog, PushLog.member_id == Member.id)
+                                       .where(PushLog.occasion == occasion)).all())
+        engine.dispose()
+
+        assert max(counts.values()) == 1, "somebody got two"
+        assert set(status) == {f"m{n:04d}" for n in range(PEOPLE)}
+        unknown = {a for a, s in status.items() if s == "unknown"}
+        assert len(unknown) == rows_at_kill.get("pending", 0) <= DEFAULT_WORKERS
+        for account, s in status.items():
+            if s == "unknown":
+                assert counts[account] in (0, 1), account      # in flight at the kill: one or none
+            else:
+                assert s == "sent" and counts[account] == 1, account
+    finally:
+        for p in reversed(procs):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+
+def _answers(port: int) -> bool:
+    try:
+        sent_to(port)
+        return True
+    except OSError:
+        return False
