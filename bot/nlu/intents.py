@@ -1,0 +1,102 @@
+"""Every intent but progress: notices, help, and the queries.
+
+A query comes in two shapes:
+
+* a bare noun phrase, the whole message ("我的清单", "整改清单", "超期事项", "本月未报名单",
+  "本单位星级评定结果") — matched against the message with politeness and punctuation removed;
+* a question ("我们支部几星", "还有哪些整改没完成", "谁还没报", "我这个月报了吗") — a message
+  with a question word is searched for the keywords of each query.
+
+Because a statement must match a query as a whole, "整改进度80%" stays a progress update while
+"整改进度怎么样" is a query.
+"""
+from __future__ import annotations
+
+import re
+
+_BROADCAST_RE = re.compile(
+    r"^(?:请|帮我|麻烦)?(?:发|发布|发送|群发|下发)?(?:一[个条则])?(?:通知(?!收到|已收到|已阅|已读|了吗|吗|呢|在哪|是什么|什么)"
+    r"|(?:发|发布|群发)公告)")
+
+_HELP_WORDS = (r"帮助|help|h|菜单|功能|功能介绍|使用说明|说明|用法|指南|使用指南|操作指南|教程|命令|指令|"
+               r"怎么用|如何使用|怎么使用|如何用|怎样用|怎样使用|使用方法|操作说明|怎么操作|如何操作|"
+               r"能做什么|你能做什么|可以做什么|有什么功能|有哪些功能|支持哪些功能|你会什么|"
+               r"怎么报|怎么汇报|怎么填报|怎么报进度|如何报进度|如何汇报|如何填报|怎么回复")
+_HELP_RE = re.compile(rf"(?:{_HELP_WORDS})", re.IGNORECASE)
+_HELP_QUESTION_RE = re.compile(
+    r"(?:怎么|如何|怎样)(?:使用|用|操作|报进度|汇报进度|填报|上报进度|更新进度|回复)(?!了)"
+    r"|使用(?:说明|帮助|方法|指南)|(?:能|可以|会)(?:做|干)(?:什么|啥)|(?:有|支持)(?:什么|哪些)功能")
+
+# Politeness, fillers and punctuation, removed before a statement is compared with a query.
+_FILLER_RE = re.compile(r"[\s,.;:!?。、~…'\"“”‘’()\[\]【】《》<>·\-—_*#@/]+"
+                        r"|请问|请|麻烦你?|帮我|帮忙|给我|一下|吧|呀|啊|哦|噢|嘛|谢谢|谢了|好吗")
+
+# Question words; "没什么问题" and "好几次" are not questions.
+_NOT_QUESTION_RE = re.compile(r"没什么|没啥|没有什么|不怎么|好几|几乎|为什么不")
+_QUESTION_RE = re.compile(r"[?？]|吗|么$|呢$|嘛$|哪|谁|几|多少|什么|啥|怎么|怎样|咋|如何|是否|有没有|有无|"
+                          r"查看|查询|查一下|查下|看看|看下|看一下|列出|显示|告诉我")
+
+_OWNER = r"(?:我的?|本人的?|本单位的?|我单位的?|本支部的?|我们支部的?|我们的?|我支部的?)?"
+_MONTH = r"(?:本月|这个月|当月|上个?月|本期|本季度|这季度)?"
+
+# (intent, whole-message pattern) in order.
+_STATEMENTS: list[tuple[str, re.Pattern]] = [(intent, re.compile(pattern)) for intent, pattern in [
+    ("star_level", r".{0,12}(?:星级|星评|评星|几星|几颗星).{0,12}"),
+    ("overdue", _OWNER + r"(?:所有|全部)?(?:已经?)?(?:逾期|超期|过期|超时|拖期|到期未完成)(?:的|未完成的?)?"
+                r"(?:事项|任务|项目|清单|列表|情况|工作|整改|事)?(?:清单|列表|情况|名单)?"),
+    ("unreported", _MONTH + r"(?:还)?(?:有)?(?:未报|没报|未报送|没有报送|没报送|未提交|没提交|没有提交|未上报|没上报|"
+                   r"未填报|未交|没交|未汇报|没汇报|未报告)(?:月报)?(?:的)?(?:人员|人|同志|单位|支部|党员)?"
+                   r"(?:名单|清单|情况|统计|列表)?"
+                   r"|" + _MONTH + r"(?:月报)?(?:报送率|上报率|报告率|未报率)|催报|催交月报"),
+    ("report_status", _OWNER + _MONTH + r"(?:的)?(?:月报|报送|填报|上报)(?:情况|状态|记录|结果)?"),
+    ("rectifications", _OWNER + r"(?:全部|所有|未完成的?|没完成的?|待完成的?|待|在办的?)?(?:问题)?(?:整改|问题)"
+                       r"(?:清单|列表|事项|任务|台账|项目|情况|进度|进展|问题)?(?:清单|列表|情况)?"),
+    ("my_list", r"(?:查看|看看|查询|查|看|显示|列出|打开|获取|发送?)?(?:一下)?" + _OWNER +
+                r"(?:全部|所有|个人|负责的|目前的?|现在的?|当前的?)?(?:任务|事项|清单|工作|责任|项目|待办)"
+                r"(?:清单|列表|事项|情况)?|我的"),
+]]
+
+# (intent, keyword pattern) searched in a question, in order.
+_QUESTIONS: list[tuple[str, re.Pattern]] = [(intent, re.compile(pattern)) for intent, pattern in [
+    ("star_level", r"星(?!期)"),
+    ("overdue", r"逾期|超期|过期|超时|拖期|到期|延期|截止"),
+    ("unreported", r"(?:谁|哪些人|哪个人|哪位|哪几位|哪几个|哪些同志|几个人|多少人|哪些支部|哪些单位|名单|人员).{0,10}"
+                   r"(?:没|未)(?:有)?(?:报|交|提交|填|上报|汇报)"
+                   r"|(?:没|未)(?:有)?(?:报|交|提交|填报|上报|汇报|报送)(?:的|月报的)?(?:人|同志|名单|单位|有哪些|是谁|有谁|都有谁)"
+                   r"|谁.{0,4}(?:没|未)|报送率|上报率"),
+    ("report_status", r"月报|(?:我|本人).{0,8}(?:报|交|提交|填报|上报|汇报|报送)(?:了|过|没|吗|么)"
+                      r"|报了(?:吗|没)|交了(?:吗|没)|报没报|交没交"),
+    ("rectifications", r"整改|问题清单|销号"),
+    ("my_list", r"我.{0,8}(?:清单|任务|事项|工作|项目|待办|负责|事情)"
+                r"|^(?:查看|看看|查询|显示|列出|看下|看一下)?.{0,4}(?:清单|任务|事项)"),
+]]
+
+
+def command_intent(text: str) -> str | None:
+    """broadcast, help, or a query phrased as a bare noun phrase; None otherwise."""
+    if _BROADCAST_RE.match(text):
+        return "broadcast"
+    if not text.strip("?？ "):
+        return "help"
+    bare = _FILLER_RE.sub("", text).lower()
+    if _HELP_RE.fullmatch(bare):
+        return "help"
+    for intent, pattern in _STATEMENTS:
+        if pattern.fullmatch(bare):
+            return intent
+    return None
+
+
+def is_question(clause: str) -> bool:
+    """Whether a clause asks something rather than reports."""
+    return _QUESTION_RE.search(_NOT_QUESTION_RE.sub("", clause)) is not None
+
+
+def question_intent(text: str) -> str | None:
+    """The query a question asks, or help; None when it asks nothing the bot answers."""
+    if _HELP_QUESTION_RE.search(text):
+        return "help"
+    for intent, pattern in _QUESTIONS:
+        if pattern.search(text):
+            return intent
+    return None

@@ -1,0 +1,359 @@
+"""Which items a clause is about: by position, by 编号, or by words of the title.
+
+Positions follow "我的清单" ("第3项", "第三项", "3、4两项", "第1、3项", "1-3项", "前两项", and an
+enumeration "1.…" / "(2)…" when nothing else names the item). 编号 are matched case-insensitively
+with or without the hyphen ("Z-2", "z2", "xm-3").
+
+Titles are matched by their words, partial and colloquial ones included: every substring of a
+title is weighed once per item list by the dictionary words it contains (jieba's dictionary plus
+the domain one), so "活动室" scores 3 for "建设党员活动室" while "员活" scores nothing and generic
+words ("工作", "建设", "党员", "召开"...) count for little. A clause is scanned for the longest
+title substrings it contains; an item is named when its words reach ``MIN_SCORE``. Two items
+that reach the same best score over the same words are reported together as candidates, never
+guessed between.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from . import segmenter
+from .numbers import to_int
+from .text import normalize
+
+MIN_SCORE = 2.0            # the weight of one two-character content word
+GENERIC_CHAR_WEIGHT = 0.25  # a character of a generic word
+UNCOVERED_CHAR_WEIGHT = 0.5  # a character of no dictionary word, inside a match of 3+ characters
+MAX_MATCH = 16             # longest title substring looked up
+_EPS = 1e-6
+
+# Words shared by too many titles to tell items apart (and status verbs that are also title words).
+GENERIC_WORDS = frozenset("""
+工作 党建 开展 建设 召开 完成 推进 落实 加强 深化 提升 情况 问题 整改 每月 每季 季度 每年 年度 全年 本月
+月度 党员 支部 党支部 机关 活动 专项 相关 有关 进行 组织 做好 任务 事项 项目 清单 全面 持续 进一步
+强化 推动 健全 完善 规范 实施 开展好 落实好 抓好 党委 单位 部门 各项 一次 每次 至少 不少 少于 按时 及时
+定期 认真 扎实 切实 有效
+""".split())
+
+_PUNCT = set(" ,;:!?。、.()[]{}<>\"'“”‘’《》【】-—~·/|+*&#@%")
+
+_NUM = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
+_JOIN = r"\s*(?:[、/&和及与跟+]|以及)\s*第?\s*"
+_RANGE = r"\s*(?:-|~|至|到|—)\s*第?\s*"
+_UNIT = r"\s*(?:[两二三四五六七八九十几]\s*)?(?:项|条|件|个(?![月人季年星小])|点(?![钟半多]))"
+_POSITIONS_RE = re.compile(
+    rf"第\s*(?P<listed>{_NUM}(?:(?:{_JOIN}|{_RANGE}){_NUM})*){_UNIT}"
+    rf"|(?<![\d.%第])(?P<bare>{_NUM}(?:(?:{_JOIN}|{_RANGE}){_NUM})+){_UNIT}"
+    rf"|前\s*(?P<first>{_NUM}|两)\s*(?:项|条|件|个)"
+)
+_LEADING_POSITION_RE = re.compile(rf"^\s*(?P<n>{_NUM})\s*(?:项|条|件)(?!目|任务)")
+_ENUMERATION_RE = re.compile(r"^\s*(?:\(?(?P<n>\d{1,2})[.)、](?!\d)|(?P<cn>[一二三四五六七八九十]{1,2})[、.])")
+_POSITION_TOKEN_RE = re.compile(rf"{_NUM}|[-~至到—]")
+
+_ID_RE = re.compile(r"(?<![A-Za-z0-9])(?P<prefix>[A-Za-z]{1,6})\s*[-_.–—]?\s*(?P<num>\d{1,4})(?![\d%])")
+_SIMPLE_ID_RE = re.compile(r"(?P<prefix>[A-Za-z]{1,6})[-_.–—]?(?P<num>\d{1,4})")
+
+_ALL_RE = re.compile(r"(?:全部|所有|各项?|每一?项)(?:的)?(?:事项|任务|项目|工作|清单事项|清单)")
+_REST_RE = re.compile(r"其余|其他|其它|剩下的?|剩余的?|另外的?")
+
+_RECTIFICATION_HINT_RE = re.compile(r"整改|销号|问题")
+_QUANTIFIED_HINT_RE = re.compile(r"次|回|场|召开|开过|开了|讲了|听取")
+_PROJECT_HINT_RE = re.compile(r"项目")
+
+MASK = "\x00"   # stands in for characters already claimed by a position or 编号
+
+
+class Mention(NamedTuple):
+    """A reference to items in a clause."""
+    start: int
+    end: int
+    items: tuple[int, ...]               # indexes into the list; empty: names no item of the list
+    spans: tuple[tuple[int, int], ...]   # the characters that make the reference
+    ambiguous: bool = False              # items are equally good candidates for one reference
+    rest: bool = False                   # "其余": the items the reply names nowhere else
+
+
+@dataclass(frozen=True)
+class ItemIndex:
+    """What parsing needs to know about one item list, computed once per list."""
+    ids: tuple[str, ...]
+    kinds: tuple[str, ...]
+    quantified: tuple[bool, ...]
+    substrings: tuple[dict[str, float], ...]   # per item: title substring -> weight
+    bigrams: dict[str, tuple[int, ...]]        # two characters -> items whose title has them
+    id_keys: dict[str, int]                    # "Z2" -> index
+    id_prefixes: frozenset[str]                # "Z", "XM", ...
+    literal_ids: tuple[tuple[re.Pattern, int], ...]   # 编号 of unusual shape, searched as they are
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+ItemKey = tuple[tuple[str, str, str, "int | None"], ...]
+
+
+@lru_cache(maxsize=512)
+def index_for(key: ItemKey) -> ItemIndex:
+    """The index of a list given as a tuple of (id, title, kind, target)."""
+    ids = tuple(k[0] for k in key)
+    substrings = tuple(_substring_weights(normalize(k[1])) for k in key)
+    bigrams: dict[str, set[int]] = {}
+    for i, subs in enumerate(substrings):
+        for s in subs:
+            if len(s) == 2:
+                bigrams.setdefault(s, set()).add(i)
+    id_keys, prefixes, literal = {}, set(), []
+    for i, item_id in enumerate(ids):
+        m = _SIMPLE_ID_RE.fullmatch(item_id.strip())
+        if m:
+            id_keys.setdefault(_id_key(m["prefix"], m["num"]), i)
+            prefixes.add(m["prefix"].upper())
+        elif item_id.strip():
+            literal.append((re.compile(re.escape(item_id.strip()), re.IGNORECASE), i))
+    return ItemIndex(
+        ids=ids,
+        kinds=tuple(k[2] for k in key),
+        quantified=tuple(bool(k[3]) for k in key),
+        substrings=substrings,
+        bigrams={b: tuple(sorted(v)) for b, v in bigrams.items()},
+        id_keys=id_keys,
+        id_prefixes=frozenset(prefixes),
+        literal_ids=tuple(literal),
+    )
+
+
+def clear_cache() -> None:
+    """Forget the indexes (after the dictionary changed)."""
+    index_for.cache_clear()
+
+
+def _id_key(prefix: str, num: str) -> str:
+    return prefix.upper() + str(int(num))
+
+
+# ---- title weights ---------------------------------------------------------------------------
+
+def _is_generic(word: str) -> bool:
+    """A generic word, or one made only of generic words ("党建工作" = 党建 + 工作)."""
+    if word in GENERIC_WORDS:
+        return True
+    return any(word[:k] in GENERIC_WORDS and _is_generic(word[k:]) for k in range(2, len(word) - 1))
+
+
+def _substring_weights(title: str) -> dict[str, float]:
+    """Every substring (2..MAX_MATCH characters) of ``title`` with the weight of its words.
+
+    A character counts 1 when a content word inside the substring covers it (a dictionary word
+    that is not generic and not part of a generic one), GENERIC_CHAR_WEIGHT when only a generic
+    word does, and UNCOVERED_CHAR_WEIGHT when no word does and the substring
+    is three characters or longer (names and rare words the dictionary lacks).
+    """
+    n = len(title)
+    generic, content = [], []
+    for i in range(n):
+        for j in range(i + 2, min(n, i + 4) + 1):
+            word = title[i:j]
+            if any(ch in _PUNCT for ch in word):
+                break
+            if _is_generic(word):
+                generic.append((i, j))
+            elif segmenter.is_word(word):
+                content.append((i, j))
+    words_ending_at: list[list[tuple[int, float]]] = [[] for _ in range(n + 1)]
+    for i, j in generic:
+        words_ending_at[j].append((i, GENERIC_CHAR_WEIGHT))
+    for i, j in content:
+        # a dictionary word inside a generic one ("建工" in "党建工作") is not a content word
+        if not any(gi <= i and j <= gj for gi, gj in generic):
+            words_ending_at[j].append((i, 1.0))
+    weights: dict[str, float] = {}
+    for i in range(n):
+        covered = [0.0] * n
+        for j in range(i + 1, min(n, i + MAX_MATCH) + 1):
+            if title[j - 1] in _PUNCT:
+                break
+            for start, weight in words_ending_at[j]:
+                if start >= i:
+                    for k in range(start, j):
+                        covered[k] = max(covered[k], weight)
+            if j - i < 2:
+                continue
+            span = covered[i:j]
+            weight = sum(span)
+            if j - i >= 3:
+                weight += UNCOVERED_CHAR_WEIGHT * span.count(0.0)
+            sub = title[i:j]
+            weights[sub] = max(weights.get(sub, 0.0), weight)
+    return weights
+
+
+# ---- finding mentions ------------------------------------------------------------------------
+
+def find_mentions(clause: str, index: ItemIndex) -> tuple[list[Mention], str, list[bool]]:
+    """The item references in ``clause``.
+
+    Returns the mentions in order, the clause with positions and 编号 masked (so their digits are
+    not read as percents or counts), and a per-character flag of what belongs to a mention.
+    """
+    mentions: list[Mention] = []
+    claimed = [False] * len(clause)
+
+    def claim(start: int, end: int, items: tuple[int, ...], *, rest: bool = False) -> None:
+        mentions.append(Mention(start, end, items, ((start, end),), rest=rest))
+        for k in range(start, end):
+            claimed[k] = True
+
+    def free(start: int, end: int) -> bool:
+        return not any(claimed[start:end])
+
+    for m in _POSITIONS_RE.finditer(clause):
+        claim(m.start(), m.end(), _positions(m, len(index)))
+    m = _LEADING_POSITION_RE.match(clause)
+    if m and free(*m.span()):
+        claim(m.start(), m.end(), _valid_positions([to_int(m["n"])], len(index)))
+    for m in _ID_RE.finditer(clause):
+        if not free(*m.span()):
+            continue
+        item = index.id_keys.get(_id_key(m["prefix"], m["num"]))
+        if item is not None:
+            claim(m.start(), m.end(), (item,))
+        elif m["prefix"].upper() in index.id_prefixes:
+            claim(m.start(), m.end(), ())       # a 编号 of the right shape that is not in the list
+    for pattern, item in index.literal_ids:
+        for m in pattern.finditer(clause):
+            if free(*m.span()):
+                claim(m.start(), m.end(), (item,))
+    for m in _ALL_RE.finditer(clause):
+        if free(*m.span()):
+            claim(m.start(), m.end(), tuple(range(len(index))))
+    for m in _REST_RE.finditer(clause):
+        if free(*m.span()):
+            claim(m.start(), m.end(), (), rest=True)
+
+    enumeration = _ENUMERATION_RE.match(clause)
+    if enumeration and not free(*enumeration.span()):
+        enumeration = None
+    if enumeration:
+        for k in range(*enumeration.span()):
+            claimed[k] = True
+
+    masked = "".join(MASK if c else ch for ch, c in zip(clause, claimed))
+    mentions.extend(_title_mentions(masked, index))
+
+    if enumeration and not mentions:
+        number = to_int(enumeration["n"] or enumeration["cn"])
+        mentions.append(Mention(enumeration.start(), enumeration.end(),
+                                _valid_positions([number], len(index)), (enumeration.span(),)))
+
+    mask = claimed[:]
+    for mention in mentions:
+        for start, end in mention.spans:
+            for k in range(start, end):
+                mask[k] = True
+    mentions.sort()
+    return mentions, masked, mask
+
+
+def _positions(m: re.Match, size: int) -> tuple[int, ...]:
+    """The item indexes of a position reference ("第1、3项", "3、4两项", "1-3项", "前两项")."""
+    if m["first"]:
+        last = 2 if m["first"] == "两" else to_int(m["first"])
+        return _valid_positions(list(range(1, (last or 0) + 1)), size)
+    tokens = _POSITION_TOKEN_RE.findall(m["listed"] or m["bare"])
+    numbers: list[int] = []
+    pending_range = False
+    for token in tokens:
+        value = to_int(token)
+        if value is None:
+            pending_range = bool(numbers)
+            continue
+        if pending_range and value >= numbers[-1]:
+            numbers.extend(range(numbers[-1] + 1, min(value, numbers[-1] + 50) + 1))
+        else:
+            numbers.append(value)
+        pending_range = False
+    return _valid_positions(numbers, size)
+
+
+def _valid_positions(numbers: list[int | None], size: int) -> tuple[int, ...]:
+    """1-based positions within the list, as 0-based indexes, in order, without repeats."""
+    seen: list[int] = []
+    for n in numbers:
+        if n is not None and 1 <= n <= size and n - 1 not in seen:
+            seen.append(n - 1)
+    return tuple(seen)
+
+
+class _TitleMatch(NamedTuple):
+    score: float
+    item: int
+    spans: tuple[tuple[int, int], ...]
+
+
+def _title_mentions(text: str, index: ItemIndex) -> list[Mention]:
+    """Items named by words of their titles in ``text`` (positions and 编号 already masked)."""
+    n = len(text)
+    candidates: set[int] = set()
+    for i in range(n - 1):
+        found = index.bigrams.get(text[i:i + 2])
+        if found:
+            candidates.update(found)
+    matches = [m for m in (_match_title(text, index.substrings[k], k) for k in candidates)
+               if m.score >= MIN_SCORE]
+    matches.sort(key=lambda m: (-m.score, m.item))
+    mentions = []
+    while matches:
+        top = matches[0]
+        tied = [m for m in matches if abs(m.score - top.score) < _EPS and _overlap(m, top)]
+        if len(tied) > 1:
+            tied = _break_tie(tied, text, index)
+        spans = tuple(sorted({s for m in tied for s in m.spans}))
+        mentions.append(Mention(spans[0][0], max(e for _, e in spans), tuple(sorted(m.item for m in tied)),
+                                spans, ambiguous=len(tied) > 1))
+        matches = [m for m in matches if not any(_overlap(m, t) for t in tied)]
+    return mentions
+
+
+def _match_title(text: str, substrings: dict[str, float], item: int) -> _TitleMatch:
+    """Scan ``text`` left to right for the longest substrings of one title; sum their weights."""
+    n = len(text)
+    i, score, spans, seen = 0, 0.0, [], set()
+    while i < n - 1:
+        j = i + 2
+        if text[i:j] not in substrings:
+            i += 1
+            continue
+        while j < n and j - i < MAX_MATCH and text[i:j + 1] in substrings:
+            j += 1
+        part = text[i:j]
+        weight = substrings[part]
+        if weight <= 0:
+            i += 1
+            continue
+        if part not in seen:
+            seen.add(part)
+            score += weight
+        spans.append((i, j))
+        i = j
+    return _TitleMatch(score, item, tuple(spans))
+
+
+def _overlap(a: _TitleMatch, b: _TitleMatch) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a.spans for s2, e2 in b.spans)
+
+
+def _break_tie(tied: list[_TitleMatch], text: str, index: ItemIndex) -> list[_TitleMatch]:
+    """Narrow equally good matches by what the clause says about the kind of item, if anything."""
+    hints = [
+        (_RECTIFICATION_HINT_RE, lambda k: index.kinds[k] == "rectification"),
+        (_QUANTIFIED_HINT_RE, lambda k: index.quantified[k]),
+        (_PROJECT_HINT_RE, lambda k: index.kinds[k] == "project"),
+    ]
+    for pattern, fits in hints:
+        if pattern.search(text):
+            narrowed = [m for m in tied if fits(m.item)]
+            if 0 < len(narrowed) < len(tied):
+                tied = narrowed
+    return tied

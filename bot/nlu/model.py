@@ -1,0 +1,34 @@
+"""The values reply understanding hands to the rest of the bot (re-exported by ``bot.nlu``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+INTENTS = ("progress", "my_list", "star_level", "overdue", "unreported", "rectifications",
+           "report_status", "broadcast", "help", "unknown")
+STATUSES = ("done", "in_progress", "not_started", "blocked", "closed")
+
+
+@dataclass
+class ItemRef:
+    """An item the sender owns, in the order "我的清单" shows them (so 第2项 = items[1])."""
+    id: str             # 编号, e.g. "Z-2", "XM-3", "R-1"
+    title: str
+    kind: str           # "responsibility" | "project" | "rectification"
+    target: int | None = None   # yearly target count of a quantified duty
+
+
+@dataclass
+class Update:
+    """What a reply says about one item."""
+    item: str | None            # an ItemRef.id, or None when the reply does not say which item
+    status: str | None          # one of STATUSES, or None when the reply names an item but no state
+    percent: int | None = None  # 0..100
+    count: int | None = None    # times a quantified duty was carried out
+    candidates: list[str] = field(default_factory=list)  # ids that match equally, when item is None
+
+
+@dataclass
+class Parse:
+    """A reply understood: its intent and, for progress, the updates."""
+    intent: str
+    updates: list[Update] = field(default_factory=list)

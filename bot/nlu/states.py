@@ -1,0 +1,150 @@
+"""States, percentages and counts in a clause: the "signals" of a progress reply.
+
+States are read with regular expressions on the normalized text, not with the segmenter, which
+splits status words badly ("已销号", "学时已满", "不少于"). One combined pattern lists the
+alternatives in priority order, so that at any position the more specific reading wins:
+"快完成了" is in progress before "完成了" can be done, "不能按期完成" is blocked before "完成"
+is done, "还没开始" is not started.
+
+A done (or held, closed, blocked) phrase is then checked for a negator shortly before it:
+"还没有完成", "没把活动室建好", "尚未全部完成" are never done. The look-back skips the words of an
+item title (so "没有把调研报告写完" is negated) and stops at an earlier signal (so in
+"第2项没开始第3项已完成" the second is done).
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from .numbers import find_counts, find_percents
+
+
+class Signal(NamedTuple):
+    """Something a clause says about an item: a state, a percent, a count or "it was held"."""
+    start: int
+    end: int
+    kind: str                 # "status" | "percent" | "count" | "held"
+    value: str | int          # a status (or "not_closed") / a number / "held"
+
+
+# Words that negate what follows.
+NEGATOR = r"(?:尚未|还未|仍未|暂未|并未|从未|均未|都未|还没有?|也没有?|都没有?|并没有?|仍没有?|暂时(?:还)?没有?|目前(?:还)?没有?|没有|没|未)"
+
+# Verbs whose negation means "not started" ("还没启动", "暂未开展", "没有召开"); not when a
+# result follows ("没做完", "没建好", "未落实到位" are unfinished, handled by negated done).
+_START_VERB = (r"(?:开始|启动|开展|动工|着手|实施|部署|召开|举办|举行|组织|安排|推进|进行|整改|建设|制定|撰写|"
+               r"落实|筹备|准备|开|动|做|搞|干|弄|写|建|讲|学|谈|修)")
+_NOT_AFTER_START = r"(?![完好成齐定毕掉到过])"
+
+_ALTERNATIVES: list[tuple[str, str]] = [
+    # (group name, pattern) in priority order; the group name starts with the status it means.
+    ("not_closed", NEGATOR + r"(?:申请)?销号"),
+    ("done_pending_close", r"(?:正在|已经?)?(?:申请|提请|等待|等|准备|待)销号|正在销号"),
+    ("closed", r"(?:已经?|均已|已予|予以|同意|完成|全部)?销号(?:了|完成|完毕)?"),
+    ("blocked",
+     r"(?:遇到|碰到|存在|面临|有)(?:了|一些|一定|较大|很大|不少|些|点)?(?:的)?(?:困难|难题|难度|阻力|障碍|瓶颈)"
+     r"|困难(?:较大|很大|重重)|难度(?:较大|很大|大)"
+     r"|受阻|卡住|卡在|卡壳|停滞|搁置|暂停|停工|中断|推不动|进行不下去|推进不下去"
+     r"|(?:不能|未能|无法|没法|没办法|难以|不能够|恐怕不能|可能无法|可能不能)(?:按期|按时|如期|按计划|按要求|在规定时间内|及时|年底前|月底前)?"
+     r"(?:完成|推进|开展|落实|办结|交付|整改到位|整改|召开|实施)"
+     r"|(?:未|没有?)(?:按期|按时|如期)完成|逾期未完成"
+     r"|完成不了|完不成|搞不定|做不完|写不完|弄不完|干不完|办不了|建不好|整改不了|落实不了|推进不了"
+     r"|(?:需要|需|亟需|急需|请求|申请|希望|请)(?:上级|领导|机关党委|组织|有关部门|相关部门)?(?:协调|支持|帮助|帮忙|解决|支援)"
+     r"|(?:经费|资金|人手|人员|场地|材料)(?:不足|不够|紧张|短缺|缺乏|没有着落|未落实)"
+     r"|缺(?:少|乏)?(?:经费|资金|人手|场地)"
+     r"|进展缓慢|推进缓慢|进度滞后|滞后|延期|推迟|延误"),
+    ("not_started",
+     NEGATOR + r"(?:正式|真正|全面|开始)?" + _START_VERB + _NOT_AFTER_START +
+     r"|未开始|待启动|待开展|准备启动|计划启动|即将启动|尚无进展|没有进展|无进展|毫无进展|没动静|还没影"),
+    ("in_progress",
+     r"(?:进行|推进|实施|建设|整改|办理|落实|筹备|准备|修改|完善|撰写|起草|施工|开展|审核|审批|验收|制定)(?:当)?中"
+     r"|正在|尚在|仍在|还在|在(?:推进|做|写|办|改|建|整改|落实|实施|开展|进行|筹备|准备|修改|完善|撰写|起草|弄|搞|干)"
+     r"|(?:持续|稳步|有序|扎实|加紧|抓紧|积极|加快|全力|全面|逐步|正常|顺利)推进|推进(?:到|至|了|顺利|正常)|已经?推进"
+     r"|(?:快要?|即将|将要|马上(?:就要?)?|就要|接近|基本|大部分|大体|大致|部分|初步|大多|尚未全部|没有全部|未全部)完成"
+     r"|完成了?(?:大部分|部分|一部分|大半|过半|多半)"
+     r"|差不多|收尾|已经?启动|已经?开始|开始了|启动了|刚开始|刚启动|已经?着手|着手|开了个?头|起步|有进展|进展顺利|有所进展|取得进展"
+     r"|过半|大半|还差|还剩|剩下一?(?:点|些|部分)|初稿|草稿"
+     r"|(?:预计|争取|力争|打算|计划于|计划在|拟|将于|将在|将要|下周|下个?月|本月底|月底前?|年底前?|近期|尽快|有望)"
+     r".{0,8}?(?:完成|建好|建成|写完|做完|搞定|落实|办结|整改到位)"),
+    ("done",
+     r"(?:已经?|均已|都已|全部|全都|已全部|都)?完成(?:了|啦)?"
+     r"|搞定|做完|写完|弄完|干完|办完|改完|建完|开完|讲完|学完|修完|整理完|填完|交完|报完"
+     r"|(?:做|写|弄|搞|办|改|建|修|制定|准备|整理|完善|布置|装修|定|订|落实|整改|安排|处理|解决|补|建设|筹备)好(?:了|啦)?"
+     r"|落实到位|整改到位|已到位|到位了|已落实|落实了|已整改|整改了|整改完毕|整改完成|完毕|办结|结项"
+     r"|已验收|通过验收|验收(?:合格|通过)|待验收|建成|落成|竣工|交付|已达标|达标了|已满|满了|已达到|达到要求"
+     r"|补齐|补全|补完|补上|已解决|解决了|已处理|处理完|已纠正|纠正了|已规范|规范了"
+     r"|已经?(?:提交|上报|报送|印发|出台|制定|建立|撰写|完善|结束|执行|实施|健全|修订|更新|配备|开通|缴纳|缴清|清缴|成立|挂牌)"
+     r"|(?:提交|上报|报送|印发|出台|制定|建立|撰写|完善|结束|执行|实施|修订|更新|配备|缴纳|成立|挂牌)了"
+     r"|[oO][kK]了|(?<![就只还这那])好了"),
+    ("held",
+     r"(?:召开|开|讲|上|听取|听|研究|报告|汇报|举办|举行|组织|开展|参加|谈|座谈|调研|走访|慰问|部署|学习)(?:了|过)(?!个?头)"
+     r"|已经?(?:向|召开|开|讲|上|听取|听|研究|专题|报告|汇报|举办|举行|组织|开展|进行|谈|调研|走访|部署|学习)"
+     r"|开会了|开过会|讲课了"),
+]
+
+_SIGNAL_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _ALTERNATIVES))
+
+_STATUS_OF_GROUP = {
+    "not_closed": "not_closed",
+    "done_pending_close": "done",
+    "closed": "closed",
+    "blocked": "blocked",
+    "not_started": "not_started",
+    "in_progress": "in_progress",
+    "done": "done",
+}
+
+# What a negator in front turns a signal into (None: the signal is dropped).
+_NEGATED = {"done": "in_progress", "held": "not_started", "closed": "not_closed",
+            "blocked": None, "in_progress": "not_started"}
+
+_NEGATOR_RE = re.compile(r"没|沒|未|无|無|莫|勿|不|非")
+# Phrases with a negator character that negate nothing.
+_NOT_NEGATION_RE = re.compile(r"不错|不少|不断|不仅|不但|不过|不久|毫不|非常|并非没|不折不扣|不管|不论|无论|"
+                              r"没问题|没有问题|无问题|无误|无异议|没毛病|无偏差|不等")
+_LOOK_BACK = 8
+
+
+def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Signal]:
+    """Every signal in ``clause`` (normalized), in order.
+
+    ``mention_mask[i]`` is True where character i belongs to an item reference; the negation
+    look-back skips those characters.
+    """
+    signals: list[Signal] = []
+    signal_chars = [False] * len(clause)
+    for m in _SIGNAL_RE.finditer(clause):
+        group = m.lastgroup
+        if group == "held":
+            kind, value = "held", "held"
+        else:
+            kind, value = "status", _STATUS_OF_GROUP[group]
+        base = "held" if kind == "held" else value
+        if base in _NEGATED and _negated(clause, m.start(), mention_mask, signal_chars):
+            value = _NEGATED[base]
+            if value is None:
+                continue
+            kind = "status"
+        signals.append(Signal(m.start(), m.end(), kind, value))
+        for i in range(m.start(), m.end()):
+            signal_chars[i] = True
+    for start, end, value in find_percents(clause):
+        signals.append(Signal(start, end, "percent", value))
+    for start, end, value in find_counts(clause):
+        signals.append(Signal(start, end, "count", value))
+    signals.sort()
+    return signals
+
+
+def _negated(clause: str, start: int, mention_mask: list[bool] | None, signal_chars: list[bool]) -> bool:
+    """Whether a negator stands shortly before position ``start`` of ``clause``."""
+    window: list[str] = []
+    i = start - 1
+    while i >= 0 and len(window) < _LOOK_BACK:
+        if signal_chars[i]:
+            break
+        if not (mention_mask and mention_mask[i]):
+            window.append(clause[i])
+        i -= 1
+    text = _NOT_NEGATION_RE.sub("", "".join(reversed(window)))
+    return _NEGATOR_RE.search(text) is not None
