@@ -536,9 +536,9 @@ class Chat:
             self.term.say(indent(reply, "    "))
         elif not any(self.me.account in m.touser for m in pushes):
             self.term.say("  （机器人没有回复）")
-        self.show_pushes(pushes, late_reply=not reply)
+        self.show_pushes(pushes, label="通知", late_reply=not reply)   # administrators' broadcasts
 
-    def show_pushes(self, pushes: list, label: str = "消息", late_reply: bool = False) -> None:
+    def show_pushes(self, pushes: list, label: str, late_reply: bool = False) -> None:
         """Pushes to the current member in full; the others counted ("另有12人收到月报提醒")."""
         others: set[str] = set()
         for m in pushes:
@@ -628,7 +628,7 @@ class Chat:
     def advance(self, target: datetime) -> None:
         """Move the clock to ``target``, stopping at each scheduled push on the way to run what
         is due then, as the production scheduler would; print what arrives."""
-        self.show_pushes(self.server.drain())
+        self.show_pushes(self.server.drain(), label="消息")
         while True:
             now = self.clock.now()
             step = self.server.next_push(now)

@@ -61,12 +61,12 @@ BRANCH_SECRETARIES = {"第一党支部": "zhangwei", "第二党支部": "huangle
 # studies party building 2 times a year, reports once, holds 1 forum; its secretary hears reports
 # 4 times; each member 6 times; a branch holds its committee monthly and its general meeting quarterly.
 DUTIES = [
+    ("chenjianguo", "履行机关党建第一责任人职责", None, 0),
     ("chenjianguo", "党组专题研究党建工作", 2, 1.0),
     ("chenjianguo", "向市委专题报告党建工作", 1, 0.0),
     ("chenjianguo", "召开政协系统党建工作座谈会", 1, 1.2),
     ("chenjianguo", "听取汇报、研究指导党建工作", 4, 1.0),
     ("chenjianguo", "为机关党员讲党课", 1, 1.2),
-    ("chenjianguo", "履行机关党建第一责任人职责", None, 0),
     ("liuhaiyan", "听取汇报、研究指导分管领域及联系支部党建工作", 6, 1.0),
     ("zhaozhiqiang", "听取汇报、研究指导分管领域及联系支部党建工作", 6, 0.6),
     ("wangxiaodong", "每季度召开机关党委会议", 4, 1.0),
@@ -129,8 +129,10 @@ STARS = [
     ("第三党支部", (12, 13, 12, 6, 12, 15, 8), 88.0, "是", "否", 0),
 ]
 
-# Members who missed last month's report (escalated to their secretary on the 1st).
+# Members who missed last month's report (escalated to their secretary on the 1st), and those
+# who have not reported yet this month (their updates so far were all typed last month).
 LATE_LAST_MONTH = {"wumin", "zhaozhiqiang"}
+NOT_YET_THIS_MONTH = {"zhaozhiqiang", "lina", "wumin", "machao", "hejie", "linfeng"}
 
 
 def _deadline(spec, today: date) -> date:
@@ -172,7 +174,8 @@ def _earlier(now: datetime, days: int, hour: int = 16) -> datetime:
 def seed_history(session: Session, now: datetime, tz: ZoneInfo) -> int:
     """Play back the year's progress so far, as the owners would have typed it; returns the
     number of updates. Each owner has reported every earlier month (but ``LATE_LAST_MONTH``
-    missed the last one); an update typed this month counts as this month's report too."""
+    missed the last one); an update typed this month counts as this month's report too, and
+    ``NOT_YET_THIS_MONTH`` typed theirs last month."""
     now = now.astimezone(tz)
     year = now.year
     elapsed = (now.date() - date(year, 1, 1)).days / 365
@@ -182,6 +185,8 @@ def seed_history(session: Session, now: datetime, tz: ZoneInfo) -> int:
 
     def update(code: str, account: str, days_ago: int, words: str, **change) -> None:
         nonlocal updates
+        if account in NOT_YET_THIS_MONTH:
+            days_ago = max(days_ago, now.day + 2)
         at = _earlier(now, days_ago)
         record_progress(session, item=items[code], member=members[account], at=at, words=words,
                         msg_id="demo-history", **change)
