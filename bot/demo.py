@@ -627,30 +627,35 @@ class Chat:
 
     def advance(self, target: datetime) -> None:
         """Move the clock to ``target``, stopping at each scheduled push on the way to run what
-        is due then, as the production scheduler would; print what arrives."""
+        is due then, as the production scheduler would; print what arrives. (A push moment less
+        than a minute before ``target`` ends the move: "/快进 3天" from 09:00:05 stops at 09:00.)"""
         self.show_pushes(self.server.drain(), label="消息")
+        shown = False
         while True:
             now = self.clock.now()
             step = self.server.next_push(now)
             if step is None or step > target:
                 step = target
+            last = step >= target - timedelta(minutes=1)
             self.clock.offset += step - now
             try:
-                arrived = self.server.run_due(step)
+                arrived = [(label, messages) for label, messages in self.server.run_due(step) if messages]
+                failure = ""
             except Exception as exc:  # noqa: BLE001 - show it and carry on; the log has the details
                 logging.getLogger(__name__).exception("run_due(%s) failed", step)
                 arrived, failure = [], f"  （执行定时推送出错：{exc}）"
-            else:
-                failure = ""
-            if step == target or failure or any(messages for _, messages in arrived):
+            if arrived or failure or (last and not shown):
                 self.term.say(f"—— 演示时钟：{clock_text(step)} ——")
+            elif last:
+                self.term.say(f"—— 演示时钟已拨到 {clock_text(step)} ——")
             if failure:
                 self.term.say(failure)
             for label, messages in arrived:
                 self.show_pushes(messages, label=label)
-            if step >= target:
-                if not any(messages for _, messages in arrived):
-                    self.term.say("  （此刻没有到期的推送）")
+            shown = shown or bool(arrived)
+            if last:
+                if not shown and not failure:
+                    self.term.say("  （这段时间没有到期的推送）")
                 save_offset(self.data_dir, self.clock.offset)
                 return
 
