@@ -37,6 +37,7 @@ from typing import Callable
 
 from bot import config as config_mod
 from bot.config import Config
+from bot.demo_data import BRANCHES, COMMITTEE, PARTY_GROUP
 from bot.runtime import Clock, Runtime
 
 DB_FILE = "demo.db"
@@ -46,17 +47,19 @@ LOG_FILE = "demo.log"
 WEEKDAYS = "一二三四五六日"
 LATE_REPLY_WAIT = 15.0     # seconds to wait for an answer that comes by message/send instead
 
-HELP = """演示命令（以“/”开头，其余文字都作为企业微信消息发给机器人）：
+HELP = """演示命令（以“/”开头；其余文字都作为企业微信消息发给机器人）：
   /切换 或 /who           换一名成员
   /成员                   列出全部成员
   /时间                   查看演示时钟
-  /快进 3天               把演示时钟往后拨（也可：/快进 2小时、/快进 到 2026-11-30 09:00），
-                          并执行这段时间里到期的定时推送（月报提醒、截止提醒、季度通报……）
+  /快进 3天               把演示时钟往后拨，并执行其间到期的定时推送
+                          （月报提醒、截止提醒、季度督查……）；也可写 2小时、1周
+  /快进 到 11-30 09:00    拨到某一时刻（也可写完整日期 2026-11-30 09:00）
   /next 或 /下一个        拨到下一次定时推送
   /帮助 或 /help          显示本说明
   /退出 或 /quit          退出（也可按 Ctrl-D）
-可以对机器人说：我的清单、第1项完成50%、召开了1次支委会、Z-1已整改到位、有哪些逾期的、
-  谁还没报、我单位星级、整改清单、帮助；管理员还可以：通知 全体党员：明天下午3点开会"""
+可以对机器人说：我的清单、第1项完成50%、召开了1次支委会、Z-1已整改到位、
+  有哪些逾期的、谁还没报、我单位星级、整改清单、帮助；
+  管理员还可以：通知 全体党员：明天下午3点开会"""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -693,13 +696,16 @@ def run_demo(args) -> int:
         if imported is not None:
             server.settle_past(clock.now())
         people = load_people(server.runtime)
-        term.say(banner(cfg, data_dir, clock, imported, people, time.perf_counter() - started))
         try:
+            term.say(banner(cfg, data_dir, clock, imported, people, time.perf_counter() - started))
             Chat(server, people, term, data_dir).run()
+            term.say(f"演示结束。数据保留在 {data_dir}，再次运行 qingdan demo 可接着用（加 --fresh 重新开始）。")
         except KeyboardInterrupt:
             term.say("")
-        save_offset(data_dir, clock.offset)
-    term.say("演示结束。数据保留在 " + str(data_dir) + "，再次运行 qingdan demo 可接着用（加 --fresh 重新开始）。")
+        except BrokenPipeError:     # the output went to a pager that was closed: end quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        finally:
+            save_offset(data_dir, clock.offset)
     return 0
 
 
@@ -708,16 +714,18 @@ def banner(cfg: Config, data_dir: Path, clock: Clock, imported: list[str] | None
     """The start-up text: what this is, what was loaded, the commands."""
     lines = [
         "══════════ 清单助手 · 本地演示 ══════════",
-        "这是党建“三张清单”企业微信机器人的完整演示，不需要企业微信账号，也不连接外网：",
-        "机器人服务照常运行，企业微信接口由本机替身代替。您选一名党员，以他的身份打字，",
-        "每句话都作为加密的企业微信回调发给机器人，回复和定时推送都显示在这里。",
+        "这是党建“三张清单”企业微信机器人的完整演示，",
+        "不需要企业微信账号，也不连接外网：机器人服务照常运行，",
+        "企业微信接口由本机替身代替。选一名党员，以他的身份打字，",
+        "每句话都作为加密的企业微信回调发给机器人，回复和推送都显示在这里。",
         "",
     ]
     if imported is not None:
-        lines.append(f"已创建示例组织（市政协党组、机关党委、三个党支部，{len(people)}名党员）及{clock.now().year}年度"
-                     f"责任清单、项目清单、整改清单和星级评分，")
-        lines.append(f"经导入工作簿 {data_dir / BOOK_FILE} 载入，并预置了今年以来的部分进度、月报和已发的推送：")
-        lines += ["  " + line.strip() for line in imported[1:]] if len(imported) > 1 else imported
+        lines += [f"已创建示例组织（共{len(people)}名党员）：{PARTY_GROUP} → {COMMITTEE} →",
+                  f"  {'、'.join(BRANCHES)}；",
+                  f"{clock.now().year}年度责任清单、项目清单、整改清单和星级评分经导入工作簿载入",
+                  f"（{data_dir / BOOK_FILE}），并预置了今年以来的部分进度、月报和已发的推送。"]
+        lines += ["  " + line.strip() for line in imported[1:]]
     else:
         lines.append(f"沿用 {data_dir} 中上次的演示数据（加 --fresh 可重新开始）。")
     lines.append(f"演示时钟：{clock_text(clock.now())}" +
