@@ -75,7 +75,7 @@ def _clause_groups(clause: str, index: ItemIndex) -> tuple[list[_Group], list[Si
             last = _Group(pending, [token])
             groups.append(last)
             pending = []
-        elif last is not None and not _leads_into(token, tokens[pos + 1:]):
+        elif last is not None and not _leads_into(token, tokens[pos + 1] if pos + 1 < len(tokens) else None):
             last.signals.append(token)
         else:
             forward.append(token)
@@ -92,9 +92,9 @@ def _inside(signal: Signal, mentions: list[Mention]) -> bool:
     return any(s <= signal.start and signal.end <= e for m in mentions for s, e in m.spans)
 
 
-def _leads_into(signal: Signal, rest: list[Mention | Signal]) -> bool:
-    """Whether the next token is a reference starting right after ``signal``."""
-    return bool(rest) and isinstance(rest[0], Mention) and rest[0].start - signal.end <= _ADJACENT
+def _leads_into(signal: Signal, following: Mention | Signal | None) -> bool:
+    """Whether the token after ``signal`` is a reference starting right after it ("召开了|支委会")."""
+    return isinstance(following, Mention) and following.start - signal.end <= _ADJACENT
 
 
 def _updates_for(groups: list[_Group], index: ItemIndex) -> list[Update]:
@@ -112,7 +112,7 @@ def _updates_for(groups: list[_Group], index: ItemIndex) -> list[Update]:
     for item, signals in per_item.items():
         updates.append(_update(index.ids[item], signals, index.quantified[item]))
     for mention, signals in others:
-        if mention.rest:
+        if mention.rest and per_item:     # "其余": the items not named elsewhere
             for item in range(len(index)):
                 if item not in per_item:
                     updates.append(_update(index.ids[item], signals, index.quantified[item]))
@@ -121,7 +121,7 @@ def _updates_for(groups: list[_Group], index: ItemIndex) -> list[Update]:
             update = _update(None, signals, quantified)
             update.candidates = [index.ids[k] for k in mention.items]
             updates.append(update)
-        else:       # a position or 编号 that is not in the list
+        else:       # a position or 编号 not in the list, or "其余" with nothing else named
             updates.append(_update(None, signals, None))
     return [u for u in updates if u is not None]
 

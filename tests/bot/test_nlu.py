@@ -350,6 +350,20 @@ def test_unknown_is_never_a_guessed_update(text):
     assert nlu.parse(text, TASKS) == Parse("unknown", [])
 
 
+def test_all_and_the_rest():
+    assert updates("所有事项都已完成", TASKS) == [(i["id"], "done", None, None) for i in TASKS]
+    assert updates("其余已完成，第2项进行中", TASKS) == [
+        ("P-1", "done", None, None), ("P-2", "in_progress", None, None),
+        ("P-3", "done", None, None), ("P-4", "done", None, None)]
+    assert updates("其他都完成了", TASKS) == [(None, "done", None, None)]   # nothing else named: no guess
+
+
+def test_time_words_and_noun_phrases_are_not_done():
+    assert updates("学习计划下周完成", TASKS) == [("P-1", "in_progress", None, None)]
+    assert updates("本周已完成", TASKS) == [(None, "done", None, None)]
+    assert updates("第2项完成情况", TASKS) == [("P-2", None, None, None)]
+
+
 def test_a_question_beside_a_report_keeps_the_report():
     assert updates("调研报告写了一半，什么时候交？", TASKS) == [("P-4", "in_progress", 50, None)]
 
