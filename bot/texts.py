@@ -33,6 +33,8 @@ def progress_zh(item: Item) -> str:
     """"进行中 60%", "已开5/12次", "已完成"."""
     if item.target_count:
         text = f"已完成{item.done_count}/{item.target_count}次"
+        if item.percent != min(100, round(100 * item.done_count / item.target_count)):
+            text += f"，进度{item.percent}%"   # a percentage reported in words, not as a count
         return text if item.status != ItemStatus.BLOCKED.value else f"受阻，{text}"
     if item.status == ItemStatus.IN_PROGRESS.value or (item.status == ItemStatus.BLOCKED.value and item.percent):
         return f"{status_zh(item)} {item.percent}%"

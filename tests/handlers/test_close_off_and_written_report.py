@@ -50,3 +50,20 @@ async def test_a_written_report_counts_as_reported(chat, engine):
         assert r.month == "2026-11" and r.words.startswith("月报：本月完成调研提纲")
     reply = await chat.ask(receive_written_report, "zhouqiang", "月报：补充一点", "unknown")
     assert "此前已报送" in reply
+
+
+async def test_a_written_report_naming_items_goes_to_progress(chat, engine):
+    from bot.nlu import Parse, Update
+    from bot.router import Message
+    from models.queries import member_by_account, my_items
+    from tests.conftest import NOW
+
+    with Session(engine) as s:
+        m = member_by_account(s, "wangfang")
+
+        def msg(text, parsed):
+            return Message(member=m, text=text, parsed=parsed, items=my_items(s, m.id, 2026), at=NOW,
+                           session=s, runtime=chat.runtime)
+        assert _written(msg("月报：走访了3个科室", Parse("unknown")))
+        assert not _written(msg("月报：第2项完成80%", Parse("progress", [Update("P-2", None, percent=80)])))
+        assert not _written(msg("月报情况", Parse("report_status")))
