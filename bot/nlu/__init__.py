@@ -27,6 +27,9 @@ __all__ = ["INTENTS", "STATUSES", "ItemRef", "Update", "Parse", "load", "add_wor
 
 log = logging.getLogger(__name__)
 
+# WeCom text messages are at most 2048 bytes; anything longer is read up to here.
+MAX_CHARS = 2000
+
 
 def load(extra_words: Iterable[str] = ()) -> float:
     """Pre-load jieba and the domain dictionary (and add extra words, e.g. item titles).
@@ -87,7 +90,7 @@ def item_refs(raw: Sequence[dict]) -> list[ItemRef]:
 def _parse(text: str, items: Sequence[ItemRef | dict]) -> Parse:
     if not segmenter.is_loaded():
         load()
-    clean = normalize(text if isinstance(text, str) else "")
+    clean = normalize(text[:MAX_CHARS] if isinstance(text, str) else "")
     if not clean:
         return Parse("unknown")
     intent = intents.command_intent(clean)
