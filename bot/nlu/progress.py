@@ -163,6 +163,8 @@ def _update(item: str | None, signals: list[Signal], quantified: bool | None,
     if quantified:
         if count is None and held:
             count = 1
+        if count is not None and status == "done":
+            status = "in_progress"  # "已完成2次" is two more times; the store compares the total with the target
     elif quantified is None:
         if count is not None and not held and status is None and percent is None:
             count = None        # "第一次" alone says nothing about an item

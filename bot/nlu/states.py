@@ -122,17 +122,14 @@ def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Si
     signals: list[Signal] = []
     signal_chars = [False] * len(clause)
     for m in _SIGNAL_RE.finditer(clause):
-        group = m.lastgroup
-        if group == "held":
+        if m.lastgroup == "held":
             kind, value = "held", "held"
         else:
-            kind, value = "status", _STATUS_OF_GROUP[group]
-        base = "held" if kind == "held" else value
-        if base in _NEGATED and _negated(clause, m.start(), mention_mask, signal_chars):
-            value = _NEGATED[base]
+            kind, value = "status", _STATUS_OF_GROUP[m.lastgroup]
+        if value in _NEGATED and _negated(clause, m.start(), mention_mask, signal_chars):
+            kind, value = "status", _NEGATED[value]
             if value is None:
                 continue
-            kind = "status"
         signals.append(Signal(m.start(), m.end(), kind, value))
         for i in range(m.start(), m.end()):
             signal_chars[i] = True

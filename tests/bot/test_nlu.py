@@ -217,6 +217,8 @@ COUNTS = [
     ("branch", "召开了支委会，讲了党课", [("R-1", "in_progress", None, 1), ("R-3", "in_progress", None, 1)]),
     ("branch", "召开了支委会讲了党课", [("R-1", "in_progress", None, 1), ("R-3", "in_progress", None, 1)]),
     ("branch", "本月支委会还没开", [("R-1", "not_started", None, None)]),
+    ("branch", "党课已完成2次", [("R-3", "in_progress", None, 2)]),       # the store derives done from the total
+    ("branch", "支委会已完成", [("R-1", "done", None, None)]),
     ("group", "专题研究党建工作2次", [("R-1", "in_progress", None, 2)]),
     ("group", "听取汇报1次", [("R-4", "in_progress", None, 1)]),
     ("group", "座谈会开了", [("R-3", "in_progress", None, 1)]),
