@@ -62,6 +62,8 @@ _RECTIFICATION_HINT_RE = re.compile(r"整改|销号|问题")
 _QUANTIFIED_HINT_RE = re.compile(r"次|回|场|召开|开过|开了|讲了|听取")
 _PROJECT_HINT_RE = re.compile(r"项目")
 
+_NEGATOR_CHARS = set("没沒未不无無非")
+
 MASK = "\x00"   # stands in for characters already claimed by a position or 编号
 
 
@@ -327,6 +329,8 @@ def _match_title(text: str, substrings: dict[str, float], item: int) -> _TitleMa
             continue
         while j < n and j - i < MAX_MATCH and text[i:j + 1] in substrings:
             j += 1
+        while j - i > 2 and text[j - 1] in _NEGATOR_CHARS:
+            j -= 1      # "活动室未完成" vs 党员活动室未按标准建设: the 未 negates 完成, it is not the title's
         part = text[i:j]
         weight = substrings[part]
         if weight <= 0:

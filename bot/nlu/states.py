@@ -110,7 +110,7 @@ _NEGATOR_RE = re.compile(r"没|沒|未|无|無|莫|勿|不|非|(?<![a-z])not(?![
 # Phrases with a negator character that negate nothing.
 _NOT_NEGATION_RE = re.compile(r"不错|不少|不断|不仅|不但|不过|不久|毫不|非常|并非没|不折不扣|不管|不论|无论|"
                               r"没问题|没有问题|无问题|无误|无异议|没毛病|无偏差|不等")
-_LOOK_BACK = 8
+_LOOK_BACK = 16     # characters, not counting item words
 
 
 def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Signal]:
