@@ -42,8 +42,13 @@ _QUESTION_RE = re.compile(r"[?？]|吗|么$|呢$|嘛$|了没有?$|哪|谁|几|�
 _OWNER = r"(?:我的?|本人的?|本单位的?|我单位的?|本支部的?|我们支部的?|我们的?|我支部的?)?"
 _MONTH = r"(?:本月|这个月|当月|上个?月|本期|本季度|这季度)?"
 
+# Around a query noun phrase: "把我的清单发我", "整改清单看一下".
+_ASK_PREFIX = r"(?:把|将)?"
+_ASK_SUFFIX = r"(?:发我|发过来|发来|发|看看|看下|看|列出来)?"
+
 # (intent, whole-message pattern) in order.
-_STATEMENTS: list[tuple[str, re.Pattern]] = [(intent, re.compile(pattern)) for intent, pattern in [
+_STATEMENTS: list[tuple[str, re.Pattern]] = [(intent, re.compile(_ASK_PREFIX + f"(?:{pattern})" + _ASK_SUFFIX))
+                                             for intent, pattern in [
     ("star_level", r".{0,12}(?:星级|星评|评星|几星|几颗星).{0,12}"),
     ("overdue", _OWNER + r"(?:所有|全部)?(?:已经?)?(?:逾期|超期|过期|超时|拖期|到期未完成)(?:的|未完成的?)?"
                 r"(?:事项|任务|项目|清单|列表|情况|工作|整改|事)?(?:清单|列表|情况|名单)?"),
@@ -68,9 +73,10 @@ _QUESTIONS: list[tuple[str, re.Pattern]] = [(intent, re.compile(pattern)) for in
                    r"|(?:没|未)(?:有)?(?:报|交|提交|填报|上报|汇报|报送)(?:的|月报的)?(?:人|同志|名单|单位|有哪些|是谁|有谁|都有谁)"
                    r"|谁.{0,4}(?:没|未)|报送率|上报率"),
     ("report_status", r"月报|(?:我|本人).{0,8}(?:报|交|提交|填报|上报|汇报|报送)(?:了|过|没|吗|么)"
+                      r"|(?:我|本人).{0,8}(?:是否|有没有)(?:已经?)?(?:报|交|提交|填报|上报|汇报|报送)"
                       r"|报了(?:吗|没)|交了(?:吗|没)|报没报|交没交"),
     ("rectifications", r"整改|问题清单|销号"),
-    ("my_list", r"我.{0,8}(?:清单|任务|事项|工作|项目|待办|负责|事情)"
+    ("my_list", r"我.{0,8}(?:清单|任务|事项|工作|项目|待办|负责|事情)|我.{0,6}(?:事要|要做|要办|要干)"
                 r"|^(?:查看|看看|查询|显示|列出|看下|看一下)?.{0,4}(?:清单|任务|事项)"),
 ]]
 

@@ -317,21 +317,29 @@ QUERIES = [
     ("我的清单", "my_list"), ("看看我的任务", "my_list"), ("查看我的任务", "my_list"), ("我有哪些事项", "my_list"),
     ("我的任务清单", "my_list"), ("清单", "my_list"), ("我负责哪些事项", "my_list"), ("列出我的任务", "my_list"),
     ("看一下我的清单", "my_list"), ("我的清单呢", "my_list"), ("请给我看一下我的清单", "my_list"),
+    ("把我的清单发给我", "my_list"), ("我有什么事要做", "my_list"), ("我名下有哪些事项", "my_list"),
+    ("我的责任清单", "my_list"), ("我还有哪些任务没完成", "my_list"),
     ("我们支部几星", "star_level"), ("我单位星级", "star_level"), ("本单位星级评定结果", "star_level"),
     ("我们是几星级", "star_level"), ("我们的星级是多少", "star_level"), ("星级", "star_level"),
+    ("本支部评了几颗星", "star_level"), ("我们单位是几星级党支部？", "star_level"),
     ("哪些事项过期了", "overdue"), ("有哪些逾期的", "overdue"), ("超期事项", "overdue"), ("逾期事项", "overdue"),
-    ("有没有超期的", "overdue"), ("哪些任务逾期了？", "overdue"),
+    ("有没有超期的", "overdue"), ("哪些任务逾期了？", "overdue"), ("我有逾期的事项吗", "overdue"),
+    ("哪些快到期了", "overdue"), ("本单位逾期情况", "overdue"),
     ("谁还没报", "unreported"), ("本月还有谁没有报送", "unreported"), ("本月未报名单", "unreported"),
     ("哪些人还没报", "unreported"), ("未报送名单", "unreported"), ("还有谁没交月报", "unreported"),
+    ("哪些同志还没报送月报", "unreported"), ("没报的有谁", "unreported"), ("这个月还有谁没汇报", "unreported"),
     ("整改清单", "rectifications"), ("还有哪些整改没完成", "rectifications"), ("整改进度怎么样", "rectifications"),
     ("整改情况", "rectifications"), ("我的整改清单", "rectifications"), ("問題整改進度", "rectifications"),
+    ("整改事项进展如何", "rectifications"), ("未完成的整改", "rectifications"), ("还有几项整改", "rectifications"),
+    ("把整改清单发我", "rectifications"),
     ("我这个月报了吗", "report_status"), ("本月月报情况", "report_status"), ("我报了没有", "report_status"),
     ("我本月报了吗", "report_status"), ("我的月报交了吗", "report_status"), ("月报情况", "report_status"),
+    ("我本月是否已报送", "report_status"), ("我提交月报了没", "report_status"), ("这个月我报过了吗", "report_status"),
     ("帮助", "help"), ("怎么用", "help"), ("使用说明", "help"), ("?", "help"), ("？", "help"), ("help", "help"),
     ("HELP", "help"), ("怎么使用", "help"), ("使用帮助", "help"), ("菜单", "help"), ("你能做什么", "help"),
-    ("这个机器人怎么用？", "help"),
+    ("这个机器人怎么用？", "help"), ("帮助信息", "help"), ("能干啥", "help"),
     ("通知 全体党员：明天下午3点在三楼会议室开会", "broadcast"), ("通知：下午开会", "broadcast"),
-    ("发通知 明天学习", "broadcast"), ("通知全体支部书记明天开会", "broadcast"),
+    ("发通知 明天学习", "broadcast"), ("通知全体支部书记明天开会", "broadcast"), ("【通知】周五下午学习", "broadcast"),
 ]
 
 
@@ -344,7 +352,8 @@ def test_queries(text, intent):
 
 UNKNOWN = ["今天天气不错", "哈哈", "好的", "收到", "谢谢", "收到，谢谢", "辛苦了", "嗯", "OK", "明白", "在吗",
            "今天开会吗", "第2项完成了吗", "活动室什么时候建好？", "通知收到了", "第一次用这个", "👍", "hello", "",
-           "   ", "，。", "12345"]
+           "   ", "，。", "12345", "嗯嗯", "你好", "好的收到", "没问题", "明白了", "早上好", "知道了", "请问会议室在哪",
+           "通知下发了吗", "收到，马上办"]
 
 
 @pytest.mark.parametrize("text", UNKNOWN)
