@@ -261,8 +261,8 @@ def find_mentions(clause: str, index: ItemIndex) -> tuple[list[Mention], str, li
 def _positions(m: re.Match, size: int) -> tuple[int, ...]:
     """The item indexes of a position reference ("第1、3项", "3、4两项", "1-3项", "前两项")."""
     if m["first"]:
-        last = 2 if m["first"] == "两" else to_int(m["first"])
-        return _valid_positions(list(range(1, (last or 0) + 1)), size)
+        last = to_int(m["first"]) or 0
+        return _valid_positions(list(range(1, last + 1)), size)
     tokens = _POSITION_TOKEN_RE.findall(m["listed"] or m["bare"])
     numbers: list[int] = []
     pending_range = False

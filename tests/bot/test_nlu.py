@@ -412,6 +412,14 @@ def test_no_items_still_understands_states_and_queries():
     assert nlu.parse("我的清单", []).intent == "my_list"
 
 
+def test_the_domain_dictionary_is_loaded():
+    from bot.nlu import segmenter
+
+    words = segmenter.cut("三会一课和主题党日，支委会、党小组会、民主生活会、组织生活会、谈心谈话都已销号")
+    for word in ("三会一课", "主题党日", "支委会", "党小组会", "民主生活会", "组织生活会", "谈心谈话", "销号"):
+        assert word in words
+
+
 def test_load_is_idempotent_and_timed():
     assert isinstance(nlu.load(), float)
     assert nlu.load(["加强党员教育管理"]) >= 0.0
