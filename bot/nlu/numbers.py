@@ -35,8 +35,11 @@ def to_int(word: str) -> int | None:
     return total + (digit or 0)
 
 
-def _clamp_percent(value: float) -> int:
-    return max(0, min(100, int(value + 0.5)))
+def _clamp_percent(value: float) -> int | None:
+    """A percentage as a whole number; None for a figure over 100, which no progress can be."""
+    if value > 100:
+        return None
+    return max(0, int(value + 0.5))
 
 
 # ---- percent -------------------------------------------------------------------------------
@@ -66,11 +69,13 @@ _PERCENT_PATTERNS: list[tuple[re.Pattern, str]] = [
 def find_percents(text: str) -> list[tuple[int, int, int]]:
     """Every (start, end, percent) in ``text``, non-overlapping, in order."""
     found: list[tuple[int, int, int]] = []
+    taken: list[tuple[int, int]] = []   # spans read already, impossible figures (760%) included
     for pattern, kind in _PERCENT_PATTERNS:
         for m in pattern.finditer(text):
             start, end = m.span()
-            if any(s < end and start < e for s, e, _ in found):
+            if any(s < end and start < e for s, e in taken):
                 continue
+            taken.append((start, end))
             value = _percent_value(m, kind)
             if value is not None:
                 found.append((start, end, value))

@@ -526,3 +526,18 @@ def test_any_percent_below_100_is_in_progress(p, form):
 @given(times=st.integers(1, 12), form=st.sampled_from(["召开了{n}次支委会", "支委会开了{n}次", "本月开了{n}次支委会"]))
 def test_any_count_of_a_quantified_duty(times, form):
     assert updates(form.format(n=times), BRANCH) == [("R-1", "in_progress", None, times)]
+
+
+# --- a figure over 100% is no progress: the item is named, the figure is not guessed at ---------
+
+@pytest.mark.parametrize("text", ["活动室推进760%", "第2项120%", "第3项进度：150%"])
+def test_a_percentage_over_100_is_not_read(text):
+    from bot.nlu import parse, to_json
+
+    items = [{"id": "P-1", "title": "制定年度学习计划", "kind": "project", "target": None},
+             {"id": "P-2", "title": "开展主题党日活动", "kind": "project", "target": None},
+             {"id": "P-3", "title": "建设党员活动室", "kind": "project", "target": None}]
+    result = to_json(parse(text, items))
+    assert result["intent"] == "progress"
+    [update] = result["updates"]
+    assert update["percent"] is None and update["status"] != "done"
