@@ -133,3 +133,17 @@ async def test_admin_broadcast_reaches_the_unit(client, standin):
 async def test_healthz(client):
     resp = await client.get("/healthz")
     assert resp.status == 200
+
+
+async def test_an_answer_that_misses_the_reply_window_goes_out_by_message_send(client, runtime, standin):
+    import asyncio
+
+    runtime.config.server.reply_timeout = 0     # nothing is ever ready in time: the late path
+    status, body, _ = await post(client, wf.text_xml("wangfang", "我的清单"))
+    assert status == 200 and body == ""         # answered at once, empty, as WeCom allows
+    for _ in range(100):
+        if standin.state.sent:
+            break
+        await asyncio.sleep(0.05)
+    [sent] = standin.state.sent
+    assert sent.touser == ["wangfang"] and "王芳的清单" in sent.content
