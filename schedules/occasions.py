@@ -72,35 +72,33 @@ def _open_items_digest(member: Member, items: list[Item], head: str, today: date
 
 # --- monthly report prompt and last-day reminder ----------------------------------------------
 
-def monthly_prompt(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
-    """月报: every person owning an open item of the year gets their open items and how to answer."""
-    month, year = occ.period, int(occ.period[:4])
-    people = [m for m in expected_reporters(session, None, year) if m.id not in skip]
+def _prompts(session: Session, people: list[Member], year: int, at: datetime, cfg: ScheduleConfig,
+             head: Callable[[Member, int], str]) -> list[Push]:
+    """One open-items digest per person; ``head(member, open_count)`` is its first line."""
     lists = items_by_owner(session, year, {m.id for m in people})
     today = _local_day(at, cfg)
     out = []
     for m in people:
         items = lists.get(m.id, [])
-        n_open = sum(1 for i in items if i.is_open)
-        head = f"【月报提醒】{m.name}，请报送{month_zh(month)}清单进展。您有{n_open}项未完成："
-        out.append(_open_items_digest(m, items, head, today))
+        out.append(_open_items_digest(m, items, head(m, sum(1 for i in items if i.is_open)), today))
     return out
+
+
+def monthly_prompt(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
+    """月报: every person owning an open item of the year gets their open items and how to answer."""
+    month, year = occ.period, int(occ.period[:4])
+    people = [m for m in expected_reporters(session, None, year) if m.id not in skip]
+    return _prompts(session, people, year, at, cfg,
+                    lambda m, n: f"【月报提醒】{m.name}，请报送{month_zh(month)}清单进展。您有{n}项未完成：")
 
 
 def last_day(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
     """Last day of the month: only those who have not reported this month."""
     month, year = occ.period, int(occ.period[:4])
     people = [m for m in unreported(session, None, month) if m.id not in skip]
-    lists = items_by_owner(session, year, {m.id for m in people})
-    today = _local_day(at, cfg)
-    out = []
-    for m in people:
-        items = lists.get(m.id, [])
-        n_open = sum(1 for i in items if i.is_open)
-        head = (f"【月报催报】{m.name}，今天是本月最后一天，您尚未报送{month_zh(month)}月报。"
-                f"您有{n_open}项未完成：")
-        out.append(_open_items_digest(m, items, head, today))
-    return out
+    return _prompts(session, people, year, at, cfg,
+                    lambda m, n: (f"【月报催报】{m.name}，今天是本月最后一天，您尚未报送{month_zh(month)}月报。"
+                                  f"您有{n}项未完成："))
 
 
 # --- escalation of non-reporters ------------------------------------------------------------------
