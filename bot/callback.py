@@ -12,6 +12,7 @@ import secrets
 import time
 from datetime import datetime, timezone
 
+import xmltodict
 from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
@@ -21,7 +22,7 @@ from wechatpy.exceptions import InvalidSignatureException
 
 from bot.conversation import NOT_TEXT, WELCOME, answer
 from bot.runtime import Runtime
-from bot.wecom import fit_text, make_crypto
+from bot.wecom import fit_text
 from models.db import session_scope
 from models.tables import InboundMessage
 
@@ -64,7 +65,10 @@ def _remember_reply(runtime: Runtime, key: str, reply: str) -> None:
 
 async def _reply_for(runtime: Runtime, msg) -> str:
     if msg.type == "text":
-        return await answer(runtime, msg.source, msg.content, msg_id=str(msg.id))
+        # The handlers' database work is synchronous: it runs on a worker thread (its own loop),
+        # so a slow query never holds up other callbacks.
+        return await asyncio.to_thread(
+            asyncio.run, answer(runtime, msg.source, msg.content, msg_id=str(msg.id)))
     if msg.type == "event":
         return EVENTS_ANSWERED.get(str(msg.event).lower(), "")
     return NOT_TEXT
@@ -74,8 +78,7 @@ def _passive(runtime: Runtime, msg, reply: str, nonce: str, timestamp: str) -> w
     if not reply:
         return web.Response(text="")
     xml = TextReply(content=fit_text(reply), message=msg).render()
-    crypto = make_crypto(runtime.config.wecom)
-    return web.Response(text=crypto.encrypt_message(xml, nonce, timestamp), content_type="application/xml")
+    return web.Response(text=runtime.crypto.encrypt_message(xml, nonce, timestamp), content_type="application/xml")
 
 
 async def verify_url(request: web.Request) -> web.Response:
@@ -83,7 +86,7 @@ async def verify_url(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     q = request.query
     try:
-        echo = make_crypto(runtime.config.wecom).check_signature(
+        echo = runtime.crypto.check_signature(
             q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", ""), q.get("echostr", ""))
     except InvalidSignatureException:
         return web.Response(status=403, text="forbidden")
@@ -97,17 +100,14 @@ async def receive(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     q = request.query
     body = await request.read()
-    crypto = make_crypto(runtime.config.wecom)
     try:
-        import xmltodict
-
         envelope = xmltodict.parse(body.decode("utf-8"))["xml"]
         if not isinstance(envelope, dict) or not envelope.get("Encrypt"):
             raise ValueError("no Encrypt")
     except Exception:  # noqa: BLE001 - not XML, not UTF-8, no Encrypt: unreadable
         return web.Response(status=400, text="bad request")
     try:
-        xml = crypto.decrypt_message(envelope, q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", ""))
+        xml = runtime.crypto.decrypt_message(envelope, q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", ""))
     except InvalidSignatureException:
         return web.Response(status=403, text="forbidden")
     except Exception:  # noqa: BLE001 - wrong key or wrong corp id

@@ -39,6 +39,7 @@ from bot import config as config_mod
 from bot.config import Config
 from bot.demo_data import BRANCHES, COMMITTEE, PARTY_GROUP
 from bot.runtime import Clock, Runtime
+from bot.wecom_standin import open_reply, seal_callback, text_message_xml
 
 DB_FILE = "demo.db"
 BOOK_FILE = "演示清单.xlsx"
@@ -170,10 +171,6 @@ def load_people(runtime: Runtime) -> list[Person]:
 # The bot, served on a background event loop
 # ---------------------------------------------------------------------------------------------
 
-def _cdata(text: str) -> str:
-    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
-
-
 class DemoServer:
     """The WeCom stand-in and the real app on 127.0.0.1, on an event loop in its own thread.
 
@@ -259,32 +256,16 @@ class DemoServer:
         return self._call(self._say(account, text))
 
     async def _say(self, account: str, text: str) -> str:
-        import xmltodict
-
-        from bot.wecom import make_crypto
-
         w = self.cfg.wecom
-        crypto = make_crypto(w)
-        sent_at = int(self.clock.now().timestamp())
-        msg_id = secrets.randbits(62)
-        xml = (f"<xml><ToUserName>{_cdata(w.corp_id)}</ToUserName><FromUserName>{_cdata(account)}</FromUserName>"
-               f"<CreateTime>{sent_at}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-               f"<Content>{_cdata(text)}</Content><MsgId>{msg_id}</MsgId><AgentID>{w.agent_id}</AgentID></xml>")
-        nonce, timestamp = secrets.token_hex(8), str(int(time.time()))
-        sealed = xmltodict.parse(crypto.encrypt_message(xml, nonce, timestamp))["xml"]
-        body = (f"<xml><ToUserName>{_cdata(w.corp_id)}</ToUserName><Encrypt>{_cdata(sealed['Encrypt'])}</Encrypt>"
-                f"<AgentID>{_cdata(str(w.agent_id))}</AgentID></xml>")
-        params = {"msg_signature": sealed["MsgSignature"], "timestamp": timestamp, "nonce": nonce}
+        xml = text_message_xml(w.corp_id, w.agent_id, account, text, secrets.randbits(62),
+                               int(self.clock.now().timestamp()))
+        params, body = seal_callback(self.runtime.crypto, w.corp_id, w.agent_id, xml)
         async with self._http.post(self.callback_url, params=params, data=body.encode("utf-8"),
                                    headers={"Content-Type": "text/xml"}) as resp:
             answer = await resp.text()
             if resp.status != 200:
                 raise RuntimeError(f"回调返回 HTTP {resp.status}：{answer[:200]}")
-        if not answer.strip():
-            return ""
-        env = xmltodict.parse(answer)["xml"]
-        plain = crypto.decrypt_message(env, env["MsgSignature"], env["TimeStamp"], env["Nonce"])
-        return xmltodict.parse(plain)["xml"].get("Content") or ""
+        return open_reply(self.runtime.crypto, answer)
 
     # -- the scheduled pushes ---------------------------------------------------------------
     def run_due(self, at: datetime) -> list[tuple[str, list]]:

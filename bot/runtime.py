@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Config
 from bot.router import Dispatcher
-from bot.wecom import WeComSender
+from bot.wecom import WeComSender, make_crypto
 from models.db import make_engine
 
 
@@ -68,6 +69,11 @@ class Runtime:
     @property
     def tz(self) -> ZoneInfo:
         return self.config.tz
+
+    @cached_property
+    def crypto(self):
+        """The callback crypto (token, EncodingAESKey, corp ID), built once."""
+        return make_crypto(self.config.wecom)
 
     def close(self) -> None:
         self.sender.close()

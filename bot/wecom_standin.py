@@ -9,10 +9,13 @@ import asyncio
 import json
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+import xmltodict
 from aiohttp import web
+from wechatpy.enterprise.crypto import WeChatCrypto
 
 
 @dataclass
@@ -91,6 +94,38 @@ def make_app(state: StandInState) -> web.Application:
     app.router.add_post("/cgi-bin/message/send", message_send)
     app.router.add_get("/_standin/sent", recorded)
     return app
+
+
+# --- the other direction: WeCom posting a member's message to our callback ----------------------
+
+def cdata(text: str) -> str:
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def text_message_xml(corp_id: str, agent_id: int, account: str, text: str, msg_id: int,
+                     sent_at: int | None = None) -> str:
+    """The plain XML of a member's text message, as WeCom builds it."""
+    return (f"<xml><ToUserName>{cdata(corp_id)}</ToUserName><FromUserName>{cdata(account)}</FromUserName>"
+            f"<CreateTime>{sent_at or int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+            f"<Content>{cdata(text)}</Content><MsgId>{msg_id}</MsgId><AgentID>{agent_id}</AgentID></xml>")
+
+
+def seal_callback(crypto: WeChatCrypto, corp_id: str, agent_id: int, xml: str) -> tuple[dict, str]:
+    """(query parameters, body) of the encrypted callback WeCom would post for ``xml``."""
+    nonce, timestamp = secrets.token_hex(8), str(int(time.time()))
+    sealed = xmltodict.parse(crypto.encrypt_message(xml, nonce, timestamp))["xml"]
+    body = (f"<xml><ToUserName>{cdata(corp_id)}</ToUserName><Encrypt>{cdata(sealed['Encrypt'])}</Encrypt>"
+            f"<AgentID>{cdata(str(agent_id))}</AgentID></xml>")
+    return {"msg_signature": sealed["MsgSignature"], "timestamp": timestamp, "nonce": nonce}, body
+
+
+def open_reply(crypto: WeChatCrypto, body: str) -> str:
+    """The text of an encrypted passive reply ("" for an empty answer)."""
+    if not body.strip():
+        return ""
+    env = xmltodict.parse(body)["xml"]
+    plain = crypto.decrypt_message(env, env["MsgSignature"], env["TimeStamp"], env["Nonce"])
+    return xmltodict.parse(plain)["xml"].get("Content") or ""
 
 
 class StandIn:

@@ -6,6 +6,8 @@ import time
 
 from wechatpy.enterprise.crypto import WeChatCrypto
 
+from bot.wecom_standin import open_reply, seal_callback, text_message_xml
+
 CORP_ID = "wwqingdantest"
 TOKEN = "qingdan-test-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"   # 43 characters
@@ -18,10 +20,7 @@ def crypto(token: str = TOKEN, key: str = AES_KEY, corp_id: str = CORP_ID) -> We
 
 def text_xml(account: str, text: str, msg_id: int | None = None, at: int | None = None) -> str:
     msg_id = msg_id if msg_id is not None else secrets.randbelow(10**15)
-    return (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
-            f"<FromUserName><![CDATA[{account}]]></FromUserName>"
-            f"<CreateTime>{at or int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-            f"<Content><![CDATA[{text}]]></Content><MsgId>{msg_id}</MsgId><AgentID>{AGENT_ID}</AgentID></xml>")
+    return text_message_xml(CORP_ID, AGENT_ID, account, text, msg_id, at)
 
 
 def image_xml(account: str, msg_id: int) -> str:
@@ -40,21 +39,9 @@ def event_xml(account: str, event: str, at: int) -> str:
 
 def envelope(xml: str, c: WeChatCrypto | None = None) -> tuple[dict, str]:
     """(query parameters, body) of a callback as WeCom posts it."""
-    import xmltodict
-
-    c = c or crypto()
-    nonce, ts = secrets.token_hex(6), str(int(time.time()))
-    enc = xmltodict.parse(c.encrypt_message(xml, nonce, ts))["xml"]
-    body = f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName><Encrypt><![CDATA[{enc['Encrypt']}]]></Encrypt><AgentID><![CDATA[{AGENT_ID}]]></AgentID></xml>"
-    return {"msg_signature": enc["MsgSignature"], "timestamp": ts, "nonce": nonce}, body
+    return seal_callback(c or crypto(), CORP_ID, AGENT_ID, xml)
 
 
-def read_reply(body: str, params: dict) -> str:
+def read_reply(body: str, params: dict | None = None) -> str:
     """The text of an encrypted passive reply ("" for an empty answer)."""
-    import xmltodict
-
-    if not body:
-        return ""
-    env = xmltodict.parse(body)["xml"]
-    xml = crypto().decrypt_message(env, env["MsgSignature"], env["TimeStamp"], env["Nonce"])
-    return xmltodict.parse(xml)["xml"]["Content"]
+    return open_reply(crypto(), body)
