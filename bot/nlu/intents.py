@@ -14,12 +14,7 @@ from __future__ import annotations
 
 import re
 
-_BROADCAST_RE = re.compile(
-    r"^[\s【\[(「『]*(?:请|帮我|麻烦)?(?:发|发布|发送|群发|下发)?(?:一[个条则])?(?:通知(?!收到|已收到|已阅|已读|了吗|吗|呢|在哪|是什么|什么)"
-    r"|(?:发|发布|群发)公告)")
-
-# "通知下发了吗": a question about a notice, not one to send.
-_ASKS_ABOUT_A_NOTICE_RE = re.compile(r"^[^:]*(?:吗|呢|么|\?)\W*$")
+from .notices import is_notice
 
 _HELP_WORDS = (r"帮助|使用帮助|查看帮助|帮助信息|help|h|菜单|功能|功能介绍|使用说明|说明|用法|指南|使用指南|操作指南|教程|命令|指令|"
                r"怎么用|如何使用|怎么使用|如何用|怎样用|怎样使用|使用方法|操作说明|怎么操作|如何操作|"
@@ -83,7 +78,7 @@ _QUESTIONS: list[tuple[str, re.Pattern]] = [(intent, re.compile(pattern)) for in
 
 def command_intent(text: str) -> str | None:
     """broadcast, help, or a query phrased as a bare noun phrase; None otherwise."""
-    if _BROADCAST_RE.match(text) and not _ASKS_ABOUT_A_NOTICE_RE.search(text):
+    if is_notice(text):
         return "broadcast"
     if not text.strip("?？ "):
         return "help"

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from . import segmenter
+from .codes import code_key, find_codes
 from .numbers import to_int
 from .text import normalize
 
@@ -52,8 +53,6 @@ _LEADING_POSITION_RE = re.compile(rf"^\s*(?P<n>{_NUM})\s*(?:项|条|件)(?!目|�
 _ENUMERATION_RE = re.compile(r"^\s*(?:\(?(?P<n>\d{1,2})[.)、](?!\d)|(?P<cn>[一二三四五六七八九十]{1,2})[、.])")
 _POSITION_TOKEN_RE = re.compile(rf"{_NUM}|[-~至到—]")
 
-_ID_RE = re.compile(r"(?<![A-Za-z0-9])(?P<prefix>[A-Za-z]{1,6})\s*[-_.–—]?\s*(?P<num>\d{1,4})(?![\d%])")
-_SIMPLE_ID_RE = re.compile(r"(?P<prefix>[A-Za-z]{1,6})[-_.–—]?(?P<num>\d{1,4})")
 
 _ALL_RE = re.compile(r"(?:全部|所有|各项?|每一?项)(?:的)?(?:事项|任务|项目|工作|清单事项|清单)")
 _REST_RE = re.compile(r"其余|其他|其它|剩下的?|剩余的?|另外的?")
@@ -108,10 +107,10 @@ def index_for(key: ItemKey) -> ItemIndex:
                 bigrams.setdefault(s, set()).add(i)
     id_keys, prefixes, literal = {}, set(), []
     for i, item_id in enumerate(ids):
-        m = _SIMPLE_ID_RE.fullmatch(item_id.strip())
-        if m:
-            id_keys.setdefault(_id_key(m["prefix"], m["num"]), i)
-            prefixes.add(m["prefix"].upper())
+        code = code_key(item_id)
+        if code:
+            id_keys.setdefault(code, i)
+            prefixes.add(code.rstrip("0123456789"))
         elif item_id.strip():
             literal.append((re.compile(re.escape(item_id.strip()), re.IGNORECASE), i))
     return ItemIndex(
@@ -129,10 +128,6 @@ def index_for(key: ItemKey) -> ItemIndex:
 def clear_cache() -> None:
     """Forget the indexes (after the dictionary changed)."""
     index_for.cache_clear()
-
-
-def _id_key(prefix: str, num: str) -> str:
-    return prefix.upper() + str(int(num))
 
 
 # ---- title weights ---------------------------------------------------------------------------
@@ -215,14 +210,14 @@ def find_mentions(clause: str, index: ItemIndex) -> tuple[list[Mention], str, li
     m = _LEADING_POSITION_RE.match(clause)
     if m and free(*m.span()):
         claim(m.start(), m.end(), _valid_positions([to_int(m["n"])], len(index)))
-    for m in _ID_RE.finditer(clause):
-        if not free(*m.span()):
+    for start, end, key, prefix in find_codes(clause):
+        if not free(start, end):
             continue
-        item = index.id_keys.get(_id_key(m["prefix"], m["num"]))
+        item = index.id_keys.get(key)
         if item is not None:
-            claim(m.start(), m.end(), (item,))
-        elif m["prefix"].upper() in index.id_prefixes:
-            claim(m.start(), m.end(), ())       # a 编号 of the right shape that is not in the list
+            claim(start, end, (item,))
+        elif prefix in index.id_prefixes:
+            claim(start, end, ())       # a 编号 of the right shape that is not in the list
     for pattern, item in index.literal_ids:
         for m in pattern.finditer(clause):
             if free(*m.span()):
