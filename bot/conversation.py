@@ -11,7 +11,7 @@ from bot import nlu
 from bot.router import Message
 from bot.runtime import Runtime
 from models.db import session_scope
-from models.queries import member_by_account, my_items
+from models.lookups import member_by_account, my_items
 from models.tables import Item
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from models.queries import mark_reported, member_by_account, record_progress
+from models.lookups import member_by_account
+from models.progress import mark_reported, record_progress
 from models.tables import Item, ItemKind
 
 PARTY_GROUP = "市政协党组"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from models.tables import STATUS_ZH, ItemStatus, Item
+from models.tables import Item, ItemStatus
 
 MORE_ITEMS = "…及其余{n}项，回复“我的清单”查看"
 HOW_TO_REPLY = "回复如：第2项完成80%、Z-2已整改到位、召开了1次支委会"
@@ -26,7 +26,7 @@ def month_zh(month: str) -> str:
 
 
 def status_zh(item: Item) -> str:
-    return STATUS_ZH[ItemStatus(item.status)]
+    return ItemStatus(item.status).zh
 
 
 def progress_zh(item: Item) -> str:

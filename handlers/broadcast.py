@@ -6,7 +6,7 @@ import re
 from sqlmodel import select
 
 from bot.router import Message, Router
-from models.queries import secretaries, unit_by_name, unit_members
+from models.lookups import secretaries, unit_by_name, unit_members
 from models.tables import AuditEvent, Member, Notice, Unit
 
 router = Router("broadcast")

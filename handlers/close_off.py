@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from bot.router import Message, Router
-from models.queries import close_off, unit_item_by_code
+from models.lookups import unit_item_by_code
+from models.progress import close_off
 from models.tables import ItemKind, Member
 
 router = Router("close_off")

@@ -12,7 +12,8 @@ from datetime import timedelta
 from bot.router import Message, Router
 from bot.texts import MORE_ITEMS, item_line, month_zh, numbered, progress_zh
 from bot.wecom import fit_lines
-from models.queries import mark_reported, month_key, record_progress, report_for
+from models.lookups import month_key, report_for
+from models.progress import mark_reported, record_progress
 from models.tables import Item
 
 router = Router("progress")

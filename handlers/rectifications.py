@@ -2,7 +2,7 @@
 from bot.router import Message, Router
 from bot.texts import MORE_ITEMS, day, progress_zh
 from bot.wecom import fit_lines
-from models.queries import unit_items
+from models.lookups import unit_items
 from models.tables import ItemKind, Member
 
 router = Router("rectifications")

@@ -2,7 +2,7 @@
 from sqlmodel import select
 
 from bot.router import Message, Router
-from models.queries import star_rating
+from models.stars import star_rating
 from models.tables import StarScore, Unit
 
 router = Router("star_level")

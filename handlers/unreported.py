@@ -2,7 +2,7 @@
 from bot.router import Message, Router
 from bot.texts import month_zh
 from bot.wecom import fit_text
-from models.queries import expected_reporters, month_key, unreported
+from models.lookups import expected_reporters, month_key, unreported
 from models.tables import Unit
 
 router = Router("unreported")

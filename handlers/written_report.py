@@ -5,7 +5,8 @@ import re
 
 from bot.router import Message, Router
 from bot.texts import month_zh
-from models.queries import mark_reported, month_key, report_for
+from models.lookups import month_key, report_for
+from models.progress import mark_reported
 
 router = Router("written_report")
 

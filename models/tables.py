@@ -6,11 +6,13 @@ configured zone for anything a user reads.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Optional
 
-from sqlalchemy import DateTime, TypeDecorator, UniqueConstraint
+from sqlalchemy import DateTime, String, TypeDecorator, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
+
+from models.stars import total_of
 
 
 class AwareDateTime(TypeDecorator):
@@ -34,6 +36,24 @@ class AwareDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+class EnumText(TypeDecorator):
+    """An enum stored as its plain string value (VARCHAR, as the first migration made it):
+    real enum members in Python, the same strings in the database, so no data migration."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_cls: type[Enum]):
+        super().__init__()
+        self.enum_cls = enum_cls
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else self.enum_cls(value).value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum_cls(value)
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -42,25 +62,40 @@ def _at(nullable: bool = False, **kw):
     return Field(sa_column=Column(AwareDateTime(), nullable=nullable, **kw))
 
 
-class UnitKind(str, Enum):
+def _enum(enum_cls: type[Enum], default: Enum | None = None, *, index: bool = False):
+    return Field(default=default, sa_column=Column(EnumText(enum_cls), nullable=False, index=index))
+
+
+class UnitKind(StrEnum):
     PARTY_GROUP = "党组"
     ORGAN_COMMITTEE = "机关党委"
     GENERAL_BRANCH = "党总支"
     BRANCH = "党支部"
 
 
-class ItemKind(str, Enum):
+class ItemKind(StrEnum):
     RESPONSIBILITY = "responsibility"
     PROJECT = "project"
     RECTIFICATION = "rectification"
 
 
-class ItemStatus(str, Enum):
+class ItemStatus(StrEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     DONE = "done"
     BLOCKED = "blocked"
     CLOSED = "closed"
+
+
+    @property
+    def zh(self) -> str:
+        """How the status reads: 未开始 / 进行中 / 已完成 / 受阻 / 已销号."""
+        return STATUS_ZH[self]
+
+    @property
+    def finished(self) -> bool:
+        """Done or closed off: nothing more is owed."""
+        return self in (ItemStatus.DONE, ItemStatus.CLOSED)
 
 
 STATUS_ZH = {
@@ -70,13 +105,46 @@ STATUS_ZH = {
     ItemStatus.BLOCKED: "受阻",
     ItemStatus.CLOSED: "已销号",
 }
+FINISHED = (ItemStatus.DONE, ItemStatus.CLOSED)
 KIND_ZH = {
     ItemKind.RESPONSIBILITY: "责任清单",
     ItemKind.PROJECT: "项目清单",
     ItemKind.RECTIFICATION: "整改清单",
 }
-SECRETARY_TITLES = ("党组书记", "机关党委书记", "支部书记")
-TITLES = SECRETARY_TITLES + ("党组成员", "党员")
+
+
+class Title(StrEnum):
+    """职务: three levels of secretary (三级书记) and the others."""
+
+    PARTY_GROUP_SECRETARY = "党组书记"
+    COMMITTEE_SECRETARY = "机关党委书记"
+    BRANCH_SECRETARY = "支部书记"
+    PARTY_GROUP_MEMBER = "党组成员"
+    MEMBER = "党员"
+
+    @property
+    def is_secretary(self) -> bool:
+        return self in SECRETARY_TITLES
+
+
+SECRETARY_TITLES = (Title.PARTY_GROUP_SECRETARY, Title.COMMITTEE_SECRETARY, Title.BRANCH_SECRETARY)
+TITLES = tuple(t.value for t in Title)
+
+
+class PushStatus(StrEnum):
+    """A push log row: pending → sent | failed | invalid; pending left by a dead process → unknown."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"          # WeCom answered with an error: retried by later runs
+    INVALID = "invalid"        # WeCom named the account invalid: not retried
+    UNKNOWN = "unknown"        # claimed by a process that died mid-send: maybe sent, never resent
+
+
+class NoticeScope(StrEnum):
+    EVERYONE = "all"
+    SECRETARIES = "secretaries"
+    UNIT = "unit"
 
 
 class Unit(SQLModel, table=True):
@@ -85,7 +153,7 @@ class Unit(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)
     parent_id: Optional[int] = Field(default=None, foreign_key="unit.id")
-    kind: str
+    kind: UnitKind = _enum(UnitKind)
 
 
 class Member(SQLModel, table=True):
@@ -95,10 +163,11 @@ class Member(SQLModel, table=True):
     account: str = Field(unique=True, index=True)
     name: str
     unit_id: int = Field(foreign_key="unit.id", index=True)
-    title: str = "党员"
+    title: Title = _enum(Title, Title.MEMBER)
     is_admin: bool = False
-    # Conversation context: the item the bot last spoke to this person about, and an update
-    # waiting for the person to say which item it is for ("已完成" → "哪一项？" → "第2项").
+    # Conversation memory (owned by models.conversation): the item the bot last spoke to this
+    # person about, and an update waiting for the person to say which item it is for
+    # ("已完成" → "哪一项？" → "第2项").
     context_item_id: Optional[int] = None          # Item.id (no FK: item → member already points back)
     context_at: Optional[datetime] = _at(nullable=True)
     pending_update: Optional[str] = None      # JSON of the update awaiting an item
@@ -106,7 +175,7 @@ class Member(SQLModel, table=True):
 
     @property
     def is_secretary(self) -> bool:
-        return self.title in SECRETARY_TITLES
+        return Title(self.title).is_secretary
 
 
 class Item(SQLModel, table=True):
@@ -115,7 +184,7 @@ class Item(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("kind", "code", "year", name="uq_item_kind_code_year"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    kind: str = Field(index=True)                 # ItemKind value
+    kind: ItemKind = _enum(ItemKind, index=True)
     code: str                                     # 编号, unique within its sheet and year
     title: str
     owner_id: int = Field(foreign_key="member.id", index=True)
@@ -124,7 +193,7 @@ class Item(SQLModel, table=True):
     deadline: Optional[date] = None
     target_count: Optional[int] = None            # yearly target of a quantified duty
     done_count: int = 0
-    status: str = ItemStatus.NOT_STARTED.value
+    status: ItemStatus = _enum(ItemStatus, ItemStatus.NOT_STARTED)
     percent: int = 0
     measures: Optional[str] = None                # 整改措施
     source: Optional[str] = None                  # 来源 (巡察 / 检查考核 / 日常)
@@ -133,7 +202,7 @@ class Item(SQLModel, table=True):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (ItemStatus.DONE.value, ItemStatus.CLOSED.value)
+        return not ItemStatus(self.status).finished
 
 
 class ProgressUpdate(SQLModel, table=True):
@@ -145,8 +214,8 @@ class ProgressUpdate(SQLModel, table=True):
     at: datetime = _at()
     words: str
     msg_id: Optional[str] = None
-    status_before: str
-    status_after: str
+    status_before: ItemStatus = _enum(ItemStatus)
+    status_after: ItemStatus = _enum(ItemStatus)
     percent_before: int
     percent_after: int
     count_added: int = 0
@@ -169,7 +238,7 @@ class Notice(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     sender_id: int = Field(foreign_key="member.id")
-    scope: str                                    # all / unit / secretaries
+    scope: NoticeScope = _enum(NoticeScope)
     unit_id: Optional[int] = Field(default=None, foreign_key="unit.id")
     text: str
     words: str                                    # the whole message as typed
@@ -199,8 +268,8 @@ class StarScore(SQLModel, table=True):
 
     @property
     def total(self) -> float:
-        return round(self.organisation + self.team + self.system + self.venue + self.activities
-                     + self.performance + self.satisfaction_score, 2)
+        """The seven dimensions added up (``models.stars.DIMENSIONS``)."""
+        return total_of(self)
 
 
 class PushLog(SQLModel, table=True):
@@ -213,7 +282,7 @@ class PushLog(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id", index=True)
     created_at: datetime = _at()
     sent_at: Optional[datetime] = _at(nullable=True)
-    status: str = "pending"                       # pending / sent / failed
+    status: PushStatus = _enum(PushStatus, PushStatus.PENDING)
     content: str = ""
     error: Optional[str] = None
 

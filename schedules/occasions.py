@@ -17,15 +17,7 @@ from sqlmodel import Session, select
 from bot.config import ScheduleConfig
 from bot.texts import HOW_TO_REPLY, MORE_ITEMS, day, month_zh, numbered, progress_zh
 from bot.wecom import MAX_TEXT_BYTES, fit_lines
-from models.queries import (
-    expected_reporters,
-    item_sort_key,
-    overdue_items,
-    secretaries,
-    unit_items,
-    unit_secretary,
-    unreported,
-)
+from models.lookups import expected_reporters, item_sort_key, overdue_items, secretaries, unit_items, unit_secretary, unreported
 from models.tables import ItemKind, ItemStatus, Item, Member, MonthlyReport, Unit
 from schedules.timetable import Occasion, deadline_offsets
 
@@ -47,7 +39,7 @@ class Push:
 # --- shared pieces ----------------------------------------------------------------------------
 
 def items_by_owner(session: Session, year: int, owner_ids: set[int]) -> dict[int, list[Item]]:
-    """Each owner's items of the year in "我的清单" order (as ``models.queries.my_items``), in one query."""
+    """Each owner's items of the year in "我的清单" order (as ``models.lookups.my_items``), in one query."""
     rows = session.exec(select(Item).where(Item.year == year)).all()
     grouped: dict[int, list[Item]] = defaultdict(list)
     for item in rows:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 _VERB = r"(?:发布|发送|群发|下发|发)"
 _COMMAND_RE = re.compile(
@@ -34,7 +34,7 @@ SECRETARIES = frozenset({"书记", "全体书记", "所有书记", "各级书记
                          "各党支部书记"})
 
 
-class AudienceKind(str, Enum):
+class AudienceKind(StrEnum):
     EVERYONE = "all"
     SECRETARIES = "secretaries"
     UNIT = "unit"

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from bot.nlu import Parse, Update
 from bot.router import Message
-from models.queries import member_by_account, my_items
+from models.lookups import member_by_account, my_items
 from tests.conftest import NOW
 
 

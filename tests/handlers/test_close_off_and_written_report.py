@@ -28,7 +28,7 @@ async def test_close_off_is_only_for_secretaries_of_the_unit(chat, engine):
     from tests.handlers.conftest import Chat  # noqa: F401
     from bot.nlu import Parse
     from bot.router import Message
-    from models.queries import member_by_account, my_items
+    from models.lookups import member_by_account, my_items
     from tests.conftest import NOW
 
     with Session(engine) as s:
@@ -55,7 +55,7 @@ async def test_a_written_report_counts_as_reported(chat, engine):
 async def test_a_written_report_naming_items_goes_to_progress(chat, engine):
     from bot.nlu import Parse, Update
     from bot.router import Message
-    from models.queries import member_by_account, my_items
+    from models.lookups import member_by_account, my_items
     from tests.conftest import NOW
 
     with Session(engine) as s:

@@ -15,7 +15,8 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session, select
 
 from models.db import init_db, make_engine
-from models.queries import mark_reported, record_progress, unreported
+from models.lookups import unreported
+from models.progress import mark_reported, record_progress
 from models.tables import Item, Member, MonthlyReport, ProgressUpdate
 from tests.conftest import seed
 

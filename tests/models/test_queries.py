@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, select
 
-from models.queries import (mark_reported, month_key, my_items, overdue_items, record_progress, star_rating,
-                            unreported)
+from models.lookups import month_key, my_items, overdue_items, unreported
+from models.progress import mark_reported, record_progress
+from models.stars import star_rating
 from models.tables import Item, Member, MonthlyReport, ProgressUpdate, StarScore
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -12,7 +12,7 @@ from bot.config import Config, WeComConfig
 from bot.wecom import WeComSender
 from bot.wecom_standin import StandIn
 from models.db import make_engine
-from models.queries import mark_reported
+from models.progress import mark_reported
 from models.tables import Item, Member, Unit
 
 SH = ZoneInfo("Asia/Shanghai")

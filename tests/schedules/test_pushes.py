@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from bot.texts import numbered
 from bot.wecom import MAX_TEXT_BYTES
-from models.queries import my_items
+from models.lookups import my_items
 from models.tables import Member, PushLog
 from schedules.runner import run_due
 

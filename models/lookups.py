@@ -1,0 +1,130 @@
+"""Read-only lookups shared by handlers, schedules, the workbook and the CLI. Nothing here writes.
+
+Numbering matters: "我的清单" lists a person's items of the year in ``item_sort_key`` order and the
+monthly prompt reuses that numbering, so "第2项" means the same thing everywhere.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from bot.nlu.codes import code_key, key_of
+from models.tables import (
+    FINISHED,
+    SECRETARY_TITLES,
+    Item,
+    ItemKind,
+    Member,
+    MonthlyReport,
+    Unit,
+)
+
+KIND_ORDER = {ItemKind.RESPONSIBILITY: 0, ItemKind.PROJECT: 1, ItemKind.RECTIFICATION: 2}
+
+
+def month_key(at: datetime, tz: ZoneInfo) -> str:
+    """"2026-11" for the month ``at`` falls in, in the configured zone."""
+    return at.astimezone(tz).strftime("%Y-%m")
+
+
+def _natural(code: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code))
+
+
+def item_sort_key(item: Item) -> tuple:
+    return (KIND_ORDER.get(ItemKind(item.kind), 9), _natural(item.code), item.id or 0)
+
+
+# --- people and units ----------------------------------------------------------------------
+
+def member_by_account(session: Session, account: str) -> Member | None:
+    return session.exec(select(Member).where(Member.account == account)).first()
+
+
+def unit_secretary(session: Session, unit_id: int) -> Member | None:
+    """The unit's secretary: the member of the unit holding a secretary title."""
+    return session.exec(
+        select(Member).where(Member.unit_id == unit_id, Member.title.in_(SECRETARY_TITLES)).order_by(Member.id)
+    ).first()
+
+
+def secretaries(session: Session) -> list[Member]:
+    return list(session.exec(select(Member).where(Member.title.in_(SECRETARY_TITLES)).order_by(Member.id)))
+
+
+def unit_members(session: Session, unit_id: int) -> list[Member]:
+    return list(session.exec(select(Member).where(Member.unit_id == unit_id).order_by(Member.id)))
+
+
+def all_members(session: Session) -> list[Member]:
+    return list(session.exec(select(Member).order_by(Member.id)))
+
+
+def unit_by_name(session: Session, name: str) -> Unit | None:
+    """The unit of that exact name, else the only unit whose name contains ``name``."""
+    unit = session.exec(select(Unit).where(Unit.name == name)).first()
+    if unit:
+        return unit
+    found = [u for u in session.exec(select(Unit)) if name and name in u.name]
+    return found[0] if len(found) == 1 else None
+
+
+# --- items -----------------------------------------------------------------------------------
+
+def my_items(session: Session, member_id: int, year: int) -> list[Item]:
+    """A person's items of the year, in the order "我的清单" numbers them."""
+    items = session.exec(select(Item).where(Item.owner_id == member_id, Item.year == year)).all()
+    return sorted(items, key=item_sort_key)
+
+
+def unit_items(session: Session, unit_id: int, year: int) -> list[Item]:
+    items = session.exec(select(Item).where(Item.unit_id == unit_id, Item.year == year)).all()
+    return sorted(items, key=item_sort_key)
+
+
+def overdue_items(items: list[Item], today: date) -> list[Item]:
+    """Open items whose deadline has passed."""
+    return [i for i in items if i.is_open and i.deadline is not None and i.deadline < today]
+
+
+def item_with_code(items: list[Item], code: str) -> Item | None:
+    """The item of ``items`` whose 编号 is ``code`` in any of its typed forms (Z-2 = Z-02 = z 2)."""
+    wanted = code_key(code) or key_of(code)
+    return next((i for i in items if key_of(i.code) == wanted), None)
+
+
+def unit_item_by_code(session: Session, unit_id: int, code: str, year: int,
+                      kind: ItemKind | None = None) -> Item | None:
+    """An item of the unit and year by 编号, compared by ``bot.nlu.codes.code_key``."""
+    q = select(Item).where(Item.unit_id == unit_id, Item.year == year)
+    if kind:
+        q = q.where(Item.kind == kind)
+    return item_with_code(sorted(session.exec(q).all(), key=item_sort_key), code)
+
+
+# --- monthly reports -------------------------------------------------------------------------
+
+def report_for(session: Session, member_id: int, month: str) -> MonthlyReport | None:
+    return session.exec(
+        select(MonthlyReport).where(MonthlyReport.member_id == member_id, MonthlyReport.month == month)
+    ).first()
+
+
+def expected_reporters(session: Session, unit_id: int | None, year: int) -> list[Member]:
+    """Those who owe a monthly report: people owning at least one open item of the year."""
+    q = select(Member).join(Item, Item.owner_id == Member.id).where(
+        Item.year == year, Item.status.not_in(FINISHED)
+    )
+    if unit_id is not None:
+        q = q.where(Member.unit_id == unit_id)
+    return list(session.exec(q.distinct().order_by(Member.id)))
+
+
+def unreported(session: Session, unit_id: int | None, month: str) -> list[Member]:
+    """Expected reporters of ``unit_id`` (all units if None) with no report for ``month``."""
+    year = int(month[:4])
+    reported = set(session.exec(select(MonthlyReport.member_id).where(MonthlyReport.month == month)))
+    return [m for m in expected_reporters(session, unit_id, year) if m.id not in reported]
