@@ -93,8 +93,9 @@ def _insert_ignore(session: Session, values: dict) -> bool:
         else:
             from sqlalchemy.dialects.postgresql import insert
         stmt = insert(PushLog.__table__).values(**values).on_conflict_do_nothing(
-            index_elements=["occasion", "member_id"])
-        return conn.execute(stmt).rowcount == 1
+            index_elements=["occasion", "member_id"]).returning(PushLog.__table__.c.id)
+        # RETURNING, not rowcount: PostgreSQL's driver reports rowcount -1 for this statement.
+        return conn.execute(stmt).first() is not None
     try:
         with session.begin_nested():
             session.connection().execute(generic_insert(PushLog.__table__).values(**values))

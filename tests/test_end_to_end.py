@@ -13,7 +13,7 @@ import pytest
 from bot import config as config_mod
 from bot.runtime import Runtime
 from bot.workbook import build_workbook
-from tests import wecom_fixture as wf
+from tests.support import wecom as wf
 
 YEAR = datetime.now().year
 

@@ -7,7 +7,7 @@ import time
 from sqlmodel import Session, select
 
 from models.tables import InboundMessage, Item, ProgressUpdate
-from tests import wecom_fixture as wf
+from tests.support import wecom as wf
 
 
 async def post(client, xml: str, c=None):

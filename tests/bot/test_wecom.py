@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.config import WeComConfig
 from bot.wecom import MAX_TEXT_BYTES, WeComSender, fit_lines, fit_text
-from tests import wecom_fixture as wf
+from tests.support import wecom as wf
 
 
 def sender_for(standin, retries=2) -> WeComSender:

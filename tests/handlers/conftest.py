@@ -7,7 +7,7 @@ from sqlmodel import Session
 from bot.nlu import Parse, Update
 from bot.router import Message
 from models.lookups import member_by_account, my_items
-from tests.conftest import NOW
+from tests.support.clock import NOW
 
 
 class Chat:

@@ -29,7 +29,7 @@ async def test_close_off_is_only_for_secretaries_of_the_unit(chat, engine):
     from bot.nlu import Parse
     from bot.router import Message
     from models.lookups import member_by_account, my_items
-    from tests.conftest import NOW
+    from tests.support.clock import NOW
 
     with Session(engine) as s:
         def msg(account, text):
@@ -56,7 +56,7 @@ async def test_a_written_report_naming_items_goes_to_progress(chat, engine):
     from bot.nlu import Parse, Update
     from bot.router import Message
     from models.lookups import member_by_account, my_items
-    from tests.conftest import NOW
+    from tests.support.clock import NOW
 
     with Session(engine) as s:
         m = member_by_account(s, "wangfang")

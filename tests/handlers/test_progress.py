@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from bot.nlu import Update
 from handlers.progress import record_updates
 from models.tables import Item, Member, MonthlyReport, ProgressUpdate
-from tests.conftest import NOW
+from tests.support.clock import NOW
 
 
 def item(engine, code):

@@ -13,7 +13,7 @@ from handlers.star_level import show_star_level
 from handlers.unknown import not_understood
 from handlers.unreported import show_unreported
 from models.tables import AuditEvent, Member, MonthlyReport, Notice
-from tests.conftest import NOW
+from tests.support.clock import NOW
 
 
 async def test_my_list_numbers_items_and_shows_how_to_reply(chat):

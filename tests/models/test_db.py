@@ -1,0 +1,34 @@
+"""models.db: the schema by migrations, and aware times, on both engines (see tests/support/databases.py)."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from models.db import init_db, ping
+from models.lookups import unreported
+from models.progress import mark_reported, record_progress
+from models.tables import Item, Member, MonthlyReport, ProgressUpdate
+from tests.support.org import branches
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def test_migrations_twice_and_progress_with_aware_times(bare_engine):
+    assert init_db(bare_engine) == init_db(bare_engine)   # upgrading twice is a no-op
+    assert ping(bare_engine)
+    branches(bare_engine)
+    at = datetime(2026, 11, 30, 23, 30, tzinfo=TZ)
+    with Session(bare_engine) as s:
+        wang = s.exec(select(Member).where(Member.account == "wangfang")).one()
+        item = s.exec(select(Item).where(Item.code == "P-3")).one()
+        record_progress(s, item=item, member=wang, at=at, words="活动室八成了", percent=80)
+        mark_reported(s, wang, at, "活动室八成了", TZ)
+        unit_id = wang.unit_id
+        s.commit()
+    with Session(bare_engine) as s:
+        upd = s.exec(select(ProgressUpdate)).one()
+        assert upd.at == at and upd.at.tzinfo is not None
+        assert s.exec(select(MonthlyReport)).one().month == "2026-11"
+        assert {m.account for m in unreported(s, unit_id, "2026-11")} == {"liming"}
