@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from models.stars import DIMENSIONS
+
 DEFAULT_API_BASE_URL = "https://qyapi.weixin.qq.com/cgi-bin/"
 
 ENV_SECRETS = {
@@ -85,6 +87,18 @@ class StarsConfig:
     four: float = 80
     three: float = 60
     min_satisfaction: float = 60   # per cent; below it, no star and 软弱涣散
+    # The most points of each dimension (models.stars.DIMENSIONS); a workbook score above it is a row error.
+    max_organisation: float = 15
+    max_team: float = 15
+    max_system: float = 15
+    max_venue: float = 10
+    max_activities: float = 15
+    max_performance: float = 20
+    max_satisfaction_score: float = 10
+
+    def maxima(self) -> dict[str, float]:
+        """StarScore field → most points, e.g. {"organisation": 15, …}."""
+        return {d.field: getattr(self, f"max_{d.field}") for d in DIMENSIONS}
 
 
 @dataclass
@@ -220,3 +234,6 @@ def validate(cfg: Config) -> None:
     st = cfg.stars
     if not st.three <= st.four <= st.five:
         raise ConfigError("stars", "分数线应满足 three ≤ four ≤ five", "thresholds must satisfy three <= four <= five")
+    for d in DIMENSIONS:
+        if getattr(st, f"max_{d.field}") <= 0:
+            raise ConfigError(f"stars.max_{d.field}", "应为正数", "must be positive")
