@@ -10,26 +10,20 @@ import asyncio
 import logging
 import secrets
 import time
-from datetime import datetime, timezone
 
 import xmltodict
 from aiohttp import web
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 from wechatpy.enterprise import parse_message
 from wechatpy.enterprise.replies import TextReply
 from wechatpy.exceptions import InvalidSignatureException
 
-from bot.conversation import NOT_TEXT, WELCOME, answer
+from bot.conversation import Inbound, answer
 from bot.runtime import Runtime
 from bot.wecom import fit_text
-from models.db import session_scope
-from models.tables import InboundMessage
 
 log = logging.getLogger(__name__)
 
 RUNTIME = web.AppKey("runtime", Runtime)
-EVENTS_ANSWERED = {"enter_agent": WELCOME, "subscribe": WELCOME}
 
 
 def dedupe_key(msg) -> str:
@@ -40,38 +34,12 @@ def dedupe_key(msg) -> str:
     return f"msg:{msg.id}"
 
 
-def _claim(runtime: Runtime, key: str, msg) -> tuple[bool, str | None]:
-    """Record the callback; (True, None) the first time, (False, reply given before) after."""
-    with session_scope(runtime.engine) as s:
-        prior = s.exec(select(InboundMessage).where(InboundMessage.dedupe_key == key)).first()
-        if prior:
-            return False, prior.reply
-        try:
-            with s.begin_nested():
-                s.add(InboundMessage(dedupe_key=key, account=msg.source or "", received_at=datetime.now(timezone.utc),
-                                     msg_type=msg.type, text=getattr(msg, "content", None)))
-        except IntegrityError:
-            return False, None
-    return True, None
-
-
-def _remember_reply(runtime: Runtime, key: str, reply: str) -> None:
-    with session_scope(runtime.engine) as s:
-        row = s.exec(select(InboundMessage).where(InboundMessage.dedupe_key == key)).first()
-        if row:
-            row.reply = reply
-            s.add(row)
-
-
-async def _reply_for(runtime: Runtime, msg) -> str:
-    if msg.type == "text":
-        # The handlers' database work is synchronous: it runs on a worker thread (its own loop),
-        # so a slow query never holds up other callbacks.
-        return await asyncio.to_thread(
-            asyncio.run, answer(runtime, msg.source, msg.content, msg_id=str(msg.id)))
-    if msg.type == "event":
-        return EVENTS_ANSWERED.get(str(msg.event).lower(), "")
-    return NOT_TEXT
+def inbound_of(msg) -> Inbound:
+    """What answering needs of a parsed wechatpy message."""
+    return Inbound(key=dedupe_key(msg), account=msg.source or "", msg_type=msg.type,
+                   text=getattr(msg, "content", None) if msg.type == "text" else None,
+                   msg_id=str(msg.id) if msg.type != "event" else None,
+                   event=getattr(msg, "event", None))
 
 
 def _passive(runtime: Runtime, msg, reply: str, nonce: str, timestamp: str) -> web.Response:
@@ -117,29 +85,24 @@ async def receive(request: web.Request) -> web.Response:
     except Exception:  # noqa: BLE001
         return web.Response(status=400, text="bad request")
 
-    key = dedupe_key(msg)
-    first, prior_reply = await asyncio.to_thread(_claim, runtime, key, msg)
+    inbound = inbound_of(msg)
     nonce, timestamp = q.get("nonce") or secrets.token_hex(8), str(int(time.time()))
-    if not first:
-        log.info("duplicate callback %s", key)
-        return _passive(runtime, msg, prior_reply or "", nonce, timestamp)
-
-    task = asyncio.ensure_future(_reply_for(runtime, msg))
+    task = asyncio.ensure_future(answer(runtime, inbound))
     try:
-        reply = await asyncio.wait_for(asyncio.shield(task), runtime.config.server.reply_timeout)
+        ans = await asyncio.wait_for(asyncio.shield(task), runtime.config.server.reply_timeout)
     except asyncio.TimeoutError:
-        task.add_done_callback(lambda t: asyncio.ensure_future(_send_late(runtime, msg, key, t)))
+        task.add_done_callback(lambda t: asyncio.ensure_future(_send_late(runtime, msg, t)))
         return web.Response(text="")
-    await asyncio.to_thread(_remember_reply, runtime, key, reply)
-    return _passive(runtime, msg, reply, nonce, timestamp)
+    if ans.duplicate:
+        log.info("duplicate callback %s", inbound.key)
+    return _passive(runtime, msg, ans.reply, nonce, timestamp)
 
 
-async def _send_late(runtime: Runtime, msg, key: str, task: asyncio.Task) -> None:
+async def _send_late(runtime: Runtime, msg, task: asyncio.Task) -> None:
     """The answer that missed the passive reply goes out actively."""
-    reply = task.result() if not task.exception() else ""
-    if reply:
-        await asyncio.to_thread(_remember_reply, runtime, key, reply)
-        await runtime.sender.send_text([msg.source], reply)
+    ans = task.result() if not task.exception() else None
+    if ans is not None and ans.reply and not ans.duplicate:
+        await runtime.sender.send_text([msg.source], ans.reply)
 
 
 def add_routes(app: web.Application, path: str = "/wecom/callback") -> None:

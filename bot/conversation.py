@@ -1,25 +1,59 @@
-"""From one typed text to one reply: who is speaking, what they mean, which handler answers.
+"""From one callback to one answer: the single thread boundary between the event loop and the
+synchronous database work, used by the WeCom callback (and so by the demo, which posts real
+callbacks).
 
-Used by the WeCom callback and by the demo's terminal chat alike.
+``answer`` runs ``respond`` on a worker thread — no event loop of its own — and then sends what the
+handler left in its outbox (a notice), after the transaction has committed. ``respond`` does the
+whole callback in ONE transaction:
+
+1. claim the callback by its dedupe key (an ``InboundMessage`` row, unique); a retry of a callback
+   already answered gets the stored reply and changes nothing;
+2. find the member (a stranger gets a polite refusal), understand the text (``bot.nlu``) and let
+   the first matching handler (``handlers.ROUTERS``) answer;
+3. store the reply on the claimed row.
+
+If anything fails, the transaction rolls back — claim included — and the person reads ``FAILED``.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
 from bot import nlu
-from bot.router import Message
+from bot.router import Message, Outgoing
 from bot.runtime import Runtime
+from bot.texts import FAILED, NOT_A_MEMBER, NOT_TEXT, WELCOME
 from models.db import session_scope
 from models.lookups import member_by_account, my_items
-from models.tables import Item
+from models.tables import InboundMessage, Item
 
 log = logging.getLogger(__name__)
 
-NOT_A_MEMBER = "您好，您还不在本系统的党员名单中，暂时无法使用。如需开通，请联系机关党委管理员。"
-NOT_TEXT = "暂时只能识别文字消息。请直接输入文字，例如“我的清单”“第2项完成80%”，回复“帮助”查看全部用法。"
-FAILED = "抱歉，处理您的消息时出错了，本次未做任何更改。请稍后再试，或联系管理员。"
-WELCOME = "欢迎使用清单助手！回复“我的清单”查看您的任务，回复“帮助”查看全部用法。"
+EVENTS_ANSWERED = {"enter_agent": WELCOME, "subscribe": WELCOME}
+
+
+@dataclass
+class Inbound:
+    """One decrypted callback, as far as answering it goes."""
+
+    key: str                    # the dedupe key (see bot.callback.dedupe_key)
+    account: str
+    msg_type: str               # text / image / voice / event / …
+    text: str | None = None
+    msg_id: str | None = None
+    event: str | None = None
+
+
+@dataclass
+class Answer:
+    reply: str
+    outbox: list[Outgoing] = field(default_factory=list)
+    duplicate: bool = False     # a retry of a callback answered before
 
 
 def item_refs(items: list[Item]) -> list[nlu.ItemRef]:
@@ -27,21 +61,75 @@ def item_refs(items: list[Item]) -> list[nlu.ItemRef]:
     return [nlu.ItemRef(id=i.code, title=i.title, kind=i.kind, target=i.target_count) for i in items]
 
 
-async def answer(runtime: Runtime, account: str, text: str, *, msg_id: str | None = None,
-                 at: datetime | None = None) -> str:
-    """The reply to ``text`` typed by ``account``; the data changes only if the handler succeeds."""
+def _claim(session: Session, inbound: Inbound, at: datetime) -> InboundMessage | None:
+    """Insert the callback's row; None when claimed, else the row of the earlier delivery."""
+    row = InboundMessage(dedupe_key=inbound.key, account=inbound.account, received_at=at,
+                         msg_type=inbound.msg_type, text=inbound.text)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return session.exec(select(InboundMessage).where(InboundMessage.dedupe_key == inbound.key)).one()
+    return None
+
+
+def _text_reply(session: Session, runtime: Runtime, inbound: Inbound, at: datetime) -> tuple[str, list[Outgoing]]:
+    member = member_by_account(session, inbound.account)
+    if member is None:
+        return NOT_A_MEMBER, []
+    text = (inbound.text or "").strip()
+    items = my_items(session, member.id, at.year)
+    parsed = nlu.parse(text, item_refs(items))
+    msg = Message(member=member, text=text, parsed=parsed, items=items, at=at, session=session,
+                  runtime=runtime, msg_id=inbound.msg_id)
+    return runtime.dispatcher.feed(msg), msg.outbox
+
+
+def respond(runtime: Runtime, inbound: Inbound, at: datetime | None = None) -> Answer:
+    """The answer to one callback, in one transaction (see the module docstring)."""
     at = (at or runtime.clock.now()).astimezone(runtime.tz)
-    text = (text or "").strip()
     try:
         with session_scope(runtime.engine) as session:
-            member = member_by_account(session, account)
-            if member is None:
-                return NOT_A_MEMBER
-            items = my_items(session, member.id, at.year)
-            parsed = nlu.parse(text, item_refs(items))
-            msg = Message(member=member, text=text, parsed=parsed, items=items, at=at,
-                          session=session, runtime=runtime, msg_id=msg_id)
-            return await runtime.dispatcher.feed(msg)
+            prior = _claim(session, inbound, at)
+            if prior is not None:
+                return Answer(prior.reply or "", duplicate=True)
+            outbox: list[Outgoing] = []
+            if inbound.msg_type == "text":
+                reply, outbox = _text_reply(session, runtime, inbound, at)
+            elif inbound.msg_type == "event":
+                reply = EVENTS_ANSWERED.get(str(inbound.event or "").lower(), "")
+            else:
+                reply = NOT_TEXT
+            row = session.exec(select(InboundMessage).where(InboundMessage.dedupe_key == inbound.key)).one()
+            row.reply = reply
+            session.add(row)
+        return Answer(reply, outbox)
     except Exception:  # noqa: BLE001 - the person always gets an answer; the log gets the trace
-        log.exception("handling %r from %s failed", text, account)
-        return FAILED
+        log.exception("answering callback %s from %s failed", inbound.key, inbound.account)
+        return Answer(FAILED)
+
+
+def _store_reply(runtime: Runtime, key: str, reply: str) -> None:
+    with session_scope(runtime.engine) as session:
+        row = session.exec(select(InboundMessage).where(InboundMessage.dedupe_key == key)).first()
+        if row is not None:
+            row.reply = reply
+            session.add(row)
+
+
+async def deliver(runtime: Runtime, outbox: list[Outgoing], reply: str) -> str:
+    """Send a handler's outbox (after its transaction committed); the reply, as the sends turned out."""
+    for out in outbox:
+        result = await runtime.sender.send_text(out.accounts, out.text)
+        if out.report is not None:
+            reply = out.report(result)
+    return reply
+
+
+async def answer(runtime: Runtime, inbound: Inbound, at: datetime | None = None) -> Answer:
+    """``respond`` off the event loop, then the outbox sent (the handler's data already committed)."""
+    ans = await asyncio.to_thread(respond, runtime, inbound, at)
+    if ans.outbox:
+        ans.reply = await deliver(runtime, ans.outbox, ans.reply)
+        await asyncio.to_thread(_store_reply, runtime, inbound.key, ans.reply)
+    return ans

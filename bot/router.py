@@ -1,13 +1,16 @@
-"""Routers in the aiogram manner: each handler module owns a ``Router``; the app includes them
-in priority order and the first handler whose filter matches answers.
+"""Routers in the aiogram manner: each handler module owns a ``Router``; ``handlers.ROUTERS``
+lists them in priority order and the first handler whose filter matches answers.
 
-A handler is ``async def handler(msg: Message) -> str`` and returns the reply the person reads.
+A handler is ``def handler(msg: Message) -> str``: synchronous, it runs on a worker thread inside
+the callback's one transaction (``bot.conversation``), and returns the reply the person reads.
+A handler that must send messages to others (a notice) does not send: it puts an ``Outgoing`` in
+``msg.outbox``, which is sent after the transaction commits.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from sqlmodel import Session
 
@@ -16,9 +19,21 @@ from models.tables import Item, Member
 if TYPE_CHECKING:
     from bot.nlu import Parse
     from bot.runtime import Runtime
+    from bot.wecom import SendResult
 
-Handler = Callable[["Message"], Awaitable[str]]
+Handler = Callable[["Message"], str]
 Filter = Callable[["Message"], bool]
+
+
+@dataclass
+class Outgoing:
+    """A message to others, sent once the handler's transaction has committed.
+
+    ``report(result)``, when given, turns the send's outcome into the reply the sender reads."""
+
+    accounts: list[str]
+    text: str
+    report: Callable[["SendResult"], str] | None = None
 
 
 @dataclass
@@ -33,6 +48,7 @@ class Message:
     session: Session
     runtime: "Runtime"
     msg_id: str | None = None
+    outbox: list[Outgoing] = field(default_factory=list)
 
     @property
     def intent(self) -> str:
@@ -57,11 +73,10 @@ class Router:
 
 
 class Dispatcher:
-    def __init__(self) -> None:
-        self.routers: list[Router] = []
+    """The routers in order; ``feed`` answers with the first matching handler."""
 
-    def include_routers(self, *routers: Router) -> None:
-        self.routers.extend(routers)
+    def __init__(self, routers: Sequence[Router] = ()) -> None:
+        self.routers: list[Router] = list(routers)
 
     def resolve(self, msg: Message) -> Handler | None:
         for router in self.routers:
@@ -70,8 +85,8 @@ class Dispatcher:
                     return handler
         return None
 
-    async def feed(self, msg: Message) -> str:
+    def feed(self, msg: Message) -> str:
         handler = self.resolve(msg)
         if handler is None:
             raise LookupError(f"no handler for intent {msg.intent!r}")
-        return await handler(msg)
+        return handler(msg)

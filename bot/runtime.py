@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Config
 from bot.router import Dispatcher
+from handlers import ROUTERS
 from bot.wecom import WeComSender, make_crypto
 from models.db import make_engine
 
@@ -25,31 +26,10 @@ class Clock:
         return datetime.now(self.tz) + self.offset
 
 
-def build_dispatcher() -> Dispatcher:
-    """Every handler router, in priority order: the first match answers."""
-    from handlers import (broadcast, close_off, help, my_list, overdue, progress, rectifications,
-                          report_status, star_level, unknown, unreported, written_report)
-
-    dp = Dispatcher()
-    dp.include_routers(
-        broadcast.router,
-        help.router,
-        my_list.router,
-        star_level.router,
-        overdue.router,
-        unreported.router,
-        rectifications.router,
-        report_status.router,
-        close_off.router,
-        written_report.router,
-        progress.router,
-        unknown.router,
-    )
-    return dp
-
-
 @dataclass
 class Runtime:
+    """What every part of the running bot shares: built once per process (serve, demo, tests)."""
+
     config: Config
     engine: Engine
     sender: WeComSender
@@ -63,7 +43,7 @@ class Runtime:
             engine=make_engine(config.database.url),
             sender=WeComSender(config.wecom),
             clock=clock or Clock(config.tz),
-            dispatcher=build_dispatcher(),
+            dispatcher=Dispatcher(ROUTERS),
         )
 
     @property

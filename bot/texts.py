@@ -1,4 +1,5 @@
-"""How items, dates and times read in Chinese — shared by handlers and pushes."""
+"""Everything a user reads that is fixed, and how items, dates and times read in Chinese —
+shared by handlers, pushes and the callback."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -35,8 +36,8 @@ def progress_zh(item: Item) -> str:
         text = f"已完成{item.done_count}/{item.target_count}次"
         if item.percent != min(100, round(100 * item.done_count / item.target_count)):
             text += f"，进度{item.percent}%"   # a percentage reported in words, not as a count
-        return text if item.status != ItemStatus.BLOCKED.value else f"受阻，{text}"
-    if item.status == ItemStatus.IN_PROGRESS.value or (item.status == ItemStatus.BLOCKED.value and item.percent):
+        return text if item.status != ItemStatus.BLOCKED else f"受阻，{text}"
+    if item.status == ItemStatus.IN_PROGRESS or (item.status == ItemStatus.BLOCKED and item.percent):
         return f"{status_zh(item)} {item.percent}%"
     return status_zh(item)
 
@@ -56,3 +57,40 @@ def numbered(items: list[Item], only: list[Item] | None = None, today: date | No
     today = today or date.today()
     wanted = {i.id for i in (only if only is not None else items)}
     return [item_line(n, i, today) for n, i in enumerate(items, 1) if i.id in wanted]
+
+
+# --- fixed replies ------------------------------------------------------------------------------
+
+NOT_A_MEMBER = "您好，您还不在本系统的党员名单中，暂时无法使用。如需开通，请联系机关党委管理员。"
+NOT_TEXT = "暂时只能识别文字消息。请直接输入文字，例如“我的清单”“第2项完成80%”，回复“帮助”查看全部用法。"
+FAILED = "抱歉，处理您的消息时出错了，本次未做任何更改。请稍后再试，或联系管理员。"
+WELCOME = "欢迎使用清单助手！回复“我的清单”查看您的任务，回复“帮助”查看全部用法。"
+NOT_UNDERSTOOD = ("抱歉，没有看懂您的意思，未做任何记录。\n"
+                  "您可以回复“我的清单”查看事项，或直接报进度，如“第2项完成80%”；回复“帮助”查看全部用法。")
+ONE_ITEM_REPLY = "直接回复“已完成”或“完成80%”即可更新这一项。"
+ANSWER_WITH_ITEM = "请回复序号或编号，如“第2项”。"
+ASK_ITEM_STATE = "请回复这一项的进展，如“完成80%”“已完成”。"
+NO_ITEMS_TO_UPDATE = "您本年度暂无清单事项，无法记录进展。如有疑问请联系机关党委。"
+BROADCAST_ADMINS_ONLY = "发布通知仅限管理员使用，本条未发送。如需发通知，请联系机关党委管理员。"
+BROADCAST_NEEDS_BODY = "请写明通知内容，例如：通知 全体党员：明天下午3点在三楼会议室开会"
+UNREPORTED_SECRETARIES_ONLY = "“谁还没报”供各级书记查看本单位月报情况。您可以回复“我这个月报了吗”查看本人月报。"
+UNIT_MORE = "…及其余{n}项，回复“逾期事项”或“整改清单”查看"
+NAMES_MORE = "…及其余{n}人，回复“谁还没报”查看本月情况"
+
+HELP = """清单助手使用说明
+【查询】
+· 我的清单 —— 查看本人事项及进度
+· 我这个月报了吗 —— 本月月报情况
+· 有哪些逾期的 —— 逾期事项
+· 整改清单 —— 整改事项进展
+· 我单位星级 —— 本单位星级评定
+· 谁还没报 —— 本单位未报人员（书记可用）
+【报进度】直接回复，例如：
+· 第2项完成80%
+· 1、2项已完成，第3项进行中
+· Z-2已整改到位
+· 召开了2次支委会
+【发通知】（管理员）
+· 通知 全体党员：明天下午3点开会
+· 通知 第一党支部：……
+· 通知 全体书记：……"""

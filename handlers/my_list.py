@@ -7,7 +7,7 @@ router = Router("my_list")
 
 
 @router.message(intent="my_list")
-async def show_my_list(msg: Message) -> str:
+def show_my_list(msg: Message) -> str:
     """Numbered as the monthly prompt numbers them, so "第2项" means the same everywhere."""
     if not msg.items:
         return f"{msg.member.name}，您{msg.at.year}年度暂无清单事项。如有疑问请联系机关党委。"

@@ -9,7 +9,7 @@ router = Router("overdue")
 
 
 @router.message(intent="overdue")
-async def show_overdue(msg: Message) -> str:
+def show_overdue(msg: Message) -> str:
     """Overdue items, longest overdue first."""
     today = msg.at.date()
     if msg.member.is_secretary:

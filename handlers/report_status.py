@@ -7,7 +7,7 @@ router = Router("report_status")
 
 
 @router.message(intent="report_status")
-async def show_report_status(msg: Message) -> str:
+def show_report_status(msg: Message) -> str:
     """Reported or not this month, and how to report."""
     tz = msg.runtime.tz
     month = month_key(msg.at, tz)

@@ -1,6 +1,6 @@
 """谁还没报: the unit's members who have not reported this month — for secretaries."""
 from bot.router import Message, Router
-from bot.texts import month_zh
+from bot.texts import UNREPORTED_SECRETARIES_ONLY, month_zh
 from bot.wecom import fit_text
 from models.lookups import expected_reporters, month_key, unreported
 from models.tables import Unit
@@ -9,10 +9,10 @@ router = Router("unreported")
 
 
 @router.message(intent="unreported")
-async def show_unreported(msg: Message) -> str:
+def show_unreported(msg: Message) -> str:
     """Names of this month's non-reporters in the secretary's own unit."""
     if not msg.member.is_secretary:
-        return "“谁还没报”供各级书记查看本单位月报情况。您可以回复“我这个月报了吗”查看本人月报。"
+        return UNREPORTED_SECRETARIES_ONLY
     month = month_key(msg.at, msg.runtime.tz)
     unit = msg.session.get(Unit, msg.member.unit_id)
     missing = unreported(msg.session, unit.id, month)

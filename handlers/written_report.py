@@ -20,7 +20,7 @@ def _written(msg: Message) -> bool:
 
 
 @router.message(when=_written)
-async def receive_written_report(msg: Message) -> str:
+def receive_written_report(msg: Message) -> str:
     """Record the written report; the first report of the month is what counts."""
     tz = msg.runtime.tz
     month = month_key(msg.at, tz)

@@ -39,7 +39,7 @@ class PendingUpdate:
     total: int | None = None
 
     def state(self) -> dict:
-        return {"status": self.status, "percent": self.percent, "count": self.count, "total": self.total}
+        return {"status": self.status, "percent": self.percent, "count": self.count}
 
 
 def _fresh(at: datetime, since: datetime | None, ttl: timedelta) -> bool:

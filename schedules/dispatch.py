@@ -34,12 +34,14 @@ from sqlmodel import Session
 
 from bot.wecom import SendResult, text_message
 from models.db import session_scope
-from models.tables import Member, PushLog, utcnow
+from models.conversation import remember_item_sql
+from models.tables import PushLog, PushStatus, utcnow
 from schedules.occasions import Push
 
 log = logging.getLogger(__name__)
 
-PENDING, SENT, FAILED, INVALID, UNKNOWN = "pending", "sent", "failed", "invalid", "unknown"
+PENDING, SENT, FAILED, INVALID, UNKNOWN = (PushStatus.PENDING, PushStatus.SENT, PushStatus.FAILED,
+                                          PushStatus.INVALID, PushStatus.UNKNOWN)
 RETRYABLE = (FAILED,)
 DEFAULT_WORKERS = 4     # sends in flight at once; also the most ``unknown`` rows a crash can leave
 
@@ -131,10 +133,7 @@ def _mark(session: Session, occasion: str, push: Push, result: SendResult, at: d
     )
     if status == SENT and push.context_item_id is not None:
         # A digest about one item: a bare "已完成" in reply applies to it.
-        session.connection().execute(
-            update(Member).where(Member.id == push.member_id)
-            .values(context_item_id=push.context_item_id, context_at=at)
-        )
+        remember_item_sql(session.connection(), push.member_id, push.context_item_id, at)
     return status
 
 

@@ -1,6 +1,7 @@
 """The WeCom callback driven as WeCom drives it: real encrypted requests to the real app."""
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 
@@ -130,14 +131,27 @@ async def test_admin_broadcast_reaches_the_unit(client, standin):
     assert "周五交党费" in standin.state.sent[0].content
 
 
+async def test_a_notice_to_one_branch_reaches_only_that_branch_whatever_the_command_words(client, standin):
+    """The twin grammar bug: "群发通知 第一党支部：…" was read as a notice to everyone."""
+    for words in ("群发通知 第二党支部：周五开会", "发公告 第二党支部：周五开会", "请发一条通知 第二党支部：周五开会"):
+        standin.state.sent.clear()
+        reply = await say(client, "zhaolei", words)
+        assert "第二党支部，共2人" in reply
+        [sent] = standin.state.sent
+        assert sorted(sent.touser) == ["sunli", "zhouqiang"] and "周五开会" in sent.content
+
+
+async def test_a_notice_without_a_body_asks_for_it_and_sends_nothing(client, standin):
+    reply = await say(client, "zhaolei", "通知 全体书记")
+    assert "请写明通知内容" in reply and standin.state.sent == []
+
+
 async def test_healthz(client):
     resp = await client.get("/healthz")
     assert resp.status == 200
 
 
 async def test_an_answer_that_misses_the_reply_window_goes_out_by_message_send(client, runtime, standin):
-    import asyncio
-
     runtime.config.server.reply_timeout = 0     # nothing is ever ready in time: the late path
     status, body, _ = await post(client, wf.text_xml("wangfang", "我的清单"))
     assert status == 200 and body == ""         # answered at once, empty, as WeCom allows

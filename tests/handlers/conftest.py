@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
+from bot.conversation import deliver
 from bot.nlu import Parse, Update
 from bot.router import Message
 from models.lookups import member_by_account, my_items
@@ -11,20 +12,22 @@ from tests.support.clock import NOW
 
 
 class Chat:
-    """Builds the Message a handler gets, and commits what it changed."""
+    """Builds the Message a handler gets, commits what it changed, then sends its outbox."""
 
     def __init__(self, runtime, engine):
         self.runtime, self.engine = runtime, engine
 
+    def message(self, session: Session, account: str, text: str, parsed: Parse, at=NOW) -> Message:
+        member = member_by_account(session, account)
+        return Message(member=member, text=text, parsed=parsed, items=my_items(session, member.id, at.year),
+                       at=at, session=session, runtime=self.runtime, msg_id="t1")
+
     async def ask(self, handler, account: str, text: str, intent: str, updates=(), at=NOW) -> str:
         with Session(self.engine, expire_on_commit=False) as s:
-            member = member_by_account(s, account)
-            msg = Message(member=member, text=text, parsed=Parse(intent=intent, updates=list(updates)),
-                          items=my_items(s, member.id, at.year), at=at, session=s, runtime=self.runtime,
-                          msg_id="t1")
-            reply = await handler(msg)
+            msg = self.message(s, account, text, Parse(intent=intent, updates=list(updates)), at)
+            reply = handler(msg)
             s.commit()
-        return reply
+        return await deliver(self.runtime, msg.outbox, reply)
 
 
 @pytest.fixture

@@ -1,0 +1,21 @@
+"""谁还没报."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from handlers.unreported import show_unreported
+from models.tables import Member, MonthlyReport
+from tests.support.clock import NOW
+
+
+async def test_unreported_is_for_secretaries(chat, engine):
+    reply = await chat.ask(show_unreported, "wangfang", "谁还没报", "unreported")
+    assert "供各级书记" in reply
+    reply = await chat.ask(show_unreported, "liming", "谁还没报", "unreported")
+    assert "未报2人" in reply and "王芳" in reply and "李明" in reply and "周强" not in reply
+    with Session(engine) as s:
+        wang = s.exec(select(Member).where(Member.account == "wangfang")).one()
+        s.add(MonthlyReport(member_id=wang.id, month="2026-11", reported_at=NOW, words="第1项完成"))
+        s.commit()
+    reply = await chat.ask(show_unreported, "liming", "谁还没报", "unreported")
+    assert "未报1人" in reply and "王芳" not in reply
