@@ -27,25 +27,38 @@ RUNTIME = web.AppKey("runtime", Runtime)
 
 
 def dedupe_key(msg) -> str:
-    """MsgId for messages; sender + time + event + key for events (they carry no MsgId)."""
-    if msg.type == "event":
-        stamp = int(msg.create_time.timestamp()) if msg.create_time else 0
-        return f"event:{msg.source}:{stamp}:{msg.event}:{getattr(msg, 'key', '') or ''}"
-    return f"msg:{msg.id}"
+    """The key a callback is recorded under, so that WeCom's retries are answered once.
+
+    MsgIds are unique per sender only: a message is (sender, MsgId). Events carry no MsgId: an
+    event is sender + CreateTime + Event + EventKey (+ TaskId and ResponseCode for card events).
+    Read from the raw XML fields, so a missing or non-numeric MsgId never raises.
+    """
+    raw = getattr(msg, "_data", {}) or {}
+    sender = raw.get("FromUserName") or msg.source or ""
+    msg_id = str(raw.get("MsgId") or "").strip()
+    if msg_id and raw.get("MsgType") != "event":
+        return f"msg:{sender}:{msg_id}"
+    parts = [raw.get(k) or "" for k in ("CreateTime", "MsgType", "Event", "EventKey", "TaskId", "ResponseCode")]
+    return "event:" + ":".join([sender, *map(str, parts)])
 
 
 def inbound_of(msg) -> Inbound:
     """What answering needs of a parsed wechatpy message."""
     return Inbound(key=dedupe_key(msg), account=msg.source or "", msg_type=msg.type,
                    text=getattr(msg, "content", None) if msg.type == "text" else None,
-                   msg_id=str(msg.id) if msg.type != "event" else None,
+                   msg_id=str((getattr(msg, "_data", {}) or {}).get("MsgId") or "") or None,
                    event=getattr(msg, "event", None))
+
+
+def cdata_safe(text: str) -> str:
+    """``text`` that stays inside one CDATA section: "]]>" is split across two sections."""
+    return text.replace("]]>", "]]]]><![CDATA[>")
 
 
 def _passive(runtime: Runtime, msg, reply: str, nonce: str, timestamp: str) -> web.Response:
     if not reply:
         return web.Response(text="")
-    xml = TextReply(content=fit_text(reply), message=msg).render()
+    xml = TextReply(content=cdata_safe(fit_text(reply)), message=msg).render()
     return web.Response(text=runtime.crypto.encrypt_message(xml, nonce, timestamp), content_type="application/xml")
 
 

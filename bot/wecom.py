@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,6 +28,36 @@ log = logging.getLogger(__name__)
 MAX_TEXT_BYTES = 2048
 MAX_TOUSER = 1000
 TOKEN_ERRORS = {40001, 40014, 41001, 42001}   # invalid / missing / expired access token
+
+
+_SECRET_RE = re.compile(r"(access_token|corpsecret|secret)=[^&\s'\"<>]+", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """``text`` with every ``access_token=…`` / ``corpsecret=…`` value replaced by ***."""
+    return _SECRET_RE.sub(lambda m: f"{m[1]}=***", text or "")
+
+
+class RedactingFilter(logging.Filter):
+    """Keeps the access token and the app secret out of every log line (requests and urllib3 log
+    URLs at DEBUG; exception texts carry them too)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def install_log_redaction() -> None:
+    """Attach ``RedactingFilter`` to every handler of the root logger."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
 
 
 def make_crypto(cfg: WeComConfig) -> WeChatCrypto:
@@ -59,17 +91,30 @@ def fit_lines(head: str, lines: Sequence[str], more: str, footer: str = "", limi
 
 
 class _Client(WeChatClient):
-    """wechatpy's enterprise client with its base URL and token endpoint configurable."""
+    """wechatpy's enterprise client with its base URL configurable, and a token fetch that has a
+    timeout (wechatpy's has none) and happens one at a time per process: threads that find the
+    token missing wait for the one fetching it instead of each fetching their own."""
 
     def __init__(self, cfg: WeComConfig):
         super().__init__(cfg.corp_id, cfg.secret, timeout=cfg.timeout, auto_retry=False)
         self.API_BASE_URL = cfg.api_base_url
+        self._token_lock = threading.Lock()
 
     def fetch_access_token(self):
-        return self._fetch_access_token(
-            url=self.API_BASE_URL + "gettoken",
-            params={"corpid": self.corp_id, "corpsecret": self.secret},
-        )
+        with self._token_lock:
+            token = self.session.get(self.access_token_key)
+            if token and self.expires_at and self.expires_at - 60 > time.time():
+                return {"access_token": token}          # fetched by another thread meanwhile
+            res = self._http.get(self.API_BASE_URL + "gettoken", timeout=self.timeout,
+                                 params={"corpid": self.corp_id, "corpsecret": self.secret})
+            res.raise_for_status()
+            result = res.json()
+            if result.get("errcode"):
+                raise WeChatClientException(result["errcode"], result.get("errmsg"), client=self)
+            expires_in = int(result.get("expires_in", 7200))
+            self.session.set(self.access_token_key, result["access_token"], expires_in)
+            self.expires_at = int(time.time()) + expires_in
+            return result
 
 
 @dataclass
@@ -100,13 +145,13 @@ class WeComSender:
                 invalid = [a for a in str(res.get("invaliduser", "") or "").split("|") if a]
                 return SendResult(ok=True, invalid=invalid)
             except WeChatClientException as exc:
-                last = f"{exc.errcode}: {exc.errmsg}"
+                last = redact(f"{exc.errcode}: {exc.errmsg}")
                 if exc.errcode in TOKEN_ERRORS:
                     self.client.session.delete(self.client.access_token_key)
                 elif exc.errcode is not None and exc.errcode != -1 and exc.errcode != 45009:
                     break  # a real refusal (bad agent, bad user…): retrying will not help
             except Exception as exc:  # noqa: BLE001 - network trouble: retry, then report
-                last = repr(exc)
+                last = redact(f"{type(exc).__name__}: {exc}")
             if attempt + 1 < attempts:
                 time.sleep(min(0.2 * (2 ** attempt), 2.0))
         log.warning("message/send failed after %d attempt(s): %s", attempts, last)
@@ -133,13 +178,8 @@ class WeComSender:
     async def send_text(self, accounts: Sequence[str], content: str) -> SendResult:
         return await self.send(accounts, text_message(content))
 
-    async def send_markdown(self, accounts: Sequence[str], content: str) -> SendResult:
-        return await self.send(accounts, markdown_message(content))
 
 
 def text_message(content: str) -> dict:
     return {"msgtype": "text", "text": {"content": fit_text(content)}, "safe": 0}
 
-
-def markdown_message(content: str) -> dict:
-    return {"msgtype": "markdown", "markdown": {"content": fit_text(content)}}

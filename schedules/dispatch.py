@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.wecom import SendResult, text_message
+from bot.wecom import SendResult, redact, text_message
 from models.db import session_scope
 from models.conversation import remember_item_sql
 from models.tables import PushLog, PushStatus, utcnow
@@ -181,7 +181,7 @@ async def dispatch(engine: Engine, sender, occasion: str, pushes: list[Push], at
                 result = await sender.send([nxt.account], push_message(nxt.content))
             except Exception as exc:  # noqa: BLE001 - the sender should not raise; record it if it does
                 log.exception("push %s to %s raised", occasion, nxt.account)
-                result = SendResult(ok=False, error=repr(exc))
+                result = SendResult(ok=False, error=redact(repr(exc)))
             done = (nxt, result)
 
     await asyncio.gather(*(worker() for _ in range(max(1, workers))))

@@ -104,6 +104,40 @@ async def test_duplicate_events_are_answered_once(client, engine):
         assert len(s.exec(select(InboundMessage)).all()) == 1
 
 
+async def test_card_events_of_two_members_at_the_same_moment_are_both_recorded(client, engine):
+    at = int(time.time())
+    for account in ("wangfang", "liming"):
+        status, _, _ = await post(client, wf.card_event_xml(account, at, task_id="task-1"))
+        assert status == 200
+    status, _, _ = await post(client, wf.card_event_xml("wangfang", at, task_id="task-2"))
+    assert status == 200
+    with Session(engine) as s:
+        assert len(s.exec(select(InboundMessage)).all()) == 3
+
+
+async def test_the_same_msg_id_from_two_senders_gets_two_answers(client, engine):
+    mine = await say(client, "wangfang", "我的清单", msg_id=4242)
+    theirs = await say(client, "liming", "我的清单", msg_id=4242)
+    assert "王芳的清单" in mine and "李明的清单" in theirs
+
+
+async def test_a_missing_or_non_numeric_msg_id_is_answered_not_500(client):
+    for msg_id in ("abc", ""):
+        xml = wf.text_xml("wangfang", "我的清单", msg_id=0).replace("<MsgId>0</MsgId>", f"<MsgId>{msg_id}</MsgId>")
+        status, body, params = await post(client, xml)
+        assert status == 200 and "王芳的清单" in wf.read_reply(body, params)
+
+
+async def test_a_title_containing_the_cdata_end_gets_a_readable_reply(client, engine):
+    with Session(engine) as s:
+        item = s.exec(select(Item).where(Item.code == "P-1")).one()
+        item.title = "制定]]>年度学习计划"
+        s.add(item)
+        s.commit()
+    reply = await say(client, "wangfang", "我的清单")
+    assert "[P-1] 制定]]>年度学习计划" in reply
+
+
 async def test_stranger_gets_a_polite_refusal(client, engine):
     reply = await say(client, "nobody", "第1项已完成")
     assert "不在本系统的党员名单中" in reply

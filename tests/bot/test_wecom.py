@@ -1,8 +1,12 @@
 """The sender against the stand-in WeCom API: token fetch, bounded retries, 1000 per call, 2048 bytes."""
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from bot.config import WeComConfig
-from bot.wecom import MAX_TEXT_BYTES, WeComSender, fit_lines, fit_text
+from bot.wecom import (MAX_TEXT_BYTES, RedactingFilter, WeComSender, fit_lines, fit_text, install_log_redaction,
+                       redact)
 from tests.support import wecom as wf
 
 
@@ -71,3 +75,31 @@ def test_fit_lines_names_what_was_left_out():
     assert f"…及其余{59 - shown}项" in out
     assert out.endswith("回复如：第2项完成80%")
     assert fit_lines("标题", ["1. a", "2. b"], "…{n}") == "标题\n1. a\n2. b"
+
+
+async def test_a_failed_send_leaves_no_secret_or_token_in_the_error_or_the_log(standin, caplog):
+    """WeCom unreachable: the error names the failure, never the app secret nor a token."""
+    await standin.stop()
+    s = sender_for(standin, retries=1)
+    with caplog.at_level(logging.DEBUG):
+        install_log_redaction()
+        logging.getLogger().addHandler(caplog.handler)
+        caplog.handler.addFilter(RedactingFilter())
+        result = await s.send_text(["wangfang"], "你好")
+    s.close()
+    assert not result.ok and result.error
+    assert "test-secret" not in result.error and "access_token=" not in result.error.replace("access_token=***", "")
+    assert "test-secret" not in caplog.text
+
+
+async def test_concurrent_sends_fetch_the_token_once(standin):
+    s = sender_for(standin)
+    results = await asyncio.gather(*(s.send_text([f"u{i}"], "你好") for i in range(8)))
+    s.close()
+    assert all(r.ok for r in results)
+    assert standin.state.token_fetches == 1
+
+
+def test_redact_hides_tokens_and_secrets():
+    assert redact("GET /cgi-bin/gettoken?corpid=ww1&corpsecret=abc HTTP") == "GET /cgi-bin/gettoken?corpid=ww1&corpsecret=*** HTTP"
+    assert redact("message/send?access_token=tok123&x=1") == "message/send?access_token=***&x=1"

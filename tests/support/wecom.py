@@ -45,3 +45,13 @@ def envelope(xml: str, c: WeChatCrypto | None = None) -> tuple[dict, str]:
 def read_reply(body: str, params: dict | None = None) -> str:
     """The text of an encrypted passive reply ("" for an empty answer)."""
     return open_reply(crypto(), body)
+
+
+def card_event_xml(account: str, at: int, task_id: str, key: str = "confirm") -> str:
+    """A template-card button click (no MsgId), as WeCom posts it."""
+    return (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
+            f"<FromUserName><![CDATA[{account}]]></FromUserName><CreateTime>{at}</CreateTime>"
+            f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event>"
+            f"<EventKey><![CDATA[{key}]]></EventKey><TaskId><![CDATA[{task_id}]]></TaskId>"
+            f"<CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[rc-{account}]]></ResponseCode>"
+            f"<AgentID>{AGENT_ID}</AgentID></xml>")
