@@ -7,23 +7,29 @@
 
 1. a notice ("通知 全体党员：…") → broadcast; "帮助", "怎么用", "?" → help;
 2. a query written as a bare noun phrase ("我的清单", "整改清单", "本月未报名单") → that query;
-3. a question ("我们支部几星", "还有哪些整改没完成") → the query it asks, or unknown;
-4. the statements left → progress updates, when they name an item or a state;
-5. anything else → unknown, never a guessed update.
+3. voice-input homophones of state and title words are repaired ("已完城" → "已完成");
+4. the reply is laid out (``layout``): examples, salutations and headers dropped, sections and
+   clauses found;
+5. a question about one item ("第2项完成了吗？") → my_list with ``asked_items``; another question
+   ("我们支部几星", "还有哪些整改没完成") → the query it asks, or unknown;
+6. the statements left → progress updates, when they state something about an item;
+7. an acknowledgement ("收到", "好的", "谢谢") → ack; anything else → unknown, never a guess.
 """
 from __future__ import annotations
 
 import logging
 from typing import Iterable, Sequence
 
-from . import intents, items as _items, segmenter
-from .items import index_for
+from . import homophones, intents, items as _items, layout, segmenter
+from .items import find_mentions, index_for
 from .model import INTENTS, STATUSES, ItemRef, Parse, Update
 from .progress import read_updates
-from .text import normalize, split_clauses
+from .text import normalize
 
 __all__ = ["INTENTS", "STATUSES", "ItemRef", "Update", "Parse", "load", "add_words", "parse",
-           "to_json", "item_refs"]
+           "to_json", "item_refs", "split_clauses"]
+
+split_clauses = layout.split_clauses
 
 log = logging.getLogger(__name__)
 
@@ -49,28 +55,38 @@ def add_words(words: Iterable[str]) -> None:
     _items.clear_cache()
 
 
-def parse(text: str, items: Sequence[ItemRef | dict]) -> Parse:
-    """Understand one reply from the owner of ``items`` (in "我的清单" order). Never raises."""
+def parse(text: str, items: Sequence[ItemRef | dict], trace: dict | None = None) -> Parse:
+    """Understand one reply from the owner of ``items`` (in "我的清单" order). Never raises.
+
+    ``trace``, when given, is filled with what each stage read (see ``bot.nlu.explain``).
+    """
     try:
-        return _parse(text, items)
+        return _parse(text, items, trace)
     except Exception:  # noqa: BLE001 - a reply we cannot read is "unknown", never a crash
         log.exception("could not parse %r", text)
         return Parse("unknown")
 
 
 def to_json(p: Parse) -> dict:
-    """The contract form: {"intent", "updates": [{"item", "status", "percent", "count"}, ...]}.
+    """The contract form: {"intent", "updates": [{"item", "status", "percent", "count", "total"}, ...]}.
 
-    Updates are listed for progress only; "candidates" appears only when non-empty.
+    Updates are listed for progress only; "candidates" appears only when non-empty, "sure" only
+    when false (read from weak evidence), "asked_items" only for a question about items.
     """
     updates = []
     if p.intent == "progress":
         for u in p.updates:
-            entry = {"item": u.item, "status": u.status, "percent": u.percent, "count": u.count}
+            entry = {"item": u.item, "status": u.status, "percent": u.percent, "count": u.count,
+                     "total": u.total}
             if u.candidates:
                 entry["candidates"] = list(u.candidates)
+            if not u.sure:
+                entry["sure"] = False
             updates.append(entry)
-    return {"intent": p.intent, "updates": updates}
+    out = {"intent": p.intent, "updates": updates}
+    if p.asked_items:
+        out["asked_items"] = list(p.asked_items)
+    return out
 
 
 def item_refs(raw: Sequence[dict]) -> list[ItemRef]:
@@ -87,24 +103,50 @@ def item_refs(raw: Sequence[dict]) -> list[ItemRef]:
 
 # ---- internals -------------------------------------------------------------------------------
 
-def _parse(text: str, items: Sequence[ItemRef | dict]) -> Parse:
+def _parse(text: str, items: Sequence[ItemRef | dict], trace: dict | None) -> Parse:
     if not segmenter.is_loaded():
         load()
     clean = normalize(text[:MAX_CHARS] if isinstance(text, str) else "")
+    if trace is not None:
+        trace["normalized"] = clean
     if not clean:
         return Parse("unknown")
     intent = intents.command_intent(clean)
     if intent:
         return Parse(intent)
-    clauses = split_clauses(clean)
-    questions = [intents.is_question(c) for c in clauses]
-    if any(questions):
+    index = index_for(_items_key(items))
+    repaired = homophones.repair(clean, index.sounds)
+    parts = layout.clauses(repaired)
+    if trace is not None:
+        trace.update(repaired=repaired, clauses=[c.text for c in parts], steps=[])
+    questions = [c for c in parts if c.question or intents.is_question(c.text)]
+    statements = [c for c in parts if c not in questions]
+    steps = trace["steps"] if trace is not None else None
+    if questions:
+        asked = _asked_items(questions, index)
+        if asked:
+            updates = read_updates(statements, index, steps) if statements else []
+            return Parse("progress", updates) if updates else Parse("my_list", asked_items=asked)
         intent = intents.question_intent(clean)
         if intent:
             return Parse(intent)
-    statements = [c for c, asked in zip(clauses, questions) if not asked]
-    updates = read_updates(statements, index_for(_items_key(items))) if statements else []
-    return Parse("progress", updates) if updates else Parse("unknown")
+    updates = read_updates(statements, index, steps) if statements else []
+    if updates:
+        return Parse("progress", updates)
+    return Parse("ack" if intents.is_ack(repaired) else "unknown")
+
+
+def _asked_items(questions: list[layout.Clause], index) -> list[str]:
+    """The items questions ask the state or deadline of ("第2项完成了吗", "换届选举截止哪天")."""
+    asked: list[str] = []
+    for clause in questions:
+        if not intents.asks_about_an_item(clause.text):
+            continue
+        mentions, _, _ = find_mentions(clause.text, index, clause.section)
+        for mention in mentions:
+            if mention.items and not mention.ambiguous and not mention.rest and len(mention.items) < len(index):
+                asked.extend(index.ids[k] for k in mention.items if index.ids[k] not in asked)
+    return asked
 
 
 def _items_key(items: Sequence[ItemRef | dict]) -> tuple:

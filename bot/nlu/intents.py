@@ -22,7 +22,10 @@ _HELP_WORDS = (r"帮助|使用帮助|查看帮助|帮助信息|help|h|菜单|功
                r"怎么报|怎么汇报|怎么填报|怎么报进度|如何报进度|如何汇报|如何填报|怎么回复")
 _HELP_RE = re.compile(rf"(?:{_HELP_WORDS})", re.IGNORECASE)
 _HELP_QUESTION_RE = re.compile(
-    r"(?:怎么|如何|怎样)(?:使用|用|操作|报进度|汇报进度|填报|上报进度|更新进度|回复)(?!了)"
+    r"(?:怎么|如何|怎样|咋)(?:使用|用|操作|报进度|汇报进度|填报|上报进度|更新进度|回复)(?!了)"
+    r"|(?:怎么|如何|怎样|咋)(?:报|填|汇报|上报|填报)(?:进度|进展|月报)"
+    r"|(?:进度|进展|月报)(?:要|该|应该|应)?(?:怎么|如何|怎样|咋)(?:报|填|写|汇报|上报|填报|回复)"
+    r"|格式是(?:啥|什么)|什么格式|(?:哪些|什么|啥)(?:命令|指令|功能)|(?:命令|指令)(?:有哪些|是什么|有啥)"
     r"|使用(?:说明|帮助|方法|指南)|(?:能|可以|会)(?:做|干)(?:什么|啥)|(?:有|支持)(?:什么|哪些)功能")
 
 # Politeness, fillers and punctuation, removed before a statement is compared with a query.
@@ -31,8 +34,8 @@ _FILLER_RE = re.compile(r"[\s,.;:!?。、~…'\"“”‘’()\[\]【】《》<>
 
 # Question words; "没什么问题" and "好几次" are not questions.
 _NOT_QUESTION_RE = re.compile(r"没什么|没啥|没有什么|不怎么|好几|几乎|为什么不")
-_QUESTION_RE = re.compile(r"[?？]|吗|么$|呢$|嘛$|了没有?$|哪|谁|几|多少|什么|啥|怎么|怎样|咋|如何|是否|有没有|有无|"
-                          r"查看|查询|查一下|查下|看看|看下|看一下|列出|显示|告诉我")
+_QUESTION_RE = re.compile(r"[?？]|吗|么$|(?<!着)呢$|嘛$|了没有?$|没有$|哪|谁|几|多少|什么|啥|怎么|怎样|咋|如何|是否|有没有|有无|"
+                          r"查看|查询|查一下|查下|看看|看下|看一下|列出|列一下|列下|显示|告诉我")
 
 _OWNER = r"(?:我的?|本人的?|本单位的?|我单位的?|本支部的?|我们支部的?|我们的?|我支部的?)?"
 _MONTH = r"(?:本月|这个月|当月|上个?月|本期|本季度|这季度)?"
@@ -62,18 +65,38 @@ _STATEMENTS: list[tuple[str, re.Pattern]] = [(intent, re.compile(_ASK_PREFIX + f
 # (intent, keyword pattern) searched in a question, in order.
 _QUESTIONS: list[tuple[str, re.Pattern]] = [(intent, re.compile(pattern)) for intent, pattern in [
     ("star_level", r"星(?!期)"),
-    ("overdue", r"逾期|超期|过期|超时|拖期|到期|延期|截止"),
+    ("overdue", r"逾期|超期|过期|超时|拖期|到期|延期|截止|超过(?:时限|期限)|过了(?:时限|期限)"),
     ("unreported", r"(?:谁|哪些人|哪个人|哪位|哪几位|哪几个|哪些同志|几个人|多少人|哪些支部|哪些单位|名单|人员).{0,10}"
                    r"(?:没|未)(?:有)?(?:报|交|提交|填|上报|汇报)"
                    r"|(?:没|未)(?:有)?(?:报|交|提交|填报|上报|汇报|报送)(?:的|月报的)?(?:人|同志|名单|单位|有哪些|是谁|有谁|都有谁)"
                    r"|谁.{0,4}(?:没|未)|报送率|上报率"),
-    ("report_status", r"月报|(?:我|本人).{0,8}(?:报|交|提交|填报|上报|汇报|报送)(?:了|过|没|吗|么)"
+    ("report_status", r"月报|(?:我|本人).{0,10}(?:报|交|提交|填报|上报|汇报|报送)(?:上去|上来|上)?(?:了|过|没|吗|么)"
                       r"|(?:我|本人).{0,8}(?:是否|有没有)(?:已经?)?(?:报|交|提交|填报|上报|汇报|报送)"
                       r"|报了(?:吗|没)|交了(?:吗|没)|报没报|交没交"),
     ("rectifications", r"整改|问题清单|销号"),
     ("my_list", r"我.{0,8}(?:清单|任务|事项|工作|项目|待办|负责|事情)|我.{0,6}(?:事要|要做|要办|要干)"
+                r"|我.{0,6}(?:几项|哪几项|哪些项|多少项)"
                 r"|^(?:查看|看看|查询|显示|列出|看下|看一下)?.{0,4}(?:清单|任务|事项)"),
 ]]
+
+
+# An acknowledgement: the message starts with one ("收到", "好的，马上报", "谢谢书记", "👌").
+_ACK_RE = re.compile(r"^(?:(?:通知|消息|文件)?(?:已?收到|收悉)|好的?|好嘞|好滴|好哒|行|可以|明白|了解|知道|已阅|已读|阅|谢谢|感谢|多谢|"
+                     r"辛苦|没问题|ok|okay|嗯+|噢|哦|👌|👍|🙏|💪|🤝|✓)", re.IGNORECASE)
+# A question about one item, what state it is in or when it is due ("第2项完成了吗", "换届选举截止哪天").
+_ITEM_QUESTION_RE = re.compile(r"完成|做完|弄完|好了|进度|进展|截止|期限|到期|时限|哪天|几号|什么时候|何时|还差|怎么样|如何了|"
+                               r"状态|销号|开了几次|几次了")
+
+
+def is_ack(text: str) -> bool:
+    """Whether ``text`` (normalized) acknowledges ("收到", "好的", "已阅", "谢谢", "辛苦了")."""
+    return _ACK_RE.match(_FILLER_RE.sub("", text).lstrip()) is not None or \
+        _ACK_RE.match(text.strip()) is not None
+
+
+def asks_about_an_item(question: str) -> bool:
+    """Whether a question that names an item asks for its state or deadline (not its rules)."""
+    return _ITEM_QUESTION_RE.search(question) is not None
 
 
 def command_intent(text: str) -> str | None:

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from . import segmenter
+from . import homophones, segmenter
 from .codes import code_key, find_codes
 from .numbers import to_int
+from .positions import ENUMERATION_RE, LEADING_POSITION_RE, find_positions, resolve
 from .text import normalize
 
 MIN_SCORE = 2.0            # the weight of one two-character content word
@@ -40,22 +41,11 @@ GENERIC_WORDS = frozenset("""
 
 _PUNCT = set(" ,;:!?。、.()[]{}<>\"'“”‘’《》【】-—~·/|+*&#@%")
 
-_NUM = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
-_JOIN = r"\s*(?:[、/&和及与跟+]|以及)\s*第?\s*"
-_RANGE = r"\s*(?:-|~|至|到|—)\s*第?\s*"
-_UNIT = r"\s*(?:[两二三四五六七八九十几]\s*)?(?:项|条|件|个(?![月人季年星小])|点(?![钟半多]))"
-_POSITIONS_RE = re.compile(
-    rf"第\s*(?P<listed>{_NUM}(?:(?:{_JOIN}|{_RANGE}){_NUM})*){_UNIT}"
-    rf"|(?<![\d.%第])(?P<bare>{_NUM}(?:(?:{_JOIN}|{_RANGE}){_NUM})+){_UNIT}"
-    rf"|前\s*(?P<first>{_NUM}|两)\s*(?:项|条|件|个)"
-)
-_LEADING_POSITION_RE = re.compile(rf"^\s*(?P<n>{_NUM})\s*(?:项|条|件)(?!目|任务)")
-_ENUMERATION_RE = re.compile(r"^\s*(?:\(?(?P<n>\d{1,2})[.)、](?!\d)|(?P<cn>[一二三四五六七八九十]{1,2})[、.])")
-_POSITION_TOKEN_RE = re.compile(rf"{_NUM}|[-~至到—]")
-
-
-_ALL_RE = re.compile(r"(?:全部|所有|各项?|每一?项)(?:的)?(?:事项|任务|项目|工作|清单事项|清单)")
-_REST_RE = re.compile(r"其余|其他|其它|剩下的?|剩余的?|另外的?")
+# "所有事项", "全部任务" name every item; "各项工作" is a stock phrase (``layout`` drops it).
+_ALL_RE = re.compile(r"(?:全部|所有|每一?项)(?:的)?(?:事项|任务|项目|工作|清单事项|清单)")
+# "其余进行中", "其他都完成了": the items not named elsewhere; not "剩下2个支部".
+_REST_RE = re.compile(r"(?:其余|其他|其它|剩下|剩余|另外)(?:的)?(?:几?项|事项|任务|工作)?"
+                      r"(?=\s*(?:都|均|也|全|已|在|正|还|尚|未|没|进|完|暂|待|基本|$))")
 
 _RECTIFICATION_HINT_RE = re.compile(r"整改|销号|问题")
 _QUANTIFIED_HINT_RE = re.compile(r"次|回|场|召开|开过|开了|讲了|听取")
@@ -82,11 +72,13 @@ class ItemIndex:
     ids: tuple[str, ...]
     kinds: tuple[str, ...]
     quantified: tuple[bool, ...]
+    targets: tuple[int | None, ...]
     substrings: tuple[dict[str, float], ...]   # per item: title substring -> weight
     bigrams: dict[str, tuple[int, ...]]        # two characters -> items whose title has them
     id_keys: dict[str, int]                    # "Z2" -> index
     id_prefixes: frozenset[str]                # "Z", "XM", ...
     literal_ids: tuple[tuple[re.Pattern, int], ...]   # 编号 of unusual shape, searched as they are
+    sounds: homophones.Vocabulary                     # title words and state words, by sound
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -117,11 +109,14 @@ def index_for(key: ItemKey) -> ItemIndex:
         ids=ids,
         kinds=tuple(k[2] for k in key),
         quantified=tuple(bool(k[3]) for k in key),
+        targets=tuple(k[3] for k in key),
         substrings=substrings,
         bigrams={b: tuple(sorted(v)) for b, v in bigrams.items()},
         id_keys=id_keys,
         id_prefixes=frozenset(prefixes),
         literal_ids=tuple(literal),
+        sounds=homophones.vocabulary(w for subs in substrings for w, weight in subs.items()
+                                     if weight >= MIN_SCORE and len(w) <= 4),
     )
 
 
@@ -188,8 +183,8 @@ def _substring_weights(title: str) -> dict[str, float]:
 
 # ---- finding mentions ------------------------------------------------------------------------
 
-def find_mentions(clause: str, index: ItemIndex) -> tuple[list[Mention], str, list[bool]]:
-    """The item references in ``clause``.
+def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> tuple[list[Mention], str, list[bool]]:
+    """The item references in ``clause`` (standing in a section about items of kind ``section``).
 
     Returns the mentions in order, the clause with positions and 编号 masked (so their digits are
     not read as percents or counts), and a per-character flag of what belongs to a mention.
@@ -205,11 +200,12 @@ def find_mentions(clause: str, index: ItemIndex) -> tuple[list[Mention], str, li
     def free(start: int, end: int) -> bool:
         return not any(claimed[start:end])
 
-    for m in _POSITIONS_RE.finditer(clause):
-        claim(m.start(), m.end(), _positions(m, len(index)))
-    m = _LEADING_POSITION_RE.match(clause)
+    for position in find_positions(clause, index.kinds, section):
+        if free(position.start, position.end):
+            claim(position.start, position.end, position.items)
+    m = LEADING_POSITION_RE.match(clause)
     if m and free(*m.span()):
-        claim(m.start(), m.end(), _valid_positions([to_int(m["n"])], len(index)))
+        claim(m.start(), m.end(), resolve(None, [to_int(m["n"])], index.kinds, section))
     for start, end, key, prefix in find_codes(clause):
         if not free(start, end):
             continue
@@ -229,7 +225,7 @@ def find_mentions(clause: str, index: ItemIndex) -> tuple[list[Mention], str, li
         if free(*m.span()):
             claim(m.start(), m.end(), (), rest=True)
 
-    enumeration = _ENUMERATION_RE.match(clause)
+    enumeration = ENUMERATION_RE.match(clause)
     if enumeration and not free(*enumeration.span()):
         enumeration = None
     if enumeration:
@@ -240,9 +236,9 @@ def find_mentions(clause: str, index: ItemIndex) -> tuple[list[Mention], str, li
     mentions.extend(_title_mentions(masked, index))
 
     if enumeration and not mentions:
-        number = to_int(enumeration["n"] or enumeration["cn"])
+        number = to_int(enumeration["n"] or enumeration["cn"] or enumeration["check"])
         mentions.append(Mention(enumeration.start(), enumeration.end(),
-                                _valid_positions([number], len(index)), (enumeration.span(),)))
+                                resolve(None, [number], index.kinds, section), (enumeration.span(),)))
 
     mask = claimed[:]
     for mention in mentions:
@@ -251,36 +247,6 @@ def find_mentions(clause: str, index: ItemIndex) -> tuple[list[Mention], str, li
                 mask[k] = True
     mentions.sort()
     return mentions, masked, mask
-
-
-def _positions(m: re.Match, size: int) -> tuple[int, ...]:
-    """The item indexes of a position reference ("第1、3项", "3、4两项", "1-3项", "前两项")."""
-    if m["first"]:
-        last = to_int(m["first"]) or 0
-        return _valid_positions(list(range(1, last + 1)), size)
-    tokens = _POSITION_TOKEN_RE.findall(m["listed"] or m["bare"])
-    numbers: list[int] = []
-    pending_range = False
-    for token in tokens:
-        value = to_int(token)
-        if value is None:
-            pending_range = bool(numbers)
-            continue
-        if pending_range and value >= numbers[-1]:
-            numbers.extend(range(numbers[-1] + 1, min(value, numbers[-1] + 50) + 1))
-        else:
-            numbers.append(value)
-        pending_range = False
-    return _valid_positions(numbers, size)
-
-
-def _valid_positions(numbers: list[int | None], size: int) -> tuple[int, ...]:
-    """1-based positions within the list, as 0-based indexes, in order, without repeats."""
-    seen: list[int] = []
-    for n in numbers:
-        if n is not None and 1 <= n <= size and n - 1 not in seen:
-            seen.append(n - 1)
-    return tuple(seen)
 
 
 class _TitleMatch(NamedTuple):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 INTENTS = ("progress", "my_list", "star_level", "overdue", "unreported", "rectifications",
-           "report_status", "broadcast", "help", "unknown")
+           "report_status", "broadcast", "help", "ack", "unknown")
 STATUSES = ("done", "in_progress", "not_started", "blocked", "closed")
 
 
@@ -23,12 +23,20 @@ class Update:
     item: str | None            # an ItemRef.id, or None when the reply does not say which item
     status: str | None          # one of STATUSES, or None when the reply names an item but no state
     percent: int | None = None  # 0..100
-    count: int | None = None    # times a quantified duty was carried out
+    count: int | None = None    # times a quantified duty was carried out (this time)
     candidates: list[str] = field(default_factory=list)  # ids that match equally, when item is None
+    total: int | None = None    # the running total for the year, when the reply states one
+    sure: bool = True           # False: read from weak evidence; the handler should confirm
 
 
 @dataclass
 class Parse:
-    """A reply understood: its intent and, for progress, the updates."""
+    """A reply understood: its intent and, for progress, the updates.
+
+    ``asked_items`` lists the ids of the items a question asks about ("第2项完成了吗？",
+    "换届选举截止哪天"); such a question has intent ``my_list`` and the handler can answer with
+    just those items' lines.
+    """
     intent: str
     updates: list[Update] = field(default_factory=list)
+    asked_items: list[str] = field(default_factory=list)

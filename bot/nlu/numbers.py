@@ -1,7 +1,14 @@
 """Numbers in replies: Chinese numerals, how far along (percent) and how many times (count).
 
-Works on normalized text (half-width digits and "%"). Each finder returns (start, end, value)
-spans so the caller can tell which item a number belongs to.
+Works on normalized text (half-width digits and "%"). Each finder returns spans so the caller can
+tell which item a number belongs to.
+
+Percent: 80%, 百分之八十, 八成, 七成半 (75), 一半, 三分之二, 3/4 (after a progress word), 完成度85;
+what is left ("还有三成没做", "还差30%") is turned round (70).
+
+Count: "2次", "两回", "两堂", "×2" after a word; an ordinal ("第二次", "第一期") is one time;
+"一次是…" describes one of the times already counted and counts nothing; a figure after a word
+of the year's running total ("今年已召开8次", "累计9次", "全年2次") is a total, not a count.
 """
 from __future__ import annotations
 
@@ -51,13 +58,15 @@ _PERCENT_PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"百分之\s*(\d{1,3}(?:\.\d+)?|[零〇一二两三四五六七八九十百]{1,4})"), "number"),
     # 八十% (Chinese numeral before a percent sign)
     (re.compile(r"([零〇一二两三四五六七八九十百]{1,4})\s*%"), "number"),
-    # 八成 / 八成五 / 十成 — not 完成, 成功, 成果, 成员 ...
-    (re.compile(r"(?<![统唯万第])([一二两三四五六七八九十])成([一二三四五六七八九](?!成))?"
+    # 八成 / 八成五 / 七成半 / 十成 — not 完成, 成功, 成果, 成员 ...
+    (re.compile(r"(?<![统唯万第])([一二两三四五六七八九十])成([一二三四五六七八九半](?!成))?"
                 r"(?![功绩果员立效为本熟型就长交品都年人])"), "tenths"),
     # 三分之二 / 2分之1
     (re.compile(r"(\d{1,2}|[一二两三四五六七八九十])分之(\d{1,2}|[一二两三四五六七八九十])"), "fraction"),
-    # 一半 / 半数
-    (re.compile(r"一半|半数"), "half"),
+    # 3/4 after a progress word (a bare 3/4 may be a date)
+    (re.compile(r"(?:(?<=完成|进度|进展|推进|到了|达到|已到)|(?<=[约了]))\s*(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])"), "slash"),
+    # 一半 / 半数 (一小半, 一大半 are words of degree, read by the state reader)
+    (re.compile(r"(?<![小大])一半|半数"), "half"),
     # 完成度85 / 进度：40 / 完成率 90
     (re.compile(r"(?:完成度|完成率|完成比例|完成进度|进度|进展)\s*[:：]?\s*(?:为|是|已|已经|达|达到|到|约|近|接近)?\s*"
                 r"(\d{1,3})(?![\d.]|\s*[次项个条件天日月号年人场期遍回])"), "number"),
@@ -66,9 +75,12 @@ _PERCENT_PATTERNS: list[tuple[re.Pattern, str]] = [
 ]
 
 
-def find_percents(text: str) -> list[tuple[int, int, int]]:
-    """Every (start, end, percent) in ``text``, non-overlapping, in order."""
-    found: list[tuple[int, int, int]] = []
+def find_percents(text: str) -> list[tuple[int, int, int | None]]:
+    """Every (start, end, percent) in ``text``, non-overlapping, in order.
+
+    An impossible figure ("760%") comes with percent None: a figure was given but cannot be read.
+    """
+    found: list[tuple[int, int, int | None]] = []
     taken: list[tuple[int, int]] = []   # spans read already, impossible figures (760%) included
     for pattern, kind in _PERCENT_PATTERNS:
         for m in pattern.finditer(text):
@@ -77,9 +89,15 @@ def find_percents(text: str) -> list[tuple[int, int, int]]:
                 continue
             taken.append((start, end))
             value = _percent_value(m, kind)
-            if value is not None:
+            if value is not None and _LEFT_RE.search(text[max(0, start - 6):start]):
+                value = 100 - value
+            if value is not None or kind in ("digits", "number"):
                 found.append((start, end, value))
     return sorted(found)
+
+
+# What is left, before a percent: "还有三成没做", "还差30%" → the rest is done.
+_LEFT_RE = re.compile(r"(?:还有|还差|还剩下?|剩下|剩余|尚有|尚差|差)\s*(?:约|大约|近)?\s*$")
 
 
 def _percent_value(m: re.Match, kind: str) -> int | None:
@@ -94,10 +112,13 @@ def _percent_value(m: re.Match, kind: str) -> int | None:
         value = float(raw) if raw[0].isdigit() else to_int(raw)
         return None if value is None else _clamp_percent(value)
     if kind == "tenths":
-        tens, ones = to_int(m.group(1)), to_int(m.group(2)) if m.group(2) else 0
+        half = m.group(2) == "半"
+        tens, ones = to_int(m.group(1)), 5 if half else to_int(m.group(2)) if m.group(2) else 0
         return _clamp_percent(tens * 10 + ones)
-    if kind == "fraction":
+    if kind in ("fraction", "slash"):
         whole, part = to_int(m.group(1)), to_int(m.group(2))
+        if kind == "slash":
+            part, whole = whole, part
         if not whole or part is None or part > whole:
             return None
         return _clamp_percent(100 * part / whole)
@@ -106,14 +127,35 @@ def _percent_value(m: re.Match, kind: str) -> int | None:
 
 # ---- count ---------------------------------------------------------------------------------
 
-_COUNT_RE = re.compile(rf"(第\s*)?({NUMBER})\s*(?:次|回|场|遍|趟|轮)(?!数|序)")
+COUNT_UNITS = "次回场遍趟轮堂期"
+_COUNT_RE = re.compile(rf"(?:(?P<ordinal>第\s*)?(?P<n>{NUMBER})|(?P<first>首))\s*(?:[{COUNT_UNITS}])(?!数|序|[是在为])"
+                       rf"|(?<=[\u4e00-\u9fff)”\"])\s*[×xX✕*]\s*(?P<times>\d{{1,3}})(?![\d%.])")
+# Words of the year's running total, shortly before a count.
+_TOTAL_RE = re.compile(r"今年|全年|本年度?|年内|累计|共计|总共|一共|合计|截[至止](?:目前|今天|现在)|迄今|至今|到目前为止")
+_INSTANCE_RE = re.compile(r"其中\s*$")
+_TOTAL_LOOK_BACK = 12
 
 
-def find_counts(text: str) -> list[tuple[int, int, int]]:
-    """Every (start, end, times) in ``text``: "2次" is 2, "三次" is 3, an ordinal "第二次" is 1."""
+def find_counts(text: str) -> list[tuple[int, int, int, str]]:
+    """Every (start, end, times, kind) in ``text``; kind is "count", "ordinal" or "total".
+
+    "2次" is 2, "三次" is 3, "党课×2" is 2, an ordinal "第二次" is 1; "今年已召开8次" is a total of 8.
+    A count followed by 是/在/为 ("一次是…") or after 其中 describes a time already counted: skipped.
+    """
     found = []
+    previous_end = 0
     for m in _COUNT_RE.finditer(text):
-        value = 1 if m.group(1) else to_int(m.group(2))
-        if value is not None and 0 < value <= 1000:
-            found.append((m.start(), m.end(), value))
+        if m["times"]:
+            value, kind = int(m["times"]), "count"
+        elif m["ordinal"] or m["first"]:
+            value, kind = 1, "ordinal"
+        else:
+            value, kind = to_int(m["n"]), "count"
+        if value is None or not 0 < value <= 1000 or _INSTANCE_RE.search(text[max(0, m.start() - 4):m.start()]):
+            continue
+        before = text[max(previous_end, m.start() - _TOTAL_LOOK_BACK):m.start()]
+        if kind == "count" and _TOTAL_RE.search(before):
+            kind = "total"
+        found.append((m.start(), m.end(), value, kind))
+        previous_end = m.end()
     return found

@@ -1,4 +1,4 @@
-"""From the clauses of a progress reply to updates: who gets which state, percent and count.
+"""From the clauses of a progress reply to updates: who gets which state, percent, count and total.
 
 Within a clause, item references and signals (see ``states``) are taken in order:
 
@@ -8,32 +8,54 @@ Within a clause, item references and signals (see ``states``) are taken in order
   directly follow ("召开了2次支委会", "完成了学习计划和调研报告");
 * otherwise it adds to the last group ("第2项已完成80%").
 
-A clause with signals but no reference continues the previous clause ("活动室建设遇到困难，需要协调
-场地", "第2项，已完成"); with no reference anywhere, the reply is one update with item None.
+"分别" hands out as many percents (or counts) as there are references, in order ("换届选举和调研
+报告分别完成60%和80%"). A count after "X、Y各…" is multiplied by the number of things listed when
+they are not items themselves ("二支部、五支部各指导了一次" is 2; "支部党员大会和支委会各开了一次"
+is once each).
+
+A clause with signals but no reference continues the previous clause ("活动室建设遇到困难，需要
+协调场地", "第2项，已完成"). A reference that no signal reaches is a **mention**, not an update
+("研究发展党员和换届工作" under another item) — unless the whole reply is nothing but references,
+which answers the bot's "哪一项？". With no reference anywhere, the reply is one update with item
+None, made only by a real state (a promise or a thumbs-up alone says nothing).
+
+A title word that lies inside a longer state phrase is that phrase ("没有遇到困难" does not name
+走访慰问困难老党员), and a state phrase inside the title words of a reference is the title.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from .items import ItemIndex, Mention, find_mentions
+from .items import MASK, ItemIndex, Mention, find_mentions
+from .layout import Clause
 from .model import Update
 from .states import Signal, find_signals
 
 _ADJACENT = 1   # at most this many characters between a signal and the reference it leads into
+_RESPECTIVELY_RE = re.compile(r"分别|依次")
+_EACH_RE = re.compile(r"([^\s,;:、和与及]{1,10}(?:(?:、|和|与|及|以及)[^\s,;:、和与及]{1,10})+)各[^各]{0,6}$")
+_FILLER_RE = re.compile(r"[\s\x00的了呢吧啊哦嗯,.;:!?、~…]+")
 
 
 @dataclass
 class _Group:
     mentions: list[Mention]
     signals: list[Signal] = field(default_factory=list)
+    respectively: bool = False
 
 
-def read_updates(clauses: list[str], index: ItemIndex) -> list[Update]:
-    """The updates a reply's clauses make; empty when they name no item and no state."""
+def read_updates(clauses: list[Clause], index: ItemIndex, trace: list | None = None) -> list[Update]:
+    """The updates a reply's clauses make; empty when they state nothing about any item.
+
+    ``trace``, when given, receives one dict per clause: its text, references and signals.
+    """
     groups: list[_Group] = []
     unattached: list[Signal] = []       # signals before any reference
+    bare = True                         # nothing but references so far
     for clause in clauses:
-        clause_groups, loose = _clause_groups(clause, index)
+        clause_groups, loose, leftover = _clause_groups(clause, index, trace)
+        bare = bare and not leftover and not loose and all(not g.signals for g in clause_groups)
         if loose:               # only when the clause names no item
             if groups:
                 groups[-1].signals.extend(loose)
@@ -41,18 +63,25 @@ def read_updates(clauses: list[str], index: ItemIndex) -> list[Update]:
                 unattached.extend(loose)
         groups.extend(clause_groups)
     if not groups:
-        update = _update(None, unattached, None, bare_ok=False)
+        update = _update(None, unattached, None)
         return [update] if update else []
     if unattached and not groups[0].signals:
         groups[0].signals.extend(unattached)
-    return _updates_for(groups, index)
+    return _updates_for(groups, index, bare)
 
 
-def _clause_groups(clause: str, index: ItemIndex) -> tuple[list[_Group], list[Signal]]:
-    """The groups of one clause; when it names no item, its signals instead."""
-    mentions, masked, mask = find_mentions(clause, index)
+def _clause_groups(clause: Clause, index: ItemIndex, trace: list | None) -> tuple[list[_Group], list[Signal], str]:
+    """The groups of one clause; its signals when it names no item; what is left of its words."""
+    mentions, masked, mask = find_mentions(clause.text, index, clause.section)
     signals = [s for s in find_signals(masked, mask) if not _inside(s, mentions)]
+    mentions = [m for m in mentions if not _within_signal(m, signals)]
+    signals = _each([s for s in signals if s.kind != "void"], masked, mentions)
+    if trace is not None:
+        trace.append({"clause": clause.text, "section": clause.section, "mentions": mentions,
+                      "signals": signals, "masked": masked})
+    leftover = _leftover(clause.text, mentions)
     tokens: list[Mention | Signal] = sorted([*mentions, *signals], key=lambda t: (t.start, isinstance(t, Signal)))
+    respectively = bool(_RESPECTIVELY_RE.search(clause.text))
     groups: list[_Group] = []
     pending: list[Mention] = []        # references waiting for a signal
     forward: list[Signal] = []         # signals waiting for a reference
@@ -61,7 +90,7 @@ def _clause_groups(clause: str, index: ItemIndex) -> tuple[list[_Group], list[Si
     for pos, token in enumerate(tokens):
         if isinstance(token, Mention):
             if forward:
-                last = joining = _Group([token], forward)
+                last = joining = _Group([token], forward, respectively)
                 groups.append(last)
                 forward = []
             elif joining is not None:
@@ -72,7 +101,7 @@ def _clause_groups(clause: str, index: ItemIndex) -> tuple[list[_Group], list[Si
             continue
         joining = None
         if pending:
-            last = _Group(pending, [token])
+            last = _Group(pending, [token], respectively)
             groups.append(last)
             pending = []
         elif last is not None and not _leads_into(token, tokens[pos + 1] if pos + 1 < len(tokens) else None):
@@ -80,11 +109,11 @@ def _clause_groups(clause: str, index: ItemIndex) -> tuple[list[_Group], list[Si
         else:
             forward.append(token)
     if pending:
-        groups.append(_Group(pending))
+        groups.append(_Group(pending, [], respectively))
     if forward and groups:
         groups[-1].signals.extend(forward)
         forward = []
-    return groups, forward
+    return groups, forward, leftover
 
 
 def _inside(signal: Signal, mentions: list[Mention]) -> bool:
@@ -92,56 +121,113 @@ def _inside(signal: Signal, mentions: list[Mention]) -> bool:
     return any(s <= signal.start and signal.end <= e for m in mentions for s, e in m.spans)
 
 
+def _within_signal(mention: Mention, signals: list[Signal]) -> bool:
+    """Whether all words of a title reference lie inside one longer state phrase ("遇到困难")."""
+    if mention.items and len(mention.spans) and not mention.rest:
+        for s in signals:
+            if s.kind in ("status", "weak", "held", "void") and all(s.start <= a and b <= s.end for a, b in mention.spans):
+                return (s.end - s.start) > sum(b - a for a, b in mention.spans)
+    return False
+
+
+def _each(signals: list[Signal], text: str, mentions: list[Mention]) -> list[Signal]:
+    """Counts after "X、Y各…" multiplied by the things listed, when those are not items."""
+    out = []
+    for s in signals:
+        if s.kind == "count":
+            m = _EACH_RE.search(text[:s.start])
+            if m:
+                parts = len(re.split(r"、|和|与|以及|及", m.group(1)))
+                named = {m2.items for m2 in mentions if m2.start < m.end(1) and m2.end > m.start(1)}
+                if len(named) < parts:
+                    s = s._replace(value=s.value * parts)
+        out.append(s)
+    return out
+
+
+def _leftover(text: str, mentions: list[Mention]) -> str:
+    """The words of a clause outside its references, fillers dropped."""
+    chars = list(text)
+    for m in mentions:
+        for a, b in m.spans:
+            for k in range(a, min(b, len(chars))):
+                chars[k] = MASK
+    return _FILLER_RE.sub("", "".join(chars))
+
+
 def _leads_into(signal: Signal, following: Mention | Signal | None) -> bool:
     """Whether the token after ``signal`` is a reference starting right after it ("召开了|支委会")."""
     return isinstance(following, Mention) and following.start - signal.end <= _ADJACENT
 
 
-def _updates_for(groups: list[_Group], index: ItemIndex) -> list[Update]:
+def _updates_for(groups: list[_Group], index: ItemIndex, bare: bool) -> list[Update]:
     """One update per item named (signals of repeated mentions merged), plus the unresolved ones."""
     per_item: dict[int, list[Signal]] = {}
     others: list[tuple[Mention, list[Signal]]] = []
     for group in groups:
-        for mention in group.mentions:
+        shares = _shares(group)
+        for mention, signals in zip(group.mentions, shares):
             if len(mention.items) and not mention.ambiguous:
                 for item in mention.items:
-                    per_item.setdefault(item, []).extend(group.signals)
+                    per_item.setdefault(item, []).extend(signals)
             else:
-                others.append((mention, group.signals))
+                others.append((mention, signals))
     updates = []
     for item, signals in per_item.items():
-        updates.append(_update(index.ids[item], signals, index.quantified[item]))
+        updates.append(_update(index.ids[item], signals, index.targets[item], bare))
     for mention, signals in others:
         if mention.rest and per_item:     # "其余": the items not named elsewhere
             for item in range(len(index)):
                 if item not in per_item:
-                    updates.append(_update(index.ids[item], signals, index.quantified[item]))
+                    updates.append(_update(index.ids[item], signals, index.targets[item], bare))
         elif mention.ambiguous:
-            quantified = all(index.quantified[k] for k in mention.items)
-            update = _update(None, signals, quantified)
-            update.candidates = [index.ids[k] for k in mention.items]
+            targets = [index.targets[k] for k in mention.items]
+            update = _update(None, signals, min(targets) if all(targets) else None, bare, known=True)
+            if update:
+                update.candidates = [index.ids[k] for k in mention.items]
             updates.append(update)
         else:       # a position or 编号 not in the list, or "其余" with nothing else named
-            updates.append(_update(None, signals, None))
+            updates.append(_update(None, signals, None, bare))
     return [u for u in updates if u is not None]
 
 
-def _update(item: str | None, signals: list[Signal], quantified: bool | None,
-            bare_ok: bool = True) -> Update | None:
-    """Resolve the signals about one item into an update.
+def _shares(group: _Group) -> list[list[Signal]]:
+    """The signals each reference of a group gets: all of them, or one figure each with 分别."""
+    n = len(group.mentions)
+    if group.respectively and n > 1:
+        for kind in ("percent", "count"):
+            figures = [s for s in group.signals if s.kind == kind]
+            if len(figures) == n:
+                rest = [s for s in group.signals if s.kind != kind]
+                return [rest + [f] for f in figures]
+    return [group.signals] * n
 
-    ``quantified`` is None when the item is unknown. Priorities: closed, blocked, an explicit
-    percent (100 done, 0 not started, else in progress), not started, in progress, done, not
-    closed off (in progress). A held
-    activity ("召开了", "讲了") is one more time of a quantified duty, and done for other items.
-    Returns None when there is nothing to report and ``bare_ok`` is False.
+
+def _update(item: str | None, signals: list[Signal], target: int | None, bare: bool = False,
+            known: bool = False) -> Update | None:
+    """Resolve the signals about one item into an update; None when they say nothing.
+
+    ``target`` is the item's yearly count (None: not quantified); ``known`` is True for candidates
+    (item None, but of a known list); for an unknown item counts are kept as said.
+    Priorities: closed, blocked, an explicit percent (100 done, 0 not started, else in progress),
+    not started (in progress when something was done as well: "不算完成…活动还没搞"), in progress,
+    done, not closed off (in progress); weak signals (a promise, a plan to start, 👍) only when
+    nothing else is said. A held activity ("召开了", "讲了") is one more time of a quantified duty,
+    and done for other items; a count or an ordinal ("第一期") of an unquantified item means it is
+    under way. A total ("今年已召开8次") is kept apart from the count.
     """
     statuses = {s.value for s in signals if s.kind == "status"}
+    weak = [s.value for s in signals if s.kind == "weak"]
     percents = [s.value for s in signals if s.kind == "percent"]
     counts = [s.value for s in signals if s.kind == "count"]
+    totals = [s.value for s in signals if s.kind == "total"]
+    ordinal = any(s.kind == "ordinal" for s in signals)
     held = any(s.kind == "held" for s in signals)
+    figure_given = any(s.kind == "bad_percent" for s in signals)
     percent = percents[-1] if percents else None
-    count = counts[-1] if counts else None
+    count = sum(counts) if counts else None
+    total = totals[-1] if totals else None
+    sure = True
 
     if "closed" in statuses:
         status = "closed"
@@ -150,7 +236,7 @@ def _update(item: str | None, signals: list[Signal], quantified: bool | None,
     elif percent is not None:
         status = "done" if percent >= 100 else "not_started" if percent == 0 else "in_progress"
     elif "not_started" in statuses:
-        status = "not_started"
+        status = "in_progress" if statuses & {"in_progress", "done"} else "not_started"
     elif "in_progress" in statuses:
         status = "in_progress"
     elif "done" in statuses:
@@ -160,23 +246,33 @@ def _update(item: str | None, signals: list[Signal], quantified: bool | None,
     else:
         status = None
 
-    if quantified:
-        if count is None and held:
-            count = 1
+    known = known or item is not None
+    if status is None and weak and known:
+        status = "in_progress" if "in_progress" in weak else weak[0]
+        sure = False
+
+    if target is not None:      # a quantified duty (or candidates that all are)
+        if count is None and total is None:
+            if held or ordinal:
+                count = 1
+            elif status == "done" and target == 1:
+                count = 1       # a duty done once a year: "讲党课已完成" is that one time
         if count is not None and status == "done":
             status = "in_progress"  # "已完成2次" is two more times; the store compares the total with the target
-    elif quantified is None:
+    elif not known:
         if count is not None and not held and status is None and percent is None:
             count = None        # "第一次" alone says nothing about an item
         if status is None and held and count is None:
             status = "done"
-    else:
-        count = None
+    else:                       # an item without a target
+        if (count is not None or ordinal) and status in (None, "done"):
+            status = "in_progress"  # "参加了两次志愿服务", "已举办第一期": under way
+        count = total = None
         if status is None and held:
             status = "done"
-    if count is not None and status is None:
+    if (count is not None or total is not None) and status is None:
         status = "in_progress"
 
-    if status is None and percent is None and count is None and not bare_ok:
+    if status is None and percent is None and count is None and total is None and not figure_given and not bare:
         return None
-    return Update(item=item, status=status, percent=percent, count=count)
+    return Update(item=item, status=status, percent=percent, count=count, total=total, sure=sure)

@@ -17,13 +17,14 @@ import re
 from typing import NamedTuple
 
 from .numbers import find_counts, find_percents
+from .text import CHECK, CROSS
 
 
 class Signal(NamedTuple):
     """Something a clause says about an item: a state, a percent, a count or "it was held"."""
     start: int
     end: int
-    kind: str                 # "status" | "percent" | "count" | "held"
+    kind: str       # "status" | "weak" | "percent" | "count" | "total" | "ordinal" | "held" | "bad_percent"
     value: str | int          # a status (or "not_closed") / a number / "held"
 
 
@@ -36,22 +37,26 @@ _START_VERB = (r"(?:开始|启动|开展|动工|着手|实施|部署|召开|举�
                r"落实|筹备|准备|开|动|做|搞|干|弄|写|建|讲|学|谈|修)")
 _NOT_AFTER_START = r"(?![完好成齐定毕掉到过])"
 
+_FUTURE = (r"(?:下周|下个?月|下旬|中旬|月底|月初|年底|近期|明天|后天|过几天|过段时间|择期|下半年|下季度|七一|国庆|节后)"
+           r"(?:初|中旬|底|前|后)?")
+
 _ALTERNATIVES: list[tuple[str, str]] = [
     # (group name, pattern) in priority order; the group name starts with the status it means.
     ("not_closed", NEGATOR + r"(?:申请)?销号"),
-    ("done_pending_close", r"(?:正在|已经?)?(?:申请|提请|等待|等|准备|待)销号|正在销号"),
+    ("done_pending_close", r"(?:正在|已经?)?(?:申请|提请|等待|等|准备|待|可以|可|能够?)销号(?:了)?|正在销号"),
     ("closed", r"(?:已经?|均已|已予|予以|同意|完成|全部)?销号(?:了|完成|完毕)?"),
     ("blocked",
      r"(?:遇到|碰到|存在|面临|有)了?(?:一些|一定|较大|很大|不少|些|点|一点)?(?:的)?(?:困难|难题|难度|阻力|障碍|瓶颈)"
      r"|(?:遇到|碰到)了?(?:一些|些|点|一点)?问题|stuck|blocked"
      r"|困难(?:较大|很大|重重)|难度(?:较大|很大|大)"
-     r"|受阻|卡住|卡在|卡壳|停滞|搁置|暂停|暂缓|停工|中断|推不动|进行不下去|推进不下去"
-     r"|(?:不能|未能|无法|没法|没办法|难以|不能够|恐怕不能|可能无法|可能不能)(?:按期|按时|如期|按计划|按要求|在规定时间内|及时|年底前|月底前)?"
+     r"|受阻|卡住|卡在|卡壳|停滞|搁置|暂停|暂缓|停工|停摆|停下来|停了下来|中断|推不动|进行不下去|推进不下去"
+     r"|(?:不能|未能|没能|没有能|无法|没法|没办法|难以|不能够|恐怕不能|可能无法|可能不能)(?:按期|按时|如期|按计划|按要求|在规定时间内|及时|年底前|月底前)?"
      r"(?:完成|推进|开展|落实|办结|交付|整改到位|整改|召开|实施)"
      r"|(?:未|没有?)(?:按期|按时|如期)完成|逾期未完成"
      r"|完成不了|完不成|搞不定|做不完|写不完|弄不完|干不完|办不了|建不好|整改不了|落实不了|推进不了"
+     r"|(?:搞|做|干|弄|办|进行|开展|落实|实施|建|开)不(?:了|成|下去|动)"
      r"|(?:需要|需|亟需|急需|请求|申请|希望|请)(?:上级|领导|机关党委|组织|有关部门|相关部门)?(?:协调|支持|帮助|帮忙|解决|支援)"
-     r"|(?:经费|资金|人手|人员|场地|材料)(?:不足|不够|紧张|短缺|缺乏|没有着落|未落实)"
+     r"|(?:经费|资金|人手|人员|场地|材料)(?:不足|不够|紧张|短缺|缺乏|没有着落|未落实|没落实|没有?到位|未到位|不到位)"
      r"|缺(?:少|乏)?(?:经费|资金|人手|场地)"
      r"|进展缓慢|推进缓慢|进度滞后|滞后|延期|推迟|延误"),
     ("not_started",
@@ -61,33 +66,43 @@ _ALTERNATIVES: list[tuple[str, str]] = [
      r"|未开始|待启动|待开展|准备启动|计划启动|即将启动|尚无进展|没有进展|无进展|毫无进展|没动静|还没影"),
     ("in_progress",
      r"(?:进行|推进|实施|建设|整改|办理|落实|筹备|准备|修改|完善|撰写|起草|施工|开展|审核|审批|验收|制定)(?:当)?中"
-     r"|正在|尚在|仍在|还在|在(?:推进|做|写|办|改|建|整改|落实|实施|开展|进行|筹备|准备|修改|完善|撰写|起草|弄|搞|干)"
+     r"|正在|尚在|仍在|还在|在(?:推进|做|写|办|改|建|整改|落实|实施|开展|进行|筹备|准备|修改|完善|撰写|起草|弄|搞|干|等)"
+     r"|[弄做搞干写办]着|进行到"
      r"|(?:持续|稳步|有序|扎实|加紧|抓紧|积极|加快|全力|全面|逐步|正常|顺利)推进|推进(?:到|至|了|顺利|正常)|已经?推进"
      r"|(?:快要?|即将|将要|马上(?:就要?)?|就要|接近|基本|大部分|大体|大致|部分|初步|大多|尚未全部|没有全部|未全部)完成"
-     r"|完成了?(?:大部分|部分|一部分|大半|过半|多半)"
+     r"|完成了?(?:大部分|部分|一部分|大半|过半|多半|一小半|小半)"
+     r"|(?:能否|能不能|是否能|可否)(?:按期|按时|如期)?完成"
      r"|差不多|收尾|已经?启动|已经?开始|开始了|启动了|刚开始|刚启动|已经?着手|着手|开了个?头|起步|有进展|进展顺利|有所进展|取得进展"
-     r"|过半|大半|还差|还剩|剩下一?(?:点|些|部分)|初稿|草稿|in progress|ongoing"
+     r"|过半|一?大半|一?小半|多半|还差|还剩|剩下一?(?:点|些|部分)|初稿|草稿|提纲|大纲|初步|in progress|ongoing"
+     r"|报.{0,4}(?:审定|审批|审核)|待(?:审定|审批|审核)|等(?:待)?(?:结果|批复|审批|审定)"
      r"|(?:大|一)部分(?:已经?|都)?(?:完成|做完|建好|落实)|快了|进展不大|没什么进展|进展不明显"
      r"|阶段性|正按|(?:按计划|按进度|按期|如期)(?:推进|进行|实施|开展)"
      r"|(?:马上|快要?|即将|就要)就?(?:好|完|弄好|建好|写完|做完|搞定)"
-     r"|(?:预计|争取|力争|打算|计划于|计划在|拟|将于|将在|将要|下周|下个?月|本月底|月底前?|年底前?|近期|尽快|有望"
+     r"|(?:预计|争取|打算|计划于|计划在|计划|拟|将于|将在|将要|下周|下个?月|本月底|月底前?|年底前?|近期|尽快|有望"
      r"|明天|后天|本周内|这周内|周末前?|月内|年内|下半年|下季度"
-     r"|(?:会|能|能够|可以|一定|保证|确保)(?:按时|按期|如期|尽快))"
+     r"|(?:会|能|能够|可以)(?:按时|按期|如期|尽快))"
      r"[^已了]{0,8}?(?:完成|建好|建成|写完|做完|搞定|落实|办结|整改到位)(?![了啦])"),
+    # A promise ("确保全年任务圆满完成") or a plan to start ("下周搞") says little: weak signals.
+    ("promise", r"(?:确保|保证|力争|务必|坚决|努力|全力|一定要)[^已了,]{0,10}?(?:完成|落实|推进|做好|抓好|到位)"),
+    ("planned", _FUTURE + r"(?:再|才|就|开始|准备|计划|打算)?(?:搞|开始|启动|开展|举办|进行|组织|召开|做|弄|讲|走访)"
+                r"|(?:计划|打算|准备)[^,已了]{0,6}?(?:搞|开始|启动|开展|举办|进行|组织|召开|讲)"),
     ("done",
      r"(?:已经?|均已|都已|全部|全都|已全部|都)?完成(?:了|啦)?(?!情况|时间|时限|期限|日期|目标)"
-     r"|搞定|做完|写完|弄完|干完|办完|改完|建完|开完|讲完|学完|修完|整理完|填完|交完|报完"
+     r"|搞定|做完|写完|弄完|干完|办完|改完|建完|开完|讲完|学完|修完|整理完|填完|交完|报完|完工|办妥|妥了|妥当了"
      r"|(?:做|写|弄|搞|办|改|建|修|制定|准备|整理|完善|布置|装修|定|订|落实|整改|安排|处理|解决|补|建设|筹备)好(?:了|啦)?"
      r"|(?:圆满|顺利)(?:结束|收官)|收官|落实到位|整改到位|已到位|到位了|已落实|落实了|已整改|整改了|整改完毕|整改完成|完毕|办结|结项"
      r"|已验收|通过验收|验收(?:合格|通过)|待验收|建成|落成|竣工|交付|已达标|达标了|已满|满了|已达到|达到要求"
      r"|补齐|补全|补完|补上|已解决|解决了|已处理|处理完|已纠正|纠正了|已规范|规范了"
      r"|已经?(?:提交|上报|报送|印发|出台|制定|建立|撰写|完善|结束|执行|实施|健全|修订|更新|配备|开通|缴纳|缴清|清缴|成立|挂牌)"
      r"|(?:提交|上报|报送|印发|出台|制定|建立|撰写|完善|结束|执行|实施|修订|更新|配备|缴纳|成立|挂牌)了"
-     r"|ok了|(?<![就只还这那])好了|(?<![a-z])(?:done|finished|completed)(?![a-z])"),
+     r"|ok了|(?<![就只还这那])好了|(?<![a-z])(?:done|finished|completed)(?![a-z])|" + CHECK),
+    ("not_done", CROSS),
+    ("thumbs", r"👍"),
     ("held",
-     r"(?:召开|开|讲|上|听取|听|研究|报告|汇报|举办|举行|组织|开展|参加|谈|座谈|调研|走访|慰问|部署|学习)(?:了|过)(?!个?头)"
-     r"|已经?(?:向|召开|开|讲|上|听取|听|研究|专题|报告|汇报|举办|举行|组织|开展|进行|谈|调研|走访|部署|学习)"
-     r"|开会了|开过会|讲课了"),
+     r"(?:召开|开|讲|上|听取|听|研究|报告|汇报|举办|举行|组织|开展|参加|参观|观看|谈|座谈|调研|走访|慰问|部署|学习|搞|去"
+     r"|抽查|检查|督导|督查|指导|看望|宣讲|培训|主持|召集)(?:了|过)(?!个?头)"
+     r"|已经?(?:向|召开|开|讲|上|听取|听|研究|专题|报告|汇报|举办|举行|组织|开展|进行|谈|调研|走访|部署|学习|参加)"
+     r"|开会了|开过会|讲课了|(?:\d{1,4}|[一二两三四五六七八九十百]{1,4})人次"),
 ]
 
 _SIGNAL_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _ALTERNATIVES), re.IGNORECASE)
@@ -100,7 +115,10 @@ _STATUS_OF_GROUP = {
     "not_started": "not_started",
     "in_progress": "in_progress",
     "done": "done",
+    "not_done": "in_progress",
 }
+# Weak signals: the status they stand for when nothing stronger is said about the item.
+WEAK = {"promise": "in_progress", "planned": "not_started", "thumbs": "done"}
 
 # What a negator in front turns a signal into (None: the signal is dropped).
 _NEGATED = {"done": "in_progress", "held": "not_started", "closed": "not_closed",
@@ -124,19 +142,22 @@ def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Si
     for m in _SIGNAL_RE.finditer(clause):
         if m.lastgroup == "held":
             kind, value = "held", "held"
+        elif m.lastgroup in WEAK:
+            kind, value = "weak", WEAK[m.lastgroup]
         else:
             kind, value = "status", _STATUS_OF_GROUP[m.lastgroup]
         if value in _NEGATED and _negated(clause, m.start(), mention_mask, signal_chars):
             kind, value = "status", _NEGATED[value]
             if value is None:
-                continue
+                kind, value = "void", m.lastgroup     # "没有遇到困难": says nothing, still a phrase
         signals.append(Signal(m.start(), m.end(), kind, value))
         for i in range(m.start(), m.end()):
             signal_chars[i] = True
     for start, end, value in find_percents(clause):
-        signals.append(Signal(start, end, "percent", value))
-    for start, end, value in find_counts(clause):
-        signals.append(Signal(start, end, "count", value))
+        signals.append(Signal(start, end, "percent", value) if value is not None
+                       else Signal(start, end, "bad_percent", 0))
+    for start, end, value, kind in find_counts(clause):
+        signals.append(Signal(start, end, kind, value))
     signals.sort()
     return signals
 

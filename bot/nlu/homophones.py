@@ -1,0 +1,94 @@
+"""Words typed by voice: homophones of state words and title words are read as those words.
+
+Voice input writes what it hears: "已完城" (已完成), "进读60%" (进度), "已消号" (已销号), "标准话建设"
+(标准化建设), "第三相" (第三项). The pinyin of every character comes from pypinyin's character
+table (tones dropped, first reading); a run of two to four characters that sounds like a word of the
+vocabulary — the state words below and the content words of the sender's item titles — and is not
+that word is replaced by it, when:
+
+* it shares at least one character with the word (so only a slip of one sound is repaired, never a
+  whole different phrase), and
+* the run is not a dictionary word itself (jieba's dictionary: "成功" stays "成功").
+
+A unit after "第" + number that sounds like 项 or 条 ("第三相", "第2象") becomes that unit.
+
+Repairs are looked up by the pinyin of their first two characters, so a reply costs one dictionary
+look-up per character.
+"""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from typing import Iterable
+
+from . import segmenter
+from .numbers import NUMBER
+
+# pypinyin's phrase table is not needed for single characters and takes most of its start-up.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "true")
+from pypinyin.pinyin_dict import pinyin_dict  # noqa: E402
+
+STATE_WORDS = ("完成", "进度", "销号", "整改", "进行", "推进", "开始", "启动", "进展", "完毕", "到位", "落实",
+               "搞定", "建成", "完工", "办结", "验收")
+
+Vocabulary = dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]]
+
+
+def sound(ch: str) -> str:
+    """The toneless first reading of a character ("项" → "xiang"), or the character itself."""
+    readings = pinyin_dict.get(ord(ch))
+    if not readings:
+        return ch
+    first = readings.split(",", 1)[0]
+    return "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c))
+
+
+def sounds(word: str) -> tuple[str, ...]:
+    return tuple(sound(ch) for ch in word)
+
+
+def vocabulary(words: Iterable[str]) -> Vocabulary:
+    """The words (state words added), indexed by the sound of their first two characters."""
+    table: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+    for word in (*STATE_WORDS, *words):
+        if 2 <= len(word) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in word):
+            key = sounds(word)
+            table.setdefault(key[:2], {})[word] = key
+    return {k: tuple(sorted(v.items(), key=lambda w: -len(w[0]))) for k, v in table.items()}
+
+
+_UNIT_SOUNDS = {"xiang": "项", "tiao": "条"}
+_POSITION_UNIT_RE = re.compile(rf"(第\s*{NUMBER})([\u4e00-\u9fff])")
+
+_STATE_VOCABULARY = vocabulary(())
+
+
+def repair(text: str, vocab: Vocabulary | None = None) -> str:
+    """``text`` with voice-input homophones of vocabulary words replaced (see the module docstring)."""
+    vocab = vocab if vocab is not None else _STATE_VOCABULARY
+    text = _POSITION_UNIT_RE.sub(_unit, text)
+    spoken = [sound(ch) for ch in text]
+    out, i, n = [], 0, len(text)
+    while i < n:
+        replaced = False
+        for word, key in vocab.get((spoken[i], spoken[i + 1]), ()) if i + 1 < n else ():
+            run = text[i:i + len(word)]
+            if (len(run) == len(word) and run != word and tuple(spoken[i:i + len(word)]) == key
+                    and any(a == b for a, b in zip(run, word)) and not segmenter.is_word(run)):
+                out.append(word)
+                i += len(word)
+                replaced = True
+                break
+        if not replaced:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def _unit(m: re.Match) -> str:
+    unit = m.group(2)
+    if unit in "项条":
+        return m.group()
+    return m.group(1) + _UNIT_SOUNDS.get(sound(unit), unit)

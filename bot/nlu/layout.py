@@ -1,0 +1,107 @@
+"""The layout of a reply: what to read, in which clauses, under which section.
+
+A 月报 is more than a list of clauses. Before the clauses are read, the normalized text loses:
+
+* a pasted example or bot prompt ("回复如：第2项完成80%", "可回复：XM-01已完成", "例如 活动室建设完成50%"):
+  from the marker to the end of its line, since it reports nothing;
+* a salutation at the start ("书记，", "报告书记：", "书记你好");
+* a detail in brackets that restates a count ("召开机关党委会议2次（含1次专题研究换届工作）");
+* the denied half of a contrast: "不是没完成，是已经完成了" reads "已经完成了".
+
+The rest is split into clauses at sentence punctuation, at a colon (not a clock time), after a
+question mark (kept, so a clause still shows it asks), before enumeration markers ("1.", "(2)",
+"3、") and before the entries of a check list ("1✓ 2✓ 3✗ 4 50%"). Each clause is then classed:
+
+* a **header** ("11月工作汇报：", "本月情况：", "这个月主要做了几件事：") is dropped;
+* a **section header** naming a kind of item ("一、责任清单", "整改事项：", "项目方面") is dropped
+  and sets the section: positions in the clauses under it count within that kind;
+* a **stock phrase** about all work ("各项工作有序推进", "扎实推进各项工作") is dropped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import CHECK, CJK, CROSS
+
+KIND_WORDS = {
+    "responsibility": r"责任清单|责任事项|履职事项|责任",
+    "project": r"项目清单|项目事项|项目",
+    "rectification": r"整改清单|整改事项|整改问题|问题清单|问题整改|整改",
+}
+_KIND_RE = "|".join(f"(?P<{kind}>{words})" for kind, words in KIND_WORDS.items())
+
+_PROMPT_RE = re.compile(r"(?:(?:请|可以?)?回复(?:如|格式|示例|例如|样式|方式)?|格式|示例|范例|样例|例如|比如|譬如)\s*:"
+                        r"[^\n]*|(?:例如|比如|譬如|举例来说|举个例子)[^\n]*")
+_SALUTATION_RE = re.compile(rf"^(?:报告|尊敬的|亲爱的)?[{CJK}]{{0,3}}?(?:书记|领导|老师|主任|部长)"
+                            r"(?:(?:您好|你好|好)[,:!\s]*|[,:!\s]+)")
+_DETAIL_RE = re.compile(r"\((?:含|包括|其中|即|注|备注)[^()]*\)")
+_CONTRAST_RE = re.compile(r"(?:并)?不是[^,;。!?\n]{1,20}[,;]\s*(?:而|其实|实际上)?是")
+
+_ENUM_AHEAD = rf"\(?\d{{1,2}}[.)、](?=[{CJK}A-Za-z“\"'《【])"
+_CHECK_AHEAD = rf"\d{{1,2}}\s*(?:[{CHECK}{CROSS}]|\s\d{{1,3}}(?:\.\d+)?%)"
+_SPLIT_RE = re.compile(
+    rf"[,;。!\n…]+|(?<=\?)|(?<!\d):|:(?!\d)"
+    rf"|\s+(?={_ENUM_AHEAD})|(?<=[{CJK}%{CHECK}{CROSS}”\"])(?={_ENUM_AHEAD})"
+    rf"|\s+(?={_CHECK_AHEAD})|(?<=[{CHECK}{CROSS}])\s*(?=\d)"
+    rf"|(?<=[{CJK}%{CHECK}{CROSS}])(?=[一二三四五六七八九十]{{1,2}}[、.](?:{'|'.join(KIND_WORDS.values())}))"
+)
+_HEADER_RE = re.compile(
+    r"^(?:.{0,12}(?:情况|汇报|进展|小结|总结|月报|如下|几件事)"
+    r"|(?:.{0,6}(?:本月|这个?月|上个?月|本季度?|[\d一二三四五六七八九十]{1,2}月份?|近期|今年).{0,6}))$")
+_SECTION_RE = re.compile(rf"^(?:[一二三四五六七八九十]{{1,2}}[、.]|\(?\d{{1,2}}[.)、])?\s*(?:{_KIND_RE})"
+                         r"(?:清单|事项|方面|类|部分|情况|工作|进展)*$")
+_STOCK_RE = re.compile(r"各(?:个|项|方面|类)(?:的)?(?:工作|任务|事项|要求)?|各项")
+
+
+@dataclass
+class Clause:
+    text: str
+    question: bool = False          # ends with a question mark
+    section: str | None = None      # the kind of item the section it stands in is about
+
+
+def clean(text: str) -> str:
+    """The normalized reply without examples, salutation, bracketed details and denied halves."""
+    text = _PROMPT_RE.sub("", text)
+    text = _SALUTATION_RE.sub("", text, count=1)
+    text = _DETAIL_RE.sub("", text)
+    return _CONTRAST_RE.sub("", text)
+
+
+def split_clauses(text: str) -> list[str]:
+    """The clauses of a normalized reply, in order, without empty ones ("?" kept at the end)."""
+    return [c.strip() for c in _SPLIT_RE.split(text) if c and c.strip(" ?")]
+
+
+def section_kind(clause: str) -> str | None:
+    """The kind a section header names ("一、责任清单" → responsibility), or None."""
+    m = _SECTION_RE.match(clause.strip())
+    return m.lastgroup if m else None
+
+
+def clauses(text: str) -> list[Clause]:
+    """The clauses to read, with what they are (see the module docstring)."""
+    out: list[Clause] = []
+    section: str | None = None
+    parts = _SPLIT_RE.split(clean(text))
+    for i, part in enumerate(parts):
+        part = (part or "").strip()
+        if not part.strip(" ?"):
+            continue
+        kind = section_kind(part)
+        if kind:
+            section = kind
+            continue
+        if _HEADER_RE.match(part) and _before_colon(text, part):
+            continue
+        if _STOCK_RE.search(part):
+            continue
+        out.append(Clause(part.rstrip("?").strip(), part.endswith("?"), section))
+    return out
+
+
+def _before_colon(text: str, part: str) -> bool:
+    """Whether ``part`` is followed by a colon in ``text`` (a header, not a sentence)."""
+    at = text.find(part)
+    return at >= 0 and text[at + len(part):at + len(part) + 1] == ":"
