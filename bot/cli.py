@@ -141,6 +141,11 @@ def cmd_parse(args) -> int:
         print("请给出要解析的文字，或用 --batch CASES.jsonl", file=sys.stderr)
         return 2
     items = json.loads(Path(args.items).read_text(encoding="utf-8")) if args.items else []
+    if args.explain:
+        from bot.nlu.explain import explain
+
+        print(explain(" ".join(args.text), nlu.item_refs(items)))
+        return 0
     result = nlu.to_json(nlu.parse(" ".join(args.text), nlu.item_refs(items)))
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -155,6 +160,8 @@ STATUS_WORDS = {"done": "已完成", "in_progress": "进行中", "not_started": 
 def describe(result: dict) -> str:
     """A parse result in words, for administrators trying phrasings out."""
     lines = [f"意图：{result['intent']}"]
+    if result.get("asked_items"):
+        lines.append("  问到的事项：" + "、".join(result["asked_items"]))
     for u in result.get("updates", []):
         parts = [f"事项 {u['item'] or '（未指明）'}"]
         if u.get("status"):
@@ -163,6 +170,8 @@ def describe(result: dict) -> str:
             parts.append(f"{u['percent']}%")
         if u.get("count") is not None:
             parts.append(f"{u['count']}次")
+        if u.get("total") is not None:
+            parts.append(f"累计{u['total']}次")
         if u.get("candidates"):
             parts.append("候选：" + "、".join(u["candidates"]))
         lines.append("  · " + "，".join(parts))
@@ -209,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("parse", parents=[common], help="显示一句回复如何被理解")
     p.add_argument("--items", help="ITEMS.json：发送人的事项，顺序同“我的清单”")
     p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--explain", action="store_true", help="逐句说明读到了什么、为什么（事项、状态词、数字）")
     p.add_argument("--batch", help="CASES.jsonl：每行 {\"items\": [...], \"text\": \"...\"}")
     p.add_argument("text", nargs="*")
     p.set_defaults(func=cmd_parse)

@@ -116,14 +116,17 @@ def _parse(text: str, items: Sequence[ItemRef | dict], trace: dict | None) -> Pa
         return Parse(intent)
     index = index_for(_items_key(items))
     repaired = homophones.repair(clean, index.sounds)
-    parts = layout.clauses(repaired)
+    dropped: list | None = [] if trace is not None else None
+    parts = layout.clauses(repaired, dropped)
     if trace is not None:
-        trace.update(repaired=repaired, clauses=[c.text for c in parts], steps=[])
+        trace.update(repaired=repaired, dropped=dropped, clauses=parts, steps=[])
     questions = [c for c in parts if c.question or intents.is_question(c.text)]
     statements = [c for c in parts if c not in questions]
     steps = trace["steps"] if trace is not None else None
     if questions:
         asked = _asked_items(questions, index)
+        if trace is not None:
+            trace.update(questions=[c.text for c in questions], asked=asked)
         if asked:
             updates = read_updates(statements, index, steps) if statements else []
             return Parse("progress", updates) if updates else Parse("my_list", asked_items=asked)

@@ -8,7 +8,8 @@ that word is replaced by it, when:
 
 * it shares at least one character with the word (so only a slip of one sound is repaired, never a
   whole different phrase), and
-* the run is not a dictionary word itself (jieba's dictionary: "成功" stays "成功").
+* the run is not a dictionary word itself and lies in none ("成功" stays, and so does "会一" in
+  "三会一课").
 
 A unit after "第" + number that sounds like 项 or 条 ("第三相", "第2象") becomes that unit.
 
@@ -76,7 +77,7 @@ def repair(text: str, vocab: Vocabulary | None = None) -> str:
         for word, key in vocab.get((spoken[i], spoken[i + 1]), ()) if i + 1 < n else ():
             run = text[i:i + len(word)]
             if (len(run) == len(word) and run != word and tuple(spoken[i:i + len(word)]) == key
-                    and any(a == b for a, b in zip(run, word)) and not segmenter.is_word(run)):
+                    and any(a == b for a, b in zip(run, word)) and not _in_a_word(text, i, i + len(word))):
                 out.append(word)
                 i += len(word)
                 replaced = True
@@ -85,6 +86,15 @@ def repair(text: str, vocab: Vocabulary | None = None) -> str:
             out.append(text[i])
             i += 1
     return "".join(out)
+
+
+def _in_a_word(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a dictionary word or lies in one ("会一" in "三会一课")."""
+    for a in range(max(0, start - 2), start + 1):
+        for b in range(end, min(len(text), end + 2) + 1):
+            if b - a >= 2 and segmenter.is_word(text[a:b]):
+                return True
+    return False
 
 
 def _unit(m: re.Match) -> str:

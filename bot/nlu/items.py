@@ -64,6 +64,8 @@ class Mention(NamedTuple):
     spans: tuple[tuple[int, int], ...]   # the characters that make the reference
     ambiguous: bool = False              # items are equally good candidates for one reference
     rest: bool = False                   # "其余": the items the reply names nowhere else
+    how: str = "title"                   # position | code | all | rest | enumeration | title
+    score: float = 0.0                   # the weight of the title words matched (titles only)
 
 
 @dataclass(frozen=True)
@@ -192,8 +194,8 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
     mentions: list[Mention] = []
     claimed = [False] * len(clause)
 
-    def claim(start: int, end: int, items: tuple[int, ...], *, rest: bool = False) -> None:
-        mentions.append(Mention(start, end, items, ((start, end),), rest=rest))
+    def claim(start: int, end: int, items: tuple[int, ...], how: str, *, rest: bool = False) -> None:
+        mentions.append(Mention(start, end, items, ((start, end),), rest=rest, how=how))
         for k in range(start, end):
             claimed[k] = True
 
@@ -202,28 +204,28 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
 
     for position in find_positions(clause, index.kinds, section):
         if free(position.start, position.end):
-            claim(position.start, position.end, position.items)
+            claim(position.start, position.end, position.items, "position")
     m = LEADING_POSITION_RE.match(clause)
     if m and free(*m.span()):
-        claim(m.start(), m.end(), resolve(None, [to_int(m["n"])], index.kinds, section))
+        claim(m.start(), m.end(), resolve(None, [to_int(m["n"])], index.kinds, section), "position")
     for start, end, key, prefix in find_codes(clause):
         if not free(start, end):
             continue
         item = index.id_keys.get(key)
         if item is not None:
-            claim(start, end, (item,))
+            claim(start, end, (item,), "code")
         elif prefix in index.id_prefixes:
-            claim(start, end, ())       # a 编号 of the right shape that is not in the list
+            claim(start, end, (), "code")       # a 编号 of the right shape that is not in the list
     for pattern, item in index.literal_ids:
         for m in pattern.finditer(clause):
             if free(*m.span()):
-                claim(m.start(), m.end(), (item,))
+                claim(m.start(), m.end(), (item,), "code")
     for m in _ALL_RE.finditer(clause):
         if free(*m.span()):
-            claim(m.start(), m.end(), tuple(range(len(index))))
+            claim(m.start(), m.end(), tuple(range(len(index))), "all")
     for m in _REST_RE.finditer(clause):
         if free(*m.span()):
-            claim(m.start(), m.end(), (), rest=True)
+            claim(m.start(), m.end(), (), "rest", rest=True)
 
     enumeration = ENUMERATION_RE.match(clause)
     if enumeration and not free(*enumeration.span()):
@@ -238,7 +240,8 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
     if enumeration and not mentions:
         number = to_int(enumeration["n"] or enumeration["cn"] or enumeration["check"])
         mentions.append(Mention(enumeration.start(), enumeration.end(),
-                                resolve(None, [number], index.kinds, section), (enumeration.span(),)))
+                                resolve(None, [number], index.kinds, section), (enumeration.span(),),
+                                how="enumeration"))
 
     mask = claimed[:]
     for mention in mentions:
@@ -274,7 +277,7 @@ def _title_mentions(text: str, index: ItemIndex) -> list[Mention]:
             tied = _break_tie(tied, text, index)
         spans = tuple(sorted({s for m in tied for s in m.spans}))
         mentions.append(Mention(spans[0][0], max(e for _, e in spans), tuple(sorted(m.item for m in tied)),
-                                spans, ambiguous=len(tied) > 1))
+                                spans, ambiguous=len(tied) > 1, score=top.score))
         matches = [m for m in matches if not any(_overlap(m, t) for t in tied)]
     return mentions
 
@@ -294,7 +297,7 @@ def _match_title(text: str, substrings: dict[str, float], item: int) -> _TitleMa
             j -= 1      # "活动室未完成" vs 党员活动室未按标准建设: the 未 negates 完成, it is not the title's
         part = text[i:j]
         weight = substrings[part]
-        if weight <= 0:
+        if weight <= 0 or _modifier(text, i, j):
             i += 1
             continue
         if part not in seen:
@@ -303,6 +306,16 @@ def _match_title(text: str, substrings: dict[str, float], item: int) -> _TitleMa
         spans.append((i, j))
         i = j
     return _TitleMatch(score, item, tuple(spans))
+
+
+def _modifier(text: str, i: int, j: int) -> bool:
+    """Whether text[i:j] only modifies the word after it ("会议" in "会议记录": a record, not a meeting).
+
+    Chinese compounds put the head last, so a title word followed by another word with which it
+    makes one dictionary word is not what the reply is about; "专题党课" still is a 党课.
+    """
+    nxt = text[j:j + 2]
+    return len(nxt) == 2 and segmenter.is_word(nxt) and segmenter.is_word(text[i:j + 2])
 
 
 def _overlap(a: _TitleMatch, b: _TitleMatch) -> bool:

@@ -80,25 +80,43 @@ def section_kind(clause: str) -> str | None:
     return m.lastgroup if m else None
 
 
-def clauses(text: str) -> list[Clause]:
-    """The clauses to read, with what they are (see the module docstring)."""
+def clauses(text: str, dropped: list[tuple[str, str]] | None = None) -> list[Clause]:
+    """The clauses to read, with what they are (see the module docstring).
+
+    ``dropped``, when given, receives (words, why) for what is not read.
+    """
     out: list[Clause] = []
     section: str | None = None
-    parts = _SPLIT_RE.split(clean(text))
-    for i, part in enumerate(parts):
+    cleaned = clean(text)
+    if dropped is not None:
+        _note_cleaning(text, dropped)
+    for part in _SPLIT_RE.split(cleaned):
         part = (part or "").strip()
         if not part.strip(" ?"):
             continue
         kind = section_kind(part)
+        why = None
         if kind:
             section = kind
-            continue
-        if _HEADER_RE.match(part) and _before_colon(text, part):
-            continue
-        if _STOCK_RE.search(part):
+            why = f"section:{kind}"
+        elif _HEADER_RE.match(part) and _before_colon(cleaned, part):
+            why = "header"
+        elif _STOCK_RE.search(part):
+            why = "stock"
+        if why:
+            if dropped is not None:
+                dropped.append((part, why))
             continue
         out.append(Clause(part.rstrip("?").strip(), part.endswith("?"), section))
     return out
+
+
+def _note_cleaning(text: str, dropped: list[tuple[str, str]]) -> None:
+    for pattern, why in ((_PROMPT_RE, "example"), (_SALUTATION_RE, "salutation"), (_DETAIL_RE, "detail"),
+                         (_CONTRAST_RE, "denied")):
+        for m in pattern.finditer(text):
+            if m.group():
+                dropped.append((m.group(), why))
 
 
 def _before_colon(text: str, part: str) -> bool:

@@ -26,6 +26,7 @@ class Signal(NamedTuple):
     end: int
     kind: str       # "status" | "weak" | "percent" | "count" | "total" | "ordinal" | "held" | "bad_percent"
     value: str | int          # a status (or "not_closed") / a number / "held"
+    negated: bool = False     # turned round by a negator before it ("还没完成")
 
 
 # Words that negate what follows.
@@ -78,7 +79,7 @@ _ALTERNATIVES: list[tuple[str, str]] = [
      r"|(?:大|一)部分(?:已经?|都)?(?:完成|做完|建好|落实)|快了|进展不大|没什么进展|进展不明显"
      r"|阶段性|正按|(?:按计划|按进度|按期|如期)(?:推进|进行|实施|开展)"
      r"|(?:马上|快要?|即将|就要)就?(?:好|完|弄好|建好|写完|做完|搞定)"
-     r"|(?:预计|争取|打算|计划于|计划在|计划|拟|将于|将在|将要|下周|下个?月|本月底|月底前?|年底前?|近期|尽快|有望"
+     r"|(?:预计|争取|打算|计划于|计划在|拟|将于|将在|将要|下周|下个?月|本月底|月底前?|年底前?|近期|尽快|有望"
      r"|明天|后天|本周内|这周内|周末前?|月内|年内|下半年|下季度"
      r"|(?:会|能|能够|可以)(?:按时|按期|如期|尽快))"
      r"[^已了]{0,8}?(?:完成|建好|建成|写完|做完|搞定|落实|办结|整改到位)(?![了啦])"),
@@ -146,11 +147,12 @@ def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Si
             kind, value = "weak", WEAK[m.lastgroup]
         else:
             kind, value = "status", _STATUS_OF_GROUP[m.lastgroup]
-        if value in _NEGATED and _negated(clause, m.start(), mention_mask, signal_chars):
+        negated = value in _NEGATED and _negated(clause, m.start(), mention_mask, signal_chars)
+        if negated:
             kind, value = "status", _NEGATED[value]
             if value is None:
                 kind, value = "void", m.lastgroup     # "没有遇到困难": says nothing, still a phrase
-        signals.append(Signal(m.start(), m.end(), kind, value))
+        signals.append(Signal(m.start(), m.end(), kind, value, negated))
         for i in range(m.start(), m.end()):
             signal_chars[i] = True
     for start, end, value in find_percents(clause):
