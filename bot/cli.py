@@ -34,10 +34,12 @@ def cmd_serve(args) -> int:
     from aiohttp import web
 
     from bot.app import build_app
+    from bot.wecom import install_log_redaction
     from bot.runtime import Runtime
     from schedules.scheduler import attach_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
     _engine(cfg).dispose()
     runtime = Runtime.build(cfg)
     app = build_app(runtime)
@@ -103,6 +105,7 @@ def cmd_export(args) -> int:
 
 def cmd_remind(args) -> int:
     """Run every push due at ``--at`` exactly once per recipient and occasion."""
+    from bot.wecom import install_log_redaction
     from schedules.commands import remind
 
     cfg = _config(args)
@@ -113,6 +116,8 @@ def cmd_remind(args) -> int:
         return 2
     if at.tzinfo is None:
         at = at.replace(tzinfo=cfg.tz)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
     return remind(cfg, at)
 
 

@@ -9,7 +9,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -75,6 +75,13 @@ class ScheduleConfig:
     duty_report_time: time = time(9, 0)
     quiet_start: time = time(22, 0)
     quiet_end: time = time(8, 0)
+    # A push claimed this many seconds ago and still ``pending`` belongs to a process that died:
+    # it is marked ``unknown`` (maybe sent, never resent). Younger ones may be in flight elsewhere.
+    pending_stale_seconds: int = 120
+
+    @property
+    def pending_stale(self) -> timedelta:
+        return timedelta(seconds=self.pending_stale_seconds)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -227,6 +234,8 @@ def validate(cfg: Config) -> None:
         raise ConfigError("schedule.monthly_prompt_day", "应在1到28之间", "must be between 1 and 28")
     if not 1 <= s.escalation_day <= 28:
         raise ConfigError("schedule.escalation_day", "应在1到28之间", "must be between 1 and 28")
+    if s.pending_stale_seconds < 1:
+        raise ConfigError("schedule.pending_stale_seconds", "应为正整数", "must be a positive integer")
     if any(d <= 0 for d in s.deadline_days_before):
         raise ConfigError("schedule.deadline_days_before", "应为正整数", "must be positive integers")
     if not 1 <= s.duty_report_month <= 12 or not 1 <= s.duty_report_day <= 28:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Iterable
 
 from sqlalchemy.engine import Engine
@@ -20,9 +20,6 @@ from schedules.timetable import Occasion, due
 
 log = logging.getLogger(__name__)
 
-# A ``pending`` row older than this belongs to a run that died; it is relabelled ``unknown``.
-# (A live send finishes well within it: WeComSender gives up after a few timed-out attempts.)
-PENDING_STALE = timedelta(minutes=2)
 
 
 @dataclass
@@ -64,7 +61,7 @@ async def run_due(config: Config, engine: Engine, sender, at: datetime, *,
     lists and the push log). Returns one Outcome per due occasion, in timetable order.
     """
     wanted = set(kinds) if kinds is not None else None
-    settled = await asyncio.to_thread(settle_pending, engine, utcnow() - PENDING_STALE)
+    settled = await asyncio.to_thread(settle_pending, engine, utcnow() - config.schedule.pending_stale)
     if settled:
         log.warning("%d push(es) left pending by an interrupted run marked unknown (not resent)", settled)
     outcomes = []

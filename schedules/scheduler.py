@@ -99,10 +99,12 @@ def attach_scheduler(app: web.Application, runtime: Runtime) -> None:
     """Start the scheduler with the app and stop it on shutdown.
 
     At start-up, pushes left ``pending`` by an earlier process (killed mid-send) are marked
-    ``unknown`` before anything else runs: they may have been delivered and are not resent.
+    ``unknown`` before anything else runs: they may have been delivered and are not resent. Only
+    rows older than ``schedule.pending_stale_seconds`` are settled: a younger one may belong to another live
+    process sending right now.
     """
     async def start(app: web.Application) -> None:
-        settled = await asyncio.to_thread(settle_pending, runtime.engine, utcnow())
+        settled = await asyncio.to_thread(settle_pending, runtime.engine, utcnow() - runtime.config.schedule.pending_stale)
         if settled:
             log.warning("%d push(es) interrupted by the last shutdown marked unknown (not resent)", settled)
         scheduler = build_scheduler(runtime)

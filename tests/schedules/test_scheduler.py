@@ -46,8 +46,12 @@ async def test_scheduler_is_rebuilt_with_the_same_ids(config, engine, sender):
 async def test_startup_catches_up_what_is_still_due(org, config, engine, sender, standin, aiohttp_client):
     org.item("sun", "X-1", "讲专题党课")
     org.item("wu", "X-2", "开展主题党日")
+    org.item("zhou", "X-3", "撰写调研报告")
     with Session(engine) as s:     # a push left pending by a killed process: not resent
         s.add(PushLog(occasion="monthly_prompt:2026-11", member_id=org.people["wu"].id,
+                      created_at=utcnow() - timedelta(minutes=10), status="pending"))
+        # … and one claimed a moment ago, maybe by another live process: left alone
+        s.add(PushLog(occasion="monthly_prompt:2026-11", member_id=org.people["zhou"].id,
                       created_at=utcnow() - timedelta(seconds=5), status="pending"))
         s.commit()
     rt = runtime_at(config, engine, sender, datetime(2026, 11, 27, 10, 0, tzinfo=SH))   # after downtime
@@ -62,5 +66,6 @@ async def test_startup_catches_up_what_is_still_due(org, config, engine, sender,
     assert [m.touser for m in standin.state.sent] == [["sun"]]
     with Session(engine) as s:
         statuses = {r.member_id: r.status for r in s.exec(select(PushLog))}
-    assert statuses == {org.people["sun"].id: "sent", org.people["wu"].id: "unknown"}
+    assert statuses == {org.people["sun"].id: "sent", org.people["wu"].id: "unknown",
+                        org.people["zhou"].id: "pending"}
     assert app[SCHEDULER].get_job("monthly_prompt") is not None

@@ -112,6 +112,7 @@ port = {serve_port}
 [schedule]
 quiet_start = "00:00"
 quiet_end = "00:00"
+pending_stale_seconds = 1
 {schedule_lines}
 """, encoding="utf-8")
 
