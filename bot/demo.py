@@ -272,13 +272,14 @@ class DemoServer:
         """Run every push due at ``at`` (each once per recipient and occasion, as ``qingdan remind``
         does); returns (label, messages the stand-in recorded) per occasion, e.g. ("月报提醒", [...])."""
         from schedules.runner import run_due
-        from schedules.timetable import LABELS, due
+        from schedules.digests import PUSHES
+        from schedules.timetable import due
 
         results = []
         for occasion in due(at, self.cfg.schedule):
             self._call(run_due(self.cfg, self.runtime.engine, self.runtime.sender, at, kinds=[occasion.kind]),
                        timeout=120)
-            results.append((LABELS[occasion.kind], self.drain()))
+            results.append((PUSHES[occasion.kind].label, self.drain()))
         return results
 
     def settle_past(self, now: datetime) -> None:
@@ -302,8 +303,8 @@ class DemoServer:
 
         from models.db import session_scope
         from models.tables import Item, ItemStatus
-        from schedules.dispatch import logged_members
-        from schedules.occasions import build
+        from schedules.delivery import logged_members
+        from schedules.digests import build
         from schedules.timetable import (add_months, deadline_occasion, deadline_offsets, effective_start,
                                          month_occasions)
 

@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 from bot.config import Config
 from models.db import session_scope
 from models.tables import utcnow
-from schedules.dispatch import DEFAULT_WORKERS, dispatch, logged_members, settle_pending
-from schedules.occasions import Push, build
+from schedules.delivery import DEFAULT_WORKERS, deliver, logged_members, settle_pending
+from schedules.digests import Push, build, label
 from schedules.timetable import Occasion, due
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class Outcome:
     @property
     def line(self) -> str:
         """One Chinese line, e.g. "月报提醒 2026-11：发送 12 人"."""
-        text = f"{self.occasion.label}：发送 {self.sent} 人"
+        text = f"{label(self.occasion)}：发送 {self.sent} 人"
         if self.failed:
             text += f"，失败 {self.failed} 人（下次运行时重试）"
         if self.invalid:
@@ -69,7 +69,7 @@ async def run_due(config: Config, engine: Engine, sender, at: datetime, *,
         if wanted is not None and occ.kind not in wanted:
             continue
         pushes, already = await asyncio.to_thread(_prepare, engine, occ, at, config)
-        tally = await dispatch(engine, sender, occ.key, pushes, at, workers=workers)
+        tally = await deliver(engine, sender, occ.key, pushes, at, workers=workers)
         outcome = Outcome(occ, sent=tally.sent, failed=tally.failed, invalid=tally.invalid,
                           already=already + tally.skipped)
         if outcome.attempted:

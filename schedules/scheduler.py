@@ -27,9 +27,10 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.config import ScheduleConfig
 from bot.runtime import Runtime
 from models.tables import utcnow
-from schedules.dispatch import settle_pending
+from schedules.delivery import settle_pending
+from schedules.digests import PUSHES
 from schedules.runner import run_due
-from schedules.timetable import KINDS, LABELS, next_start
+from schedules.timetable import PushKind, next_start
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
 class TimetableTrigger(BaseTrigger):
     """Fires at each effective start of an occasion of ``kind`` (see ``timetable.next_start``)."""
 
-    def __init__(self, kind: str, cfg: ScheduleConfig):
+    def __init__(self, kind: PushKind, cfg: ScheduleConfig):
         self.kind = kind
         self.cfg = cfg
 
@@ -61,7 +62,7 @@ class JobSpec:
 
 def job_specs(cfg: ScheduleConfig) -> list[JobSpec]:
     """The fixed jobs, from the configuration (the start-up run is added separately)."""
-    specs = [JobSpec(kind, LABELS[kind], TimetableTrigger(kind, cfg), (kind,)) for kind in KINDS]
+    specs = [JobSpec(kind, spec.label, TimetableTrigger(kind, cfg), (kind,)) for kind, spec in PUSHES.items()]
     specs.append(JobSpec("catch_up", "补发与重试（每小时）",
                          CronTrigger(minute=cfg.quiet_end.minute, timezone=cfg.tz), None))
     return specs

@@ -21,29 +21,31 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from enum import StrEnum
 from datetime import date, datetime, time, timedelta
 
 from bot.config import ScheduleConfig
 
-KINDS = ("monthly_prompt", "last_day", "escalation", "deadline", "quarterly", "duty_report")
+class PushKind(StrEnum):
+    """The kinds of scheduled push; labels and digest builders are ``schedules.digests.PUSHES``."""
+
+    MONTHLY_PROMPT = "monthly_prompt"
+    LAST_DAY = "last_day"
+    ESCALATION = "escalation"
+    DEADLINE = "deadline"
+    QUARTERLY = "quarterly"
+    DUTY_REPORT = "duty_report"
+
 
 ESCALATION_DAYS = 7     # the escalation stays due for a week: late, it still helps; by the 25th it is noise
 
-LABELS = {
-    "monthly_prompt": "月报提醒",
-    "last_day": "月末催报",
-    "escalation": "未报督促",
-    "deadline": "截止提醒",
-    "quarterly": "季度督查",
-    "duty_report": "年度述职",
-}
 
 
 @dataclass(frozen=True)
 class Occasion:
     """One sending of one kind of push for one period, with its window in the configured zone."""
 
-    kind: str
+    kind: PushKind
     period: str          # "2026-11", "2026-11-25", "2026-Q3" or "2026"
     start: datetime      # aware
     end: datetime        # aware, exclusive
@@ -52,11 +54,6 @@ class Occasion:
     def key(self) -> str:
         """What PushLog.occasion holds, e.g. "monthly_prompt:2026-11"."""
         return f"{self.kind}:{self.period}"
-
-    @property
-    def label(self) -> str:
-        """How the occasion reads in Chinese, e.g. "月报提醒 2026-11"."""
-        return f"{LABELS[self.kind]} {self.period}"
 
     def contains(self, at: datetime) -> bool:
         return self.start <= at < self.end
@@ -131,24 +128,24 @@ def month_occasions(year: int, month: int, cfg: ScheduleConfig) -> list[Occasion
     escalation_day = date(year, month, cfg.escalation_day)
     escalation_end = min(end, _at(escalation_day + timedelta(days=ESCALATION_DAYS), time(0, 0), cfg))
     out = [
-        Occasion("monthly_prompt", this, _at(date(year, month, cfg.monthly_prompt_day), cfg.monthly_prompt_time, cfg), end),
-        Occasion("last_day", this, _at(last_day_of_month(year, month), cfg.last_day_time, cfg), end),
-        Occasion("escalation", month_key_of(*add_months(year, month, -1)),
+        Occasion(PushKind.MONTHLY_PROMPT, this, _at(date(year, month, cfg.monthly_prompt_day), cfg.monthly_prompt_time, cfg), end),
+        Occasion(PushKind.LAST_DAY, this, _at(last_day_of_month(year, month), cfg.last_day_time, cfg), end),
+        Occasion(PushKind.ESCALATION, month_key_of(*add_months(year, month, -1)),
                  _at(escalation_day, cfg.escalation_time, cfg), escalation_end),
     ]
     if month in (1, 4, 7, 10):
         py, pm = add_months(year, month, -3)
-        out.append(Occasion("quarterly", f"{py}-Q{(pm - 1) // 3 + 1}",
+        out.append(Occasion(PushKind.QUARTERLY, f"{py}-Q{(pm - 1) // 3 + 1}",
                             _at(first_working_day(year, month), cfg.quarterly_time, cfg), end))
     if month == cfg.duty_report_month:
-        out.append(Occasion("duty_report", str(year),
+        out.append(Occasion(PushKind.DUTY_REPORT, str(year),
                             _at(date(year, month, cfg.duty_report_day), cfg.duty_report_time, cfg), end))
     return out
 
 
 def deadline_occasion(day: date, cfg: ScheduleConfig) -> Occasion:
     """The deadline reminders sent on ``day`` (all of a person's items in one digest)."""
-    return Occasion("deadline", day.isoformat(), _at(day, cfg.deadline_time, cfg),
+    return Occasion(PushKind.DEADLINE, day.isoformat(), _at(day, cfg.deadline_time, cfg),
                     _at(day + timedelta(days=1), time(0, 0), cfg))
 
 
@@ -182,10 +179,10 @@ def effective_start(occasion: Occasion, cfg: ScheduleConfig) -> datetime | None:
     return start if start < occasion.end else None
 
 
-def next_start(kind: str, after: datetime, cfg: ScheduleConfig) -> datetime | None:
+def next_start(kind: PushKind, after: datetime, cfg: ScheduleConfig) -> datetime | None:
     """The first effective start of an occasion of ``kind`` strictly after ``after``."""
     local = after.astimezone(cfg.tz)
-    if kind == "deadline":
+    if kind == PushKind.DEADLINE:
         candidates = [deadline_occasion(local.date() + timedelta(days=n), cfg) for n in range(3)]
     else:
         candidates = [o for n in range(14) for o in month_occasions(*add_months(local.year, local.month, n), cfg)

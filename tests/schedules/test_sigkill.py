@@ -28,7 +28,7 @@ from sqlalchemy import func, insert, select
 
 from models.db import init_db, make_engine
 from models.tables import Item, Member, PushLog, Unit
-from schedules.dispatch import DEFAULT_WORKERS
+from schedules.delivery import DEFAULT_WORKERS
 
 PEOPLE = 3000
 TZ = ZoneInfo("Asia/Shanghai")

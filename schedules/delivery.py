@@ -1,4 +1,4 @@
-"""Sending through the push log: each (occasion, recipient) goes out at most once, and exactly once
+"""Exactly-once delivery through the push log: each (occasion, recipient) goes out at most once, and exactly once
 unless the process dies during that very message.
 
 For each recipient, one worker does, in order:
@@ -36,7 +36,7 @@ from bot.wecom import SendResult, redact, text_message
 from models.db import session_scope
 from models.conversation import remember_item_sql
 from models.tables import PushLog, PushStatus, utcnow
-from schedules.occasions import Push
+from schedules.digests import Push
 
 log = logging.getLogger(__name__)
 
@@ -146,9 +146,9 @@ def _step(engine: Engine, occasion: str, done: tuple[Push, SendResult] | None, n
     return status, claimed
 
 
-# --- the dispatcher ---------------------------------------------------------------------------------
+# --- delivery ---------------------------------------------------------------------------------
 
-async def dispatch(engine: Engine, sender, occasion: str, pushes: list[Push], at: datetime,
+async def deliver(engine: Engine, sender, occasion: str, pushes: list[Push], at: datetime,
                    workers: int = DEFAULT_WORKERS) -> Tally:
     """Send each push at most once for ``occasion``, ``workers`` at a time; count what happened.
 

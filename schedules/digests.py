@@ -1,9 +1,10 @@
-"""Who gets what on an occasion: database queries turned into one personal digest per recipient.
+"""Who gets which digest: database queries turned into one personal message per recipient, and
+``PUSHES``, the one table of the kinds of push with their labels and builders.
 
 Every builder takes the open session, the occasion, the moment of the run and the ids of members
 already logged for the occasion (``skip``), and returns a ``Push`` per remaining recipient. The
 database is the source of truth: run twice, a builder answers the same recipients, and the push
-log (see ``dispatch``) lets each go out once.
+log (see ``schedules.delivery``) lets each go out once.
 """
 from __future__ import annotations
 
@@ -15,15 +16,12 @@ from typing import Callable
 from sqlmodel import Session, select
 
 from bot.config import ScheduleConfig
-from bot.texts import HOW_TO_REPLY, MORE_ITEMS, day, month_zh, numbered, progress_zh
+from bot.texts import HOW_TO_REPLY, MORE_ITEMS, NAMES_MORE, ONE_ITEM_REPLY, UNIT_MORE, day, month_zh, numbered, progress_zh
 from bot.wecom import MAX_TEXT_BYTES, fit_lines
 from models.lookups import expected_reporters, item_sort_key, overdue_items, secretaries, unit_items, unit_secretary, unreported
 from models.tables import ItemKind, ItemStatus, Item, Member, MonthlyReport, Unit
-from schedules.timetable import Occasion, deadline_offsets
+from schedules.timetable import Occasion, PushKind, deadline_offsets
 
-ONE_ITEM_REPLY = "直接回复“已完成”或“完成80%”即可更新这一项。"
-UNIT_MORE = "…及其余{n}项，回复“逾期事项”或“整改清单”查看"
-NAMES_MORE = "…及其余{n}人，回复“谁还没报”查看本月情况"
 
 
 @dataclass
@@ -221,8 +219,8 @@ def quarterly(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig
             continue
         overdue = sorted(overdue_items(items, today), key=lambda i: i.deadline)
         overdue_ids = {i.id for i in overdue}
-        rectifications = [i for i in items if i.kind == ItemKind.RECTIFICATION.value
-                          and i.status != ItemStatus.CLOSED.value]
+        rectifications = [i for i in items if i.kind == ItemKind.RECTIFICATION
+                          and i.status != ItemStatus.CLOSED]
         rate = f"{round(100 * reported / expected)}%" if expected else "—"
         head = (f"【季度督查】{boss.name}，{unit.name}{year}年第{q}季度清单情况：\n"
                 f"月报报送率{rate}（应报{expected}人次，已报{reported}人次）")
@@ -233,7 +231,7 @@ def quarterly(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig
         lines.append(f"未销号整改{len(rectifications)}项" + ("：" if rectifications else "。"))
         for i in rectifications:
             who = owners[i.owner_id].name if i.owner_id in owners else ""
-            state = "已完成，待核实销号" if i.status == ItemStatus.DONE.value else progress_zh(i)
+            state = "已完成，待核实销号" if i.status == ItemStatus.DONE else progress_zh(i)
             late = "（已逾期）" if i.id in overdue_ids else ""
             limit = f"｜时限{day(i.deadline)}{late}" if i.deadline else ""
             lines.append(f"· [{i.code}] {i.title}｜{who}｜{state}{limit}")
@@ -264,16 +262,33 @@ def duty_report(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConf
     return out
 
 
-BUILDERS: dict[str, Callable[..., list[Push]]] = {
-    "monthly_prompt": monthly_prompt,
-    "last_day": last_day,
-    "escalation": escalation,
-    "deadline": deadline,
-    "quarterly": quarterly,
-    "duty_report": duty_report,
-}
+Builder = Callable[[Session, Occasion, datetime, ScheduleConfig, set[int]], list[Push]]
+
+
+@dataclass(frozen=True)
+class PushSpec:
+    """One kind of push: how it reads, and who gets what (its builder)."""
+
+    kind: PushKind
+    label: str
+    build: Builder
+
+
+PUSHES: dict[PushKind, PushSpec] = {spec.kind: spec for spec in (
+    PushSpec(PushKind.MONTHLY_PROMPT, "月报提醒", monthly_prompt),
+    PushSpec(PushKind.LAST_DAY, "月末催报", last_day),
+    PushSpec(PushKind.ESCALATION, "未报督促", escalation),
+    PushSpec(PushKind.DEADLINE, "截止提醒", deadline),
+    PushSpec(PushKind.QUARTERLY, "季度督查", quarterly),
+    PushSpec(PushKind.DUTY_REPORT, "年度述职", duty_report),
+)}
+
+
+def label(occ: Occasion) -> str:
+    """How an occasion reads in Chinese, e.g. "月报提醒 2026-11"."""
+    return f"{PUSHES[occ.kind].label} {occ.period}"
 
 
 def build(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
     """The pushes of ``occ`` at ``at`` for everyone not in ``skip``."""
-    return BUILDERS[occ.kind](session, occ, at, cfg, skip)
+    return PUSHES[occ.kind].build(session, occ, at, cfg, skip)
