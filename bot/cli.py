@@ -67,8 +67,8 @@ def cmd_init_db(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from bot.workbook import WorkbookError, import_workbook
     from models.db import session_scope
+    from models.workbook import WorkbookError, import_workbook
 
     cfg = _config(args)
     book = Path(args.book)
@@ -92,8 +92,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from bot.workbook import export_workbook
     from models.db import session_scope
+    from models.workbook import export_workbook
 
     cfg = _config(args)
     engine = _engine(cfg)

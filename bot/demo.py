@@ -92,9 +92,9 @@ def prepare_data(cfg: Config, data_dir: Path, now: datetime) -> list[str] | None
     from sqlmodel import select
 
     from bot.demo_data import seed_history, workbook_rows
-    from bot.workbook import build_workbook, import_workbook
     from models.db import init_db, make_engine, session_scope
     from models.tables import Member
+    from models.workbook import build_workbook, import_workbook
 
     engine = make_engine(cfg.database.url)
     try:

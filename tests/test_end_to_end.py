@@ -12,7 +12,7 @@ import pytest
 
 from bot import config as config_mod
 from bot.runtime import Runtime
-from bot.workbook import build_workbook
+from models.workbook import build_workbook
 from tests.support import wecom as wf
 
 YEAR = datetime.now().year

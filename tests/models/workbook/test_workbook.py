@@ -1,4 +1,4 @@
-"""Workbook import / export (bot.workbook), on a fresh SQLite file per test."""
+"""Workbook import / export (models.workbook), on a fresh SQLite file per test."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from sqlmodel import select
 
-from bot.workbook import (
+from models.workbook import (
     ImportSummary,
     RowProblem,
     WorkbookError,
