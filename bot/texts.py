@@ -31,13 +31,15 @@ def status_zh(item: Item) -> str:
 
 
 def progress_zh(item: Item) -> str:
-    """"进行中 60%", "已开5/12次", "已完成"."""
+    """"进行中 60%", "已完成5/12次", "已完成13/12次（已超额）", "已完成"."""
     if item.target_count:
         text = f"已完成{item.done_count}/{item.target_count}次"
+        if item.done_count > item.target_count:
+            text += "（已超额）"
         if item.percent != min(100, round(100 * item.done_count / item.target_count)):
             text += f"，进度{item.percent}%"   # a percentage reported in words, not as a count
         return text if item.status != ItemStatus.BLOCKED else f"受阻，{text}"
-    if item.status == ItemStatus.IN_PROGRESS or (item.status == ItemStatus.BLOCKED and item.percent):
+    if (item.status == ItemStatus.IN_PROGRESS and item.percent) or (item.status == ItemStatus.BLOCKED and item.percent):
         return f"{status_zh(item)} {item.percent}%"
     return status_zh(item)
 
@@ -70,6 +72,9 @@ NOT_UNDERSTOOD = ("抱歉，没有看懂您的意思，未做任何记录。\n"
 ONE_ITEM_REPLY = "直接回复“已完成”或“完成80%”即可更新这一项。"
 ANSWER_WITH_ITEM = "请回复序号或编号，如“第2项”。"
 ASK_ITEM_STATE = "请回复这一项的进展，如“完成80%”“已完成”。"
+ACKNOWLEDGED = "好的。需要时回复“我的清单”查看事项，或直接报进度，如“第2项完成80%”。"
+HOW_TO_UNDO = "如有误，回复“撤回”可撤销本次记录，或回复如“不对，是第3项”改到另一项。"
+NOT_SURE = "没能确定您说的是哪一项、什么进展，本条未做任何记录。请写明事项和进展，如“第2项已完成”“Z-1完成80%”。"
 NO_ITEMS_TO_UPDATE = "您本年度暂无清单事项，无法记录进展。如有疑问请联系机关党委。"
 BROADCAST_ADMINS_ONLY = "发布通知仅限管理员使用，本条未发送。如需发通知，请联系机关党委管理员。"
 BROADCAST_NEEDS_BODY = "请写明通知内容，例如：通知 全体党员：明天下午3点在三楼会议室开会"

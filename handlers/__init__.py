@@ -3,6 +3,7 @@
 The runtime includes ``ROUTERS`` as it is; this list is the one place the order is decided.
 """
 from handlers import (
+    ack,
     broadcast,
     close_off,
     help,
@@ -12,6 +13,7 @@ from handlers import (
     rectifications,
     report_status,
     star_level,
+    undo,
     unknown,
     unreported,
     written_report,
@@ -29,6 +31,10 @@ ROUTERS = (
     unreported.router,
     rectifications.router,
     report_status.router,
+    # "收到", "好的": nothing to record.
+    ack.router,
+    # "撤回" / "不对，是第3项" read as a correction before anything reads "第3项" as progress.
+    undo.router,
     # A secretary's "Z-1已销号" about another member's rectification reads as progress; it must be
     # taken before progress, which only ever touches the sender's own items.
     close_off.router,

@@ -1,5 +1,6 @@
-"""整改销号: a secretary closes off a rectification of their unit by its 编号 ("Z-2已销号",
-"销号 Z-02"). The command's grammar is ``bot.nlu.codes``; the rule is ``models.progress.close_off``.
+"""整改销号: a secretary closes off a done rectification of another member of their unit by its 编号
+("Z-2已销号", "销号 Z-02"). The command's grammar is ``bot.nlu.codes``; the rule (only done ones,
+never one's own) is ``models.progress.close_off``.
 
 A member's own "已销号" is handled by ``progress`` and recorded as done, awaiting this step.
 """
@@ -8,8 +9,8 @@ from __future__ import annotations
 from bot.nlu.codes import close_off_codes
 from bot.router import Message, Router
 from models.lookups import item_with_code, unit_item_by_code
-from models.progress import close_off
-from models.tables import ItemKind, ItemStatus, Member
+from models.progress import CloseOffRefused, close_off
+from models.tables import ItemKind, Member
 
 router = Router("close_off")
 
@@ -32,10 +33,11 @@ def close_off_rectifications(msg: Message) -> str:
         if item is None:
             lines.append(f"· {code.upper()}：本单位{msg.at.year}年度没有这个整改事项")
             continue
-        if item.status == ItemStatus.CLOSED:
-            lines.append(f"· [{item.code}] {item.title}：此前已销号")
-            continue
-        close_off(msg.session, item=item, secretary=msg.member, at=msg.at, words=msg.text, msg_id=msg.msg_id)
         owner = msg.session.get(Member, item.owner_id)
+        try:
+            close_off(msg.session, item=item, secretary=msg.member, at=msg.at, words=msg.text, msg_id=msg.msg_id)
+        except CloseOffRefused as refused:
+            lines.append(f"· [{item.code}] {item.title}（{owner.name}）：未销号，{refused}")
+            continue
         lines.append(f"· [{item.code}] {item.title}（{owner.name}）：已销号")
     return "整改销号结果：\n" + "\n".join(lines)

@@ -1,16 +1,21 @@
-"""报进度: replies become progress updates on the sender's own items.
+"""报进度: replies become progress updates on the sender's own items — only on items the reply names.
 
-When the reply does not say which item, the item the bot last spoke about (a reminder, a
-question) is meant if that was recent; otherwise the bot asks, keeping the update until the
-person answers with an item ("第2项"). When two items match equally, it asks, never guesses.
+* An update lands on an item only when the reply refers to it (position, position within a list
+  section, 编号, title words). A reference that resolves to nothing ("第9项" of 8, an 编号 the
+  sender does not own) writes nothing and says so.
+* The item the bot last spoke about (a reminder about one item, a question) applies only to a reply
+  that names no item at all and carries a state, percent, count or total, within its time limit;
+  otherwise the bot asks which item, keeping the update until the answer ("第2项").
+* Two items matching equally, or an update read from weak evidence: the bot asks, never guesses.
+
 What the bot remembers between messages is ``models.conversation``'s; the state rules are
-``models.progress``'s.
+``models.progress``'s. Every confirmation says how to undo it (``handlers.undo``).
 """
 from __future__ import annotations
 
 from bot.router import Message, Router
-from bot.texts import (ANSWER_WITH_ITEM, ASK_ITEM_STATE, MORE_ITEMS, NO_ITEMS_TO_UPDATE, item_line, month_zh,
-                       numbered, progress_zh)
+from bot.texts import (ANSWER_WITH_ITEM, ASK_ITEM_STATE, HOW_TO_UNDO, MORE_ITEMS, NO_ITEMS_TO_UPDATE, NOT_SURE,
+                       item_line, month_zh, numbered, progress_zh)
 from bot.wecom import fit_lines
 from models.conversation import PendingUpdate, item_in_mind, keep_pending, remember_item, take_pending
 from models.lookups import month_key, report_for
@@ -21,12 +26,15 @@ router = Router("progress")
 
 
 def _has_state(u) -> bool:
-    return bool(u.status or u.percent is not None or u.count)
+    return bool(u.status or u.percent is not None or u.count or u.total is not None)
+
+
+def _state(u) -> dict:
+    return {"status": u.status, "percent": u.percent, "count": u.count, "total": u.total}
 
 
 def _pending(msg: Message, u) -> PendingUpdate:
-    return PendingUpdate(status=u.status, percent=u.percent, count=u.count, words=msg.text,
-                         total=getattr(u, "total", None))
+    return PendingUpdate(status=u.status, percent=u.percent, count=u.count, total=u.total, words=msg.text)
 
 
 def _number(msg: Message, item: Item) -> int:
@@ -44,35 +52,55 @@ def _ask_which(msg: Message, candidates: list[Item] | None = None) -> str:
     return fit_lines(head, lines, MORE_ITEMS, footer=ANSWER_WITH_ITEM)
 
 
-def _plan(msg: Message) -> tuple[list[tuple[Item, dict]], str] | str:
-    """(item, state) pairs to apply and the words to keep; or the reply when nothing is applied."""
+def _unresolved(msg: Message) -> str | None:
+    """The reply's words for a reference that names none of the sender's items, if any."""
+    own = {i.code for i in msg.items}
+    words = [getattr(u, "unresolved", None) or u.item for u in msg.parsed.updates
+             if getattr(u, "unresolved", None) or (u.item and u.item not in own)]
+    if not words:
+        return None
+    return (f"您的清单共{len(msg.items)}项，没有“{'、'.join(dict.fromkeys(words))}”，本条未做任何记录。"
+            "回复“我的清单”查看事项及序号、编号。")
+
+
+def _plan(msg: Message) -> tuple[list[tuple[Item, dict, bool]], str] | str:
+    """(item, state, named) triples to apply and the words to keep; or the reply when nothing applies."""
     session, member = msg.session, msg.member
     by_code = {i.code: i for i in reversed(msg.items)}
     updates = msg.parsed.updates
+    refused = _unresolved(msg)
+    if refused:
+        return refused
     ambiguous = next((u for u in updates if u.item is None and u.candidates), None)
     if ambiguous:
         if _has_state(ambiguous):
             keep_pending(session, member, _pending(msg, ambiguous), msg.at)
         return _ask_which(msg, [by_code[c] for c in ambiguous.candidates if c in by_code])
+    if any(not getattr(u, "sure", True) for u in updates if _has_state(u)):
+        return NOT_SURE
     if not any(_has_state(u) for u in updates):
         named = [by_code[u.item] for u in updates if u.item in by_code]
         pending = take_pending(session, member, msg.at)
         if pending and len(named) == 1:
-            return [(named[0], pending.state())], f"{pending.words}（{msg.text}）"
+            return [(named[0], pending.state(), True)], f"{pending.words}（{msg.text}）"
         if len(named) == 1:
             item = named[0]
             remember_item(session, member, item, msg.at)
             return f"{item_line(_number(msg, item), item, msg.at.date())}\n{ASK_ITEM_STATE}"
         return _ask_which(msg, named or None)
     planned = []
+    names_an_item = any(u.item for u in updates)
     for u in updates:
         if not _has_state(u):
             continue
-        item = by_code.get(u.item) if u.item else item_in_mind(member, msg.items, msg.at)
-        if item is None:
+        if u.item:
+            planned.append((by_code[u.item], _state(u), True))
+            continue
+        in_mind = None if names_an_item else item_in_mind(member, msg.items, msg.at)
+        if in_mind is None:
             keep_pending(session, member, _pending(msg, u), msg.at)
             return _ask_which(msg)
-        planned.append((item, {"status": u.status, "percent": u.percent, "count": u.count}))
+        planned.append((in_mind, _state(u), False))
     take_pending(session, member, msg.at)
     return planned, msg.text
 
@@ -88,16 +116,23 @@ def record_updates(msg: Message) -> str:
     planned, words = plan
     tz = msg.runtime.tz
     first_of_month = report_for(msg.session, msg.member.id, month_key(msg.at, tz)) is None
-    lines = [f"已记录{msg.member.name}的进展："]
-    for item, state in planned:
+    lines, applied = [], 0
+    for item, state, named in planned:
         before = progress_zh(item)
         change = record_progress(msg.session, item=item, member=msg.member, at=msg.at, words=words,
-                                 msg_id=msg.msg_id, **state)
-        lines.append(f"第{_number(msg, item)}项 [{item.code}] {item.title}：{before} → {progress_zh(item)}")
-        if change.note:
-            lines.append(f"  （{change.note}）")
+                                 msg_id=msg.msg_id, named=named, **state)
+        head = f"第{_number(msg, item)}项 [{item.code}] {item.title}"
+        if change.applied:
+            applied += 1
+            lines.append(f"{head}：{before} → {progress_zh(item)}")
+            if change.note:
+                lines.append(f"  （{change.note}）")
+        else:
+            lines.append(f"{head}：未更改（{change.note}）")
         remember_item(msg.session, msg.member, item, msg.at)
+    if not applied:
+        return "\n".join(["本条未做任何更改："] + lines)
     mark_reported(msg.session, msg.member, msg.at, words, tz)
     if first_of_month:
         lines.append(f"已计入{month_zh(month_key(msg.at, tz))}月报。")
-    return fit_lines(lines[0], lines[1:], "…及其余{n}项", footer="")
+    return fit_lines(f"已记录{msg.member.name}的进展：", lines, "…及其余{n}项", footer=HOW_TO_UNDO)

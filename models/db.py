@@ -13,12 +13,25 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get WAL and a busy timeout so serve and the CLI can share one."""
+    """An engine for ``url``.
+
+    SQLite files get WAL and a busy timeout so serve and the CLI can share one, and transactions
+    that really are transactions: the driver's own transaction handling is switched off (it starts
+    no transaction before a SELECT and turns a first SAVEPOINT into a commit) and SQLAlchemy's
+    ``BEGIN`` is emitted as it should be. A callback's transaction starts by writing its claim, so
+    it holds SQLite's one write lock from its first statement to its commit and reads what it then
+    writes with no other writer in between — SQLite's equivalent of the row locks
+    (``SELECT … FOR UPDATE``) used on PostgreSQL."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # noqa: ANN001
+            conn.exec_driver_sql("BEGIN")
+
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+            dbapi_conn.isolation_level = None      # BEGIN is ours (see above)
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             if ":memory:" not in url:

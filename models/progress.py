@@ -1,5 +1,23 @@
-"""The rules that change an item's state or a member's report, in one place for every path
-(chat, workbook, demo). Each change keeps who, when and the words typed (``ProgressUpdate``).
+"""The rules that change an item's state or a member's report — one place for every path (chat,
+workbook, demo, schedules). Each change keeps who, when and the words typed (``ProgressUpdate``)
+and can be undone by the person who made it (``models.corrections``).
+
+The rules of one update (``record_progress``):
+
+* **consistent state** — status, percent and count never contradict: an unquantified item is done
+  exactly when it is at 100%; a figure below 100 means in progress (it wins over a bare 已完成),
+  0 with nothing else means not started. A quantified duty (目标次数) is done exactly when its
+  count reaches the target ("13/12次（已超额）" beyond it); its percent follows the count, and a
+  bare 已完成 below the target is not taken (the bot says how to report the count).
+* **counts and totals** — a count (``count``) is how many more times, positive; a running total
+  (``total``, "今年已召开8次") sets the count. Both given: the total is what is kept.
+* **going back** from done (or in-progress-at-100) needs a reply that names the item; it is then
+  applied and shown as such. The item the bot merely had in mind is never reopened.
+* **closed off** (已销号) rectifications are never changed through progress: only
+  ``close_off`` closes, nobody closes off their own item, only a done rectification can be closed.
+* **atomic** — the item row is re-read under a row lock (``SELECT … FOR UPDATE`` on PostgreSQL;
+  SQLite serialises writing transactions) before it changes, so concurrent replies never lose an
+  update.
 """
 from __future__ import annotations
 
@@ -11,7 +29,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models.lookups import month_key, report_for
-from models.tables import ItemKind, ItemStatus, Item, Member, MonthlyReport, ProgressUpdate
+from models.tables import (
+    Item,
+    ItemKind,
+    ItemStatus,
+    Member,
+    MonthlyReport,
+    ProgressUpdate,
+    UpdateAction,
+)
 
 
 def mark_reported(session: Session, member: Member, at: datetime, words: str, tz: ZoneInfo) -> MonthlyReport:
@@ -31,11 +57,77 @@ def mark_reported(session: Session, member: Member, at: datetime, words: str, tz
 
 @dataclass
 class Change:
-    """What one update did to one item, for the confirmation the person reads."""
+    """What one update did (or why it did nothing) to one item, for the reply the person reads."""
 
     item: Item
-    update: ProgressUpdate
-    note: str = ""          # e.g. why a 销号 became 已完成
+    update: ProgressUpdate | None       # None: nothing was written
+    note: str = ""                      # e.g. why a 销号 became 已完成, why nothing changed
+
+    @property
+    def applied(self) -> bool:
+        return self.update is not None
+
+
+@dataclass
+class _State:
+    status: ItemStatus
+    percent: int
+    count: int
+
+
+def lock(session: Session, item: Item) -> Item:
+    """Re-read ``item`` under a row lock, so what follows works on its latest committed state."""
+    if item.id is not None and item in session:
+        session.flush()         # a refresh would otherwise drop this session's own pending changes
+        session.refresh(item, with_for_update=True)
+    return item
+
+
+def _new_state(item: Item, status: ItemStatus | None, percent: int | None, count: int | None,
+               total: int | None) -> tuple[_State, str]:
+    """The item's state after an update (before the going-back and closed-off checks), and a note."""
+    note = ""
+    new = _State(ItemStatus(item.status), item.percent, item.done_count)
+    if item.target_count:
+        if total is not None:
+            new.count = total
+        elif count:
+            new.count = item.done_count + count
+        counted = total is not None or bool(count)
+        if counted:
+            new.percent = min(100, round(100 * new.count / item.target_count))
+        elif percent is not None:
+            new.percent = percent       # a percentage reported in words shows beside the count
+        if new.count >= item.target_count:
+            new.status, new.percent = ItemStatus.DONE, 100
+        elif status == ItemStatus.DONE or (percent == 100 and not counted):
+            note = (f"该项为定量任务，完成次数达到{item.target_count}次即记为已完成；"
+                    f"如已完成，请回复如“今年已开展{item.target_count}次”")
+            new.percent = min(new.percent, 99) if not counted else new.percent
+            new.status = ItemStatus.IN_PROGRESS if new.count or counted else ItemStatus(item.status)
+        elif status is not None:
+            new.status = ItemStatus.IN_PROGRESS if status == ItemStatus.NOT_STARTED and new.count else status
+        elif counted or percent is not None:
+            new.status = ItemStatus.IN_PROGRESS
+        elif new.status == ItemStatus.DONE:
+            new.status = ItemStatus.IN_PROGRESS     # below the target after a lower total
+        return new, note
+    if percent is not None:
+        new.percent = percent
+        if status in (None, ItemStatus.DONE, ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS):
+            status = (ItemStatus.DONE if percent >= 100 else ItemStatus.NOT_STARTED if percent == 0 and status is None
+                      else ItemStatus.IN_PROGRESS)
+    elif count and status is None:
+        status = ItemStatus.DONE            # an unquantified item "held" is done
+    if status is not None:
+        new.status = status
+        if status == ItemStatus.DONE:
+            new.percent = 100
+        elif status == ItemStatus.NOT_STARTED:
+            new.percent = 0
+        elif new.percent >= 100:
+            new.percent = 0 if percent is None else min(percent, 99)
+    return new, note
 
 
 def record_progress(
@@ -48,61 +140,77 @@ def record_progress(
     status: ItemStatus | str | None = None,
     percent: int | None = None,
     count: int | None = None,
+    total: int | None = None,
     msg_id: str | None = None,
+    named: bool = True,
+    action: UpdateAction = UpdateAction.UPDATE,
 ) -> Change:
-    """Apply one understood update to ``item`` and keep who, when and the words typed.
+    """Apply one understood update to ``item`` by the rules above; keep who, when and the words.
 
-    Rules: a figure below 100 means in progress and 100 means done; ``done`` sets 100%;
-    a count adds to a quantified duty's done count and reaching the target is done;
-    ``closed`` (整改销号) is for rectifications and only a secretary closes off — anybody
-    else's 销号 is recorded as 已完成, awaiting the secretary's verification.
+    ``named`` says whether the reply named this item (position, 编号, title); an update applied to
+    the item the bot had in mind has ``named=False`` and may not take a finished item back.
     """
-    before_status, before_percent = item.status, item.percent
+    lock(session, item)
     status = ItemStatus(status) if status else None
+    percent = max(0, min(100, int(percent))) if percent is not None else None
+    count = int(count) if count is not None and int(count) > 0 else None
+    total = int(total) if total is not None and int(total) >= 0 else None
+    if item.status == ItemStatus.CLOSED:
+        return Change(item, None, "该整改事项已销号，不能再更改；如需重开，请联系书记")
     note = ""
     if status == ItemStatus.CLOSED:
         if item.kind != ItemKind.RECTIFICATION:
             status, note = ItemStatus.DONE, "销号只适用于整改事项，已记为完成"
-        elif not member.is_secretary:
-            status, note = ItemStatus.DONE, "已记为整改完成，销号需由书记核实后办理"
-    if percent is not None:
-        percent = max(0, min(100, int(percent)))
-    added = 0
-    if count:
-        added = max(0, int(count))
-        item.done_count += added
-        if item.target_count:
-            item.percent = min(100, round(100 * item.done_count / item.target_count))
-            if status is None:
-                status = ItemStatus.DONE if item.done_count >= item.target_count else ItemStatus.IN_PROGRESS
-        elif status is None:
-            status = ItemStatus.IN_PROGRESS
-    if percent is not None and not count:
-        item.percent = percent
-        if status in (None, ItemStatus.DONE, ItemStatus.NOT_STARTED):
-            status = ItemStatus.DONE if percent >= 100 else ItemStatus.IN_PROGRESS
-    if status is not None:
-        item.status = status
-        if status in (ItemStatus.DONE, ItemStatus.CLOSED):
-            item.percent = 100
-    item.updated_at = at
-    item.updated_words = words
+        else:
+            status, note = ItemStatus.DONE, "已记为整改完成，销号需由上级书记核实后办理"
+    new, rule_note = _new_state(item, status, percent, count, total)
+    note = note or rule_note
+    was_finished = item.status == ItemStatus.DONE or item.percent >= 100 and not item.target_count
+    going_back = was_finished and (new.status != ItemStatus.DONE or new.percent < 100 or new.count < item.done_count)
+    if going_back and not named:
+        return Change(item, None, "该项已完成；如需改回，请写明是哪一项，如“第2项还在进行中”")
+    if going_back:
+        note = note or f"已由“已完成”改回“{new.status.zh}”"
+    if (new.status, new.percent, new.count) == (item.status, item.percent, item.done_count) and not count:
+        return Change(item, None, note or "与当前记录相同，未作更改")
     update = ProgressUpdate(
-        item_id=item.id, member_id=member.id, at=at, words=words, msg_id=msg_id,
-        status_before=before_status, status_after=item.status,
-        percent_before=before_percent, percent_after=item.percent, count_added=added,
+        item_id=item.id, member_id=member.id, at=at, words=words, msg_id=msg_id, action=action,
+        status_before=item.status, status_after=new.status, percent_before=item.percent, percent_after=new.percent,
+        count_before=item.done_count, count_after=new.count, count_added=max(0, new.count - item.done_count),
     )
+    item.status, item.percent, item.done_count = new.status, new.percent, new.count
+    item.updated_at, item.updated_words = at, words
     session.add(item)
     session.add(update)
     return Change(item=item, update=update, note=note)
 
 
+class CloseOffRefused(Exception):
+    """Why a close-off cannot be done, in Chinese."""
+
+
 def close_off(session: Session, *, item: Item, secretary: Member, at: datetime, words: str,
               msg_id: str | None = None) -> Change:
-    """整改销号: a secretary verifies a rectification of their unit and closes it off."""
+    """整改销号: a secretary verifies a done rectification of another member and closes it off.
+
+    Raises CloseOffRefused (with the reason in Chinese) when it may not be closed off."""
+    lock(session, item)
     if item.kind != ItemKind.RECTIFICATION:
-        raise ValueError("only rectifications are closed off")
-    if not secretary.is_secretary or secretary.unit_id != item.unit_id:
-        raise PermissionError("only the unit's secretary closes off its rectifications")
-    return record_progress(session, item=item, member=secretary, at=at, words=words,
-                           status=ItemStatus.CLOSED, msg_id=msg_id)
+        raise CloseOffRefused("只有整改事项需要销号")
+    if not secretary.is_secretary:
+        raise CloseOffRefused("销号需由书记办理")
+    if item.owner_id == secretary.id:
+        raise CloseOffRefused("不能为本人负责的整改事项销号，需由上级书记核实销号")
+    if item.status == ItemStatus.CLOSED:
+        raise CloseOffRefused("此前已销号")
+    if item.status != ItemStatus.DONE:
+        raise CloseOffRefused(f"目前为“{ItemStatus(item.status).zh}”，整改完成后才能销号")
+    update = ProgressUpdate(
+        item_id=item.id, member_id=secretary.id, at=at, words=words, msg_id=msg_id, action=UpdateAction.CLOSE_OFF,
+        status_before=item.status, status_after=ItemStatus.CLOSED, percent_before=item.percent, percent_after=100,
+        count_before=item.done_count, count_after=item.done_count,
+    )
+    item.status, item.percent, item.updated_at, item.updated_words = ItemStatus.CLOSED, 100, at, words
+    session.add(item)
+    session.add(update)
+    return Change(item=item, update=update)

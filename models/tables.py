@@ -141,6 +141,15 @@ class PushStatus(StrEnum):
     UNKNOWN = "unknown"        # claimed by a process that died mid-send: maybe sent, never resent
 
 
+class UpdateAction(StrEnum):
+    """What a ProgressUpdate row records."""
+
+    UPDATE = "update"          # a reply's progress
+    UNDO = "undo"              # "撤回": an earlier update reverted
+    CORRECT = "correct"        # "不对，是第3项": the last update moved to another item
+    CLOSE_OFF = "close_off"    # 整改销号 by a secretary
+
+
 class NoticeScope(StrEnum):
     EVERYONE = "all"
     SECRETARIES = "secretaries"
@@ -219,6 +228,11 @@ class ProgressUpdate(SQLModel, table=True):
     percent_before: int
     percent_after: int
     count_added: int = 0
+    count_before: Optional[int] = None
+    count_after: Optional[int] = None
+    action: UpdateAction = Field(default=UpdateAction.UPDATE, sa_column=Column(
+        EnumText(UpdateAction), nullable=False, server_default=UpdateAction.UPDATE.value))
+    undone_at: Optional[datetime] = _at(nullable=True)   # set when reverted by 撤回 / a correction
 
 
 class MonthlyReport(SQLModel, table=True):
@@ -283,6 +297,7 @@ class PushLog(SQLModel, table=True):
     created_at: datetime = _at()
     sent_at: Optional[datetime] = _at(nullable=True)
     status: PushStatus = _enum(PushStatus, PushStatus.PENDING)
+    attempted_at: Optional[datetime] = _at(nullable=True)   # the send began (None: never attempted)
     content: str = ""
     error: Optional[str] = None
 
@@ -297,6 +312,7 @@ class InboundMessage(SQLModel, table=True):
     msg_type: str
     text: Optional[str] = None
     reply: Optional[str] = None
+    delivery: Optional[str] = None                # "active": the answer went by message/send
 
 
 class AuditEvent(SQLModel, table=True):

@@ -27,10 +27,10 @@ async def test_several_updates_in_one_reply(chat, engine):
 
 
 async def test_an_item_of_someone_else_cannot_be_updated(chat, engine):
-    # zhouqiang owns P-9; wangfang naming it finds nothing of hers: she is asked which item
+    # zhouqiang owns P-9; wangfang naming it finds nothing of hers: nothing is written, and she is told
     reply = await chat.ask(record_updates, "wangfang", "P-9完成", "progress", [Update("P-9", "done")])
     assert item(engine, "P-9").status == "not_started"
-    assert "哪一项" in reply
+    assert "您的清单共4项，没有“P-9”" in reply and "未做任何记录" in reply
 
 
 async def test_no_item_named_asks_then_the_answer_applies_it(chat, engine):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models.progress import mark_reported
 from models.tables import Item, ItemKind, ItemStatus, Member, StarScore, Title, Unit, UnitKind
@@ -109,3 +109,10 @@ def three_levels(engine) -> Org:
     o.person("zhou", "周二", "b1")
     o.person("wu", "吴三", "b2")
     return o
+
+
+def get(session: Session, account: str | None = None, code: str | None = None):
+    """A member by account, or an item by 编号, from ``session``."""
+    if account:
+        return session.exec(select(Member).where(Member.account == account)).one()
+    return session.exec(select(Item).where(Item.code == code)).one()

@@ -1,0 +1,97 @@
+"""撤回 and 更正: every write can be undone by the person who made it.
+
+``last_reply_updates`` finds a member's last reply that changed items (its ``ProgressUpdate`` rows:
+same member, same message). ``undo`` puts each of its items back as it was before — within
+``UNDO_WINDOW`` and only if nobody else has changed the item since — and records the revert as an
+update of its own (action ``undo``: who, when, the words typed, before → after). ``move`` (不对，
+是第3项) undoes the last reply's single update and applies the same state to another item.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from models.progress import Change, lock, record_progress
+from models.tables import Item, ItemStatus, Member, ProgressUpdate, UpdateAction
+
+UNDO_WINDOW = timedelta(hours=24)
+UNDOABLE = (UpdateAction.UPDATE, UpdateAction.CORRECT)
+
+
+@dataclass
+class Undone:
+    """What an undo did: the items put back, and those that could not be, with why."""
+
+    changes: list[Change] = field(default_factory=list)
+    refused: list[tuple[Item, str]] = field(default_factory=list)
+
+
+def last_reply_updates(session: Session, member: Member, at: datetime) -> list[ProgressUpdate]:
+    """The updates of ``member``'s last reply that changed items and is not undone, within the window."""
+    latest = session.exec(
+        select(ProgressUpdate).where(ProgressUpdate.member_id == member.id, ProgressUpdate.action.in_(UNDOABLE),
+                                     ProgressUpdate.undone_at.is_(None), ProgressUpdate.at >= at - UNDO_WINDOW)
+        .order_by(ProgressUpdate.id.desc())
+    ).first()
+    if latest is None:
+        return []
+    q = select(ProgressUpdate).where(ProgressUpdate.member_id == member.id, ProgressUpdate.at == latest.at,
+                                     ProgressUpdate.words == latest.words, ProgressUpdate.undone_at.is_(None),
+                                     ProgressUpdate.action.in_(UNDOABLE))
+    if latest.msg_id is not None:
+        q = q.where(ProgressUpdate.msg_id == latest.msg_id)
+    return list(session.exec(q.order_by(ProgressUpdate.id)))
+
+
+def _changed_by_others_since(session: Session, update: ProgressUpdate) -> bool:
+    return session.exec(select(ProgressUpdate.id).where(
+        ProgressUpdate.item_id == update.item_id, ProgressUpdate.id > update.id,
+        ProgressUpdate.member_id != update.member_id)).first() is not None
+
+
+def undo(session: Session, member: Member, at: datetime, words: str, msg_id: str | None = None,
+         updates: list[ProgressUpdate] | None = None) -> Undone:
+    """Revert ``updates`` (default: the member's last reply) item by item; see the module docstring."""
+    done = Undone()
+    for original in updates if updates is not None else last_reply_updates(session, member, at):
+        item = lock(session, session.get(Item, original.item_id))
+        if _changed_by_others_since(session, original):
+            done.refused.append((item, "此后已有他人更新该项，不能撤回"))
+            continue
+        count_before = original.count_before if original.count_before is not None else \
+            item.done_count - original.count_added
+        revert = ProgressUpdate(
+            item_id=item.id, member_id=member.id, at=at, words=words, msg_id=msg_id, action=UpdateAction.UNDO,
+            status_before=item.status, status_after=ItemStatus(original.status_before),
+            percent_before=item.percent, percent_after=original.percent_before,
+            count_before=item.done_count, count_after=count_before,
+        )
+        item.status, item.percent, item.done_count = (ItemStatus(original.status_before), original.percent_before,
+                                                      count_before)
+        item.updated_at, item.updated_words = at, words
+        original.undone_at = at
+        session.add_all([item, original, revert])
+        done.changes.append(Change(item=item, update=revert))
+    return done
+
+
+def move(session: Session, member: Member, target: Item, at: datetime, words: str,
+         msg_id: str | None = None) -> tuple[Undone, Change | None, str]:
+    """不对，是第3项: the last reply's one update moved to ``target``; (undone, applied, why not)."""
+    updates = last_reply_updates(session, member, at)
+    if len(updates) != 1:
+        why = "没有可更正的记录（24小时内）" if not updates else "上一条记录涉及多项，请先回复“撤回”，再重新报送"
+        return Undone(), None, why
+    original = updates[0]
+    if original.item_id == target.id:
+        return Undone(), None, "上一条记录已经是这一项"
+    added = (original.count_after or 0) - (original.count_before or 0)
+    state = {"count": added} if added > 0 else {"status": original.status_after, "percent": original.percent_after}
+    undone = undo(session, member, at, words, msg_id, [original])
+    if undone.refused:
+        return undone, None, undone.refused[0][1]
+    change = record_progress(session, item=target, member=member, at=at, words=f"{original.words}（{words}）",
+                             msg_id=msg_id, action=UpdateAction.CORRECT, **state)
+    return undone, change, ""

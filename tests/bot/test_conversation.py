@@ -1,0 +1,64 @@
+"""bot.conversation through real encrypted callbacks: one transaction per callback, so concurrent
+replies never lose an update, and every write can be taken back."""
+from __future__ import annotations
+
+import asyncio
+
+from sqlmodel import Session, select
+
+from models.tables import Item, ProgressUpdate
+from tests.bot.test_callback import say
+
+
+def item(engine, code: str) -> Item:
+    with Session(engine) as s:
+        return s.exec(select(Item).where(Item.code == code)).one()
+
+
+async def test_twenty_concurrent_count_replies_count_twenty(client, engine):
+    before = item(engine, "R-1").done_count
+    replies = await asyncio.gather(*(say(client, "liming", "召开了1次支委会", msg_id=7000 + n) for n in range(20)))
+    assert all("已记录" in r for r in replies), replies[:2]
+    assert item(engine, "R-1").done_count == before + 20
+    with Session(engine) as s:
+        rows = s.exec(select(ProgressUpdate).where(ProgressUpdate.item_id == item(engine, "R-1").id)).all()
+        assert len(rows) == 20 and sorted(r.count_after for r in rows) == list(range(before + 1, before + 21))
+
+
+async def test_undo_reverts_the_last_reply_and_is_recorded(client, engine):
+    reply = await say(client, "wangfang", "第1项完成80%")
+    assert "撤回" in reply                                     # every confirmation says how to undo
+    assert item(engine, "P-1").percent == 80
+    reply = await say(client, "wangfang", "撤回")
+    assert "已撤回上一条记录" in reply and "[P-1]" in reply
+    p1 = item(engine, "P-1")
+    assert (p1.status, p1.percent) == ("not_started", 0)
+    with Session(engine) as s:
+        rows = s.exec(select(ProgressUpdate).order_by(ProgressUpdate.id)).all()
+        assert [r.action for r in rows] == ["update", "undo"]
+        assert rows[0].undone_at is not None and rows[1].words == "撤回"
+    assert "没有您可撤回" in await say(client, "wangfang", "撤回")
+
+
+async def test_not_that_one_moves_the_last_update_to_the_item_named(client, engine):
+    await say(client, "wangfang", "第1项完成80%")
+    reply = await say(client, "wangfang", "不对，是第3项")
+    assert "已更正" in reply
+    assert item(engine, "P-1").percent == 0 and item(engine, "P-3").percent == 80
+    with Session(engine) as s:
+        assert [r.action for r in s.exec(select(ProgressUpdate).order_by(ProgressUpdate.id))] == \
+            ["update", "undo", "correct"]
+
+
+async def test_undo_is_refused_when_someone_else_changed_the_item_since(client, engine, standin):
+    with Session(engine) as s:
+        z1 = s.exec(select(Item).where(Item.code == "Z-1")).one()
+        z1.status, z1.percent = "in_progress", 50
+        s.add(z1)
+        s.commit()
+    await say(client, "wangfang", "Z-1已整改到位")
+    assert item(engine, "Z-1").status == "done"
+    assert "已销号" in await say(client, "liming", "Z-1已销号")
+    reply = await say(client, "wangfang", "撤回")
+    assert "未能撤回" in reply and "他人" in reply
+    assert item(engine, "Z-1").status == "closed"
