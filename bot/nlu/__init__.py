@@ -155,13 +155,21 @@ def _asked_items(questions: list[layout.Clause], index) -> list[str]:
 def _items_key(items: Sequence[ItemRef | dict]) -> tuple:
     """A hashable form of the item list, the key of the per-list index cache."""
     key = []
-    for ref in item_refs(items):
-        key.append((ref.id, ref.title, ref.kind, _target(ref.target)))
+    for entry in items or ():
+        if isinstance(entry, dict):
+            key.append((str(entry.get("id") or ""), str(entry.get("title") or ""), str(entry.get("kind") or ""),
+                        _target(entry.get("target"))))
+        elif isinstance(entry, ItemRef):
+            key.append((entry.id, entry.title, entry.kind, _target(entry.target)))
     return tuple(key)
 
 
 def _target(value) -> int | None:
     """A positive target count, or None ("", None, 0, "n/a" all mean not quantified)."""
+    if value is None:
+        return None
+    if type(value) is int:
+        return value if value > 0 else None
     if isinstance(value, bool):
         return None
     try:

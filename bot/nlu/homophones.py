@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable
 
 from . import segmenter
@@ -37,6 +38,7 @@ STATE_WORDS = ("完成", "进度", "销号", "整改", "进行", "推进", "开�
 Vocabulary = dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]]
 
 
+@lru_cache(maxsize=65536)
 def sound(ch: str) -> str:
     """The toneless first reading of a character ("项" → "xiang"), or the character itself."""
     readings = pinyin_dict.get(ord(ch))
@@ -70,21 +72,23 @@ def repair(text: str, vocab: Vocabulary | None = None) -> str:
     """``text`` with voice-input homophones of vocabulary words replaced (see the module docstring)."""
     vocab = vocab if vocab is not None else _STATE_VOCABULARY
     text = _POSITION_UNIT_RE.sub(_unit, text)
-    spoken = [sound(ch) for ch in text]
-    out, i, n = [], 0, len(text)
-    while i < n:
-        replaced = False
-        for word, key in vocab.get((spoken[i], spoken[i + 1]), ()) if i + 1 < n else ():
+    spoken = list(map(sound, text))
+    hits = [i for i, key in enumerate(zip(spoken, spoken[1:])) if key in vocab]
+    if not hits:
+        return text
+    out, done = [], 0
+    for i in hits:
+        if i < done:
+            continue
+        for word, key in vocab[(spoken[i], spoken[i + 1])]:
             run = text[i:i + len(word)]
             if (len(run) == len(word) and run != word and tuple(spoken[i:i + len(word)]) == key
                     and any(a == b for a, b in zip(run, word)) and not _in_a_word(text, i, i + len(word))):
+                out.append(text[done:i])
                 out.append(word)
-                i += len(word)
-                replaced = True
+                done = i + len(word)
                 break
-        if not replaced:
-            out.append(text[i])
-            i += 1
+    out.append(text[done:])
     return "".join(out)
 
 

@@ -22,6 +22,7 @@ from typing import NamedTuple
 from . import homophones, segmenter
 from .codes import code_key, find_codes
 from .numbers import to_int
+from .states import MODAL_WORDS
 from .positions import ENUMERATION_RE, LEADING_POSITION_RE, find_positions, resolve
 from .text import normalize
 
@@ -235,7 +236,12 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
             claimed[k] = True
 
     masked = "".join(MASK if c else ch for ch, c in zip(clause, claimed))
-    mentions.extend(_title_mentions(masked, index))
+    titles = _title_mentions(masked, index)
+    first = min([m.start for m in mentions + titles], default=len(clause))
+    for m in titles:
+        spans = tuple(sp for sp in m.spans if not _modal(sp, clause, first))
+        if spans:
+            mentions.append(m._replace(start=spans[0][0], end=spans[-1][1], spans=spans))
 
     if enumeration and not mentions:
         number = to_int(enumeration["n"] or enumeration["cn"] or enumeration["check"])
@@ -250,6 +256,22 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
                 mask[k] = True
     mentions.sort()
     return mentions, masked, mask
+
+
+_STATE_MARK_RE = re.compile(r"\s*(?:已|还|没|未|尚|正|在|都|也|均|暂)")
+
+
+def _modal(span: tuple[int, int], clause: str, first: int) -> bool:
+    """Whether title words are only a modal verb ("计划完成活动室", "活动室计划下月弄好").
+
+    A word like 计划 names the item only as the subject of a state ("计划已完成", "计划还没写") or
+    alone ("计划"); anywhere else it is the verb "to plan".
+    """
+    a, b = span
+    if MODAL_WORDS.fullmatch(clause[a:b]) is None:
+        return False
+    subject = a == first and (b == len(clause.rstrip()) or _STATE_MARK_RE.match(clause, b) is not None)
+    return not subject
 
 
 class _TitleMatch(NamedTuple):

@@ -4,7 +4,8 @@ A 月报 is more than a list of clauses. Before the clauses are read, the normal
 
 * a pasted example or bot prompt ("回复如：第2项完成80%", "可回复：XM-01已完成", "例如 活动室建设完成50%"):
   from the marker to the end of its line, since it reports nothing;
-* a salutation at the start ("书记，", "报告书记：", "书记你好");
+* a salutation at the start ("书记，", "报告书记：", "书记你好") and a closing at the end ("请书记审阅",
+  "谢谢书记");
 * a detail in brackets that restates a count ("召开机关党委会议2次（含1次专题研究换届工作）");
 * the denied half of a contrast: "不是没完成，是已经完成了" reads "已经完成了".
 
@@ -35,6 +36,9 @@ _PROMPT_RE = re.compile(r"(?:(?:请|可以?)?回复(?:如|格式|示例|例如|�
                         r"[^\n]*|(?:例如|比如|譬如|举例来说|举个例子)[^\n]*")
 _SALUTATION_RE = re.compile(rf"^(?:报告|尊敬的|亲爱的)?[{CJK}]{{0,3}}?(?:书记|领导|老师|主任|部长)"
                             r"(?:(?:您好|你好|好)[,:!\s]*|[,:!\s]+)")
+_CLOSING_RE = re.compile(r"(?:(?:以上|特此报告|报告完毕)[,.。]?)?(?:请|敬请)?(?:书记|领导)?"
+                         r"(?:审阅|审核|指示|批示|指正|阅示)[.。!]*\s*$"
+                         r"|(?:谢谢|感谢|辛苦了?)(?:书记|领导|老师|您)?[.。!]*\s*$|(?:特此报告|报告完毕)[.。!]*\s*$")
 _DETAIL_RE = re.compile(r"\((?:含|包括|其中|即|注|备注)[^()]*\)")
 _CONTRAST_RE = re.compile(r"(?:并)?不是[^,;。!?\n]{1,20}[,;]\s*(?:而|其实|实际上)?是")
 
@@ -46,6 +50,8 @@ _SPLIT_RE = re.compile(
     rf"|\s+(?={_CHECK_AHEAD})|(?<=[{CHECK}{CROSS}])\s*(?=\d)"
     rf"|(?<=[{CJK}%{CHECK}{CROSS}])(?=[一二三四五六七八九十]{{1,2}}[、.](?:{'|'.join(KIND_WORDS.values())}))"
 )
+_CAPTURING_SPLIT_RE = re.compile(f"({_SPLIT_RE.pattern})")
+_JOINING_RE = re.compile(r"^[,:\s]*[,:][,:\s]*$")
 _HEADER_RE = re.compile(
     r"^(?:.{0,12}(?:情况|汇报|进展|小结|总结|月报|如下|几件事)"
     r"|(?:.{0,6}(?:本月|这个?月|上个?月|本季度?|[\d一二三四五六七八九十]{1,2}月份?|近期|今年).{0,6}))$")
@@ -59,12 +65,14 @@ class Clause:
     text: str
     question: bool = False          # ends with a question mark
     section: str | None = None      # the kind of item the section it stands in is about
+    joined: bool = False            # follows the clause before it within one sentence (after "," or ":")
 
 
 def clean(text: str) -> str:
     """The normalized reply without examples, salutation, bracketed details and denied halves."""
     text = _PROMPT_RE.sub("", text)
     text = _SALUTATION_RE.sub("", text, count=1)
+    text = _CLOSING_RE.sub("", text, count=1)
     text = _DETAIL_RE.sub("", text)
     return _CONTRAST_RE.sub("", text)
 
@@ -90,10 +98,12 @@ def clauses(text: str, dropped: list[tuple[str, str]] | None = None) -> list[Cla
     cleaned = clean(text)
     if dropped is not None:
         _note_cleaning(text, dropped)
-    for part in _SPLIT_RE.split(cleaned):
-        part = (part or "").strip()
+    pieces = _CAPTURING_SPLIT_RE.split(cleaned)
+    for k in range(0, len(pieces), 2):
+        part = (pieces[k] or "").strip()
         if not part.strip(" ?"):
             continue
+        joined = k > 0 and bool(_JOINING_RE.search(pieces[k - 1] or ""))
         kind = section_kind(part)
         why = None
         if kind:
@@ -107,12 +117,13 @@ def clauses(text: str, dropped: list[tuple[str, str]] | None = None) -> list[Cla
             if dropped is not None:
                 dropped.append((part, why))
             continue
-        out.append(Clause(part.rstrip("?").strip(), part.endswith("?"), section))
+        out.append(Clause(part.rstrip("?").strip(), part.endswith("?"), section, joined))
     return out
 
 
 def _note_cleaning(text: str, dropped: list[tuple[str, str]]) -> None:
-    for pattern, why in ((_PROMPT_RE, "example"), (_SALUTATION_RE, "salutation"), (_DETAIL_RE, "detail"),
+    for pattern, why in ((_PROMPT_RE, "example"), (_SALUTATION_RE, "salutation"), (_CLOSING_RE, "closing"),
+                         (_DETAIL_RE, "detail"),
                          (_CONTRAST_RE, "denied")):
         for m in pattern.finditer(text):
             if m.group():

@@ -42,7 +42,7 @@ _TOKEN_RE = re.compile(rf"{_NUM}|[-~至到—]")
 
 KIND_BEFORE_RE = re.compile("(?:" + "|".join(f"(?P<{k}>{w})" for k, w in KIND_WORDS.items()) +
                             r")(?:清单|事项|方面|类|部分)?(?:里|中|的|里的|中的)?\s*$")
-KIND_AFTER_RE = re.compile("^\\s*(?:" + "|".join(f"(?P<{k}>{w})" for k, w in KIND_WORDS.items()) + ")")
+KIND_AFTER_RE = re.compile("\\s*(?:" + "|".join(f"(?P<{k}>{w})" for k, w in KIND_WORDS.items()) + ")")
 
 
 class Position(NamedTuple):
@@ -70,7 +70,8 @@ def find_positions(clause: str, kinds: Sequence[str], section: str | None = None
         numbers = _numbers(m)
         if kind is None:
             after = KIND_AFTER_RE.match(clause, m.end())
-            if after and numbers and not _all_of_kind(numbers, m, kinds, after.lastgroup):
+            if (after and numbers and not _all_of_kind(numbers, m, kinds, after.lastgroup)
+                    and resolve(m, numbers, kinds, after.lastgroup)):
                 kind = after.lastgroup
         previous = (m.end(), kind)
         kind = kind or section

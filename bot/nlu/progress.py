@@ -13,8 +13,11 @@ Within a clause, item references and signals (see ``states``) are taken in order
 they are not items themselves ("二支部、五支部各指导了一次" is 2; "支部党员大会和支委会各开了一次"
 is once each).
 
-A clause with signals but no reference continues the previous clause ("活动室建设遇到困难，需要
-协调场地", "第2项，已完成"). A reference that no signal reaches is a **mention**, not an update
+A clause with signals but no reference continues the previous clause when it is the same sentence
+(after a comma or colon: "活动室建设遇到困难，需要协调场地", "第2项：完成80%"), or when the previous
+clause already said something or named nothing but items ("调研报告已完成。正在征求意见"); signals
+before any reference go to the first reference only when its clause is nothing but that reference
+("已完成，第3项"); otherwise they make an update with item None. A reference that no signal reaches is a **mention**, not an update
 ("研究发展党员和换届工作" under another item) — unless the whole reply is nothing but references,
 which answers the bot's "哪一项？". With no reference anywhere, the reply is one update with item
 None, made only by a real state (a promise or a thumbs-up alone says nothing).
@@ -36,6 +39,9 @@ _ADJACENT = 1   # at most this many characters between a signal and the referenc
 _RESPECTIVELY_RE = re.compile(r"分别|依次")
 _EACH_RE = re.compile(r"([^\s,;:、和与及]{1,10}(?:(?:、|和|与|及|以及)[^\s,;:、和与及]{1,10})+)各[^各]{0,6}$")
 _FILLER_RE = re.compile(r"[\s\x00的了呢吧啊哦嗯,.;:!?、~…]+")
+# Politeness and closings, which say nothing about an item ("第2项，谢谢", "以上，请审阅").
+_POLITE_RE = re.compile(r"谢谢|感谢|多谢|辛苦了?|收到|好的|以上|请?(?:书记|领导)?(?:审阅|指示|指正|批示)|特此报告|报告完毕|"
+                        r"如有不妥|书记|领导|您好|你好|是本月情况|本月情况|这个月|本月|👌|👍|🙏")
 
 
 @dataclass
@@ -53,21 +59,25 @@ def read_updates(clauses: list[Clause], index: ItemIndex, trace: list | None = N
     groups: list[_Group] = []
     unattached: list[Signal] = []       # signals before any reference
     bare = True                         # nothing but references so far
+    first_is_bare = False               # the first clause with references has nothing else
+    last_bare = False                   # the clause before named items and nothing else
     for clause in clauses:
         clause_groups, loose, leftover = _clause_groups(clause, index, trace)
         bare = bare and not leftover and not loose and all(not g.signals for g in clause_groups)
+        if clause_groups and not groups:
+            first_is_bare = not leftover and all(not g.signals for g in clause_groups)
         if loose:               # only when the clause names no item
-            if groups:
+            if groups and (clause.joined or groups[-1].signals or last_bare):
                 groups[-1].signals.extend(loose)
             else:
                 unattached.extend(loose)
+        last_bare = bool(clause_groups) and not leftover and all(not g.signals for g in clause_groups)
         groups.extend(clause_groups)
-    if not groups:
-        update = _update(None, unattached, None)
-        return [update] if update else []
-    if unattached and not groups[0].signals:
-        groups[0].signals.extend(unattached)
-    return _updates_for(groups, index, bare)
+    if unattached and groups and first_is_bare and not groups[0].signals:
+        groups[0].signals.extend(unattached)        # "已完成，第3项"
+        unattached = []
+    lead = _update(None, unattached, None) if unattached else None
+    return ([lead] if lead else []) + (_updates_for(groups, index, bare) if groups else [])
 
 
 def _clause_groups(clause: Clause, index: ItemIndex, trace: list | None) -> tuple[list[_Group], list[Signal], str]:
@@ -152,7 +162,7 @@ def _leftover(text: str, mentions: list[Mention]) -> str:
         for a, b in m.spans:
             for k in range(a, min(b, len(chars))):
                 chars[k] = MASK
-    return _FILLER_RE.sub("", "".join(chars))
+    return _FILLER_RE.sub("", _POLITE_RE.sub("", "".join(chars)))
 
 
 def _leads_into(signal: Signal, following: Mention | Signal | None) -> bool:

@@ -9,7 +9,11 @@ is done, "还没开始" is not started.
 A done (or held, closed, blocked) phrase is then checked for a negator shortly before it:
 "还没有完成", "没把活动室建好", "尚未全部完成" are never done. The look-back skips the words of an
 item title (so "没有把调研报告写完" is negated) and stops at an earlier signal (so in
-"第2项没开始第3项已完成" the second is done).
+"第2项没开始第3项已完成" the second is done). The same look-back finds modality: after a promise
+("确保…完成") a done phrase is a weak signal, after a plan ("计划下月完成") it is in progress.
+
+Weak signals — a promise, a plan to start ("下周搞"), a thumbs-up — count only when nothing else
+is said about a named item; alone they make no update.
 """
 from __future__ import annotations
 
@@ -85,8 +89,8 @@ _ALTERNATIVES: list[tuple[str, str]] = [
      r"[^已了]{0,8}?(?:完成|建好|建成|写完|做完|搞定|落实|办结|整改到位)(?![了啦])"),
     # A promise ("确保全年任务圆满完成") or a plan to start ("下周搞") says little: weak signals.
     ("promise", r"(?:确保|保证|力争|务必|坚决|努力|全力|一定要)[^已了,]{0,10}?(?:完成|落实|推进|做好|抓好|到位)"),
-    ("planned", _FUTURE + r"(?:再|才|就|开始|准备|计划|打算)?(?:搞|开始|启动|开展|举办|进行|组织|召开|做|弄|讲|走访)"
-                r"|(?:计划|打算|准备)[^,已了]{0,6}?(?:搞|开始|启动|开展|举办|进行|组织|召开|讲)"),
+    ("planned", r"(?:" + _FUTURE + r"(?:再|才|就|开始|准备|计划|打算)?(?:搞|开始|启动|开展|举办|进行|组织|召开|做|弄|讲|走访)"
+                r"|(?:计划|打算|准备)[^,已了]{0,6}?(?:搞|开始|启动|开展|举办|进行|组织|召开|讲))(?![好完成定])"),
     ("done",
      r"(?:已经?|均已|都已|全部|全都|已全部|都)?完成(?:了|啦)?(?!情况|时间|时限|期限|日期|目标)"
      r"|搞定|做完|写完|弄完|干完|办完|改完|建完|开完|讲完|学完|修完|整理完|填完|交完|报完|完工|办妥|妥了|妥当了"
@@ -131,6 +135,13 @@ _NOT_NEGATION_RE = re.compile(r"不错|不少|不断|不仅|不但|不过|不久
                               r"没问题|没有问题|无问题|无误|无异议|没毛病|无偏差|不等")
 _LOOK_BACK = 16     # characters, not counting item words
 
+# Modality before a done phrase: a promise makes it a weak signal, a plan makes it in progress
+# ("确保…搞定", "计划下月完成", "争取月底前弄好"), unless the phrase itself says it happened (已…, …了).
+MODAL_WORDS = re.compile(r"计划|打算|准备|争取|希望|预计|确保|保证|力争")
+_PROMISE_RE = re.compile(r"确保|保证|力争|务必|坚决|努力|全力|一定要|要求")
+_PLAN_RE = re.compile(r"预计|计划|打算|准备|争取|希望|拟|将要|将于|将在|尽快|有望|" + _FUTURE)
+_HAPPENED_RE = re.compile(r"^已")
+
 
 def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Signal]:
     """Every signal in ``clause`` (normalized), in order.
@@ -148,6 +159,12 @@ def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Si
         else:
             kind, value = "status", _STATUS_OF_GROUP[m.lastgroup]
         negated = value in _NEGATED and _negated(clause, m.start(), mention_mask, signal_chars)
+        if value in ("done", "held") and not negated and not _HAPPENED_RE.search(m.group()):
+            window = _window(clause, m.start(), mention_mask, signal_chars)
+            if _PROMISE_RE.search(window):
+                kind, value = "weak", "in_progress"
+            elif _PLAN_RE.search(window):
+                kind, value = "status", "in_progress"
         if negated:
             kind, value = "status", _NEGATED[value]
             if value is None:
@@ -164,8 +181,8 @@ def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Si
     return signals
 
 
-def _negated(clause: str, start: int, mention_mask: list[bool] | None, signal_chars: list[bool]) -> bool:
-    """Whether a negator stands shortly before position ``start`` of ``clause``."""
+def _window(clause: str, start: int, mention_mask: list[bool] | None, signal_chars: list[bool]) -> str:
+    """Up to ``_LOOK_BACK`` characters before ``start``, item words skipped, stopping at a signal."""
     window: list[str] = []
     i = start - 1
     while i >= 0 and len(window) < _LOOK_BACK:
@@ -174,5 +191,10 @@ def _negated(clause: str, start: int, mention_mask: list[bool] | None, signal_ch
         if not (mention_mask and mention_mask[i]):
             window.append(clause[i])
         i -= 1
-    text = _NOT_NEGATION_RE.sub("", "".join(reversed(window)))
+    return "".join(reversed(window))
+
+
+def _negated(clause: str, start: int, mention_mask: list[bool] | None, signal_chars: list[bool]) -> bool:
+    """Whether a negator stands shortly before position ``start`` of ``clause``."""
+    text = _NOT_NEGATION_RE.sub("", _window(clause, start, mention_mask, signal_chars))
     return _NEGATOR_RE.search(text) is not None

@@ -1,0 +1,230 @@
+"""From clauses to updates (progress.py): counts, totals, long 月报, mentions that are not updates."""
+from __future__ import annotations
+
+import pytest
+
+from bot import nlu
+from bot.nlu import Parse, Update
+from tests.bot.nlu.helpers import check, full, updates
+from tests.support.item_lists import BRANCH, LEADER, OFFICE, SETS, STAFF, TASKS, VETERANS
+
+# The short development corpus (dev.jsonl), as tuples (item, status, percent, count).
+SHORT = [
+    ("branch", "第4项已完成", [("P-1", "done", None, None)]),
+    ("branch", "主题教育完成了", [("P-1", "done", None, None)]),
+    ("branch", "规范化建设推进到80%", [("P-2", "in_progress", 80, None)]),
+    ("branch", "党支部规范化建设完成百分之六十", [("P-2", "in_progress", 60, None)]),
+    ("branch", "规范化建设完成了一半", [("P-2", "in_progress", 50, None)]),
+    ("branch", "主题教育还没完成", [("P-1", "in_progress", None, None)]),
+    ("branch", "主题教育尚未开始", [("P-1", "not_started", None, None)]),
+    ("branch", "活动室整改已完成", [("Z-1", "done", None, None)]),
+    ("branch", "党费收缴问题已整改到位", [("Z-2", "done", None, None)]),
+    ("branch", "Z-2已销号", [("Z-2", "closed", None, None)]),
+    ("branch", "本月召开了支委会", [("R-1", "in_progress", None, 1)]),
+    ("branch", "召开了2次支委会", [("R-1", "in_progress", None, 2)]),
+    ("branch", "讲了一次党课", [("R-3", "in_progress", None, 1)]),
+    ("branch", "这季度开过支部党员大会了", [("R-2", "in_progress", None, 1)]),
+    ("group", "专题研究党建工作1次", [("R-1", "in_progress", None, 1)]),
+    ("group", "今天听取了机关党委的汇报", [("R-4", "in_progress", None, 1)]),
+    ("group", "已向市委专题报告党建工作", [("R-2", "in_progress", None, 1)]),
+    ("group", "能力作风建设进行中", [("P-1", "in_progress", None, None)]),
+    ("group", "批评意见整改完成70%", [("Z-1", "in_progress", 70, None)]),
+    ("tasks", "1、2项已完成，第3项进行中",
+     [("P-1", "done", None, None), ("P-2", "done", None, None), ("P-3", "in_progress", None, None)]),
+    ("tasks", "调研报告已经写完了", [("P-4", "done", None, None)]),
+    ("tasks", "活动室建设遇到困难，需要协调场地", [("P-3", "blocked", None, None)]),
+    ("tasks", "主题党日活动已开展", [("P-2", "done", None, None)]),
+    ("tasks", "活动室八成了", [("P-3", "in_progress", 80, None)]),
+    ("tasks", "已完成", [(None, "done", None, None)]),
+    ("tasks", "学习计划制定好了，调研报告写了一半",
+     [("P-1", "done", None, None), ("P-4", "in_progress", 50, None)]),
+]
+
+
+@pytest.mark.parametrize("set_name,text,expected", SHORT, ids=[c[1] for c in SHORT])
+def test_short_replies(set_name, text, expected):
+    check(set_name, text, expected)
+
+
+COUNTS = [
+    ("branch", "本月召开支委会1次", [("R-1", "in_progress", None, 1)]),
+    ("branch", "支委会开了3次", [("R-1", "in_progress", None, 3)]),
+    ("branch", "开了两次支委会", [("R-1", "in_progress", None, 2)]),
+    ("branch", "支部委员会会议召开了", [("R-1", "in_progress", None, 1)]),
+    ("branch", "党课讲了两次", [("R-3", "in_progress", None, 2)]),
+    ("branch", "上了一次党课", [("R-3", "in_progress", None, 1)]),
+    ("branch", "这个月给党员上了两堂党课", [("R-3", "in_progress", None, 2)]),
+    ("branch", "支部大会开过了", [("R-2", "in_progress", None, 1)]),
+    ("branch", "召开了支委会，讲了党课", [("R-1", "in_progress", None, 1), ("R-3", "in_progress", None, 1)]),
+    ("branch", "召开了支委会讲了党课", [("R-1", "in_progress", None, 1), ("R-3", "in_progress", None, 1)]),
+    ("branch", "本月支委会还没开", [("R-1", "not_started", None, None)]),
+    ("branch", "党课已完成2次", [("R-3", "in_progress", None, 2)]),       # the store derives done from the total
+    ("branch", "支委会已完成", [("R-1", "done", None, None)]),
+    ("branch", "支委会✅", [("R-1", "done", None, None)]),
+    ("group", "听取汇报两次，一次是机关党委，一次是离退休干部支部", [("R-4", "in_progress", None, 2)]),
+    ("group", "座谈会已经开过了", [("R-3", "in_progress", None, 1)]),
+    ("group", "R4 2次", [("R-4", "in_progress", None, 2)]),
+    ("office", "党课×2", [("R-2", "in_progress", None, 2)]),
+    ("office", "党课讲了两次，一次是七一给机关全体党员讲，一次是到第三支部讲", [("R-2", "in_progress", None, 2)]),
+    ("office", "和三支部书记谈了一次心", [("R-3", "in_progress", None, 1)]),
+    ("veterans", "支委会x2", [("R-2", "in_progress", None, 2)]),
+    ("veterans", "主题党日搞了", [("R-4", "in_progress", None, 1)]),
+    ("veterans", "支委会开了👍", [("R-2", "in_progress", None, 1)]),
+    ("veterans", "支部党员大会和支委会各开了一次", [("R-1", "in_progress", None, 1), ("R-2", "in_progress", None, 1)]),
+    ("veterans", "党小组会本月开了1次，上月漏报的1次一并报上", [("R-3", "in_progress", None, 2)]),
+    ("veterans", "本月主题党日活动已开展，参加党员35人次", [("R-4", "in_progress", None, 1)]),
+    ("leader", "到联系的二支部、五支部各指导了一次党建工作", [("R-1", "in_progress", None, 2)]),
+    ("leader", "中心组学习参加了两回", [("R-2", "in_progress", None, 2)]),
+    ("leader", "二是到联系支部讲党课已完成", [("R-3", "in_progress", None, 1)]),      # a once-a-year duty: that one time
+    ("mixed", "谈心谈话三次", [("ZR-2", "in_progress", None, 3)]),
+    ("tasks", "召开了2次", [(None, "in_progress", None, 2)]),
+]
+
+
+@pytest.mark.parametrize("set_name,text,expected", COUNTS, ids=[c[1] for c in COUNTS])
+def test_counts(set_name, text, expected):
+    check(set_name, text, expected)
+
+
+TOTALS = [
+    ("veterans", "今年已召开支委会8次", [("R-2", "in_progress", None, None, 8)]),
+    ("office", "党课今年累计讲了2次", [("R-2", "in_progress", None, None, 2)]),
+    ("office", "机关党委会议开了1次，累计9次", [("R-1", "in_progress", None, 1, 9)]),
+    ("leader", "指导联系支部党建工作2次，累计已5次", [("R-1", "in_progress", None, 2, 5)]),
+    ("office", "全年2次党课已全部讲完", [("R-2", "done", None, None, 2)]),
+]
+
+
+@pytest.mark.parametrize("set_name,text,expected", TOTALS, ids=[c[1] for c in TOTALS])
+def test_totals(set_name, text, expected):
+    assert full(text, SETS[set_name]) == expected
+
+
+def test_unquantified_items_with_a_count_or_a_first_time_are_under_way():
+    assert updates("社区报到参加了两次志愿服务", STAFF) == [("XM-02", "in_progress", None, None)]
+    assert updates("读书分享会已举办第一期", STAFF) == [("XM-04", "in_progress", None, None)]
+    assert updates("结对共建签了协议，已开展首次共建活动", LEADER) == [("P-2", "in_progress", None, None)]
+
+
+def test_respectively_hands_out_the_figures_in_order():
+    assert updates("换届选举和调研报告分别完成60%和80%", OFFICE) == [
+        ("P-2", "in_progress", 60, None), ("P-3", "in_progress", 80, None)]
+
+
+# ---- long 月报 ---------------------------------------------------------------------------------
+
+REPORTS = [
+    ("office", "11月工作汇报：1.召开机关党委会议1次；2.到第三党支部讲党课1次；3.“一支部一品牌”创建完成60%；"
+               "4.发展党员程序不规范问题已整改到位，等待销号。",
+     [("R-1", "in_progress", None, 1), ("R-2", "in_progress", None, 1), ("P-1", "in_progress", 60, None),
+      ("Z-1", "done", None, None)]),
+    ("office", "报告书记：机关党委会议本月开了；党课还没讲，计划七一前讲；发展党员程序不规范的问题已经销号了。",
+     [("R-1", "in_progress", None, 1), ("R-2", "not_started", None, None), ("Z-1", "closed", None, None)]),
+    ("office", "本月工作小结：机关党委会议召开1次，研究发展党员和换届工作；督导各支部三会一课落实情况，"
+               "抽查了6个支部的会议记录；调研报告已完成并报送党组。",
+     [("R-1", "in_progress", None, 1), ("R-4", "done", None, None), ("P-3", "done", None, None)]),
+    ("veterans", "支部10月份工作：召开支委会1次，各党小组都开了党小组会，主题党日组织大家参观了红色教育基地，"
+                 "党员活动室建设完成七成。",
+     [("R-2", "in_progress", None, 1), ("R-3", "in_progress", None, 1), ("R-4", "in_progress", None, 1),
+      ("P-1", "in_progress", 70, None)]),
+    ("staff", "书记，我这月的情况：先锋岗评选材料交上去了，在等结果；社区那边去了一次，帮忙搞文明城市创建；"
+              "档案整理还差三成；读书分享下周搞。",
+     [("XM-01", "in_progress", None, None), ("XM-02", "in_progress", None, None),
+      ("XM-03", "in_progress", 70, None), ("XM-04", "not_started", None, None)]),
+    ("office", "书记你好我这个月调研报告已经写完了换届选举还有两个支部没弄完",
+     [("P-3", "done", None, None), ("P-2", "in_progress", None, None)]),
+    ("leader", "本月汇报：1.指导联系支部党建工作2次，累计已5次；2.中心组学习1次；3.讲党课1次；4.结对共建进度80%；"
+               "5.一岗双责问题已销号。",
+     [("R-1", "in_progress", None, 2), ("R-2", "in_progress", None, 1), ("R-3", "in_progress", None, 1),
+      ("P-2", "in_progress", 80, None), ("Z-1", "closed", None, None)]),
+]
+
+
+@pytest.mark.parametrize("set_name,text,expected", REPORTS, ids=[c[1][:12] for c in REPORTS])
+def test_long_reports(set_name, text, expected):
+    check(set_name, text, expected)
+
+
+# ---- mentions are not updates ------------------------------------------------------------------
+
+@pytest.mark.parametrize("set_name,text", [
+    ("leader", "认真履行一岗双责，抓好分管领域党建工作"),
+    ("office", "研究发展党员和换届工作"),
+    ("office", "回复如：第2项完成80%"),
+    ("staff", "可回复：XM-01已完成"),
+    ("veterans", "回复格式：项目名称+进度，例如 活动室建设完成50%"),
+    ("office", "确保全年任务圆满完成"),
+])
+def test_mentions_examples_and_promises_write_nothing(set_name, text):
+    assert nlu.parse(text, SETS[set_name]).intent == "unknown"
+
+
+def test_a_mention_beside_an_update_is_left_out():
+    assert updates("机关党委会议召开1次，研究发展党员和换届工作", OFFICE) == [("R-1", "in_progress", None, 1)]
+
+
+def test_nothing_but_a_reference_answers_which_item():
+    assert nlu.parse("第2项", TASKS) == Parse("progress", [Update("P-2", None)])
+    assert nlu.parse("调研报告", TASKS) == Parse("progress", [Update("P-4", None)])
+
+
+# ---- the API -------------------------------------------------------------------------------------
+
+def test_to_json_is_the_contract_form():
+    p = nlu.parse("第2项 90%", TASKS)
+    assert nlu.to_json(p) == {"intent": "progress", "updates": [
+        {"item": "P-2", "status": "in_progress", "percent": 90, "count": None, "total": None}]}
+    assert nlu.to_json(nlu.parse("我的清单", TASKS)) == {"intent": "my_list", "updates": []}
+    assert nlu.to_json(nlu.parse("机关党委会议开了1次，累计9次", OFFICE))["updates"] == [
+        {"item": "R-1", "status": "in_progress", "percent": None, "count": 1, "total": 9}]
+
+
+def test_no_items_still_understands_states_and_queries():
+    assert nlu.parse("已完成", []) == Parse("progress", [Update(None, "done")])
+    assert nlu.parse("第2项已完成", []) == Parse("progress", [Update(None, "done")])
+    assert nlu.parse("我的清单", []).intent == "my_list"
+
+
+def test_parse_survives_non_text():
+    assert nlu.parse(None, TASKS).intent == "unknown"          # type: ignore[arg-type]
+    assert nlu.parse("已完成", [None, 3, {"id": "X-1"}]).intent == "progress"   # type: ignore[list-item]
+
+
+def test_load_is_idempotent_and_timed():
+    assert isinstance(nlu.load(), float)
+    assert nlu.load(["加强党员教育管理"]) >= 0.0
+
+
+def test_the_trace_has_every_clause():
+    trace: dict = {}
+    nlu.parse("书记，本月：1.支委会开了1次；2.学习计划还没完成", BRANCH + TASKS, trace)
+    assert [step["clause"] for step in trace["steps"]] == ["1.支委会开了1次", "2.学习计划还没完成"]
+    assert trace["dropped"][0] == ("书记,", "salutation")
+
+
+def test_explain_says_which_words_named_which_item():
+    from bot.nlu.explain import explain
+
+    text = explain("1.召开机关党委会议1次，累计9次；回复如：第2项完成80%", OFFICE)
+    assert "机关党委会议」" in text and "R-1 每月召开机关党委会议" in text
+    assert "次数 1" in text and "全年累计 9 次" in text and "示例" in text
+    assert "本次1次，累计9次" in text
+    assert "（前有否定词）" in explain("调研报告还没完成", OFFICE)
+    assert "只提到事项" in explain("研究换届工作，调研报告已完成", OFFICE)
+    assert "同音纠正" in explain("换届选举已完城", OFFICE)
+    assert "问到的事项：P-2" in explain("换届选举截止哪天", OFFICE)
+    assert "候选" in explain("活动室已完成", SETS["mixed"])
+
+
+def test_the_cli_explains(capsys):
+    import json
+    import tempfile
+
+    from bot.cli import main
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+        json.dump(VETERANS, f, ensure_ascii=False)
+    assert main(["parse", "--items", f.name, "--explain", "支委会开了2次"]) == 0
+    assert "R-2 每月召开支部委员会会议" in capsys.readouterr().out
+    assert main(["parse", "--items", f.name, "--json", "今年已召开支委会8次"]) == 0
+    assert json.loads(capsys.readouterr().out)["updates"][0]["total"] == 8
