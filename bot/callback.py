@@ -103,7 +103,7 @@ async def receive(request: web.Request) -> web.Response:
     task = asyncio.ensure_future(answer(runtime, inbound))
     try:
         ans = await asyncio.wait_for(asyncio.shield(task), runtime.config.server.reply_timeout)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         task.add_done_callback(lambda t: asyncio.ensure_future(_send_late(runtime, msg, t)))
         return web.Response(text="")
     if ans.duplicate:

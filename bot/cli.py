@@ -34,8 +34,8 @@ def cmd_serve(args) -> int:
     from aiohttp import web
 
     from bot.app import build_app
-    from bot.wecom import install_log_redaction
     from bot.runtime import Runtime
+    from bot.wecom import install_log_redaction
     from schedules.scheduler import attach_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

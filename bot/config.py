@@ -220,7 +220,7 @@ def load(path: str | os.PathLike | None = None, *, environ: dict | None = None) 
 def validate(cfg: Config) -> None:
     """Checks that cross a single value's type."""
     try:
-        cfg.schedule.tz
+        ZoneInfo(cfg.schedule.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError("schedule.timezone", "不是已知的时区", "is not a known time zone") from None
     if not cfg.wecom.api_base_url.startswith(("http://", "https://")):

@@ -8,9 +8,10 @@ A handler that must send messages to others (a notice) does not send: it puts an
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
@@ -33,7 +34,7 @@ class Outgoing:
 
     accounts: list[str]
     text: str
-    report: Callable[["SendResult"], str] | None = None
+    report: Callable[[SendResult], str] | None = None
 
 
 @dataclass
@@ -42,11 +43,11 @@ class Message:
 
     member: Member
     text: str
-    parsed: "Parse"
+    parsed: Parse
     items: list[Item]            # the sender's items of the year, numbered as "我的清单" shows them
     at: datetime                 # when it arrived, in the configured zone
     session: Session
-    runtime: "Runtime"
+    runtime: Runtime
     msg_id: str | None = None
     outbox: list[Outgoing] = field(default_factory=list)
 

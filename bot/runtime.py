@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
 from bot.config import Config
 from bot.router import Dispatcher
-from handlers import ROUTERS
 from bot.wecom import WeComSender, make_crypto
+from handlers import ROUTERS
 from models.db import make_engine
 
 
@@ -37,7 +37,7 @@ class Runtime:
     dispatcher: Dispatcher
 
     @classmethod
-    def build(cls, config: Config, clock: Clock | None = None) -> "Runtime":
+    def build(cls, config: Config, clock: Clock | None = None) -> Runtime:
         return cls(
             config=config,
             engine=make_engine(config.database.url),

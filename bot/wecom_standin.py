@@ -10,8 +10,8 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import xmltodict
 from aiohttp import web
@@ -141,7 +141,7 @@ class StandIn:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/cgi-bin/"
 
-    async def start(self) -> "StandIn":
+    async def start(self) -> StandIn:
         self._runner = web.AppRunner(make_app(self.state), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self._port)
@@ -153,7 +153,7 @@ class StandIn:
         if self._runner:
             await self._runner.cleanup()
 
-    async def __aenter__(self) -> "StandIn":
+    async def __aenter__(self) -> StandIn:
         return await self.start()
 
     async def __aexit__(self, *exc) -> None:
@@ -163,7 +163,7 @@ class StandIn:
 class ThreadedStandIn(StandIn):
     """The stand-in on its own thread and loop, for synchronous callers (CLI tests, the demo)."""
 
-    def __enter__(self) -> "ThreadedStandIn":
+    def __enter__(self) -> ThreadedStandIn:
         self._loop = asyncio.new_event_loop()
         ready = threading.Event()
 

@@ -14,8 +14,18 @@ What the bot remembers between messages is ``models.conversation``'s; the state 
 from __future__ import annotations
 
 from bot.router import Message, Router
-from bot.texts import (ANSWER_WITH_ITEM, ASK_ITEM_STATE, HOW_TO_UNDO, MORE_ITEMS, NO_ITEMS_TO_UPDATE, NOT_SURE,
-                       item_line, month_zh, numbered, progress_zh)
+from bot.texts import (
+    ANSWER_WITH_ITEM,
+    ASK_ITEM_STATE,
+    HOW_TO_UNDO,
+    MORE_ITEMS,
+    NO_ITEMS_TO_UPDATE,
+    NOT_SURE,
+    item_line,
+    month_zh,
+    numbered,
+    progress_zh,
+)
 from bot.wecom import fit_lines
 from models.conversation import PendingUpdate, item_in_mind, keep_pending, remember_item, take_pending
 from models.lookups import month_key, report_for

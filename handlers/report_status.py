@@ -1,6 +1,6 @@
 """我这个月报了吗: the sender's monthly report status; a secretary also sees the unit's rate."""
 from bot.router import Message, Router
-from bot.texts import month_zh, moment
+from bot.texts import moment, month_zh
 from models.lookups import expected_reporters, month_key, report_for, unreported
 
 router = Router("report_status")

@@ -1,9 +1,9 @@
 """Engine, sessions and the schema (created and upgraded through Alembic migrations)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine

@@ -5,9 +5,8 @@ configured zone for anything a user reads.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import Enum, StrEnum
-from typing import Optional
 
 from sqlalchemy import DateTime, String, TypeDecorator, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
@@ -26,14 +25,14 @@ class AwareDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to an AwareDateTime column")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class EnumText(TypeDecorator):
@@ -55,7 +54,7 @@ class EnumText(TypeDecorator):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _at(nullable: bool = False, **kw):
@@ -159,16 +158,16 @@ class NoticeScope(StrEnum):
 class Unit(SQLModel, table=True):
     """A party organisation: 党组 → 机关党委 → 党总支 → 党支部."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)
-    parent_id: Optional[int] = Field(default=None, foreign_key="unit.id")
+    parent_id: int | None = Field(default=None, foreign_key="unit.id")
     kind: UnitKind = _enum(UnitKind)
 
 
 class Member(SQLModel, table=True):
     """A person known to the bot by WeCom account (企业微信账号)."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     account: str = Field(unique=True, index=True)
     name: str
     unit_id: int = Field(foreign_key="unit.id", index=True)
@@ -177,10 +176,10 @@ class Member(SQLModel, table=True):
     # Conversation memory (owned by models.conversation): the item the bot last spoke to this
     # person about, and an update waiting for the person to say which item it is for
     # ("已完成" → "哪一项？" → "第2项").
-    context_item_id: Optional[int] = None          # Item.id (no FK: item → member already points back)
-    context_at: Optional[datetime] = _at(nullable=True)
-    pending_update: Optional[str] = None      # JSON of the update awaiting an item
-    pending_at: Optional[datetime] = _at(nullable=True)
+    context_item_id: int | None = None          # Item.id (no FK: item → member already points back)
+    context_at: datetime | None = _at(nullable=True)
+    pending_update: str | None = None      # JSON of the update awaiting an item
+    pending_at: datetime | None = _at(nullable=True)
 
     @property
     def is_secretary(self) -> bool:
@@ -192,22 +191,22 @@ class Item(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("kind", "code", "year", name="uq_item_kind_code_year"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     kind: ItemKind = _enum(ItemKind, index=True)
     code: str                                     # 编号, unique within its sheet and year
     title: str
     owner_id: int = Field(foreign_key="member.id", index=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     year: int = Field(index=True)
-    deadline: Optional[date] = None
-    target_count: Optional[int] = None            # yearly target of a quantified duty
+    deadline: date | None = None
+    target_count: int | None = None            # yearly target of a quantified duty
     done_count: int = 0
     status: ItemStatus = _enum(ItemStatus, ItemStatus.NOT_STARTED)
     percent: int = 0
-    measures: Optional[str] = None                # 整改措施
-    source: Optional[str] = None                  # 来源 (巡察 / 检查考核 / 日常)
-    updated_at: Optional[datetime] = _at(nullable=True)
-    updated_words: Optional[str] = None           # the words of the latest update
+    measures: str | None = None                # 整改措施
+    source: str | None = None                  # 来源 (巡察 / 检查考核 / 日常)
+    updated_at: datetime | None = _at(nullable=True)
+    updated_words: str | None = None           # the words of the latest update
 
     @property
     def is_open(self) -> bool:
@@ -217,22 +216,22 @@ class Item(SQLModel, table=True):
 class ProgressUpdate(SQLModel, table=True):
     """Every change to an item: who, when, the words typed, and what changed."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="item.id", index=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     at: datetime = _at()
     words: str
-    msg_id: Optional[str] = None
+    msg_id: str | None = None
     status_before: ItemStatus = _enum(ItemStatus)
     status_after: ItemStatus = _enum(ItemStatus)
     percent_before: int
     percent_after: int
     count_added: int = 0
-    count_before: Optional[int] = None
-    count_after: Optional[int] = None
+    count_before: int | None = None
+    count_after: int | None = None
     action: UpdateAction = Field(default=UpdateAction.UPDATE, sa_column=Column(
         EnumText(UpdateAction), nullable=False, server_default=UpdateAction.UPDATE.value))
-    undone_at: Optional[datetime] = _at(nullable=True)   # set when reverted by 撤回 / a correction
+    undone_at: datetime | None = _at(nullable=True)   # set when reverted by 撤回 / a correction
 
 
 class MonthlyReport(SQLModel, table=True):
@@ -240,7 +239,7 @@ class MonthlyReport(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("member_id", "month", name="uq_report_member_month"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     month: str = Field(index=True)                # "2026-11", in the configured zone
     reported_at: datetime = _at()
@@ -250,10 +249,10 @@ class MonthlyReport(SQLModel, table=True):
 class Notice(SQLModel, table=True):
     """A notice an administrator broadcast."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     sender_id: int = Field(foreign_key="member.id")
     scope: NoticeScope = _enum(NoticeScope)
-    unit_id: Optional[int] = Field(default=None, foreign_key="unit.id")
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
     text: str
     words: str                                    # the whole message as typed
     created_at: datetime = _at()
@@ -265,7 +264,7 @@ class StarScore(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("unit_id", "year", name="uq_star_unit_year"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     year: int
     organisation: float = 0       # 组织建设
@@ -291,34 +290,34 @@ class PushLog(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("occasion", "member_id", name="uq_push_occasion_member"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     occasion: str = Field(index=True)             # e.g. "monthly_prompt:2026-11"
     member_id: int = Field(foreign_key="member.id", index=True)
     created_at: datetime = _at()
-    sent_at: Optional[datetime] = _at(nullable=True)
+    sent_at: datetime | None = _at(nullable=True)
     status: PushStatus = _enum(PushStatus, PushStatus.PENDING)
-    attempted_at: Optional[datetime] = _at(nullable=True)   # the send began (None: never attempted)
+    attempted_at: datetime | None = _at(nullable=True)   # the send began (None: never attempted)
     content: str = ""
-    error: Optional[str] = None
+    error: str | None = None
 
 
 class InboundMessage(SQLModel, table=True):
     """Every callback once: by MsgId, or sender+time+event key for events. Keeps the reply given."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     dedupe_key: str = Field(unique=True, index=True)
     account: str
     received_at: datetime = _at()
     msg_type: str
-    text: Optional[str] = None
-    reply: Optional[str] = None
-    delivery: Optional[str] = None                # "active": the answer went by message/send
+    text: str | None = None
+    reply: str | None = None
+    delivery: str | None = None                # "active": the answer went by message/send
 
 
 class AuditEvent(SQLModel, table=True):
     """State changes that are not item updates: imports, broadcasts, refusals of admin actions."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     at: datetime = _at()
     actor: str                                    # WeCom account, or "cli:<user>"
     action: str

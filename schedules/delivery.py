@@ -33,8 +33,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.wecom import SendResult, redact, text_message
-from models.db import session_scope
 from models.conversation import remember_item_sql
+from models.db import session_scope
 from models.tables import PushLog, PushStatus, utcnow
 from schedules.digests import Push
 

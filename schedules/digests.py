@@ -9,19 +9,36 @@ log (see ``schedules.delivery``) lets each go out once.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Callable
 
 from sqlmodel import Session, select
 
 from bot.config import ScheduleConfig
-from bot.texts import HOW_TO_REPLY, MORE_ITEMS, NAMES_MORE, ONE_ITEM_REPLY, UNIT_MORE, day, month_zh, numbered, progress_zh
+from bot.texts import (
+    HOW_TO_REPLY,
+    MORE_ITEMS,
+    NAMES_MORE,
+    ONE_ITEM_REPLY,
+    UNIT_MORE,
+    day,
+    month_zh,
+    numbered,
+    progress_zh,
+)
 from bot.wecom import MAX_TEXT_BYTES, fit_lines
-from models.lookups import expected_reporters, item_sort_key, overdue_items, secretaries, unit_items, unit_secretary, unreported
-from models.tables import ItemKind, ItemStatus, Item, Member, MonthlyReport, Unit
+from models.lookups import (
+    expected_reporters,
+    item_sort_key,
+    overdue_items,
+    secretaries,
+    unit_items,
+    unit_secretary,
+    unreported,
+)
+from models.tables import Item, ItemKind, ItemStatus, Member, MonthlyReport, Unit
 from schedules.timetable import Occasion, PushKind, deadline_offsets
-
 
 
 @dataclass

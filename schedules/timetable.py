@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from enum import StrEnum
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
 from bot.config import ScheduleConfig
+
 
 class PushKind(StrEnum):
     """The kinds of scheduled push; labels and digest builders are ``schedules.digests.PUSHES``."""

@@ -18,7 +18,6 @@ from tests.support.config import SECRET, make_config
 from tests.support.databases import ENGINES, fresh_database
 
 
-
 @pytest.fixture(params=ENGINES)
 def db_url(request, tmp_path):
     """A new, empty database: every test that touches the database runs on both engines."""

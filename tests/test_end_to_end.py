@@ -76,7 +76,7 @@ async def test_import_chat_export(tmp_path, config_file, standin, aiohttp_client
         return wf.read_reply(await resp.text(), params)
 
     listing = await say("wangfang", "我的清单")
-    lines = [l for l in listing.splitlines() if l[:1].isdigit()]
+    lines = [line for line in listing.splitlines() if line[:1].isdigit()]
     assert lines == [
         f"1. [P-1] 制定年度学习计划｜未开始｜截止{YEAR}年12月31日",
         f"2. [P-2] 建设党员活动室｜未开始｜截止{YEAR}年12月20日",
@@ -91,7 +91,7 @@ async def test_import_chat_export(tmp_path, config_file, standin, aiohttp_client
     qingdan("export", str(out), "--year", str(YEAR), config=config_file)
     ws = openpyxl.load_workbook(out)["项目清单"]
     header = [c.value for c in ws[1]]
-    rows = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    rows = {r[0]: dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)}
     assert rows["P-2"]["状态"] == "进行中" and rows["P-2"]["进度"] == 80
     assert "第2项完成80%" in rows["P-2"]["最近更新"]
     assert rows["P-1"]["状态"] == "未开始"

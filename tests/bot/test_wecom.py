@@ -5,8 +5,7 @@ import asyncio
 import logging
 
 from bot.config import WeComConfig
-from bot.wecom import (MAX_TEXT_BYTES, RedactingFilter, WeComSender, fit_lines, fit_text, install_log_redaction,
-                       redact)
+from bot.wecom import MAX_TEXT_BYTES, RedactingFilter, WeComSender, fit_lines, fit_text, install_log_redaction, redact
 from tests.support import wecom as wf
 
 
@@ -71,7 +70,7 @@ def test_fit_lines_names_what_was_left_out():
     lines = [f"{n}. 事项{'很长' * 30}" for n in range(1, 60)]
     out = fit_lines("标题", lines, "…及其余{n}项，回复“我的清单”查看", footer="回复如：第2项完成80%")
     assert len(out.encode()) <= MAX_TEXT_BYTES
-    shown = sum(1 for l in out.splitlines() if l[:1].isdigit())
+    shown = sum(1 for line in out.splitlines() if line[:1].isdigit())
     assert f"…及其余{59 - shown}项" in out
     assert out.endswith("回复如：第2项完成80%")
     assert fit_lines("标题", ["1. a", "2. b"], "…{n}") == "标题\n1. a\n2. b"

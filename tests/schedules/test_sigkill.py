@@ -81,9 +81,9 @@ def build_db(url: str, deadline: date | None, year: int) -> None:
 
 
 def start(args: list[str], log_path) -> subprocess.Popen:
-    log = open(log_path, "ab")
-    return subprocess.Popen([sys.executable, "-m", *args], stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    with open(log_path, "ab") as log:      # the child keeps its own copy of the descriptor
+        return subprocess.Popen([sys.executable, "-m", *args], stdout=log, stderr=subprocess.STDOUT,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
 def test_sigkill_mid_dispatch_sends_each_person_at_most_once_and_everyone_else_after_restart(tmp_path):

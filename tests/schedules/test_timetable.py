@@ -1,14 +1,14 @@
 """The timetable with fixed clocks: every occasion, the time zone, quiet hours, nothing stale."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.config import ScheduleConfig
 from schedules.timetable import (
-    due,
     deadline_offsets,
     defer_quiet,
+    due,
     first_working_day,
     is_quiet,
     last_day_of_month,
@@ -179,8 +179,8 @@ def test_next_start_moves_past_quiet_hours():
 
 
 def test_next_start_is_timezone_aware_in_utc_terms():
-    nxt = next_start("monthly_prompt", datetime(2026, 11, 22, tzinfo=timezone.utc), CFG)
-    assert nxt.astimezone(timezone.utc) == datetime(2026, 11, 25, 1, 0, tzinfo=timezone.utc)
+    nxt = next_start("monthly_prompt", datetime(2026, 11, 22, tzinfo=UTC), CFG)
+    assert nxt.astimezone(UTC) == datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
 
 
 def test_every_moment_of_a_year_sees_at_most_one_occasion_per_kind_and_period():
