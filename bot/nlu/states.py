@@ -158,7 +158,9 @@ def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Si
             kind, value = "weak", WEAK[m.lastgroup]
         else:
             kind, value = "status", _STATUS_OF_GROUP[m.lastgroup]
-        negated = value in _NEGATED and _negated(clause, m.start(), mention_mask, signal_chars)
+        # a phrase that starts with its own negator ("没能整改") is not negated again from afar
+        negated = (value in _NEGATED and not _NEGATOR_RE.match(m.group())
+                   and _negated(clause, m.start(), mention_mask, signal_chars))
         if value in ("done", "held") and not negated and not _HAPPENED_RE.search(m.group()):
             window = _window(clause, m.start(), mention_mask, signal_chars)
             if _PROMISE_RE.search(window):
