@@ -18,9 +18,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
-from . import homophones, intents, items as _items, layout, segmenter
+from . import homophones, intents, layout, segmenter
+from . import items as _items
 from .items import find_mentions, index_for
 from .model import INTENTS, STATUSES, ItemRef, Parse, Update
 from .progress import read_updates

@@ -11,7 +11,7 @@ last the result. A reference no signal reaches is shown as a mention that writes
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from . import item_refs, parse, to_json
 from .model import ItemRef

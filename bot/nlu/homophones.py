@@ -21,8 +21,8 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from . import segmenter
 from .numbers import NUMBER
@@ -73,7 +73,7 @@ def repair(text: str, vocab: Vocabulary | None = None) -> str:
     vocab = vocab if vocab is not None else _STATE_VOCABULARY
     text = _POSITION_UNIT_RE.sub(_unit, text)
     spoken = list(map(sound, text))
-    hits = [i for i, key in enumerate(zip(spoken, spoken[1:])) if key in vocab]
+    hits = [i for i, key in enumerate(zip(spoken, spoken[1:], strict=False)) if key in vocab]
     if not hits:
         return text
     out, done = [], 0
@@ -83,7 +83,7 @@ def repair(text: str, vocab: Vocabulary | None = None) -> str:
         for word, key in vocab[(spoken[i], spoken[i + 1])]:
             run = text[i:i + len(word)]
             if (len(run) == len(word) and run != word and tuple(spoken[i:i + len(word)]) == key
-                    and any(a == b for a, b in zip(run, word)) and not _in_a_word(text, i, i + len(word))):
+                    and any(a == b for a, b in zip(run, word, strict=True)) and not _in_a_word(text, i, i + len(word))):
                 out.append(text[done:i])
                 out.append(word)
                 done = i + len(word)

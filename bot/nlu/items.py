@@ -22,8 +22,8 @@ from typing import NamedTuple
 from . import homophones, segmenter
 from .codes import code_key, find_codes
 from .numbers import to_int
-from .states import MODAL_WORDS
 from .positions import ENUMERATION_RE, LEADING_POSITION_RE, find_positions, resolve
+from .states import MODAL_WORDS
 from .text import normalize
 
 MIN_SCORE = 2.0            # the weight of one two-character content word
@@ -33,12 +33,13 @@ MAX_MATCH = 16             # longest title substring looked up
 _EPS = 1e-6
 
 # Words shared by too many titles to tell items apart (and status verbs that are also title words).
-GENERIC_WORDS = frozenset("""
-工作 党建 开展 建设 召开 完成 推进 落实 加强 深化 提升 情况 问题 整改 每月 每季 季度 每年 年度 全年 本月
-月度 党员 支部 党支部 机关 活动 专项 相关 有关 进行 组织 做好 任务 事项 项目 清单 全面 持续 进一步
-强化 推动 健全 完善 规范 实施 开展好 落实好 抓好 党委 单位 部门 各项 一次 每次 至少 不少 少于 按时 及时
-定期 认真 扎实 切实 有效 制定 撰写 编制 起草 修订 举办 举行
-""".split())
+GENERIC_WORDS = frozenset((
+    "工作", "党建", "开展", "建设", "召开", "完成", "推进", "落实", "加强", "深化", "提升", "情况", "问题", "整改", "每月", "每季", "季度",
+    "每年", "年度", "全年", "本月", "月度", "党员", "支部", "党支部", "机关", "活动", "专项", "相关", "有关", "进行", "组织", "做好", "任务",
+    "事项", "项目", "清单", "全面", "持续", "进一步", "强化", "推动", "健全", "完善", "规范", "实施", "开展好", "落实好", "抓好", "党委", "单位",
+    "部门", "各项", "一次", "每次", "至少", "不少", "少于", "按时", "及时", "定期", "认真", "扎实", "切实", "有效", "制定", "撰写", "编制",
+    "起草", "修订", "举办", "举行",
+))
 
 _PUNCT = set(" ,;:!?。、.()[]{}<>\"'“”‘’《》【】-—~·/|+*&#@%")
 
@@ -235,7 +236,7 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
         for k in range(*enumeration.span()):
             claimed[k] = True
 
-    masked = "".join(MASK if c else ch for ch, c in zip(clause, claimed))
+    masked = "".join(MASK if c else ch for ch, c in zip(clause, claimed, strict=True))
     titles = _title_mentions(masked, index)
     first = min([m.start for m in mentions + titles], default=len(clause))
     for m in titles:

@@ -14,7 +14,8 @@ names no item otherwise).
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from .layout import KIND_WORDS
 from .numbers import to_int

@@ -176,7 +176,7 @@ def _updates_for(groups: list[_Group], index: ItemIndex, bare: bool) -> list[Upd
     others: list[tuple[Mention, list[Signal]]] = []
     for group in groups:
         shares = _shares(group)
-        for mention, signals in zip(group.mentions, shares):
+        for mention, signals in zip(group.mentions, shares, strict=True):
             if len(mention.items) and not mention.ambiguous:
                 for item in mention.items:
                     per_item.setdefault(item, []).extend(signals)

@@ -6,7 +6,7 @@ import pytest
 from bot import nlu
 from bot.nlu.positions import find_positions
 from tests.bot.nlu.helpers import check, updates
-from tests.support.item_lists import LEADER, OFFICE, SETS, STAFF, TASKS, VETERANS
+from tests.support.item_lists import LEADER, OFFICE, SETS, TASKS, VETERANS
 
 POSITIONS = [
     ("第3项已完成", [("P-3", "done", None, None)]),
