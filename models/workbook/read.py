@@ -1,15 +1,27 @@
-"""Step 1, read: open the book and read every known sheet into rows of values and reasons.
+"""Step 1, read: open the book once, and read every known sheet into rows of values and reasons.
 
-The book is loaded twice, once for the cached values and once for the formulas, so that a formula
-cell without a cached value is told from an empty cell.
+**One load, one copy.** The book is opened once, read-only and with cached values
+(``load_workbook(read_only=True, data_only=True)``), and each known sheet's XML is streamed once
+into a grid of plain values: the grid is the only copy of the sheet held, and openpyxl keeps no
+cell objects. Two things a read-only, values-only load does not give are taken from the same
+stream by a small subclass of openpyxl's own sheet parser (``_SheetParser``):
+
+* a formula cell with no cached value (a book written by a program and never opened in Excel)
+  becomes ``FORMULA`` instead of looking empty, so that it is a problem and not a missing value;
+* the merged ranges, so that the value of a merged range fills every cell of it, as a reader sees it.
+
+The subclass relies on openpyxl's sheet parser (``openpyxl.worksheet._reader.WorkSheetParser``) and
+on what a read-only worksheet knows of its part of the archive; both have been stable since
+openpyxl 3.0, and ``tests/models/workbook/test_read.py`` covers formulas, merged cells and dates.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
 from typing import Any
 
 import openpyxl
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+from openpyxl.worksheet.cell_range import CellRange
 
 from models.workbook.cells import FORMULA, BadCell, is_blank
 from models.workbook.results import RowProblem, WorkbookError
@@ -53,31 +65,54 @@ class Book:
         return self.sheets[name].rows if name in self.sheets else []
 
 
+class _SheetParser(WorkSheetParser):
+    """openpyxl's sheet parser, reading cached values, that marks a formula without one."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["value"] = FORMULA
+        return cell
+
+
 def _unreadable(exc: Exception) -> WorkbookError:
     return WorkbookError([RowProblem(BOOK, 0, f"无法打开（{type(exc).__name__}: {exc}），请确认是 .xlsx 文件")])
 
 
-def _load(path: Any, data_only: bool) -> openpyxl.Workbook:
+def open_book(path: Any) -> openpyxl.Workbook:
+    """The book, read-only with cached values (a path or an open binary file)."""
     if hasattr(path, "seek"):
         path.seek(0)
-    return openpyxl.load_workbook(path, data_only=data_only)
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is the administrator's problem
+        raise _unreadable(exc) from exc
 
 
-def grid(ws_values, ws_formulas) -> list[list[Any]]:
-    """The sheet's cells as rows of values; formulas without a cached value become FORMULA;
-    the value of a merged range fills every cell of the range (as a reader sees it)."""
+def grid(wb: openpyxl.Workbook, ws: Any) -> list[list[Any]]:
+    """The sheet's cells as rows of values (row ``i`` of the list is Excel row ``i + 1``; rows are
+    as long as their last filled cell); formulas without a cached value are ``FORMULA``; the value
+    of a merged range fills every cell of the range."""
     rows: list[list[Any]] = []
-    for vals, forms in zip(ws_values.iter_rows(values_only=True), ws_formulas.iter_rows(values_only=True), strict=False):
-        row = list(vals)
-        for j, v in enumerate(row):
-            f = forms[j] if j < len(forms) else None
-            if v is None and f is not None and not isinstance(f, (str, int, float, bool, date, time, timedelta)):
-                row[j] = FORMULA                      # array / data-table formula objects
-            elif v is None and isinstance(f, str) and f.startswith("="):
-                row[j] = FORMULA
-        rows.append(row)
-    for rng in ws_values.merged_cells.ranges:
-        top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= len(rows) else None
+    try:
+        with ws._get_source() as src:
+            parser = _SheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+            for number, cells in parser.parse():
+                rows.extend([] for _ in range(len(rows), number - 1))
+                row: list[Any] = []
+                for cell in cells:
+                    if cell["value"] is not None:
+                        row.extend([None] * (cell["column"] - len(row)))
+                        row[cell["column"] - 1] = cell["value"]
+                rows.append(row)
+            merged = parser.merged_cells.mergeCell if parser.merged_cells else ()
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet is the administrator's problem
+        raise _unreadable(exc) from exc
+    for ref in merged:
+        rng = CellRange(ref.ref)
+        top_row = rows[rng.min_row - 1] if rng.min_row <= len(rows) else []
+        top = top_row[rng.min_col - 1] if rng.min_col <= len(top_row) else None
         for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
             row = rows[r]
             row.extend([None] * (rng.max_col - len(row)))
@@ -149,26 +184,25 @@ def read_sheet(name: str, cells: list[list[Any]], problems: list[RowProblem]) ->
 def read_book(path: Any) -> Book:
     """Every known sheet of the book, the header and cell problems, and the names of unknown sheets.
     Raises WorkbookError when the file cannot be opened or has no known sheet."""
-    try:
-        values = _load(path, data_only=True)
-        formulas = _load(path, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is the administrator's problem
-        raise _unreadable(exc) from exc
+    wb = open_book(path)
     book = Book({}, [], [])
     found: set[str] = set()
-    for title in values.sheetnames:
-        name = sheet_name(title)
-        if name not in SHEETS:
-            if name != REPORTS:                       # our own export's extra sheet
-                book.ignored.append(title)
-            continue
-        if name in found:
-            book.problems.append(RowProblem(name, 0, f"有两张名为「{name}」的工作表"))
-            continue
-        found.add(name)
-        sheet = read_sheet(name, grid(values[title], formulas[title]), book.problems)
-        if sheet is not None:
-            book.sheets[name] = sheet
+    try:
+        for ws in wb.worksheets:
+            name = sheet_name(ws.title)
+            if name not in SHEETS:
+                if name != REPORTS:                   # our own export's extra sheet
+                    book.ignored.append(ws.title)
+                continue
+            if name in found:
+                book.problems.append(RowProblem(name, 0, f"有两张名为「{name}」的工作表"))
+                continue
+            found.add(name)
+            sheet = read_sheet(name, grid(wb, ws), book.problems)
+            if sheet is not None:
+                book.sheets[name] = sheet
+    finally:
+        wb.close()
     if not found:
         raise WorkbookError([RowProblem(BOOK, 0, "没有找到可导入的工作表（应为 " + "、".join(SHEET_ORDER) + "）")])
     return book
