@@ -1,8 +1,12 @@
 """The WeCom callback: URL verification, decryption, deduplication, the answer.
 
-The answer goes back as the encrypted passive reply when the handler is done within
-``server.reply_timeout`` seconds (well inside WeCom's 5 s); otherwise the callback answers
-empty at once and the reply follows through ``message/send`` when it is ready.
+The whole answer — claim, handler, stored reply, one transaction (``bot.conversation``) — runs
+within ``server.reply_timeout`` seconds (well inside WeCom's 5 s) and goes back as the encrypted
+passive reply; past it the callback answers empty at once and the reply follows through
+``message/send`` when it is ready. A retry of a callback (WeCom retries three times) waits for
+the first attempt's transaction and gets its answer; each answer is delivered once: an answer
+given in time by the first attempt needs no claim, any other delivery (a retry, a late answer)
+claims the callback's ``delivery`` first (``claim_delivery``).
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from wechatpy.enterprise import parse_message
 from wechatpy.enterprise.replies import TextReply
 from wechatpy.exceptions import InvalidSignatureException
 
-from bot.conversation import Inbound, answer
+from bot.conversation import Inbound, answer, claim_delivery
 from bot.runtime import Runtime
 from bot.wecom import fit_text
 
@@ -104,18 +108,20 @@ async def receive(request: web.Request) -> web.Response:
     try:
         ans = await asyncio.wait_for(asyncio.shield(task), runtime.config.server.reply_timeout)
     except TimeoutError:
-        task.add_done_callback(lambda t: asyncio.ensure_future(_send_late(runtime, msg, t)))
+        task.add_done_callback(lambda t: asyncio.ensure_future(_send_late(runtime, inbound, t)))
         return web.Response(text="")
-    if ans.duplicate:
-        log.info("duplicate callback %s", inbound.key)
+    if ans.duplicate and not await asyncio.to_thread(claim_delivery, runtime, inbound.key):
+        log.info("duplicate callback %s: its answer was delivered already", inbound.key)
+        return web.Response(text="")
     return _passive(runtime, msg, ans.reply, nonce, timestamp)
 
 
-async def _send_late(runtime: Runtime, msg, task: asyncio.Task) -> None:
-    """The answer that missed the passive reply goes out actively."""
-    ans = task.result() if not task.exception() else None
-    if ans is not None and ans.reply and not ans.duplicate:
-        await runtime.sender.send_text([msg.source], ans.reply)
+async def _send_late(runtime: Runtime, inbound: Inbound, task: asyncio.Task) -> None:
+    """An answer not ready within ``reply_timeout`` goes out by message/send — unless another
+    delivery of the same callback (a retry answered passively, or its own late answer) got it."""
+    ans = task.result() if not task.cancelled() and not task.exception() else None
+    if ans is not None and ans.reply and await asyncio.to_thread(claim_delivery, runtime, inbound.key):
+        await runtime.sender.send_text([inbound.account], ans.reply)
 
 
 def add_routes(app: web.Application, path: str = "/wecom/callback") -> None:

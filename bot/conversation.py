@@ -21,6 +21,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -107,6 +108,16 @@ def respond(runtime: Runtime, inbound: Inbound, at: datetime | None = None) -> A
     except Exception:  # noqa: BLE001 - the person always gets an answer; the log gets the trace
         log.exception("answering callback %s from %s failed", inbound.key, inbound.account)
         return Answer(FAILED)
+
+
+def claim_delivery(runtime: Runtime, key: str) -> bool:
+    """Claim the one delivery of a callback's answer that was not given in time, or asked for
+    again by a retry: True for exactly one claimant (the late first attempt or a retry)."""
+    with session_scope(runtime.engine) as session:
+        res = session.connection().execute(
+            update(InboundMessage).where(InboundMessage.dedupe_key == key, InboundMessage.delivery.is_(None))
+            .values(delivery="claimed"))
+        return res.rowcount == 1
 
 
 def _store_reply(runtime: Runtime, key: str, reply: str) -> None:

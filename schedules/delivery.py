@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert as generic_insert
-from sqlalchemy import select, update
+from sqlalchemy import and_, not_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -66,19 +67,26 @@ def push_message(content: str) -> dict:
     return msg
 
 
+# Still owed, so claimable again: a failure WeCom reported, or a row claimed with no send attempt on
+# record (left by a release that could not claim on PostgreSQL: it never sent anything).
+CLAIMABLE = or_(PushLog.status.in_(RETRYABLE), and_(PushLog.status == PENDING, PushLog.attempted_at.is_(None)))
+
+
 def logged_members(session: Session, occasion: str) -> set[int]:
-    """Members who must not be sent ``occasion`` again (any row except a retryable failure)."""
+    """Members who must not be sent ``occasion`` again (any row except one still owed)."""
     rows = session.connection().execute(
-        select(PushLog.member_id).where(PushLog.occasion == occasion, PushLog.status.not_in(RETRYABLE))
+        select(PushLog.member_id).where(PushLog.occasion == occasion, not_(CLAIMABLE))
     )
     return {r[0] for r in rows}
 
 
 def settle_pending(engine: Engine, before: datetime) -> int:
-    """Relabel ``pending`` rows claimed before ``before`` as ``unknown`` (possibly sent; never resent)."""
+    """Relabel ``pending`` rows whose send began before ``before`` as ``unknown`` (possibly sent;
+    never resent). Rows with no attempt on record stay owed (``CLAIMABLE``)."""
     with session_scope(engine) as s:
         res = s.connection().execute(
-            update(PushLog).where(PushLog.status == PENDING, PushLog.created_at < before).values(status=UNKNOWN)
+            update(PushLog).where(PushLog.status == PENDING, PushLog.attempted_at.is_not(None),
+                                  PushLog.attempted_at < before).values(status=UNKNOWN)
         )
         return res.rowcount or 0
 
@@ -88,12 +96,8 @@ def settle_pending(engine: Engine, before: datetime) -> int:
 def _insert_ignore(session: Session, values: dict) -> bool:
     """Insert the row unless (occasion, member_id) exists; True when inserted."""
     conn = session.connection()
-    dialect = conn.dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(conn.dialect.name)
+    if insert is not None:
         stmt = insert(PushLog.__table__).values(**values).on_conflict_do_nothing(
             index_elements=["occasion", "member_id"]).returning(PushLog.__table__.c.id)
         # RETURNING, not rowcount: PostgreSQL's driver reports rowcount -1 for this statement.
@@ -107,14 +111,16 @@ def _insert_ignore(session: Session, values: dict) -> bool:
 
 
 def _claim(session: Session, occasion: str, push: Push) -> bool:
+    """Claim the row for this send: insert it, or take over one still owed. The send follows at
+    once, so the claim records the attempt (``attempted_at``)."""
     now = utcnow()
     if _insert_ignore(session, {"occasion": occasion, "member_id": push.member_id, "created_at": now,
-                                "status": PENDING, "content": push.content}):
+                                "attempted_at": now, "status": PENDING, "content": push.content}):
         return True
     res = session.connection().execute(
         update(PushLog)
-        .where(PushLog.occasion == occasion, PushLog.member_id == push.member_id, PushLog.status.in_(RETRYABLE))
-        .values(status=PENDING, created_at=now, content=push.content, error=None)
+        .where(PushLog.occasion == occasion, PushLog.member_id == push.member_id, CLAIMABLE)
+        .values(status=PENDING, created_at=now, attempted_at=now, content=push.content, error=None)
     )
     return res.rowcount == 1
 

@@ -195,3 +195,39 @@ async def test_an_answer_that_misses_the_reply_window_goes_out_by_message_send(c
         await asyncio.sleep(0.05)
     [sent] = standin.state.sent
     assert sent.touser == ["wangfang"] and "王芳的清单" in sent.content
+
+
+async def test_a_retry_while_the_first_attempt_still_runs_delivers_the_answer_exactly_once(client, runtime, engine,
+                                                                                            standin):
+    """The database is held up past reply_timeout: WeCom gets empty answers to the callback and its
+    retry, and the member gets the answer once, by message/send."""
+    runtime.config.server.reply_timeout = 0.3
+    xml = wf.text_xml("wangfang", "我的清单", msg_id=990011)
+    with engine.connect() as blocker:
+        if engine.dialect.name == "sqlite":
+            blocker.exec_driver_sql("INSERT INTO auditevent (at, actor, action, words, detail) "
+                                    "VALUES ('2026-01-01 00:00:00', 't', 't', '', '')")   # holds the write lock
+        else:
+            blocker.exec_driver_sql("LOCK TABLE inboundmessage IN ACCESS EXCLUSIVE MODE")
+        first = await post(client, xml)
+        retry = await post(client, xml)
+        assert first[:2] == (200, "") and retry[:2] == (200, "")
+        blocker.rollback()
+    for _ in range(100):
+        if standin.state.sent:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)
+    assert [m.touser for m in standin.state.sent] == [["wangfang"]]
+    assert "王芳的清单" in standin.state.sent[0].content
+    with Session(engine) as s:
+        assert len(s.exec(select(InboundMessage)).all()) == 1
+
+
+async def test_a_retry_of_an_answered_callback_gets_the_same_answer_once(client, engine):
+    xml = wf.text_xml("wangfang", "我的清单", msg_id=990012)
+    first = await post(client, xml)
+    retry = await post(client, xml)
+    again = await post(client, xml)
+    assert "王芳的清单" in wf.read_reply(first[1]) and "王芳的清单" in wf.read_reply(retry[1])
+    assert again[1] == ""          # the retry delivered it; a third copy is not sent

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from models.tables import Member, PushLog
+from models.tables import Member, PushLog, utcnow
 from schedules.runner import run_due
 
 PROMPT_AT = datetime.fromisoformat("2026-11-25T01:00:00+00:00")       # 09:00 in Shanghai
@@ -67,19 +67,35 @@ async def test_invalid_account_is_logged_and_not_retried(org, config, engine, se
 
 
 async def test_pending_row_left_by_a_crash_is_not_resent_and_becomes_unknown(org, config, engine, sender, standin):
-    from models.tables import utcnow
-
     org.item("sun", "X-1", "讲专题党课")
     org.item("wu", "X-2", "开展主题党日")
     with Session(engine) as s:
+        claimed = utcnow() - timedelta(minutes=10)
         s.add(PushLog(occasion="monthly_prompt:2026-11", member_id=org.people["sun"].id,
-                      created_at=utcnow() - timedelta(minutes=10), status="pending"))
+                      created_at=claimed, attempted_at=claimed, status="pending"))
         s.commit()
     out = await run_due(config, engine, sender, PROMPT_AT, kinds=["monthly_prompt"])
     assert out[0].sent == 1 and set(by_person(standin)) == {"wu"}
     with Session(engine) as s:
         statuses = {r.member_id: r.status for r in s.exec(select(PushLog))}
     assert statuses == {org.people["sun"].id: "unknown", org.people["wu"].id: "sent"}
+
+
+async def test_a_pending_row_with_no_attempt_on_record_is_still_owed_and_sent_once(org, config, engine, sender,
+                                                                                  standin):
+    """Rows a release left pending without ever sending (its claim misread on PostgreSQL)."""
+    org.item("sun", "X-1", "讲专题党课")
+    with Session(engine) as s:
+        s.add(PushLog(occasion="monthly_prompt:2026-11", member_id=org.people["sun"].id,
+                      created_at=utcnow() - timedelta(hours=30), status="pending"))
+        s.commit()
+    out = await run_due(config, engine, sender, PROMPT_AT, kinds=["monthly_prompt"])
+    assert out[0].sent == 1 and set(by_person(standin)) == {"sun"}
+    out = await run_due(config, engine, sender, PROMPT_AT + timedelta(hours=1), kinds=["monthly_prompt"])
+    assert out[0].attempted == 0 and len(standin.state.sent) == 1
+    with Session(engine) as s:
+        [row] = s.exec(select(PushLog)).all()
+        assert row.status == "sent" and row.attempted_at is not None
 
 
 async def test_many_recipients_each_exactly_once(org, config, engine, sender, standin):

@@ -4,11 +4,11 @@ import sys
 from collections import Counter
 
 import pytest
-from sqlmodel import Session
 
 from bot.wecom_standin import ThreadedStandIn
-from models.db import init_db, make_engine
-from models.tables import Item, Member, Unit
+from tests.support import wecom as wf
+from tests.support.config import SECRET, write_config
+from tests.support.org import Org
 
 
 def qingdan(*args: str, config) -> subprocess.CompletedProcess:
@@ -18,38 +18,19 @@ def qingdan(*args: str, config) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def standin():
-    with ThreadedStandIn() as s:
+    with ThreadedStandIn(corp_id=wf.CORP_ID, secret=SECRET) as s:
         yield s
 
 
 @pytest.fixture
-def setup(tmp_path, standin):
-    db = tmp_path / "qingdan.db"
-    engine = make_engine(f"sqlite:///{db}")
-    init_db(engine)
-    with Session(engine) as s:
-        unit = Unit(name="第一党支部", kind="党支部")
-        s.add(unit)
-        s.flush()
-        for n in range(12):
-            m = Member(account=f"u{n}", name=f"党员{n}", unit_id=unit.id, title="支部书记" if n == 0 else "党员")
-            s.add(m)
-            s.flush()
-            s.add(Item(kind="responsibility", code=f"X-{n}", title="讲专题党课", owner_id=m.id, unit_id=unit.id, year=2026))
-        s.commit()
-    engine.dispose()
-    config = tmp_path / "config.toml"
-    config.write_text(f"""
-[wecom]
-corp_id = "wwstandin"
-agent_id = 1000002
-secret = "standin-secret"
-api_base_url = "{standin.base_url}"
-
-[database]
-url = "sqlite:///{db}"
-""", encoding="utf-8")
-    return config
+def setup(tmp_path, db_url, bare_engine, standin):
+    """Twelve owners of an open item, on SQLite and on PostgreSQL."""
+    org = Org(bare_engine)
+    org.unit("b1", "第一党支部", "党支部")
+    for n in range(12):
+        org.person(f"u{n}", f"党员{n}", "b1", "支部书记" if n == 0 else "党员")
+        org.item(f"u{n}", f"X-{n}", "讲专题党课")
+    return write_config(tmp_path / "config.toml", db_url, standin.base_url)
 
 
 def test_remind_twice_sends_nothing_the_second_time(setup, standin):
@@ -63,6 +44,18 @@ def test_remind_twice_sends_nothing_the_second_time(setup, standin):
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip() == "无到期推送"
     assert len(standin.state.sent) == 12                       # counted at the stand-in
+
+
+def test_two_concurrent_runs_send_each_owner_exactly_once(setup, standin):
+    """Two administrators (or remind next to serve) at the same moment: the push log decides."""
+    args = [sys.executable, "-m", "bot", "remind", "--at", "2026-11-25T01:00:00Z", "--config", str(setup)]
+    runs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=60) for p in runs]
+    assert all(p.returncode == 0 for p in runs), outputs
+    assert Counter(a for m in standin.state.sent for a in m.touser) == Counter(f"u{n}" for n in range(12))
+    sent = sorted(int(line.split("发送 ")[1].split(" 人")[0]) for out, _ in outputs
+                  for line in out.splitlines() if "发送" in line)
+    assert sum(sent) == 12
 
 
 def test_remind_before_the_time_and_after_the_month(setup, standin):

@@ -49,10 +49,12 @@ async def test_startup_catches_up_what_is_still_due(org, config, engine, sender,
     org.item("zhou", "X-3", "撰写调研报告")
     with Session(engine) as s:     # a push left pending by a killed process: not resent
         s.add(PushLog(occasion="monthly_prompt:2026-11", member_id=org.people["wu"].id,
-                      created_at=utcnow() - timedelta(minutes=10), status="pending"))
+                      created_at=utcnow() - timedelta(minutes=10), attempted_at=utcnow() - timedelta(minutes=10),
+                      status="pending"))
         # … and one claimed a moment ago, maybe by another live process: left alone
         s.add(PushLog(occasion="monthly_prompt:2026-11", member_id=org.people["zhou"].id,
-                      created_at=utcnow() - timedelta(seconds=5), status="pending"))
+                      created_at=utcnow() - timedelta(seconds=5), attempted_at=utcnow() - timedelta(seconds=5),
+                      status="pending"))
         s.commit()
     rt = runtime_at(config, engine, sender, datetime(2026, 11, 27, 10, 0, tzinfo=SH))   # after downtime
     app = web.Application()
