@@ -5,6 +5,7 @@ Point ``[wecom] api_base_url`` at ``StandIn.base_url`` (``http://127.0.0.1:PORT/
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import secrets
@@ -186,7 +187,6 @@ class ThreadedStandIn(StandIn):
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m bot.wecom_standin --port 9000``: the stand-in as its own process."""
-    import argparse
 
     ap = argparse.ArgumentParser(description="本地企业微信接口替身 / local stand-in for the WeCom API")
     ap.add_argument("--port", type=int, default=9000)

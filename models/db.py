@@ -5,6 +5,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -44,8 +47,6 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config(url: str):
-    from alembic.config import Config as AlembicConfig
-
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -54,9 +55,6 @@ def alembic_config(url: str):
 
 def init_db(engine: Engine) -> str:
     """Create or upgrade the schema to the newest migration; returns the revision now in force."""
-    from alembic import command
-    from alembic.runtime.migration import MigrationContext
-
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
