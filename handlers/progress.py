@@ -13,6 +13,8 @@ What the bot remembers between messages is ``models.conversation``'s; the state 
 """
 from __future__ import annotations
 
+from bot.nlu.codes import find_codes, key_of
+from bot.nlu.text import normalize
 from bot.router import Message, Router
 from bot.texts import (
     ANSWER_WITH_ITEM,
@@ -28,7 +30,7 @@ from bot.texts import (
 )
 from bot.wecom import fit_lines
 from models.conversation import PendingUpdate, item_in_mind, keep_pending, remember_item, take_pending
-from models.lookups import month_key, report_for
+from models.lookups import code_in_use, month_key, report_for
 from models.progress import mark_reported, record_progress
 from models.tables import Item
 
@@ -62,11 +64,21 @@ def _ask_which(msg: Message, candidates: list[Item] | None = None) -> str:
     return fit_lines(head, lines, MORE_ITEMS, footer=ANSWER_WITH_ITEM)
 
 
+def _foreign_codes(msg: Message) -> list[str]:
+    """编号 in the reply that are not the sender's but are items' of the organisation ("P-1已完成"
+    from someone who has no P-1; "销号 Z-2")."""
+    own = {key_of(i.code) for i in msg.items}
+    clean = normalize(msg.text)
+    typed = [(clean[start:end], key) for start, end, key, _ in find_codes(clean) if key not in own]
+    return [text for text, key in typed if code_in_use(msg.session, key, msg.at.year)]
+
+
 def _unresolved(msg: Message) -> str | None:
     """The reply's words for a reference that names none of the sender's items, if any."""
     own = {i.code for i in msg.items}
     words = [getattr(u, "unresolved", None) or u.item for u in msg.parsed.updates
              if getattr(u, "unresolved", None) or (u.item and u.item not in own)]
+    words += _foreign_codes(msg)
     if not words:
         return None
     return (f"您的清单共{len(msg.items)}项，没有“{'、'.join(dict.fromkeys(words))}”，本条未做任何记录。"

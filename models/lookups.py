@@ -9,6 +9,7 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.nlu.codes import code_key, key_of
@@ -103,6 +104,13 @@ def unit_item_by_code(session: Session, unit_id: int, code: str, year: int,
     if kind:
         q = q.where(Item.kind == kind)
     return item_with_code(sorted(session.exec(q).all(), key=item_sort_key), code)
+
+
+def code_in_use(session: Session, key: str, year: int) -> bool:
+    """Whether any item of ``year`` has the 编号 whose key (``bot.nlu.codes.code_key``) is ``key``."""
+    prefix = key.rstrip("0123456789")
+    codes = session.exec(select(Item.code).where(Item.year == year, func.upper(Item.code).like(f"{prefix}%"))).all()
+    return any(key_of(code) == key for code in codes)
 
 
 # --- monthly reports -------------------------------------------------------------------------

@@ -62,3 +62,14 @@ async def test_undo_is_refused_when_someone_else_changed_the_item_since(client, 
     reply = await say(client, "wangfang", "撤回")
     assert "未能撤回" in reply and "他人" in reply
     assert item(engine, "Z-1").status == "closed"
+
+
+async def test_a_reply_naming_an_item_the_sender_does_not_have_writes_nothing_and_says_so(client, engine):
+    """The item last spoken about must not catch a reference to something else."""
+    await say(client, "wangfang", "第1项")                     # P-1 is now the item in mind
+    for words in ("P-9已完成", "R-1召开了1次支委会", "销号 Z-2"):
+        reply = await say(client, "wangfang", words)
+        assert "您的清单共4项，没有" in reply and "未做任何记录" in reply, (words, reply)
+    with Session(engine) as s:
+        assert s.exec(select(ProgressUpdate)).all() == []
+    assert item(engine, "P-1").status == "not_started"
