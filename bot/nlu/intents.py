@@ -85,7 +85,7 @@ _ACK_RE = re.compile(r"^(?:(?:通知|消息|文件)?(?:已?收到|收悉)|好的
                      r"辛苦|没问题|ok|okay|嗯+|噢|哦|👌|👍|🙏|💪|🤝|✓)", re.IGNORECASE)
 # A question about one item, what state it is in or when it is due ("第2项完成了吗", "换届选举截止哪天").
 _ITEM_QUESTION_RE = re.compile(r"完成|做完|弄完|好了|进度|进展|截止|期限|到期|时限|哪天|几号|什么时候|何时|还差|怎么样|如何了|"
-                               r"状态|销号|开了几次|几次了")
+                               r"状态|销号|开了几次|几次了|[了过](?:没有?|吗|么)$")
 
 
 def is_ack(text: str) -> bool:

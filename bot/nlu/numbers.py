@@ -153,6 +153,8 @@ def find_counts(text: str) -> list[tuple[int, int, int, str]]:
             value, kind = to_int(m["n"]), "count"
         if value is None or not 0 < value <= 1000 or _INSTANCE_RE.search(text[max(0, m.start() - 4):m.start()]):
             continue
+        if _LEFT_RE.search(text[max(0, m.start() - 6):m.start()]):
+            continue        # "还差2次": what is left to do, not what was done
         before = text[max(previous_end, m.start() - _TOTAL_LOOK_BACK):m.start()]
         if kind == "count" and _TOTAL_RE.search(before):
             kind = "total"

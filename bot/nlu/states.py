@@ -72,7 +72,7 @@ _ALTERNATIVES: list[tuple[str, str]] = [
     ("in_progress",
      r"(?:进行|推进|实施|建设|整改|办理|落实|筹备|准备|修改|完善|撰写|起草|施工|开展|审核|审批|验收|制定)(?:当)?中"
      r"|正在|尚在|仍在|还在|在(?:推进|做|写|办|改|建|整改|落实|实施|开展|进行|筹备|准备|修改|完善|撰写|起草|弄|搞|干|等)"
-     r"|[弄做搞干写办]着|进行到"
+     r"|[弄做搞干写办]着|进行到|(?<![现存所实好])在[\u4e00-\u9fff]{1,3}中(?![心央间])"
      r"|(?:持续|稳步|有序|扎实|加紧|抓紧|积极|加快|全力|全面|逐步|正常|顺利)推进|推进(?:到|至|了|顺利|正常)|已经?推进"
      r"|(?:快要?|即将|将要|马上(?:就要?)?|就要|接近|基本|大部分|大体|大致|部分|初步|大多|尚未全部|没有全部|未全部)完成"
      r"|完成了?(?:大部分|部分|一部分|大半|过半|多半|一小半|小半)"
@@ -90,7 +90,9 @@ _ALTERNATIVES: list[tuple[str, str]] = [
     # A promise ("确保全年任务圆满完成") or a plan to start ("下周搞") says little: weak signals.
     ("promise", r"(?:确保|保证|力争|务必|坚决|努力|全力|一定要)[^已了,]{0,10}?(?:完成|落实|推进|做好|抓好|到位)"),
     ("planned", r"(?:" + _FUTURE + r"(?:再|才|就|开始|准备|计划|打算)?(?:搞|开始|启动|开展|举办|进行|组织|召开|做|弄|讲|走访)"
-                r"|(?:计划|打算|准备)[^,已了]{0,6}?(?:搞|开始|启动|开展|举办|进行|组织|召开|讲))(?![好完成定])"),
+                r"|(?:计划|打算|准备)[^,已了]{0,6}?(?:搞|开始|启动|开展|举办|进行|组织|召开|讲))(?![好完成定])"
+                r"|(?:计划|打算|准备|预计|争取|拟)(?:在|于)?" + _FUTURE +
+                r"(?![^,;。]{0,8}?(?:完成|建好|建成|写完|做完|搞定|落实|办结|整改到位))"),
     ("done",
      r"(?:已经?|均已|都已|全部|全都|已全部|都)?完成(?:了|啦)?(?!情况|时间|时限|期限|日期|目标)"
      r"|搞定|做完|写完|弄完|干完|办完|改完|建完|开完|讲完|学完|修完|整理完|填完|交完|报完|完工|办妥|妥了|妥当了"
@@ -172,8 +174,9 @@ def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Si
             if value is None:
                 kind, value = "void", m.lastgroup     # "没有遇到困难": says nothing, still a phrase
         signals.append(Signal(m.start(), m.end(), kind, value, negated))
-        for i in range(m.start(), m.end()):
-            signal_chars[i] = True
+        if kind != "weak":      # a look-back passes over a plan or promise ("计划下周制定好")
+            for i in range(m.start(), m.end()):
+                signal_chars[i] = True
     for start, end, value in find_percents(clause):
         signals.append(Signal(start, end, "percent", value) if value is not None
                        else Signal(start, end, "bad_percent", 0))

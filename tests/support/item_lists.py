@@ -2,7 +2,7 @@
 
 The first seven are the development corpora's lists (``../shared/nlu/items.json``: branch, group,
 tasks for dev.jsonl; office, veterans, leader, staff for dev2.jsonl), copied so that tests run
-without ../shared; MIXED has titles that overlap on purpose (two 活动室, two 主题…).
+without ../shared; MIXED has titles that overlap on purpose (two 活动室, two 主题…); SCHOOL is a list no corpus uses.
 """
 from __future__ import annotations
 
@@ -78,5 +78,17 @@ MIXED = [
     {"id": "ZR-3", "title": "党员学习不少于32学时", "kind": "responsibility", "target": None},
 ]
 
+# A list none of the corpora use, for replies in other words ("language, not cases").
+SCHOOL = [
+    {"id": "R-1", "title": "每月召开党支部委员会", "kind": "responsibility", "target": 12},
+    {"id": "R-2", "title": "每季度上一次党课", "kind": "responsibility", "target": 4},
+    {"id": "R-3", "title": "开展谈心谈话", "kind": "responsibility", "target": 10},
+    {"id": "P-1", "title": "建设“红色书屋”", "kind": "project", "target": None},
+    {"id": "P-2", "title": "开展青年理论学习小组活动", "kind": "project", "target": None},
+    {"id": "P-3", "title": "编印支部工作手册", "kind": "project", "target": None},
+    {"id": "Z-1", "title": "“三会一课”记录不完整", "kind": "rectification", "target": None},
+    {"id": "Z-2", "title": "党员发展档案管理不规范", "kind": "rectification", "target": None},
+]
+
 SETS = {"branch": BRANCH, "group": GROUP, "tasks": TASKS, "office": OFFICE, "veterans": VETERANS,
-        "leader": LEADER, "staff": STAFF, "mixed": MIXED}
+        "leader": LEADER, "staff": STAFF, "mixed": MIXED, "school": SCHOOL}

@@ -145,6 +145,36 @@ def test_long_reports(set_name, text, expected):
     check(set_name, text, expected)
 
 
+# ---- other words, another list ----------------------------------------------------------------
+
+OTHER_WORDS = [
+    ("本月汇报如下：一、支委会开了两次；二、党课本季度已上；三、红色书屋建设完成八成；四、三会一课记录已补齐，申请销号。",
+     [("R-1", "in_progress", None, 2), ("R-2", "in_progress", None, 1), ("P-1", "in_progress", 80, None),
+      ("Z-1", "done", None, None)]),
+    ("整改清单第二项正在整改，项目第三项还没动", [("Z-2", "in_progress", None, None), ("P-3", "not_started", None, None)]),
+    ("书屋的事弄得差不多了，工作手册在排版中", [("P-1", "in_progress", None, None), ("P-3", "in_progress", None, None)]),
+    ("青年理论学习小组活动因疫情暂停", [("P-2", "blocked", None, None)]),
+    ("记录不完整的问题不是没整改，是整改完了还没验收", [("Z-1", "done", None, None)]),
+    ("项目清单最后一项已完成", [("P-3", "done", None, None)]),
+    ("讲党课×1", [("R-2", "in_progress", None, 1)]),
+    ("档案管理问题已消号", [("Z-2", "closed", None, None)]),
+    ("二、整改事项\n1.已补齐\n2.整改中", [("Z-1", "done", None, None), ("Z-2", "in_progress", None, None)]),
+    ("学习小组活动開展了两期", [("P-2", "in_progress", None, None)]),
+    ("谈心谈话还差2次没完成", [("R-3", "in_progress", None, None)]),
+    ("支部工作手册计划年底前印出来", [("P-3", "not_started", None, None)]),
+]
+
+
+@pytest.mark.parametrize("text,expected", OTHER_WORDS, ids=[c[0][:12] for c in OTHER_WORDS])
+def test_other_words_on_another_list(text, expected):
+    check("school", text, expected)
+
+
+def test_totals_in_other_words():
+    assert full("党课这季度上过了，今年一共上了3次", SETS["school"]) == [("R-2", "in_progress", None, None, 3)]
+    assert full("支委会今年累计开了10次", SETS["school"]) == [("R-1", "in_progress", None, None, 10)]
+
+
 # ---- mentions are not updates ------------------------------------------------------------------
 
 @pytest.mark.parametrize("set_name,text", [
