@@ -21,7 +21,7 @@ STATUS_ZH = {"done": "已完成", "in_progress": "进行中", "not_started": "�
 KIND_ZH = {"responsibility": "责任清单", "project": "项目清单", "rectification": "整改清单"}
 HOW_ZH = {"position": "序号", "code": "编号", "all": "全部事项", "rest": "其余事项", "enumeration": "条目序号",
           "title": "标题词"}
-DROPPED_ZH = {"example": "示例/提示语，不计", "salutation": "称呼", "detail": "括号内补充说明", "denied": "被否定的半句",
+DROPPED_ZH = {"example": "示例/提示语，不计", "salutation": "称呼", "closing": "结尾客套话", "detail": "括号内补充说明", "denied": "被否定的半句",
               "header": "标题", "stock": "套话（各项工作…），不计"}
 
 
