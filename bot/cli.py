@@ -79,7 +79,8 @@ def cmd_import(args) -> int:
     try:
         with session_scope(engine) as s:
             summary = import_workbook(s, book, actor=f"cli:{getpass.getuser()}",
-                                      now=datetime.now(cfg.tz), skip_bad_rows=args.skip_bad_rows)
+                                      now=datetime.now(cfg.tz), skip_bad_rows=args.skip_bad_rows,
+                                      star_maxima=cfg.stars.maxima())
     except WorkbookError as exc:
         print(f"导入失败，未写入任何数据。共{len(exc.problems)}处问题：", file=sys.stderr)
         for p in exc.problems:

@@ -2,7 +2,8 @@
 
 The format (sheet names and Chinese headers) is the public contract in ``contracts.md``, section
 "Workbook"; ``docs/workbook.md`` explains it to administrators. This package maps sheets to tables
-and knows nothing of chat: it depends on ``models`` only.
+and knows nothing of chat: it depends on ``models`` only, and takes configuration (the star maxima)
+as parameters.
 
 Import works in three steps, so that a bad book writes nothing:
 
@@ -10,7 +11,8 @@ Import works in three steps, so that a bad book writes nothing:
    columns by header text (``sheets.py``), turn each cell into a value or a Chinese reason why it
    cannot be read (``cells.py``);
 2. **check** (``check.py``, one function per sheet) references across the book and the database
-   (units, parents, accounts), duplicates and cycles; a row that depends on a bad row is bad too;
+   (units, parents, accounts), duplicates, cycles and the configured limits (each star-rating
+   dimension at most its maximum); a row that depends on a bad row is bad too;
 3. **write** (``write.py``, one function per sheet) the good rows (only when there are no bad ones,
    unless ``skip_bad_rows``): upsert by natural key, touching only the fields that differ. Progress
    that comes from chat (status, percent, done count, latest update) is never touched, and nothing
@@ -27,6 +29,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from models.stars import DIMENSIONS
 from models.tables import AuditEvent
 from models.workbook.check import Db, check_items, check_members, check_stars, check_units
 from models.workbook.export import build_workbook, export_workbook
@@ -38,10 +41,15 @@ from models.workbook.write import write_items, write_members, write_stars, write
 __all__ = ["ImportSummary", "RowProblem", "WorkbookError", "build_workbook", "export_workbook",
            "import_workbook"]
 
+DEFAULT_MAXIMA: dict[str, float] = {d.field: d.maximum for d in DIMENSIONS}
+
+
 def import_workbook(session: Session, path: Any, *, actor: str, now: datetime,
-                    skip_bad_rows: bool = False) -> ImportSummary:
+                    skip_bad_rows: bool = False, star_maxima: dict[str, float] | None = None) -> ImportSummary:
     """Load a book into the database (never commits; the caller's session_scope does).
 
+    ``star_maxima`` is the most points of each star-rating dimension (StarScore field → points,
+    e.g. ``cfg.stars.maxima()``); fields it leaves out keep ``models.stars.DIMENSIONS``' defaults.
     Raises WorkbookError with every problem found, having written nothing, unless
     ``skip_bad_rows``: then the good rows are written and the bad ones are in ``summary.skipped``.
     An AuditEvent (action "import") is added when anything changed.
@@ -53,7 +61,7 @@ def import_workbook(session: Session, path: Any, *, actor: str, now: datetime,
     member_rows = check_members(book, db, unit_rows)
     for name in ITEM_SHEETS:
         check_items(book, name, db, member_rows, now)
-    check_stars(book, db, unit_rows)
+    check_stars(book, db, unit_rows, DEFAULT_MAXIMA | (star_maxima or {}))
 
     problems = list(book.problems)
     for name in SHEET_ORDER:

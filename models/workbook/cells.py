@@ -136,12 +136,13 @@ def parse_count(v: Any, label: str) -> int | None:
 
 
 def parse_score(v: Any, label: str) -> float | None:
-    """A score of at least 0 ("18"、"18.5"、"18分")."""
+    """A score of at least 0 ("14"、"13.5"、"14分"). Its maximum is configuration: the check step
+    compares it with the dimension's configured maximum (``check.check_stars``)."""
     x = parse_number(v, label, "分")
     if x is None:
         return None
-    if x < 0 or x > 100:
-        raise BadCell(f"{label} {show(v)} 应在 0 到 100 之间")
+    if x < 0:
+        raise BadCell(f"{label} {show(v)} 不能小于 0")
     return x
 
 

@@ -1,5 +1,5 @@
-"""Step 2, check: references across the book and the database, duplicates and cycles, one function
-per sheet. Each adds its reasons to the rows (``Row.problems``); a row that
+"""Step 2, check: references across the book and the database, duplicates, cycles and the configured
+limits, one function per sheet. Each adds its reasons to the rows (``Row.problems``); a row that
 refers to a bad row is bad too. Run in this order, since each sheet refers to the ones before it:
 ``check_units`` → ``check_members`` → ``check_items`` (each list sheet) → ``check_stars``.
 """
@@ -12,9 +12,13 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from models.stars import DIMENSIONS
 from models.tables import Item, Member, StarScore, Unit
 from models.workbook.read import Book, Row
 from models.workbook.sheets import MEMBERS, OWNER_LABEL, RECTIFICATIONS, STARS, UNITS
+
+# A score may exceed its maximum by this much (floating-point noise from Excel), no more.
+_EPSILON = 1e-9
 
 
 @dataclass
@@ -140,14 +144,21 @@ def check_items(book: Book, name: str, db: Db, member_rows: dict[str, Row], now:
             depends(r, OWNER_LABEL[name], owner, member_rows, owner in db.members, "不在党员名单中")
 
 
-def check_stars(book: Book, db: Db, unit_rows: dict[str, Row]) -> None:
-    """星级评分: one row per unit and year, the unit known."""
+def check_stars(book: Book, db: Db, unit_rows: dict[str, Row], maxima: dict[str, float]) -> None:
+    """星级评分: one row per unit and year, the unit known, and each of the seven dimensions at most
+    its maximum (``maxima``: StarScore field → most points, every field of ``DIMENSIONS``)."""
     rows = book.rows(STARS)
 
     def key(r: Row) -> tuple[str, int] | None:
         unit, year = r.data.get("unit"), r.data.get("year")
         return (unit, year) if unit and year else None
 
+    for r in rows:
+        for d in DIMENSIONS:
+            score = r.data.get(d.field)
+            most = maxima[d.field]
+            if score is not None and score > most + _EPSILON:
+                r.problems.append(f"{d.zh} {score:g} 超过该项满分{most:g}分")
     index(rows, key, lambda r: f"{r.data['unit']} {r.data['year']}年的评分")
     for r in rows:
         unit = r.data.get("unit")

@@ -64,9 +64,9 @@ def test_star_score_values(bare_engine, tmp_path):
     run_import(bare_engine, save(tmp_path, {"组织": UNITS}))
     header = STARS[0]
     book = {"星级评分": [header,
-                       ["第一党支部", 2026, 15, 14, 13, 12, 14, 15, 13, 0.85, "是", "是", 0],
-                       ["第二党支部", 2026, 15, 14, 13, 12, 14, 15, 13, "101%", "也许", "是", -1],
-                       ["机关党委", 2026, 15, 14, 13, 12, 14, 15, 13, None, None, None, None],
+                       ["第一党支部", 2026, 15, 14, 13, 10, 14, 15, 10, 0.85, "是", "是", 0],
+                       ["第二党支部", 2026, 15, 14, 13, 10, 14, 15, 10, "101%", "也许", "是", -1],
+                       ["机关党委", 2026, 15, 14, 13, 10, 14, 15, 10, None, None, None, None],
                        ["第一党支部", 2026, 1, 1, 1, 1, 1, 1, 1, 90, "是", "是", 0]]}
     err = import_error(bare_engine, save(tmp_path, book, "s.xlsx"))
     text = reasons(err)

@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import select
 
 from models.db import session_scope
-from models.tables import AuditEvent, Item, Member, Unit
+from models.tables import AuditEvent, Item, Member, StarScore, Unit
 from models.workbook import RowProblem
 from tests.models.workbook.books import (
     DUTIES,
@@ -125,3 +125,51 @@ def test_a_row_with_several_problems_reports_each(bare_engine, tmp_path):
     err = import_error(bare_engine, save(tmp_path, book))
     assert reasons(err) == ["「整改清单」第2行：整改时限 2026-13-01 不是存在的日期",
                             "「整改清单」第2行：责任人 nobody 不在党员名单中"]
+
+
+# --- star-rating maxima ----------------------------------------------------------------------
+
+STAR_HEADER = ["组织", "年度", "组织建设", "队伍建设", "制度建设", "阵地建设", "活动开展", "工作实绩",
+               "群众满意度测评", "群众满意率", "三会一课落实(是/否)", "阵地达标(是/否)", "受警告以上处分人数"]
+
+
+def test_a_dimension_above_its_maximum_is_a_row_error(bare_engine, tmp_path):
+    run_import(bare_engine, save(tmp_path, {"组织": UNITS}))
+    book = {"星级评分": [STAR_HEADER,
+                       ["第一党支部", 2026, 90, 90, 90, 90, 90, 90, 90, "95%", "是", "是", 0],   # 630 points
+                       ["第二党支部", 2026, 15, 15, 15, 10.5, 15, 20, 10, "95%", "是", "是", 0],
+                       ["机关党委", 2026, 15, 15, 15, 10, 15, 20, 10, "95%", "是", "是", 0]]}   # exactly 100
+    err = import_error(bare_engine, save(tmp_path, book, "s.xlsx"))
+    assert reasons(err) == [
+        "「星级评分」第2行：组织建设 90 超过该项满分15分",
+        "「星级评分」第2行：队伍建设 90 超过该项满分15分",
+        "「星级评分」第2行：制度建设 90 超过该项满分15分",
+        "「星级评分」第2行：阵地建设 90 超过该项满分10分",
+        "「星级评分」第2行：活动开展 90 超过该项满分15分",
+        "「星级评分」第2行：工作实绩 90 超过该项满分20分",
+        "「星级评分」第2行：群众满意度测评 90 超过该项满分10分",
+        "「星级评分」第3行：阵地建设 10.5 超过该项满分10分",
+    ]
+    assert all((p.sheet, p.row) in {("星级评分", 2), ("星级评分", 3)} for p in err.problems)
+    with session_scope(bare_engine) as s:
+        assert list(s.exec(select(StarScore))) == []          # nothing written
+
+    summary = run_import(bare_engine, save(tmp_path, book, "s.xlsx"), skip_bad_rows=True)
+    assert summary.created["星级评分"] == 1 and len(summary.skipped) == 8
+    with session_scope(bare_engine) as s:
+        (score,) = s.exec(select(StarScore))
+        assert score.total == 100
+
+
+def test_configured_maxima_are_honoured(bare_engine, tmp_path):
+    run_import(bare_engine, save(tmp_path, {"组织": UNITS}))
+    book = {"星级评分": [STAR_HEADER,
+                       ["第一党支部", 2026, 12, 15, 15, 12, 15, 20, 10, "95%", "是", "是", 0]]}
+    path = save(tmp_path, book, "s.xlsx")
+    # 阵地建设 may have 12 points here, 组织建设 only 10; the fields left out keep their defaults.
+    err = import_error(bare_engine, path, star_maxima={"venue": 12, "organisation": 10})
+    assert reasons(err) == ["「星级评分」第2行：组织建设 12 超过该项满分10分"]
+    summary = run_import(bare_engine, path, star_maxima={"venue": 12, "organisation": 12})
+    assert summary.created["星级评分"] == 1
+    with session_scope(bare_engine) as s:
+        assert s.exec(select(StarScore)).one().venue == 12
