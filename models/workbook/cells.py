@@ -34,6 +34,9 @@ class _Formula:
 FORMULA = _Formula()
 BLANKS = " \t\r\n\u3000\xa0\u200b\ufeff"
 
+# A WeCom account (UserID): letters, digits and _-.@ only (the contract's "Workbook" section).
+ACCOUNT_RE = re.compile(r"[A-Za-z0-9_.@-]+")
+
 
 def is_blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip(BLANKS))
@@ -76,6 +79,18 @@ def parse_text(v: Any, label: str) -> str | None:
             raise BadCell(f"{label} {v} 不是有效内容")
         return str(int(v)) if v.is_integer() else repr(v)
     return str(v).strip(BLANKS)
+
+
+def parse_account(v: Any, label: str) -> str | None:
+    """A WeCom account (企业微信账号, and the owner columns that name one): letters, digits and _-.@
+    only; spaces, Chinese characters and full-width letters are what WeCom does not allow."""
+    s = parse_text(v, label)
+    if s is None:
+        return None
+    if not ACCOUNT_RE.fullmatch(s):
+        raise BadCell(f"{label} {show(s)} 不是有效的企业微信账号（只能由字母、数字和 _ - . @ 组成，"
+                      "不能有空格、汉字或其他符号）")
+    return s
 
 
 def parse_number(v: Any, label: str, suffixes: str = "") -> float | None:

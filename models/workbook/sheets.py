@@ -16,6 +16,7 @@ from models.tables import ItemKind
 from models.workbook.cells import (
     FORMULA,
     norm,
+    parse_account,
     parse_count,
     parse_date,
     parse_positive_int,
@@ -66,14 +67,14 @@ SHEETS: dict[str, tuple[Col, ...]] = {
     ),
     MEMBERS: (
         Col("姓名", "name", parse_text, required=True),
-        Col("企业微信账号", "account", parse_text, required=True),
+        Col("企业微信账号", "account", parse_account, required=True),
         Col("所在组织", "unit", parse_text, required=True),
         Col("职务", "title", parse_title, default="党员"),
         Col("管理员", "is_admin", parse_yes_no, optional=True, default=False),
     ),
     DUTIES: (
         Col("编号", "code", parse_text, required=True),
-        Col("责任人", "owner", parse_text, required=True),
+        Col("责任人", "owner", parse_account, required=True),
         Col("事项", "title", parse_text, required=True),
         Col("年度", "year", parse_year, required=True),
         Col("目标次数", "target_count", parse_positive_int, optional=True),
@@ -81,7 +82,7 @@ SHEETS: dict[str, tuple[Col, ...]] = {
     PROJECTS: (
         Col("编号", "code", parse_text, required=True),
         Col("项目", "title", parse_text, required=True),
-        Col("牵头人", "owner", parse_text, required=True),
+        Col("牵头人", "owner", parse_account, required=True),
         Col("年度", "year", parse_year, required=True),
         Col("截止日期", "deadline", parse_date),
     ),
@@ -89,7 +90,7 @@ SHEETS: dict[str, tuple[Col, ...]] = {
         Col("编号", "code", parse_text, required=True),
         Col("问题", "title", parse_text, required=True),
         Col("整改措施", "measures", parse_text),
-        Col("责任人", "owner", parse_text, required=True),
+        Col("责任人", "owner", parse_account, required=True),
         Col("来源", "source", parse_text),
         Col("整改时限", "deadline", parse_date),
         # Not in the contract's list: optional; when empty the year is the deadline's (else now's).

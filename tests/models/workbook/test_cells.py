@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from sqlmodel import select
 
 from models.db import session_scope
 from models.tables import Item, StarScore
+from models.workbook.cells import BadCell, parse_account
 from tests.models.workbook.books import (
     DUTIES,
     MEMBERS,
@@ -80,3 +82,41 @@ def test_star_score_values(bare_engine, tmp_path):
     with session_scope(bare_engine) as s:
         scores = {s_.satisfaction_rate for s_ in s.exec(select(StarScore))}
         assert scores == {85, 100}                            # an empty rate is the default 100%
+
+
+# --- WeCom accounts --------------------------------------------------------------------------
+
+ACCOUNT_RULE = "不是有效的企业微信账号（只能由字母、数字和 _ - . @ 组成，不能有空格、汉字或其他符号）"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("liming", "liming"), ("Li.Ming-2_x@corp", "Li.Ming-2_x@corp"), (" liming ", "liming"),
+    (10086, "10086"), (None, None), ("   ", None),
+])
+def test_accounts_that_wecom_allows(value, expected):
+    assert parse_account(value, "企业微信账号") == expected
+
+
+@pytest.mark.parametrize("value", ["li ming", "李明", "liming李", "ｌｉｍｉｎｇ", "li,ming", "li\u3000ming", "li#1"])
+def test_accounts_that_wecom_does_not_allow(value):
+    with pytest.raises(BadCell) as info:
+        parse_account(value, "企业微信账号")
+    assert info.value.args[0].endswith(ACCOUNT_RULE)
+
+
+def test_an_account_with_a_space_or_chinese_characters_is_a_row_error(bare_engine, tmp_path):
+    book = {"组织": UNITS,
+            "党员": MEMBERS + [["周强", "zhou qiang", "第二党支部", "党员", "否"],
+                               ["赵磊", "赵磊", "第二党支部", "党员", "否"]],
+            "项目清单": [PROJECTS[0], ["P-1", "建设党员活动室", "王 芳", 2026, None]],
+            "整改清单": [["编号", "问题", "整改措施", "责任人", "来源", "整改时限"],
+                       ["Z-1", "党费收缴不规范", "核对", "孙丽", "巡察", None]],
+            "责任清单": [DUTIES[0], ["R-1", "li ming", "讲党课", 2026, None]]}
+    err = import_error(bare_engine, save(tmp_path, book))
+    assert reasons(err) == [
+        f"「党员」第7行：企业微信账号 zhou qiang {ACCOUNT_RULE}",
+        f"「党员」第8行：企业微信账号 赵磊 {ACCOUNT_RULE}",
+        f"「责任清单」第2行：责任人 li ming {ACCOUNT_RULE}",
+        f"「项目清单」第2行：牵头人 王 芳 {ACCOUNT_RULE}",
+        f"「整改清单」第2行：责任人 孙丽 {ACCOUNT_RULE}",
+    ]
