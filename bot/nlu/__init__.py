@@ -135,9 +135,14 @@ def _parse(text: str, items: Sequence[ItemRef | dict], trace: dict | None) -> Pa
         if intent:
             return Parse(intent)
     updates = read_updates(statements, index, steps) if statements else []
-    if updates:
+    ack = intents.is_ack(repaired)
+    if updates and not (ack and all(_bare(u) for u in updates)):    # "好的书记" is no reference
         return Parse("progress", updates)
-    return Parse("ack" if intents.is_ack(repaired) else "unknown")
+    return Parse("ack" if ack else "unknown")
+
+
+def _bare(u: Update) -> bool:
+    return u.status is None and u.percent is None and u.count is None and u.total is None
 
 
 def _asked_items(questions: list[layout.Clause], index) -> list[str]:

@@ -97,7 +97,7 @@ def find_percents(text: str) -> list[tuple[int, int, int | None]]:
 
 
 # What is left, before a percent: "还有三成没做", "还差30%" → the rest is done.
-_LEFT_RE = re.compile(r"(?:还有|还差|还剩下?|剩下|剩余|尚有|尚差|差)\s*(?:约|大约|近)?\s*$")
+_LEFT_RE = re.compile(r"(?:还有|还差|还剩下?|剩下|剩余|剩|尚有|尚差|差)\s*(?:约|大约|近)?\s*$")
 
 
 def _percent_value(m: re.Match, kind: str) -> int | None:

@@ -33,11 +33,13 @@ from dataclasses import dataclass, field
 from .items import MASK, ItemIndex, Mention, find_mentions
 from .layout import Clause
 from .model import Update
+from .numbers import to_int
 from .states import Signal, find_signals
 
 _ADJACENT = 1   # at most this many characters between a signal and the reference it leads into
 _RESPECTIVELY_RE = re.compile(r"分别|依次")
 _EACH_RE = re.compile(r"([^\s,;:、和与及]{1,10}(?:(?:、|和|与|及|以及)[^\s,;:、和与及]{1,10})+)各[^各]{0,6}$")
+_EACH_OF_N_RE = re.compile(r"(\d{1,2}|[两二三四五六七八九十]{1,2})个[^各\d]{0,4}各[^各]{0,6}$")
 _FILLER_RE = re.compile(r"[\s\x00的了呢吧啊哦嗯,.;:!?、~…]+")
 # Politeness and closings, which say nothing about an item ("第2项，谢谢", "以上，请审阅").
 _POLITE_RE = re.compile(r"谢谢|感谢|多谢|辛苦了?|收到|好的|以上|请?(?:书记|领导)?(?:审阅|指示|指正|批示)|特此报告|报告完毕|"
@@ -145,6 +147,10 @@ def _each(signals: list[Signal], text: str, mentions: list[Mention]) -> list[Sig
     out = []
     for s in signals:
         if s.kind == "count":
+            n = _EACH_OF_N_RE.search(text[:s.start])
+            if n and to_int(n.group(1)):
+                out.append(s._replace(value=s.value * to_int(n.group(1))))     # "三个小组各开了一次"
+                continue
             m = _EACH_RE.search(text[:s.start])
             if m:
                 parts = len(re.split(r"、|和|与|以及|及", m.group(1)))

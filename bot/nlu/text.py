@@ -49,8 +49,9 @@ _CIRCLED = {chr(0x2460 + i): f"{i + 1}." for i in range(20)}
 _MARKS = {**{c: CHECK for c in "✅✔☑√✓🆗"}, **{c: CROSS for c in "❌✘✗❎╳"},
           "\ufe0f": "", "\ufe0e": ""}
 _TABLE = str.maketrans({**_CIRCLED, **_MARKS})
-# "×" / "x" between a word and a number is a multiplication ("党课×2"); elsewhere × is a cross.
-_CROSS_RE = re.compile(r"×(?!\s*\d)")
+# "×" between a word and a number is a multiplication ("党课×2"); after a number ("3×") or
+# before no number it is a cross.
+_CROSS_RE = re.compile(r"(?<=\d)×|×(?!\s*\d)")
 
 # Longer names of the same meetings, unified so that titles and replies agree.
 _SYNONYMS = {

@@ -258,3 +258,32 @@ def test_the_cli_explains(capsys):
     assert "R-2 每月召开支部委员会会议" in capsys.readouterr().out
     assert main(["parse", "--items", f.name, "--json", "今年已召开支委会8次"]) == 0
     assert json.loads(capsys.readouterr().out)["updates"][0]["total"] == 8
+
+
+VARIANTS = [
+    ("staff", "1√ 2√ 3× 4 30%", [("XM-01", "done", None, None), ("XM-02", "done", None, None),
+                                 ("XM-03", "in_progress", None, None), ("XM-04", "in_progress", 30, None)]),
+    ("tasks", "活动室建设剩两成没完成", [("P-3", "in_progress", 80, None)]),
+    ("tasks", "调研报告并非没写，而是已经写完了", [("P-4", "done", None, None)]),
+    ("staff", "档案整理搞完了", [("XM-03", "done", None, None)]),
+    ("staff", "先锋岗那个整完了", [("XM-01", "done", None, None)]),
+    ("office", "发展党员那个问题已整改，请予销号", [("Z-1", "done", None, None)]),
+    ("veterans", "党小组会三个小组各开了一次", [("R-3", "in_progress", None, 3)]),
+    ("veterans", "项目清单里的最后一项完成了一半", [("P-3", "in_progress", 50, None)]),
+    ("veterans", "支委会本月开了一次，今年共开了9次", [("R-2", "in_progress", None, 1)]),
+    ("office", "换届选举没完成，卡在上级审批", [("P-2", "blocked", None, None)]),
+    ("group", "座谈会因故推迟到下月", [("R-3", "blocked", None, None)]),
+]
+
+
+@pytest.mark.parametrize("set_name,text,expected", VARIANTS, ids=[c[1] for c in VARIANTS])
+def test_variants(set_name, text, expected):
+    check(set_name, text, expected)
+
+
+@pytest.mark.parametrize("set_name,text,intent", [
+    ("office", "好的书记", "ack"), ("office", "怎么查我的进度", "my_list"), ("veterans", "例：活动室建设完成50%", "unknown"),
+    ("veterans", "比如说支委会开了2次", "unknown"), ("office", "下一步将继续抓好换届工作", "unknown"),
+])
+def test_variant_intents(set_name, text, intent):
+    assert nlu.parse(text, SETS[set_name]).intent == intent
