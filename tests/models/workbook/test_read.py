@@ -2,13 +2,18 @@
 files that are not books."""
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from datetime import date
 
+import openpyxl
 from sqlmodel import select
 
 from models.db import session_scope
 from models.tables import Item, StarScore
-from tests.models.workbook.books import MEMBERS, UNITS, import_error, reasons, run_import, save
+from models.workbook.read import read_book
+from tests.models.workbook.books import DUTIES, MEMBERS, UNITS, import_error, reasons, run_import, save
 
 
 def test_missing_column_is_a_problem_on_row_1(bare_engine, tmp_path):
@@ -53,3 +58,68 @@ def test_unknown_sheets_are_ignored_and_named(bare_engine, tmp_path):
     summary = run_import(bare_engine, save(tmp_path, {"组织": UNITS, "说明": [["随便写"]]}))
     assert summary.ignored_sheets == ["说明"]
     assert summary.lines()[-1] == "未识别的工作表（已忽略）：说明"
+
+
+# --- one load: cached values, formulas without one, merged cells -----------------------------
+
+def with_cached_values(path, values: dict[str, str]):
+    """The book at ``path`` as Excel saves it: the formula cells named in ``values`` get that
+    cached value (openpyxl writes formulas without one)."""
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    for ref, value in values.items():
+        xml, n = re.subn(rf'(<c r="{ref}"[^>]*>\s*<f>[^<]*</f>)\s*<v\s*/>', rf"\g<1><v>{value}</v>", xml)
+        assert n == 1, ref
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_formulas_read_as_their_cached_values_and_are_problems_without_one(tmp_path):
+    path = save(tmp_path, {"责任清单": [DUTIES[0],
+                                    ["W-1", "jiwei", "算过的公式", "=2025+1", "=2*2"],
+                                    ["W-2", "jiwei", "没算过的公式", "=2025+1", None]]})
+    with_cached_values(path, {"D2": "2026", "E2": "4"})
+    book = read_book(path)
+    (w1, w2) = book.rows("责任清单")
+    assert w1.ok and (w1.data["year"], w1.data["target_count"]) == (2026, 4)
+    assert len(w2.problems) == 1 and w2.problems[0].startswith("年度是公式，但没有计算结果")
+
+
+def test_a_merged_range_fills_every_cell_of_it(tmp_path):
+    path = save(tmp_path, {"党员": [MEMBERS[0],
+                                  ["王芳", "wangfang", "第一党支部", "党员", "否"],
+                                  ["李明", "liming", None, "支部书记", "否"],
+                                  ["赵磊", "zhaolei", None, "党员", "否"]]})
+    wb = openpyxl.load_workbook(path)
+    wb["党员"].merge_cells("C2:C4")
+    wb.save(path)
+    book = read_book(path)
+    assert [(r.data["account"], r.data["unit"]) for r in book.rows("党员")] == [
+        ("wangfang", "第一党支部"), ("liming", "第一党支部"), ("zhaolei", "第一党支部")]
+
+
+def test_the_book_is_loaded_once_read_only(tmp_path, monkeypatch):
+    path = save(tmp_path, {"组织": UNITS, "党员": MEMBERS})
+    loads = []
+    real = openpyxl.load_workbook
+
+    def counting(*args, **kwargs):
+        loads.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counting)
+    book = read_book(path)
+    assert loads == [{"read_only": True, "data_only": True}]
+    assert len(book.rows("组织")) == 4 and len(book.rows("党员")) == 5
+
+
+def test_an_open_file_is_read_from_its_start(tmp_path):
+    path = save(tmp_path, {"组织": UNITS})
+    with open(path, "rb") as f:
+        f.read(10)
+        assert len(read_book(f).rows("组织")) == 4
+    assert len(read_book(io.BytesIO(path.read_bytes())).rows("组织")) == 4
