@@ -1,8 +1,8 @@
 """Which items a clause is about: by position, by 编号, or by words of the title.
 
-Positions follow "我的清单" ("第3项", "第三项", "3、4两项", "第1、3项", "1-3项", "前两项", and an
-enumeration "1.…" / "(2)…" when nothing else names the item). 编号 are matched case-insensitively
-with or without the hyphen ("Z-2", "z2", "xm-3").
+Positions are read by ``positions`` (in the whole list or within a kind: "第3项", "整改第二条",
+"最后一项", an enumeration "1.…" when nothing else names the item). 编号 are read by ``codes``
+("Z-2", "z2", "Z-02" share one key).
 
 Titles are matched by their words, partial and colloquial ones included: every substring of a
 title is weighed once per item list by the dictionary words it contains (jieba's dictionary plus
@@ -10,7 +10,10 @@ the domain one), so "活动室" scores 3 for "建设党员活动室" while "员�
 words ("工作", "建设", "党员", "召开"...) count for little. A clause is scanned for the longest
 title substrings it contains; an item is named when its words reach ``MIN_SCORE``. Two items
 that reach the same best score over the same words are reported together as candidates, never
-guessed between.
+guessed between. A title word that only modifies the next word ("会议" in "会议记录") or is only a
+modal verb ("计划" in "计划完成活动室") names nothing.
+
+The index of a list also carries the sounds of its title words, for ``homophones``.
 """
 from __future__ import annotations
 
