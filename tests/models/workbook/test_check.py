@@ -13,6 +13,7 @@ from tests.models.workbook.books import (
     DUTIES,
     MEMBERS,
     RECTS,
+    STARS,
     UNITS,
     counts,
     dump,
@@ -129,8 +130,7 @@ def test_a_row_with_several_problems_reports_each(bare_engine, tmp_path):
 
 # --- star-rating maxima ----------------------------------------------------------------------
 
-STAR_HEADER = ["组织", "年度", "组织建设", "队伍建设", "制度建设", "阵地建设", "活动开展", "工作实绩",
-               "群众满意度测评", "群众满意率", "三会一课落实(是/否)", "阵地达标(是/否)", "受警告以上处分人数"]
+STAR_HEADER = STARS[0]
 
 
 def test_a_dimension_above_its_maximum_is_a_row_error(bare_engine, tmp_path):
