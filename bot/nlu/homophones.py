@@ -71,7 +71,8 @@ _STATE_VOCABULARY = vocabulary(())
 def repair(text: str, vocab: Vocabulary | None = None) -> str:
     """``text`` with voice-input homophones of vocabulary words replaced (see the module docstring)."""
     vocab = vocab if vocab is not None else _STATE_VOCABULARY
-    text = _POSITION_UNIT_RE.sub(_unit, text)
+    if "第" in text:
+        text = _POSITION_UNIT_RE.sub(_unit, text)
     spoken = list(map(sound, text))
     hits = [i for i, key in enumerate(zip(spoken, spoken[1:], strict=False)) if key in vocab]
     if not hits:

@@ -75,6 +75,12 @@ _PERCENT_PATTERNS: list[tuple[re.Pattern, str]] = [
 ]
 
 
+# Per pattern above, words one of which must be in the text for the pattern to match (None: any).
+_NEEDED: tuple[tuple[str, ...] | None, ...] = (
+    ("%",), ("百分之",), ("%",), ("成",), ("分之",), ("/",), ("半",), ("度", "率", "比例", "进"), ("完成", "推进", "达"),
+)
+
+
 def find_percents(text: str) -> list[tuple[int, int, int | None]]:
     """Every (start, end, percent) in ``text``, non-overlapping, in order.
 
@@ -82,7 +88,9 @@ def find_percents(text: str) -> list[tuple[int, int, int | None]]:
     """
     found: list[tuple[int, int, int | None]] = []
     taken: list[tuple[int, int]] = []   # spans read already, impossible figures (760%) included
-    for pattern, kind in _PERCENT_PATTERNS:
+    for (pattern, kind), needed in zip(_PERCENT_PATTERNS, _NEEDED, strict=True):
+        if needed and not any(word in text for word in needed):
+            continue        # a cheap test first: most clauses hold no figure of most forms
         for m in pattern.finditer(text):
             start, end = m.span()
             if any(s < end and start < e for s, e in taken):
