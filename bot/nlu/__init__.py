@@ -72,7 +72,8 @@ def to_json(p: Parse) -> dict:
     """The contract form: {"intent", "updates": [{"item", "status", "percent", "count", "total"}, ...]}.
 
     Updates are listed for progress only; "candidates" appears only when non-empty, "sure" only
-    when false (read from weak evidence), "asked_items" only for a question about items.
+    when false (read from weak evidence), "unresolved" only for a position or 编号 that names no
+    item of the list ("第9项" of 8), "asked_items" only for a question about items.
     """
     updates = []
     if p.intent == "progress":
@@ -83,6 +84,8 @@ def to_json(p: Parse) -> dict:
                 entry["candidates"] = list(u.candidates)
             if not u.sure:
                 entry["sure"] = False
+            if u.unresolved:
+                entry["unresolved"] = u.unresolved
             updates.append(entry)
     out = {"intent": p.intent, "updates": updates}
     if p.asked_items:

@@ -86,6 +86,8 @@ def _signal_zh(s) -> str:
         return f"进度 {s.value}%"
     if s.kind == "bad_percent":
         return "超过100%的数字，不作进度"
+    if s.kind == "bad_count":
+        return "负数的次数，不作记录"
     if s.kind == "count":
         return f"次数 {s.value}"
     if s.kind == "ordinal":

@@ -71,6 +71,7 @@ class Mention(NamedTuple):
     rest: bool = False                   # "其余": the items the reply names nowhere else
     how: str = "title"                   # position | code | all | rest | enumeration | title
     score: float = 0.0                   # the weight of the title words matched (titles only)
+    words: str = ""                      # the reference as typed (positions and 编号)
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
     claimed = [False] * len(clause)
 
     def claim(start: int, end: int, items: tuple[int, ...], how: str, *, rest: bool = False) -> None:
-        mentions.append(Mention(start, end, items, ((start, end),), rest=rest, how=how))
+        mentions.append(Mention(start, end, items, ((start, end),), rest=rest, how=how, words=clause[start:end]))
         for k in range(start, end):
             claimed[k] = True
 

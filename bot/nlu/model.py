@@ -27,6 +27,7 @@ class Update:
     candidates: list[str] = field(default_factory=list)  # ids that match equally, when item is None
     total: int | None = None    # the running total for the year, when the reply states one
     sure: bool = True           # False: read from weak evidence; the handler should confirm
+    unresolved: str | None = None  # a position or 编号 as typed that names no item of the list ("第9项")
 
 
 @dataclass

@@ -145,7 +145,8 @@ _TOTAL_LOOK_BACK = 12
 
 
 def find_counts(text: str) -> list[tuple[int, int, int, str]]:
-    """Every (start, end, times, kind) in ``text``; kind is "count", "ordinal" or "total".
+    """Every (start, end, times, kind) in ``text``; kind is "count", "ordinal", "total" or
+    "bad_count" (a negative number of times: no figure to keep).
 
     "2次" is 2, "三次" is 3, "党课×2" is 2, an ordinal "第二次" is 1; "今年已召开8次" is a total of 8.
     A count followed by 是/在/为 ("一次是…") or after 其中 describes a time already counted: skipped.
@@ -160,6 +161,10 @@ def find_counts(text: str) -> list[tuple[int, int, int, str]]:
         else:
             value, kind = to_int(m["n"]), "count"
         if value is None or not 0 < value <= 1000 or _INSTANCE_RE.search(text[max(0, m.start() - 4):m.start()]):
+            continue
+        if text[max(0, m.start() - 1):m.start()] in ("-", "负"):
+            found.append((m.start() - 1, m.end(), 0, "bad_count"))   # "开了-1次": no count, and nothing held
+            previous_end = m.end()
             continue
         if _LEFT_RE.search(text[max(0, m.start() - 6):m.start()]):
             continue        # "还差2次": what is left to do, not what was done

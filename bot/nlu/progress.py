@@ -203,7 +203,11 @@ def _updates_for(groups: list[_Group], index: ItemIndex, bare: bool) -> list[Upd
                 update.candidates = [index.ids[k] for k in mention.items]
             updates.append(update)
         else:       # a position or 编号 not in the list, or "其余" with nothing else named
-            updates.append(_update(None, signals, None, bare))
+            update = _update(None, signals, None, bare)
+            if mention.how in ("position", "code") and mention.words:
+                update = update or Update(None, None)
+                update.unresolved = mention.words     # "第9项" of 8: the handler writes nothing
+            updates.append(update)
     return [u for u in updates if u is not None]
 
 
@@ -239,7 +243,9 @@ def _update(item: str | None, signals: list[Signal], target: int | None, bare: b
     totals = [s.value for s in signals if s.kind == "total"]
     ordinal = any(s.kind == "ordinal" for s in signals)
     held = any(s.kind == "held" for s in signals)
-    figure_given = any(s.kind == "bad_percent" for s in signals)
+    figure_given = any(s.kind in ("bad_percent", "bad_count") for s in signals)
+    if figure_given:
+        held = ordinal = False      # "支委会开了-1次": the figure cannot be kept, so nothing was held either
     percent = percents[-1] if percents else None
     count = sum(counts) if counts else None
     total = totals[-1] if totals else None

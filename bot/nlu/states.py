@@ -28,7 +28,7 @@ class Signal(NamedTuple):
     """Something a clause says about an item: a state, a percent, a count or "it was held"."""
     start: int
     end: int
-    kind: str       # "status" | "weak" | "percent" | "count" | "total" | "ordinal" | "held" | "bad_percent"
+    kind: str       # status | weak | percent | count | total | ordinal | held | bad_percent | bad_count
     value: str | int          # a status (or "not_closed") / a number / "held"
     negated: bool = False     # turned round by a negator before it ("还没完成")
 

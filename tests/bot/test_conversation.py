@@ -73,3 +73,22 @@ async def test_a_reply_naming_an_item_the_sender_does_not_have_writes_nothing_an
     with Session(engine) as s:
         assert s.exec(select(ProgressUpdate)).all() == []
     assert item(engine, "P-1").status == "not_started"
+
+
+async def test_a_position_beyond_the_list_writes_nothing_and_says_so(client, engine):
+    await say(client, "wangfang", "第1项")                     # P-1 in mind
+    reply = await say(client, "wangfang", "第9项完成了")
+    assert "您的清单共4项，没有“第9项”" in reply and "未做任何记录" in reply
+    with Session(engine) as s:
+        assert s.exec(select(ProgressUpdate)).all() == []
+
+
+async def test_a_stock_phrase_or_a_promise_writes_nothing_even_on_finished_items(client, engine):
+    await say(client, "wangfang", "第1项已完成")
+    for words in ("本月扎实推进各项工作落实", "确保全年任务圆满完成"):
+        reply = await say(client, "wangfang", words)
+        assert "已记录" not in reply, (words, reply)
+    with Session(engine) as s:
+        assert len(s.exec(select(ProgressUpdate)).all()) == 1
+    assert item(engine, "P-1").status == "done"
+    assert item(engine, "P-2").status == "not_started"

@@ -211,8 +211,20 @@ def test_to_json_is_the_contract_form():
 
 def test_no_items_still_understands_states_and_queries():
     assert nlu.parse("已完成", []) == Parse("progress", [Update(None, "done")])
-    assert nlu.parse("第2项已完成", []) == Parse("progress", [Update(None, "done")])
+    assert nlu.parse("第2项已完成", []) == Parse("progress", [Update(None, "done", unresolved="第2项")])
     assert nlu.parse("我的清单", []).intent == "my_list"
+
+
+def test_a_position_or_code_that_names_no_item_is_reported_unresolved():
+    parsed = nlu.parse("第9项完成了", TASKS)
+    assert [(u.item, u.status, u.unresolved) for u in parsed.updates] == [(None, "done", "第9项")]
+    assert nlu.parse("第9项", TASKS).updates[0].unresolved == "第9项"
+    assert nlu.parse("第1项完成了", TASKS).updates[0].unresolved is None
+
+
+def test_a_negative_count_is_no_count_and_nothing_held():
+    [u] = nlu.parse("支委会开了-1次", BRANCH).updates
+    assert (u.status, u.count, u.total) == (None, None, None)
 
 
 def test_parse_survives_non_text():
