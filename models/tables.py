@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import Enum, StrEnum
 
-from sqlalchemy import DateTime, String, TypeDecorator, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Index, String, TypeDecorator, UniqueConstraint, true
 from sqlmodel import Column, Field, SQLModel
 
 from models.stars import total_of
@@ -147,6 +147,8 @@ class UpdateAction(StrEnum):
     UNDO = "undo"              # "撤回": an earlier update reverted
     CORRECT = "correct"        # "不对，是第3项": the last update moved to another item
     CLOSE_OFF = "close_off"    # 整改销号 by a secretary
+    RETURN = "return"          # 退回: a secretary sends a reported-done rectification back, with a reason
+    REOPEN = "reopen"          # 重开: the secretary who closed it off reopens it, with a reason
 
 
 class NoticeScope(StrEnum):
@@ -173,6 +175,9 @@ class Member(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", index=True)
     title: Title = _enum(Title, Title.MEMBER)
     is_admin: bool = False
+    # 状态 in the workbook: 在册 (True) / 离开 (False). One who left gets no pushes or notices, is
+    # not counted as a non-reporter and cannot use the bot; their items wait for reassignment.
+    active: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=true()))
     # Conversation memory (owned by models.conversation): the item the bot last spoke to this
     # person about, and an update waiting for the person to say which item it is for
     # ("已完成" → "哪一项？" → "第2项").
@@ -189,7 +194,9 @@ class Member(SQLModel, table=True):
 class Item(SQLModel, table=True):
     """One entry of the three lists (责任清单 / 项目清单 / 整改清单)."""
 
-    __table_args__ = (UniqueConstraint("kind", "code", "year", name="uq_item_kind_code_year"),)
+    __table_args__ = (UniqueConstraint("kind", "code", "year", name="uq_item_kind_code_year"),
+                      Index("ix_item_owner_year", "owner_id", "year"),
+                      Index("ix_item_unit_year", "unit_id", "year"))
 
     id: int | None = Field(default=None, primary_key=True)
     kind: ItemKind = _enum(ItemKind, index=True)
@@ -246,17 +253,39 @@ class MonthlyReport(SQLModel, table=True):
     words: str
 
 
+class NoticeStatus(StrEnum):
+    DRAFT = "draft"            # previewed, waiting for the sender's 确认
+    SENT = "sent"
+    CANCELLED = "cancelled"    # anything but 确认, or too late
+
+
 class Notice(SQLModel, table=True):
-    """A notice an administrator broadcast."""
+    """A notice an administrator (or a secretary, to the units below) sends; its receipts are
+    ``NoticeReceipt`` rows."""
 
     id: int | None = Field(default=None, primary_key=True)
     sender_id: int = Field(foreign_key="member.id")
     scope: NoticeScope = _enum(NoticeScope)
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    include_below: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=true()))
     text: str
     words: str                                    # the whole message as typed
     created_at: datetime = _at()
     recipients: int = 0
+    status: NoticeStatus = Field(default=NoticeStatus.SENT, sa_column=Column(
+        EnumText(NoticeStatus), nullable=False, server_default=NoticeStatus.SENT.value))
+    sent_at: datetime | None = _at(nullable=True)
+
+
+class NoticeReceipt(SQLModel, table=True):
+    """One recipient of a notice, and when they acknowledged it ("收到")."""
+
+    __table_args__ = (UniqueConstraint("notice_id", "member_id", name="uq_receipt_notice_member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="notice.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    acknowledged_at: datetime | None = _at(nullable=True)
 
 
 class StarScore(SQLModel, table=True):
