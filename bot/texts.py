@@ -47,6 +47,8 @@ def progress_zh(item: Item) -> str:
 def item_line(number: int, item: Item, today: date) -> str:
     """One numbered line as "我的清单" and the monthly prompt show it."""
     line = f"{number}. [{item.code}] {item.title}｜{progress_zh(item)}"
+    if item.year != today.year:
+        line += f"｜{item.year}年度"            # an unfinished item of an earlier year
     if item.deadline:
         line += f"｜截止{day(item.deadline)}"
         if item.is_open and item.deadline < today:

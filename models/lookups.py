@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from bot.nlu.codes import code_key, key_of
@@ -18,6 +18,7 @@ from models.tables import (
     SECRETARY_TITLES,
     Item,
     ItemKind,
+    ItemStatus,
     Member,
     MonthlyReport,
     Unit,
@@ -36,7 +37,8 @@ def _natural(code: str) -> tuple:
 
 
 def item_sort_key(item: Item) -> tuple:
-    return (KIND_ORDER.get(ItemKind(item.kind), 9), _natural(item.code), item.id or 0)
+    """Responsibility, project, rectification; by 编号; earlier years' leftovers after this year's."""
+    return (KIND_ORDER.get(ItemKind(item.kind), 9), -item.year, _natural(item.code), item.id or 0)
 
 
 # --- people and units ----------------------------------------------------------------------
@@ -75,14 +77,23 @@ def unit_by_name(session: Session, name: str) -> Unit | None:
 
 # --- items -----------------------------------------------------------------------------------
 
+def live(year: int):
+    """The items that count in ``year``: the year's own, every unfinished item of earlier years,
+    and every rectification not yet closed off whatever its year. (Items live until finished.)"""
+    return or_(Item.year == year,
+               and_(Item.year < year, Item.status.not_in(FINISHED)),
+               and_(Item.kind == ItemKind.RECTIFICATION, Item.status != ItemStatus.CLOSED, Item.year < year))
+
+
 def my_items(session: Session, member_id: int, year: int) -> list[Item]:
-    """A person's items of the year, in the order "我的清单" numbers them."""
-    items = session.exec(select(Item).where(Item.owner_id == member_id, Item.year == year)).all()
+    """A person's live items of the year (``live``), in the order "我的清单" numbers them."""
+    items = session.exec(select(Item).where(Item.owner_id == member_id, live(year))).all()
     return sorted(items, key=item_sort_key)
 
 
 def unit_items(session: Session, unit_id: int, year: int) -> list[Item]:
-    items = session.exec(select(Item).where(Item.unit_id == unit_id, Item.year == year)).all()
+    """A unit's live items of the year, in "我的清单" order."""
+    items = session.exec(select(Item).where(Item.unit_id == unit_id, live(year))).all()
     return sorted(items, key=item_sort_key)
 
 
@@ -100,7 +111,7 @@ def item_with_code(items: list[Item], code: str) -> Item | None:
 def unit_item_by_code(session: Session, unit_id: int, code: str, year: int,
                       kind: ItemKind | None = None) -> Item | None:
     """An item of the unit and year by 编号, compared by ``bot.nlu.codes.code_key``."""
-    q = select(Item).where(Item.unit_id == unit_id, Item.year == year)
+    q = select(Item).where(Item.unit_id == unit_id, live(year))
     if kind:
         q = q.where(Item.kind == kind)
     return item_with_code(sorted(session.exec(q).all(), key=item_sort_key), code)
@@ -109,7 +120,7 @@ def unit_item_by_code(session: Session, unit_id: int, code: str, year: int,
 def code_in_use(session: Session, key: str, year: int) -> bool:
     """Whether any item of ``year`` has the 编号 whose key (``bot.nlu.codes.code_key``) is ``key``."""
     prefix = key.rstrip("0123456789")
-    codes = session.exec(select(Item.code).where(Item.year == year, func.upper(Item.code).like(f"{prefix}%"))).all()
+    codes = session.exec(select(Item.code).where(live(year), func.upper(Item.code).like(f"{prefix}%"))).all()
     return any(key_of(code) == key for code in codes)
 
 
@@ -124,7 +135,7 @@ def report_for(session: Session, member_id: int, month: str) -> MonthlyReport | 
 def expected_reporters(session: Session, unit_id: int | None, year: int) -> list[Member]:
     """Those who owe a monthly report: people owning at least one open item of the year."""
     q = select(Member).join(Item, Item.owner_id == Member.id).where(
-        Item.year == year, Item.status.not_in(FINISHED)
+        live(year), Item.status.not_in(FINISHED), Member.active
     )
     if unit_id is not None:
         q = q.where(Member.unit_id == unit_id)

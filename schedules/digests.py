@@ -31,6 +31,7 @@ from bot.wecom import MAX_TEXT_BYTES, fit_lines
 from models.lookups import (
     expected_reporters,
     item_sort_key,
+    live,
     overdue_items,
     secretaries,
     unit_items,
@@ -55,7 +56,7 @@ class Push:
 
 def items_by_owner(session: Session, year: int, owner_ids: set[int]) -> dict[int, list[Item]]:
     """Each owner's items of the year in "我的清单" order (as ``models.lookups.my_items``), in one query."""
-    rows = session.exec(select(Item).where(Item.year == year)).all()
+    rows = session.exec(select(Item).where(live(year))).all()
     grouped: dict[int, list[Item]] = defaultdict(list)
     for item in rows:
         if item.owner_id in owner_ids:

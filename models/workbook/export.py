@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session, select
 
+from models.lookups import live
 from models.stars import DIMENSIONS
 from models.tables import STATUS_ZH, Item, ItemKind, Member, MonthlyReport, StarScore, Unit
 from models.workbook.sheets import (
@@ -185,7 +186,7 @@ def export_workbook(session: Session, path: Any, *, year: int | None, now: datet
     unit_name = {u.id: u.name for u in units}
     members = list(session.exec(select(Member).order_by(Member.id)))
     account = {m.id: m.account for m in members}
-    items = list(session.exec(select(Item).where(Item.year == year).order_by(Item.id)))
+    items = list(session.exec(select(Item).where(live(year)).order_by(Item.id)))
     scores = list(session.exec(select(StarScore).where(StarScore.year == year).order_by(StarScore.id)))
     last = 12 if year < local_now.year else local_now.month if year == local_now.year else 0
     months = [f"{year}-{m:02d}" for m in range(1, last + 1)]

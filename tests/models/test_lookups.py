@@ -49,3 +49,14 @@ def test_overdue_items_are_open_and_past_deadline(engine):
         assert [i.code for i in overdue_items(items, date(2026, 11, 20))] == ["P-2"]
         items[1].status = "done"
         assert overdue_items(items, date(2026, 11, 20)) == []
+
+
+def test_items_live_until_finished_into_the_next_year(engine):
+    with Session(engine) as s:
+        wang = get(s, "wangfang")
+        p1 = get(s, code="P-1")
+        p1.status, p1.percent = "done", 100
+        s.add(p1)
+        s.commit()
+        assert [i.code for i in my_items(s, wang.id, 2027)] == ["P-2", "P-3", "Z-1"]   # P-1 is done
+        assert [m.account for m in unreported(s, wang.unit_id, "2027-01")] == ["liming", "wangfang"]
