@@ -13,12 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot.demo import ForwardError, parse_forward
 from models.db import make_engine, session_scope
 from models.tables import AuditEvent, Item, Member, StarScore, Unit
 
 TZ = ZoneInfo("Asia/Shanghai")
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def run_demo(workdir: Path, lines: list[str], *extra: str) -> subprocess.CompletedProcess:
@@ -105,26 +104,3 @@ def test_rerun_reuses_the_data_and_end_of_input_exits(session_run):
     proc = run_demo(workdir, [])                       # EOF at the member picker: Ctrl-D
     assert proc.returncode == 0, proc.stderr
     assert "演示结束" in proc.stdout
-
-
-NOW = datetime(2026, 11, 22, 9, 44, tzinfo=TZ)
-
-
-@pytest.mark.parametrize("arg, expected", [
-    ("3天", datetime(2026, 11, 25, 9, 44, tzinfo=TZ)),
-    ("2小时", datetime(2026, 11, 22, 11, 44, tzinfo=TZ)),
-    ("1周", datetime(2026, 11, 29, 9, 44, tzinfo=TZ)),
-    ("到 2026-11-30 09:00", datetime(2026, 11, 30, 9, 0, tzinfo=TZ)),
-    ("到 11-30", datetime(2026, 11, 30, 9, 0, tzinfo=TZ)),
-    ("12月15日 9点", datetime(2026, 12, 15, 9, 0, tzinfo=TZ)),
-    ("到 2027/1/4 10:30", datetime(2027, 1, 4, 10, 30, tzinfo=TZ)),
-    ("到 9:00", datetime(2026, 11, 23, 9, 0, tzinfo=TZ)),
-])
-def test_fast_forward_arguments(arg, expected):
-    assert parse_forward(arg, NOW) == expected
-
-
-@pytest.mark.parametrize("arg", ["", "到 2026-11-01 09:00", "到 昨天", "3年", "到 2026-02-30"])
-def test_fast_forward_refuses_what_is_not_a_later_moment(arg):
-    with pytest.raises(ForwardError):
-        parse_forward(arg, NOW)

@@ -1,4 +1,5 @@
-"""The demo organisation and its three lists, drawn from the seed articles.
+"""The demo organisation and its three lists, drawn from the seed articles, and how they get into
+the demo's database.
 
 A 市政协党组 over a 机关党委 with three 党支部, twenty members, the year's 责任清单 (quantified
 duties with yearly target counts), 项目清单 (deadlines spread over the year, some near today and
@@ -9,17 +10,23 @@ some overdue), 整改清单 (from 巡察, 检查考核 and daily work) and the b
 ``build_workbook`` and loads them with ``import_workbook``, the real import path. Progress comes
 from chat and is never imported, so ``seed_history`` then plays back some of the year's progress
 updates and monthly reports, as if the members had typed them over the past months.
+``prepare_data`` does all of that on an empty database.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from bot.config import Config
+from models.db import init_db, make_engine, session_scope
 from models.lookups import member_by_account
 from models.progress import mark_reported, record_progress
-from models.tables import Item, ItemKind
+from models.stars import DIMENSIONS
+from models.tables import Item, Member
+from models.workbook import build_workbook, import_workbook
 
 PARTY_GROUP = "市政协党组"
 COMMITTEE = "市政协机关党委"
@@ -122,7 +129,8 @@ RECTIFICATIONS = [
     ("“三会一课”记录不规范", "统一使用记录本，会后3日内补齐记录", "linfeng", "检查考核", 1, 80),
 ]
 
-# 星级评分 of the three branches: seven dimensions, satisfaction rate, 三会一课, 阵地达标, 处分.
+# 星级评分 of the three branches: the seven dimensions (in ``models.stars.DIMENSIONS`` order),
+# satisfaction rate, 三会一课, 阵地达标, 处分.
 # 第三党支部's venue is below standard (see 整改清单): no star, 软弱涣散, whatever its score.
 STARS = [
     ("第一党支部", (14, 14, 13, 9, 14, 19, 9), 96.5, "是", "是", 0),
@@ -147,8 +155,8 @@ def _deadline(spec, today: date) -> date:
 def workbook_rows(today: date) -> dict[str, list[list]]:
     """The import workbook for ``today``'s year: sheet name → header row, then data rows."""
     year = today.year
-    stars_header = ["组织", "年度", "组织建设", "队伍建设", "制度建设", "阵地建设", "活动开展", "工作实绩",
-                    "群众满意度测评", "群众满意率", "三会一课落实(是/否)", "阵地达标(是/否)", "受警告以上处分人数"]
+    stars_header = ["组织", "年度", *(d.zh for d in DIMENSIONS),
+                    "群众满意率", "三会一课落实(是/否)", "阵地达标(是/否)", "受警告以上处分人数"]
     return {
         "组织": [["名称", "上级", "类型"], *([n, p, k] for n, p, k in UNITS)],
         "党员": [["姓名", "企业微信账号", "所在组织", "职务", "管理员"],
@@ -204,10 +212,10 @@ def seed_history(session: Session, now: datetime, tz: ZoneInfo) -> int:
             update(f"P-{n}", who, 40, f"{title}已完成", status="done")
         elif progress:
             update(f"P-{n}", who, 2 + n * 2, f"{title}推进到{progress}%", percent=progress)
-    for n, (problem, _, who, _, _, progress) in enumerate(RECTIFICATIONS, 1):
+    for n, (_, _, who, _, _, progress) in enumerate(RECTIFICATIONS, 1):
         if progress == "closed":
             update(f"Z-{n}", who, 45, "流动党员台账已建立，已整改到位", status="done")
-            secretary = next(s for u, s in BRANCH_SECRETARIES.items()
+            secretary = next(s for s in BRANCH_SECRETARIES.values()
                              if members[who].unit_id == members[s].unit_id)
             update(f"Z-{n}", secretary, 44, f"Z-{n}核实销号", status="closed")
         elif progress:
@@ -223,3 +231,22 @@ def seed_history(session: Session, now: datetime, tz: ZoneInfo) -> int:
             mark_reported(session, member, datetime(year, month, 26, 17, 0, tzinfo=tz), "月报：本月工作按计划推进", tz)
     session.flush()
     return updates
+
+
+def prepare_data(cfg: Config, book: Path, now: datetime) -> list[str] | None:
+    """Create the schema of ``cfg``'s database and, when it has no members yet, load the demo
+    organisation: write the import workbook to ``book``, import it, play back the history.
+    Returns the import summary lines, or None when the data of an earlier run is reused."""
+    engine = make_engine(cfg.database.url)
+    try:
+        init_db(engine)
+        with session_scope(engine) as s:
+            if s.exec(select(Member)).first() is not None:
+                return None
+        build_workbook(workbook_rows(now.date())).save(book)
+        with session_scope(engine) as s:
+            summary = import_workbook(s, book, actor="demo", now=now)
+            seed_history(s, now, cfg.tz)
+        return summary.lines()
+    finally:
+        engine.dispose()
