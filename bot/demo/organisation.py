@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from bot.config import Config
 from models.db import init_db, make_engine, session_scope
 from models.lookups import member_by_account
-from models.progress import mark_reported, record_progress
+from models.progress import close_off, mark_reported, record_progress
 from models.stars import DIMENSIONS
 from models.tables import Item, Member
 from models.workbook import build_workbook, import_workbook
@@ -203,6 +203,13 @@ def seed_history(session: Session, now: datetime, tz: ZoneInfo) -> int:
             mark_reported(session, members[account], at, words, tz)
         updates += 1
 
+    def verify(code: str, secretary: str, days_ago: int) -> None:
+        """The branch secretary checks the rectification and closes it off (销号), as in chat."""
+        nonlocal updates
+        close_off(session, item=items[code], secretary=members[secretary], at=_earlier(now, days_ago),
+                  words=f"{code}核实销号", msg_id="demo-history")
+        updates += 1
+
     for n, (who, title, target, pace) in enumerate(DUTIES, 1):
         done = min(target, int(target * elapsed * pace)) if target else 0
         if done:
@@ -217,7 +224,7 @@ def seed_history(session: Session, now: datetime, tz: ZoneInfo) -> int:
             update(f"Z-{n}", who, 45, "流动党员台账已建立，已整改到位", status="done")
             secretary = next(s for s in BRANCH_SECRETARIES.values()
                              if members[who].unit_id == members[s].unit_id)
-            update(f"Z-{n}", secretary, 44, f"Z-{n}核实销号", status="closed")
+            verify(f"Z-{n}", secretary, 44)
         elif progress:
             update(f"Z-{n}", who, 1 + n * 3, f"Z-{n}整改推进到{progress}%", percent=progress)
 
