@@ -1,27 +1,50 @@
-"""逾期事项: open items past their deadline — a secretary sees the unit's, others their own."""
+"""逾期事项: open items past their deadline — over the asker's units grouped by unit (a secretary,
+an administrator), a unit or person named, or the asker's own."""
+from sqlmodel import select
+
 from bot.router import Message, Router
+from bot.scope import asked
 from bot.texts import MORE_ITEMS, day, progress_zh
 from bot.wecom import fit_lines
-from models.lookups import overdue_items, unit_items
-from models.tables import Member
+from models.lookups import live, overdue_items, unit_items
+from models.tables import Item, Member
 
 router = Router("overdue")
 
 
+def _line(msg: Message, item: Item, owners: dict[int, Member]) -> str:
+    today = msg.at.date()
+    owner = owners[item.owner_id].name if item.owner_id in owners else ""
+    return (f"· [{item.code}] {item.title}｜{owner}｜截止{day(item.deadline)}，已逾期{(today - item.deadline).days}天"
+            f"｜{progress_zh(item)}")
+
+
 @router.message(intent="overdue")
 def show_overdue(msg: Message) -> str:
-    """Overdue items, longest overdue first."""
+    """Overdue items, by unit, longest overdue first."""
+    a = asked(msg)
+    if isinstance(a, str):
+        return a
     today = msg.at.date()
-    if msg.member.is_secretary:
-        scope, items = "本单位", overdue_items(unit_items(msg.session, msg.member.unit_id, today.year), today)
-    else:
-        scope, items = "您的", overdue_items(msg.items, today)
-    if not items:
-        return f"{scope}事项目前没有逾期，请继续保持。"
-    items.sort(key=lambda i: i.deadline)
+    owners = {m.id: m for m in msg.session.exec(select(Member))}
+    if not a.units:
+        ids = [p.id for p in a.people]
+        pool = msg.session.exec(select(Item).where(Item.owner_id.in_(ids), live(today.year))).all()
+        items = sorted(overdue_items(list(pool), today), key=lambda i: i.deadline)
+        label = "您的" if a.own else a.label + "的"
+        if not items:
+            return f"{label}事项目前没有逾期，请继续保持。"
+        return fit_lines(f"{label}逾期事项（{len(items)}项）：", [_line(msg, i, owners) for i in items], MORE_ITEMS)
+    groups = []
+    for uid in a.units:
+        items = sorted(overdue_items(unit_items(msg.session, uid, today.year), today), key=lambda i: i.deadline)
+        if items:
+            groups.append((uid, items))
+    total = sum(len(items) for _, items in groups)
+    if not total:
+        return f"{a.label}目前没有逾期事项，请继续保持。"
     lines = []
-    for i in items:
-        owner = msg.session.get(Member, i.owner_id)
-        late = (today - i.deadline).days
-        lines.append(f"· [{i.code}] {i.title}｜{owner.name}｜截止{day(i.deadline)}，已逾期{late}天｜{progress_zh(i)}")
-    return fit_lines(f"{scope}逾期事项（{len(items)}项）：", lines, MORE_ITEMS)
+    for uid, items in groups:
+        lines.append(f"{a.tree.name(uid)}（{len(items)}项）")
+        lines.extend(_line(msg, i, owners) for i in items)
+    return fit_lines(f"{a.label}逾期事项共{total}项：", lines, MORE_ITEMS)

@@ -1,34 +1,64 @@
-"""整改清单: rectifications and how far they are — a secretary sees the unit's, others their own."""
+"""整改清单: rectifications and how far they are — over the asker's units grouped by unit, a unit
+or person named, or the asker's own. Open first, then done awaiting 销号; closed ones counted."""
+from sqlmodel import select
+
 from bot.router import Message, Router
+from bot.scope import asked
 from bot.texts import MORE_ITEMS, day, progress_zh
 from bot.wecom import fit_lines
-from models.lookups import unit_items
-from models.tables import ItemKind, ItemStatus, Member
+from models.lookups import item_sort_key, live, unit_items
+from models.tables import Item, ItemKind, ItemStatus, Member
 
 router = Router("rectifications")
 
 
+def _lines(msg: Message, rects: list[Item], owners: dict[int, Member]) -> list[str]:
+    today = msg.at.date()
+    out = []
+    for i in [r for r in rects if r.is_open] + [r for r in rects if r.status == ItemStatus.DONE]:
+        owner = owners[i.owner_id].name if i.owner_id in owners else ""
+        late = "（已逾期）" if i.is_open and i.deadline and i.deadline < today else ""
+        due = f"｜时限{day(i.deadline)}{late}" if i.deadline else ""
+        tail = "，待书记销号" if i.status == ItemStatus.DONE else ""
+        out.append(f"· [{i.code}] {i.title}｜{owner}｜{progress_zh(i)}{tail}{due}")
+    return out
+
+
+def _counts(rects: list[Item]) -> str:
+    open_ = sum(1 for i in rects if i.is_open)
+    awaiting = sum(1 for i in rects if i.status == ItemStatus.DONE)
+    closed = sum(1 for i in rects if i.status == ItemStatus.CLOSED)
+    return f"共{len(rects)}项：未完成{open_}项，待销号{awaiting}项，已销号{closed}项"
+
+
 @router.message(intent="rectifications")
 def show_rectifications(msg: Message) -> str:
-    """Open rectifications first, then those done awaiting 销号; closed ones are counted."""
-    today = msg.at.date()
-    if msg.member.is_secretary:
-        scope, pool = "本单位", unit_items(msg.session, msg.member.unit_id, today.year)
-    else:
-        scope, pool = "您的", msg.items
-    rects = [i for i in pool if i.kind == ItemKind.RECTIFICATION]
-    if not rects:
-        return f"{scope}{today.year}年度暂无整改事项。"
-    closed = [i for i in rects if i.status == ItemStatus.CLOSED]
-    awaiting = [i for i in rects if i.status == ItemStatus.DONE]
-    open_ = [i for i in rects if i.is_open]
-    lines = []
-    for i in open_ + awaiting:
-        owner = msg.session.get(Member, i.owner_id)
-        due = f"｜时限{day(i.deadline)}" + ("（已逾期）" if i.is_open and i.deadline < today else "") if i.deadline else ""
-        tail = "，待书记销号" if i.status == ItemStatus.DONE else ""
-        lines.append(f"· [{i.code}] {i.title}｜{owner.name}｜{progress_zh(i)}{tail}{due}")
-    head = (f"{scope}整改事项共{len(rects)}项：未完成{len(open_)}项，待销号{len(awaiting)}项，已销号{len(closed)}项")
-    if not lines:
-        return head + "。全部整改已销号。"
-    return fit_lines(head, lines, MORE_ITEMS)
+    """Counts first, then the rectifications still owed, by unit."""
+    a = asked(msg)
+    if isinstance(a, str):
+        return a
+    year = msg.at.year
+    owners = {m.id: m for m in msg.session.exec(select(Member))}
+    if not a.units:
+        ids = [p.id for p in a.people]
+        rects = sorted(msg.session.exec(select(Item).where(Item.owner_id.in_(ids), live(year),
+                                                           Item.kind == ItemKind.RECTIFICATION)).all(),
+                       key=item_sort_key)
+        label = "您的" if a.own else a.label + "的"
+        if not rects:
+            return f"{label}{year}年度暂无整改事项。"
+        lines = _lines(msg, rects, owners)
+        head = f"{label}整改事项{_counts(rects)}"
+        return fit_lines(head, lines, MORE_ITEMS) if lines else head + "。全部整改已销号。"
+    all_rects, lines = [], []
+    for uid in a.units:
+        rects = [i for i in unit_items(msg.session, uid, year) if i.kind == ItemKind.RECTIFICATION]
+        if not rects:
+            continue
+        all_rects += rects
+        owed = _lines(msg, rects, owners)
+        lines.append(f"{a.tree.name(uid)}：{_counts(rects)}")
+        lines.extend(owed)
+    if not all_rects:
+        return f"{a.label}{year}年度暂无整改事项。"
+    return fit_lines(f"{a.label}整改事项{_counts(all_rects)}", lines, MORE_ITEMS)

@@ -1,23 +1,34 @@
-"""我这个月报了吗: the sender's monthly report status; a secretary also sees the unit's rate."""
+"""我这个月报了吗 / 李娜报了吗: a monthly report status — the asker's own (a secretary also sees the
+rate of their units), or a named person's within the asker's units, for this month or one named."""
 from bot.router import Message, Router
+from bot.scope import asked
 from bot.texts import moment, month_zh
-from models.lookups import expected_reporters, month_key, report_for, unreported
+from models.lookups import expected_reporters, report_for, unreported
 
 router = Router("report_status")
 
 
 @router.message(intent="report_status")
 def show_report_status(msg: Message) -> str:
-    """Reported or not this month, and how to report."""
+    """Reported or not, and how to report."""
+    a = asked(msg)
+    if isinstance(a, str):
+        return a
     tz = msg.runtime.tz
-    month = month_key(msg.at, tz)
-    report = report_for(msg.session, msg.member.id, month)
+    if a.people and not a.own:
+        lines = []
+        for p in a.people:
+            r = report_for(msg.session, p.id, a.month)
+            lines.append(f"· {p.name}：" + (f"已于{moment(r.reported_at, tz)}报送" if r else "尚未报送"))
+        return "\n".join([f"{month_zh(a.month)}月报："] + lines)
+    report = report_for(msg.session, msg.member.id, a.month)
     if report:
-        text = f"您{month_zh(month)}的月报已于{moment(report.reported_at, tz)}报送（“{report.words}”）。"
+        text = f"您{month_zh(a.month)}的月报已于{moment(report.reported_at, tz)}报送（“{report.words}”）。"
     else:
-        text = f"您{month_zh(month)}尚未报送月报。直接回复进展即可报送，如“第2项完成80%”。"
-    if msg.member.is_secretary:
-        expected = expected_reporters(msg.session, msg.member.unit_id, msg.at.year)
-        missing = unreported(msg.session, msg.member.unit_id, month)
-        text += f"\n本单位应报{len(expected)}人，已报{len(expected) - len(missing)}人，未报{len(missing)}人。"
+        text = f"您{month_zh(a.month)}尚未报送月报。直接回复进展即可报送，如“第2项完成80%”。"
+    if a.units:
+        year = int(a.month[:4])
+        expected = sum(len(expected_reporters(msg.session, uid, year)) for uid in a.units)
+        missing = sum(len(unreported(msg.session, uid, a.month)) for uid in a.units)
+        text += f"\n{a.label}应报{expected}人，已报{expected - missing}人，未报{missing}人。"
     return text

@@ -1,23 +1,41 @@
-"""谁还没报: the unit's members who have not reported this month — for secretaries."""
+"""谁还没报: who has not reported for the month — over the secretary's units (grouped by unit,
+counts first), a unit or person named, or a month named ("11月谁还没报")."""
 from bot.router import Message, Router
-from bot.texts import UNREPORTED_SECRETARIES_ONLY, month_zh
-from bot.wecom import fit_text
-from models.lookups import expected_reporters, month_key, unreported
-from models.tables import Unit
+from bot.scope import asked
+from bot.texts import NAMES_MORE, UNREPORTED_SECRETARIES_ONLY, month_zh
+from bot.wecom import fit_lines
+from models.lookups import expected_reporters, report_for, unreported
 
 router = Router("unreported")
 
 
+def _people(msg: Message, a) -> str:
+    lines = [f"· {p.name}：{'已报' if report_for(msg.session, p.id, a.month) else '未报'}" for p in a.people]
+    return "\n".join([f"{month_zh(a.month)}月报情况："] + lines)
+
+
 @router.message(intent="unreported")
 def show_unreported(msg: Message) -> str:
-    """Names of this month's non-reporters in the secretary's own unit."""
-    if not msg.member.is_secretary:
+    """One line per unit: "第一党支部 3/12 未报：…"; the totals first."""
+    a = asked(msg)
+    if isinstance(a, str):
+        return a
+    if a.people and not a.own:
+        return _people(msg, a)
+    if not a.units:
         return UNREPORTED_SECRETARIES_ONLY
-    month = month_key(msg.at, msg.runtime.tz)
-    unit = msg.session.get(Unit, msg.member.unit_id)
-    missing = unreported(msg.session, unit.id, month)
-    total = len(expected_reporters(msg.session, unit.id, msg.at.year))
-    if not missing:
-        return f"{unit.name}{month_zh(month)}应报{total}人，已全部报送。"
-    names = "、".join(m.name for m in missing)
-    return fit_text(f"{unit.name}{month_zh(month)}应报{total}人，未报{len(missing)}人：{names}")
+    year = int(a.month[:4])
+    lines, expected_total, missing_total = [], 0, 0
+    for uid in a.units:
+        expected = expected_reporters(msg.session, uid, year)
+        if not expected:
+            continue
+        missing = unreported(msg.session, uid, a.month)
+        expected_total += len(expected)
+        missing_total += len(missing)
+        names = "：" + "、".join(m.name for m in missing) if missing else "，已全部报送"
+        lines.append(f"{a.tree.name(uid)} {len(missing)}/{len(expected)} 未报{names}")
+    if not expected_total:
+        return f"{a.label}{month_zh(a.month)}没有需要报送月报的人员。"
+    head = f"{a.label}{month_zh(a.month)}月报：应报{expected_total}人，未报{missing_total}人"
+    return fit_lines(head, lines, NAMES_MORE)

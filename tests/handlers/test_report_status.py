@@ -8,4 +8,4 @@ async def test_report_status(chat, engine):
     reply = await chat.ask(show_report_status, "wangfang", "我这个月报了吗", "report_status")
     assert "尚未报送" in reply
     reply = await chat.ask(show_report_status, "liming", "本月月报情况", "report_status")
-    assert "本单位应报2人，已报0人" in reply
+    assert "第一党支部应报2人，已报0人" in reply

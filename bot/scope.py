@@ -1,0 +1,73 @@
+"""Who and what a query covers: the asker's units, or the unit, person or month the question names.
+
+Scope is the subtree (三级书记): a secretary's queries cover their unit and every unit below it;
+an administrator's the whole organisation; a member asks about themself only. A question may name
+a unit ("第二支部谁还没报", short forms included, or 全机关), a person ("李娜报了吗") or a month
+("11月", "上个月"): the answer is about exactly that, or says why not — outside the asker's units,
+or no such unit (with the closest names). The grammar is ``bot.nlu.scopes``; the tree
+``models.organisation``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from bot.nlu.scopes import closest_units, read_scope
+from bot.router import Message
+from models.lookups import month_key
+from models.organisation import Tree
+from models.tables import Member
+
+
+@dataclass
+class Asked:
+    """What to answer about."""
+
+    tree: Tree
+    units: list[int]            # unit ids to answer for, down the tree (empty: the asker alone)
+    people: list[Member]        # people named (empty: none named)
+    month: str                  # "2026-11"
+    label: str                  # how the scope reads: "第一党支部", "市政协机关党委及下级单位"
+    own: bool                   # the asker's default scope, nothing named
+
+
+def asked(msg: Message) -> Asked | str:
+    """The scope of ``msg``'s question, or the reply saying why it cannot be answered."""
+    session, member = msg.session, msg.member
+    tree = Tree.load(session)
+    names = {u.name: uid for uid, u in tree.units.items()}
+    allowed = tree.units_of(member)
+    people_names = set(session.exec(select(Member.name).where(Member.active)))
+    scope = read_scope(msg.text, names, people_names, msg.at.date())
+    month = scope.month or month_key(msg.at, msg.runtime.tz)
+    if scope.unknown_units and not scope.units:
+        word = scope.unknown_units[0]
+        near = closest_units(word, names)
+        return f"没有找到“{word}”。" + (f"相近的有：{'、'.join(near)}。" if near else "请写单位全称或简称，如“第一支部”。")
+    if scope.people:
+        people = list(session.exec(select(Member).where(Member.name.in_(scope.people), Member.active)))
+        others = [p for p in people if p.id != member.id and p.unit_id not in allowed]
+        if others:
+            return f"{others[0].name}不在您负责的单位范围内，无法查询。"
+        return Asked(tree, [], people, month, "、".join(p.name for p in people), own=False)
+    if scope.units:
+        outside = [u for u in scope.units if names[u] not in allowed]
+        if outside:
+            return f"{outside[0]}不在您负责的单位范围内。" + _you_may(tree, member)
+        units = list(dict.fromkeys(uid for u in scope.units for uid in tree.subtree(names[u])))
+        return Asked(tree, units, [], month, "、".join(scope.units), own=False)
+    if scope.whole and not member.is_admin and not member.is_secretary:
+        return "全机关的情况供书记和管理员查询。" + _you_may(tree, member)
+    if not allowed:
+        return Asked(tree, [], [member], month, "您", own=True)
+    label = "全机关" if member.is_admin else tree.name(member.unit_id) + ("及下级单位" if len(allowed) > 1 else "")
+    return Asked(tree, allowed, [], month, label, own=True)
+
+
+def _you_may(tree: Tree, member: Member) -> str:
+    if member.is_admin:
+        return ""
+    if member.is_secretary:
+        return f"您可查询{tree.name(member.unit_id)}及其下级单位。"
+    return "您可查询本人的情况，如“我这个月报了吗”“我的清单”。"
