@@ -1,43 +1,68 @@
-"""整改销号: a secretary closes off a done rectification of another member of their unit by its 编号
-("Z-2已销号", "销号 Z-02"). The command's grammar is ``bot.nlu.codes``; the rule (only done ones,
-never one's own) is ``models.progress.close_off``.
+"""整改销号: a secretary reviews the rectifications of the people they answer for, by 编号.
 
-A member's own "已销号" is handled by ``progress`` and recorded as done, awaiting this step.
+    "销号 Z-2" / "Z-2已销号"       close off a rectification reported done
+    "退回 Z-2 原因：台账不全"       send it back to 进行中; the owner is told the reason
+    "重开 Z-2 原因：…"             reopen one closed off (only by the secretary who closed it)
+
+The grammar is ``bot.nlu.codes.read_review``; the rules are ``models.progress`` (close_off,
+send_back, reopen). The owner is told each outcome, after the transaction commits. A member's own
+"Z-2已销号" is progress (recorded as done, awaiting this step).
 """
 from __future__ import annotations
 
-from bot.nlu.codes import close_off_codes
-from bot.router import Message, Router
+from bot.nlu.codes import read_review
+from bot.router import Message, Outgoing, Router
 from models.lookups import item_with_code, unit_item_by_code
-from models.progress import CloseOffRefused, close_off
-from models.tables import ItemKind, Member
+from models.organisation import Tree
+from models.progress import ReviewRefused, close_off, reopen, send_back
+from models.tables import Item, ItemKind, Member
 
 router = Router("close_off")
 
+VERBS = {"close": ("销号", close_off), "return": ("退回", send_back), "reopen": ("重开", reopen)}
 
-def _closing_others(msg: Message) -> bool:
-    """A secretary's close-off naming at least one item that is not their own."""
-    if not msg.member.is_secretary:
+
+def _reviewing(msg: Message) -> bool:
+    """退回 / 重开 always; 销号 from a secretary naming an item that is not their own."""
+    review = read_review(msg.text)
+    if review is None:
         return False
-    codes = close_off_codes(msg.text)
-    return bool(codes) and any(item_with_code(msg.items, c) is None for c in codes)
+    if review.verb != "close":
+        return True
+    return msg.member.is_secretary and any(item_with_code(msg.items, c) is None for c in review.codes)
 
 
-@router.message(when=_closing_others)
-def close_off_rectifications(msg: Message) -> str:
-    """Close off each named rectification of the secretary's unit; the owner's own items stay with progress."""
+def _find(msg: Message, tree: Tree, code: str) -> Item | None:
+    for uid in tree.units_of(msg.member) or [msg.member.unit_id]:
+        item = unit_item_by_code(msg.session, uid, code, msg.at.year, ItemKind.RECTIFICATION)
+        if item is not None:
+            return item
+    return None
+
+
+@router.message(when=_reviewing)
+def review_rectifications(msg: Message) -> str:
+    """Apply the review to each named rectification; tell each owner."""
+    review = read_review(msg.text)
+    verb, rule = VERBS[review.verb]
+    if not msg.member.is_secretary:
+        return f"{verb}整改事项需由书记办理。整改完成后请回复如“Z-1已整改到位”，由书记核实销号。"
+    tree = Tree.load(msg.session)
     lines = []
-    for code in close_off_codes(msg.text):
-        item = item_with_code(msg.items, code) or unit_item_by_code(
-            msg.session, msg.member.unit_id, code, msg.at.year, ItemKind.RECTIFICATION)
+    for code in review.codes:
+        item = _find(msg, tree, code)
         if item is None:
-            lines.append(f"· {code.upper()}：本单位{msg.at.year}年度没有这个整改事项")
+            lines.append(f"· {code.upper()}：您负责的单位{msg.at.year}年度没有这个整改事项")
             continue
         owner = msg.session.get(Member, item.owner_id)
+        extra = {} if review.verb == "close" else {"reason": review.reason}
         try:
-            close_off(msg.session, item=item, secretary=msg.member, at=msg.at, words=msg.text, msg_id=msg.msg_id)
-        except CloseOffRefused as refused:
-            lines.append(f"· [{item.code}] {item.title}（{owner.name}）：未销号，{refused}")
+            rule(msg.session, item=item, secretary=msg.member, at=msg.at, words=msg.text, msg_id=msg.msg_id, **extra)
+        except ReviewRefused as refused:
+            lines.append(f"· [{item.code}] {item.title}（{owner.name}）：未{verb}，{refused}")
             continue
-        lines.append(f"· [{item.code}] {item.title}（{owner.name}）：已销号")
-    return "整改销号结果：\n" + "\n".join(lines)
+        lines.append(f"· [{item.code}] {item.title}（{owner.name}）：已{verb}")
+        why = f"，原因：{review.reason}" if review.reason else ""
+        msg.outbox.append(Outgoing([owner.account], f"【整改{verb}】您负责的整改事项[{item.code}] {item.title}"
+                                                    f"已由{msg.member.name}{verb}{why}。"))
+    return f"整改{verb}结果：\n" + "\n".join(lines)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from bot.nlu.codes import find_codes, key_of
 from bot.nlu.text import normalize
-from bot.router import Message, Router
+from bot.router import Message, Outgoing, Router
 from bot.texts import (
     ANSWER_WITH_ITEM,
     ASK_ITEM_STATE,
@@ -31,8 +31,9 @@ from bot.texts import (
 from bot.wecom import fit_lines
 from models.conversation import PendingUpdate, item_in_mind, keep_pending, remember_item, take_pending
 from models.lookups import code_in_use, month_key, report_for
+from models.organisation import Tree
 from models.progress import mark_reported, record_progress
-from models.tables import Item
+from models.tables import Item, ItemKind, ItemStatus
 
 router = Router("progress")
 
@@ -127,6 +128,18 @@ def _plan(msg: Message) -> tuple[list[tuple[Item, dict, bool]], str] | str:
     return planned, msg.text
 
 
+def _ask_for_close_off(msg: Message, item: Item, tree: Tree) -> None:
+    """A rectification reported done: the secretary responsible (never the owner) is asked to verify."""
+    if item.kind != ItemKind.RECTIFICATION or item.status != ItemStatus.DONE:
+        return
+    boss = tree.responsible_for(msg.member)
+    if boss is None:
+        return
+    msg.outbox.append(Outgoing([boss.account], (
+        f"【整改待销号】{msg.member.name}报告整改事项[{item.code}] {item.title}已完成：“{msg.text}”\n"
+        f"核实后请回复“销号 {item.code}”；如需退回，请回复“退回 {item.code} 原因：……”。")))
+
+
 @router.message(intent="progress")
 def record_updates(msg: Message) -> str:
     """Apply every understood update in one go and confirm what changed in one reply."""
@@ -139,6 +152,7 @@ def record_updates(msg: Message) -> str:
     tz = msg.runtime.tz
     first_of_month = report_for(msg.session, msg.member.id, month_key(msg.at, tz)) is None
     lines, applied = [], 0
+    tree = Tree.load(msg.session)
     for item, state, named in planned:
         before = progress_zh(item)
         change = record_progress(msg.session, item=item, member=msg.member, at=msg.at, words=words,
@@ -147,6 +161,7 @@ def record_updates(msg: Message) -> str:
         if change.applied:
             applied += 1
             lines.append(f"{head}：{before} → {progress_zh(item)}")
+            _ask_for_close_off(msg, item, tree)
             if change.note:
                 lines.append(f"  （{change.note}）")
         else:

@@ -13,8 +13,10 @@ The rules of one update (``record_progress``):
   (``total``, "今年已召开8次") sets the count. Both given: the total is what is kept.
 * **going back** from done (or in-progress-at-100) needs a reply that names the item; it is then
   applied and shown as such. The item the bot merely had in mind is never reopened.
-* **closed off** (已销号) rectifications are never changed through progress: only
-  ``close_off`` closes, nobody closes off their own item, only a done rectification can be closed.
+* **closed off** (已销号) rectifications are never changed through progress. Only a secretary
+  answering for the owner reviews a rectification, never their own: ``close_off`` closes a done
+  one, ``send_back`` (退回) returns a done one to 进行中 and ``reopen`` (重开) a closed one — both
+  with a reason, reopening only by the secretary who closed it off.
 * **atomic** — the item row is re-read under a row lock (``SELECT … FOR UPDATE`` on PostgreSQL;
   SQLite serialises writing transactions) before it changes, so concurrent replies never lose an
   update.
@@ -26,9 +28,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models.lookups import month_key, report_for
+from models.organisation import Tree
 from models.tables import (
     Item,
     ItemKind,
@@ -185,32 +188,77 @@ def record_progress(
     return Change(item=item, update=update, note=note)
 
 
-class CloseOffRefused(Exception):
-    """Why a close-off cannot be done, in Chinese."""
+class ReviewRefused(Exception):
+    """Why a secretary's 销号 / 退回 / 重开 cannot be done, in Chinese."""
+
+
+def _check_reviewer(session: Session, item: Item, secretary: Member) -> None:
+    """Only a secretary answering for the owner's unit reviews a rectification, never their own."""
+    if item.kind != ItemKind.RECTIFICATION:
+        raise ReviewRefused("只有整改事项需要销号")
+    if not secretary.is_secretary:
+        raise ReviewRefused("销号、退回、重开需由书记办理")
+    if item.owner_id == secretary.id:
+        raise ReviewRefused("不能为本人负责的整改事项销号，需由上级书记核实销号")
+    if item.unit_id not in Tree.load(session).units_of(secretary):
+        raise ReviewRefused("该整改事项不在您负责的单位范围内")
+
+
+def _review(session: Session, item: Item, secretary: Member, at: datetime, words: str, msg_id: str | None,
+            action: UpdateAction, status: ItemStatus, percent: int) -> Change:
+    update = ProgressUpdate(
+        item_id=item.id, member_id=secretary.id, at=at, words=words, msg_id=msg_id, action=action,
+        status_before=item.status, status_after=status, percent_before=item.percent, percent_after=percent,
+        count_before=item.done_count, count_after=item.done_count,
+    )
+    item.status, item.percent, item.updated_at, item.updated_words = status, percent, at, words
+    session.add(item)
+    session.add(update)
+    return Change(item=item, update=update)
 
 
 def close_off(session: Session, *, item: Item, secretary: Member, at: datetime, words: str,
               msg_id: str | None = None) -> Change:
-    """整改销号: a secretary verifies a done rectification of another member and closes it off.
+    """整改销号: a secretary answering for the owner verifies a done rectification and closes it off.
 
-    Raises CloseOffRefused (with the reason in Chinese) when it may not be closed off."""
+    Raises ReviewRefused (with the reason in Chinese) when it may not be closed off."""
     lock(session, item)
-    if item.kind != ItemKind.RECTIFICATION:
-        raise CloseOffRefused("只有整改事项需要销号")
-    if not secretary.is_secretary:
-        raise CloseOffRefused("销号需由书记办理")
-    if item.owner_id == secretary.id:
-        raise CloseOffRefused("不能为本人负责的整改事项销号，需由上级书记核实销号")
+    _check_reviewer(session, item, secretary)
     if item.status == ItemStatus.CLOSED:
-        raise CloseOffRefused("此前已销号")
+        raise ReviewRefused("此前已销号")
     if item.status != ItemStatus.DONE:
-        raise CloseOffRefused(f"目前为“{ItemStatus(item.status).zh}”，整改完成后才能销号")
-    update = ProgressUpdate(
-        item_id=item.id, member_id=secretary.id, at=at, words=words, msg_id=msg_id, action=UpdateAction.CLOSE_OFF,
-        status_before=item.status, status_after=ItemStatus.CLOSED, percent_before=item.percent, percent_after=100,
-        count_before=item.done_count, count_after=item.done_count,
-    )
-    item.status, item.percent, item.updated_at, item.updated_words = ItemStatus.CLOSED, 100, at, words
-    session.add(item)
-    session.add(update)
-    return Change(item=item, update=update)
+        raise ReviewRefused(f"目前为“{ItemStatus(item.status).zh}”，整改完成后才能销号")
+    return _review(session, item, secretary, at, words, msg_id, UpdateAction.CLOSE_OFF, ItemStatus.CLOSED, 100)
+
+
+def send_back(session: Session, *, item: Item, secretary: Member, at: datetime, words: str, reason: str,
+              msg_id: str | None = None) -> Change:
+    """退回: a rectification reported done goes back to 进行中, at the figure it had before, with a reason."""
+    lock(session, item)
+    _check_reviewer(session, item, secretary)
+    if not reason:
+        raise ReviewRefused("请写明退回原因，如“退回 Z-2 原因：台账不全”")
+    if item.status != ItemStatus.DONE:
+        raise ReviewRefused(f"目前为“{ItemStatus(item.status).zh}”，只有报告已完成、待销号的整改事项可以退回")
+    done = session.exec(select(ProgressUpdate).where(
+        ProgressUpdate.item_id == item.id, ProgressUpdate.status_after == ItemStatus.DONE)
+        .order_by(ProgressUpdate.id.desc())).first()
+    percent = done.percent_before if done is not None and done.percent_before < 100 else 0
+    return _review(session, item, secretary, at, words, msg_id, UpdateAction.RETURN, ItemStatus.IN_PROGRESS, percent)
+
+
+def reopen(session: Session, *, item: Item, secretary: Member, at: datetime, words: str, reason: str,
+           msg_id: str | None = None) -> Change:
+    """重开: only the secretary who closed a rectification off reopens it, with a reason."""
+    lock(session, item)
+    _check_reviewer(session, item, secretary)
+    if not reason:
+        raise ReviewRefused("请写明重开原因，如“重开 Z-2 原因：复查发现问题反弹”")
+    if item.status != ItemStatus.CLOSED:
+        raise ReviewRefused(f"目前为“{ItemStatus(item.status).zh}”，只有已销号的整改事项可以重开")
+    closing = session.exec(select(ProgressUpdate).where(
+        ProgressUpdate.item_id == item.id, ProgressUpdate.action == UpdateAction.CLOSE_OFF)
+        .order_by(ProgressUpdate.id.desc())).first()
+    if closing is not None and closing.member_id != secretary.id:
+        raise ReviewRefused("只有办理销号的书记可以重开")
+    return _review(session, item, secretary, at, words, msg_id, UpdateAction.REOPEN, ItemStatus.IN_PROGRESS, 0)

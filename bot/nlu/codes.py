@@ -6,12 +6,15 @@ to one key ("Z2": upper-case prefix, the number without leading zeros), so a cod
 key everywhere — reply understanding, close-off commands and database lookups alike.
 
 A close-off command names one or more codes and the verb 销号, in either order:
-"Z-2已销号", "Z-2、Z-3予以销号", "同意销号 Z-02", "销号 z2".
+"Z-2已销号", "Z-2、Z-3予以销号", "同意销号 Z-02", "销号 z2". A secretary sends a reported-done
+rectification back, or reopens a closed one, with the verb first and a reason after:
+"退回 Z-2 原因：台账不全", "重开 Z-2，原因是复查发现问题反弹".
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # A code inside free text: not glued to other letters or digits, not a percentage ("A4纸" is not
 # excluded by shape; callers keep only codes of prefixes their list has).
@@ -61,3 +64,31 @@ def close_off_codes(text: str) -> list[str] | None:
     if not m:
         return None
     return [c.group().replace(" ", "") for c in CODE_RE.finditer(m["codes"])]
+
+
+_SEND_BACK_RE = re.compile(
+    rf"^\s*(?P<verb>退回|驳回|打回|重开|重新打开|重启)\s*[:：]?\s*(?P<codes>{_CODES})"
+    r"\s*[,，:：;；。]?\s*(?:原因|理由)?\s*(?:是|为)?\s*[:：]?\s*(?P<reason>.*?)\s*$", re.S)
+_REOPEN_VERBS = ("重开", "重新打开", "重启")
+
+
+@dataclass(frozen=True)
+class Review:
+    """A secretary's word on rectifications: 销号 (close), 退回 (send back), 重开 (reopen)."""
+
+    verb: str                    # "close" | "return" | "reopen"
+    codes: tuple[str, ...]       # as typed
+    reason: str = ""
+
+
+def read_review(text: str) -> Review | None:
+    """"销号 Z-2" / "Z-2已销号", "退回 Z-2 原因：台账不全", "重开 Z-2 原因…"; None otherwise.
+    The reason may be empty: the handler asks for one."""
+    closing = close_off_codes(text)
+    if closing:
+        return Review("close", tuple(closing))
+    m = _SEND_BACK_RE.match(_fold(text))
+    if not m:
+        return None
+    verb = "reopen" if m["verb"] in _REOPEN_VERBS else "return"
+    return Review(verb, tuple(c.group().replace(" ", "") for c in CODE_RE.finditer(m["codes"])), m["reason"].strip())

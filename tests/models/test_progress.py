@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.texts import progress_zh
-from models.progress import CloseOffRefused, close_off, record_progress
+from models.progress import ReviewRefused, close_off, record_progress
 from models.tables import ProgressUpdate
 from tests.support.org import get
 
@@ -61,15 +61,15 @@ def test_progress_never_closes_off_not_even_a_secretarys_own_item(engine):
 def test_close_off_only_a_done_rectification_of_someone_else(engine):
     with Session(engine) as s:
         z1, z2, liming = get(s, code="Z-1"), get(s, code="Z-2"), get(s, "liming")
-        with pytest.raises(CloseOffRefused, match="整改完成后才能销号"):
+        with pytest.raises(ReviewRefused, match="整改完成后才能销号"):
             close_off(s, item=z1, secretary=liming, at=AT, words="Z-1销号")
         z2.status = "done"
-        with pytest.raises(CloseOffRefused, match="不能为本人"):
+        with pytest.raises(ReviewRefused, match="不能为本人"):
             close_off(s, item=z2, secretary=liming, at=AT, words="Z-2销号")
         z1.status, z1.percent = "done", 100
         change = close_off(s, item=z1, secretary=liming, at=AT, words="Z-1销号")
         assert z1.status == "closed" and change.update.action == "close_off"
-        with pytest.raises(CloseOffRefused, match="此前已销号"):
+        with pytest.raises(ReviewRefused, match="此前已销号"):
             close_off(s, item=z1, secretary=liming, at=AT, words="Z-1销号")
 
 
