@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 from bot import nlu
 from bot.router import Message, Outgoing
 from bot.runtime import Runtime
-from bot.texts import FAILED, NOT_A_MEMBER, NOT_TEXT, WELCOME
+from bot.texts import FAILED, LEFT_THE_ROLLS, NOT_A_MEMBER, NOT_TEXT, WELCOME
 from models.db import session_scope
 from models.lookups import member_by_account, my_items
 from models.tables import InboundMessage, Item
@@ -78,6 +78,8 @@ def _text_reply(session: Session, runtime: Runtime, inbound: Inbound, at: dateti
     member = member_by_account(session, inbound.account)
     if member is None:
         return NOT_A_MEMBER, []
+    if not member.active:
+        return LEFT_THE_ROLLS, []
     text = (inbound.text or "").strip()
     items = my_items(session, member.id, at.year)
     parsed = nlu.parse(text, item_refs(items))

@@ -20,6 +20,12 @@ def moment(at: datetime, tz: ZoneInfo) -> str:
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
+def opening(text: str, chars: int = 40) -> str:
+    """The beginning of a longer text (a notice) on one line: "周五下午3点在三楼会议室…"."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= chars else flat[:chars] + "…"
+
+
 def month_zh(month: str) -> str:
     """"2026-11" → "2026年11月"."""
     y, m = month.split("-")
@@ -66,6 +72,7 @@ def numbered(items: list[Item], only: list[Item] | None = None, today: date | No
 # --- fixed replies ------------------------------------------------------------------------------
 
 NOT_A_MEMBER = "您好，您还不在本系统的党员名单中，暂时无法使用。如需开通，请联系机关党委管理员。"
+LEFT_THE_ROLLS = "您好，您已不在本系统的在册党员名单中，暂时无法使用。如有疑问，请联系机关党委管理员。"
 NOT_TEXT = "暂时只能识别文字消息。请直接输入文字，例如“我的清单”“第2项完成80%”，回复“帮助”查看全部用法。"
 FAILED = "抱歉，处理您的消息时出错了，本次未做任何更改。请稍后再试，或联系管理员。"
 WELCOME = "欢迎使用清单助手！回复“我的清单”查看您的任务，回复“帮助”查看全部用法。"
@@ -78,7 +85,6 @@ ACKNOWLEDGED = "好的。需要时回复“我的清单”查看事项，或直�
 HOW_TO_UNDO = "如有误，回复“撤回”可撤销本次记录，或回复如“不对，是第3项”改到另一项。"
 NOT_SURE = "没能确定您说的是哪一项、什么进展，本条未做任何记录。请写明事项和进展，如“第2项已完成”“Z-1完成80%”。"
 NO_ITEMS_TO_UPDATE = "您本年度暂无清单事项，无法记录进展。如有疑问请联系机关党委。"
-BROADCAST_ADMINS_ONLY = "发布通知仅限管理员使用，本条未发送。如需发通知，请联系机关党委管理员。"
 BROADCAST_NEEDS_BODY = "请写明通知内容，例如：通知 全体党员：明天下午3点在三楼会议室开会"
 UNREPORTED_SECRETARIES_ONLY = "“谁还没报”供各级书记查看本单位月报情况。您可以回复“我这个月报了吗”查看本人月报。"
 UNIT_MORE = "…及其余{n}项，回复“逾期事项”或“整改清单”查看"
@@ -101,3 +107,26 @@ HELP = """清单助手使用说明
 · 通知 全体党员：明天下午3点开会
 · 通知 第一党支部：……
 · 通知 全体书记：……"""
+
+# --- notices (preview, 确认, receipts) and nudges (催报) -------------------------------------------
+
+NOTICE_SENDERS_ONLY = "发布通知仅限管理员和各级书记使用（书记可向本单位及下级单位发通知），本条未发送。"
+NOTICE_PREVIEW = "将发送给{label}共{count}人{units}：\n“{head}”\n{parts}回复“确认”发送（{minutes}分钟内有效），其他回复取消。"
+NOTICE_PARTS = "正文较长，将分{n}条发送（每条标明序号）。\n"
+NOTICE_NO_RECIPIENTS = "{label}暂无其他在册成员，本条未发送。"
+NOTICE_SENT = "通知已发送给{label}，共{count}人。回复“通知收到情况”查看确认情况。"
+NOTICE_SEND_FAILED = "通知发送失败（{error}），请稍后重新发送。"
+NOTICE_INVALID = "以下账号不在应用可见范围内，未收到：{accounts}"
+NOTICE_EXPIRED = "通知“{head}”超过{minutes}分钟未确认，已作废，未发送。如需发送，请重新发送通知。"
+NOTICE_CANCELLED = "通知“{head}”已取消，未发送。"
+NOTICE_NO_DRAFT = "没有待确认的通知。发送通知请写如：通知 全体党员：明天下午3点开会"
+NOTICE_ASK_ACK = "收到请回复“收到”。"
+NOTICE_ACKNOWLEDGED = "已确认收到通知“{head}”。"
+NOTICE_ACK_MORE = "您还有{n}条通知未确认，再回复“收到”可逐条确认。"
+RECEIPTS_NONE = "您还没有发送过通知。发送通知请写如：通知 全体党员：明天下午3点开会"
+RECEIPTS_SENDERS_ONLY = "“通知收到情况”供发送通知的管理员和书记查看所发通知的确认情况。"
+RECEIPTS_MORE = "…及其余{n}个单位"
+NUDGE_SECRETARIES_ONLY = ("“提醒没报的”（催报）仅书记可用：各级书记可提醒本单位及下级单位未报送月报的人员。"
+                          "您可以回复“我这个月报了吗”查看本人月报。")
+NUDGE_TEXT = "【催报】{sender}提醒您：请报送{month}清单进展。回复“我的清单”查看事项；" + HOW_TO_REPLY
+NUDGE_SEND_FAILED = "催报发送失败（{error}），本次未提醒到任何人，可稍后再说“提醒没报的”重试。"

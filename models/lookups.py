@@ -50,20 +50,22 @@ def member_by_account(session: Session, account: str) -> Member | None:
 def unit_secretary(session: Session, unit_id: int) -> Member | None:
     """The unit's secretary: the member of the unit holding a secretary title."""
     return session.exec(
-        select(Member).where(Member.unit_id == unit_id, Member.title.in_(SECRETARY_TITLES)).order_by(Member.id)
+        select(Member).where(Member.unit_id == unit_id, Member.title.in_(SECRETARY_TITLES), Member.active)
+        .order_by(Member.id)
     ).first()
 
 
 def secretaries(session: Session) -> list[Member]:
-    return list(session.exec(select(Member).where(Member.title.in_(SECRETARY_TITLES)).order_by(Member.id)))
+    return list(session.exec(select(Member).where(Member.title.in_(SECRETARY_TITLES), Member.active)
+                             .order_by(Member.id)))
 
 
 def unit_members(session: Session, unit_id: int) -> list[Member]:
-    return list(session.exec(select(Member).where(Member.unit_id == unit_id).order_by(Member.id)))
+    return list(session.exec(select(Member).where(Member.unit_id == unit_id, Member.active).order_by(Member.id)))
 
 
 def all_members(session: Session) -> list[Member]:
-    return list(session.exec(select(Member).order_by(Member.id)))
+    return list(session.exec(select(Member).where(Member.active).order_by(Member.id)))
 
 
 def unit_by_name(session: Session, name: str) -> Unit | None:

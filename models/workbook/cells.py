@@ -244,4 +244,15 @@ def choice(options: Iterable[str], aliases: dict[str, str]) -> Callable[[Any, st
 
 
 parse_unit_kind = choice([k.value for k in UnitKind], {"支部": "党支部", "总支": "党总支"})
+_MEMBER_STATUS = {"在册": True, "离开": False}
+_parse_member_status_word = choice(_MEMBER_STATUS, {"在职": "在册", "正常": "在册", "已离开": "离开", "调离": "离开",
+                                                    "离职": "离开", "退出": "离开"})
+
+
+def parse_member_status(v: Any, label: str) -> bool | None:
+    """状态 of a member: 在册 (True) or 离开 (False); empty means 在册."""
+    word = _parse_member_status_word(v, label)
+    return None if word is None else _MEMBER_STATUS[word]
+
+
 parse_title = choice(TITLES, {"党支部书记": "支部书记", "党总支书记": "支部书记", "总支书记": "支部书记"})

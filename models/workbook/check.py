@@ -125,13 +125,12 @@ def check_members(book: Book, db: Db, unit_rows: dict[str, Row]) -> dict[str, Ro
 
 def check_items(book: Book, name: str, db: Db, member_rows: dict[str, Row], now: datetime) -> None:
     """One list sheet (责任清单, 项目清单 or 整改清单): 编号 unique within a year, owners known.
-    A rectification without 年度 gets its deadline's year, or ``now``'s."""
+    A rectification without 年度 belongs to the year it is imported (``now``'s)."""
     rows = book.rows(name)
     if name == RECTIFICATIONS:
         for r in rows:
             if r.data.get("year") is None:
-                deadline = r.data.get("deadline")
-                r.data["year"] = deadline.year if deadline else now.year
+                r.data["year"] = now.year
 
     def key(r: Row) -> tuple[str, int] | None:
         code, year = r.data.get("code"), r.data.get("year")

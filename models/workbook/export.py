@@ -116,8 +116,8 @@ def unit_rows(units: list[Unit]) -> list[list]:
 
 def member_rows(members: list[Member], unit_name: dict[int, str]) -> list[list]:
     """党员, in creation order."""
-    return [headers(MEMBERS)] + [[m.name, m.account, unit_name.get(m.unit_id), m.title, _yes_no(m.is_admin)]
-                                 for m in members]
+    return [headers(MEMBERS)] + [[m.name, m.account, unit_name.get(m.unit_id), m.title, _yes_no(m.is_admin),
+                                  "在册" if m.active else "离开"] for m in members]
 
 
 def item_rows(sheet: str, items: list[Item], account: dict[int, str], tz: ZoneInfo) -> list[list]:

@@ -19,6 +19,7 @@ from models.workbook.cells import (
     parse_account,
     parse_count,
     parse_date,
+    parse_member_status,
     parse_positive_int,
     parse_rate,
     parse_score,
@@ -71,6 +72,7 @@ SHEETS: dict[str, tuple[Col, ...]] = {
         Col("所在组织", "unit", parse_text, required=True),
         Col("职务", "title", parse_title, default="党员"),
         Col("管理员", "is_admin", parse_yes_no, optional=True, default=False),
+        Col("状态", "active", parse_member_status, optional=True, default=True),
     ),
     DUTIES: (
         Col("编号", "code", parse_text, required=True),

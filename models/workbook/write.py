@@ -65,13 +65,13 @@ def write_units(session: Session, book: Book, db: Db, summary: ImportSummary) ->
 
 
 def write_members(session: Session, book: Book, db: Db, summary: ImportSummary) -> None:
-    """党员, by account; 职务 and 管理员 only when their column is in the sheet."""
+    """党员, by account; 职务, 管理员 and 状态 only when their column is in the sheet."""
     present = book.sheets[MEMBERS].present if MEMBERS in book.sheets else set()
     for r in book.rows(MEMBERS):
         if not r.ok:
             continue
         values = {"name": r.data["name"], "unit_id": db.units[r.data["unit"]].id}
-        values.update({f: r.data[f] for f in ("title", "is_admin") if f in present})
+        values.update({f: r.data[f] for f in ("title", "is_admin", "active") if f in present})
         member = db.members.get(r.data["account"])
         if member is None:
             member = Member(account=r.data["account"], **values)

@@ -6,7 +6,7 @@ import asyncio
 
 from sqlmodel import Session, select
 
-from models.tables import Item, ProgressUpdate
+from models.tables import Item, Member, ProgressUpdate
 from tests.bot.test_callback import say
 
 
@@ -102,3 +102,13 @@ async def test_a_rectification_reported_done_asks_the_responsible_secretary_to_c
     told = standin.state.to("wangfang")
     assert told and "已由李明销号" in told[-1].content
     assert item(engine, "Z-1").status == "closed"
+
+
+async def test_a_member_who_left_cannot_use_the_bot_and_is_not_a_non_reporter(client, engine):
+    with Session(engine) as s:
+        wang = s.exec(select(Member).where(Member.account == "wangfang")).one()
+        wang.active = False
+        s.add(wang)
+        s.commit()
+    assert "已不在本系统的在册党员名单中" in await say(client, "wangfang", "我的清单")
+    assert "王芳" not in await say(client, "liming", "谁还没报")

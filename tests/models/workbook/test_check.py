@@ -114,8 +114,9 @@ def test_only_rectifications_referencing_existing_members(bare_engine, tmp_path)
     with session_scope(bare_engine) as s:
         units = {u.id: u.name for u in s.exec(select(Unit))}
         items = {i.code: i for i in s.exec(select(Item))}
-        assert items["Z-1"].year == 2027                      # no 年度 column: the deadline's year
-        assert items["Z-2"].year == 2026                      # no deadline either: now's year
+        # No 年度 column: the year it was imported, whatever the 整改时限 (issue 10) — so a
+        # rectification due next year is on this year's list, queries and export.
+        assert items["Z-1"].year == 2026 and items["Z-2"].year == 2026
         assert units[items["Z-2"].unit_id] == "第二党支部"
     assert counts(run_import(bare_engine, save(tmp_path, book, "z.xlsx")).unchanged) == 2
 

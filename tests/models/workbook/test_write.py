@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlmodel import select
 
 from models.db import session_scope
 from models.tables import AuditEvent, Item, Member, StarScore, Unit
+from models.workbook import WorkbookError
 from tests.models.workbook.books import MEMBERS, NOW, RECTS, UNITS, counts, dump, full_book, run_import, save
 
 
@@ -111,3 +113,25 @@ def test_admin_column_may_be_left_out(bare_engine, tmp_path):
     assert summary.unchanged == {"党员": 5}
     with session_scope(bare_engine) as s:
         assert s.exec(select(Member).where(Member.account == "jiwei")).one().is_admin
+
+
+def test_a_member_marked_left_is_kept_but_inactive_and_back_again(bare_engine, tmp_path):
+    run_import(bare_engine, save(tmp_path, {"组织": UNITS, "党员": MEMBERS}))
+    left = [MEMBERS[0] + ["状态"]] + [row + ["离开" if row[1] == "wangfang" else None] for row in MEMBERS[1:]]
+    summary = run_import(bare_engine, save(tmp_path, {"党员": left}, "left.xlsx"))
+    assert summary.updated == {"党员": 1}
+    with session_scope(bare_engine) as s:
+        assert {m.account: m.active for m in s.exec(select(Member))}["wangfang"] is False
+        assert s.exec(select(Member).where(Member.account == "liming")).one().active
+    back = [MEMBERS[0] + ["状态"]] + [row + ["在册"] for row in MEMBERS[1:]]
+    run_import(bare_engine, save(tmp_path, {"党员": back}, "back.xlsx"))
+    with session_scope(bare_engine) as s:
+        assert s.exec(select(Member).where(Member.account == "wangfang")).one().active
+
+
+def test_an_unknown_member_status_is_a_row_error(bare_engine, tmp_path):
+    run_import(bare_engine, save(tmp_path, {"组织": UNITS}))
+    book = {"党员": [MEMBERS[0] + ["状态"], MEMBERS[1] + ["请假"]]}
+    with pytest.raises(WorkbookError) as err:
+        run_import(bare_engine, save(tmp_path, book, "bad.xlsx"))
+    assert "「党员」第2行：状态 请假 不在可选范围内（在册 / 离开）" in str(err.value)
