@@ -30,7 +30,10 @@ from models.workbook import build_workbook, import_workbook
 
 PARTY_GROUP = "市政协党组"
 COMMITTEE = "市政协机关党委"
-BRANCHES = ("第一党支部", "第二党支部", "第三党支部")
+BRANCHES = ("第一党支部", "第二党支部", "第三党支部", "离退休干部党支部")
+# 离退休干部党支部 has no secretary: the 机关党委 secretary covers it (its non-reporters, its 季督
+# lines, its rectifications reported done).
+NO_SECRETARY = "离退休干部党支部"
 
 UNITS = [
     (PARTY_GROUP, None, "党组"),
@@ -60,6 +63,8 @@ MEMBERS = [
     ("林峰", "linfeng", "第三党支部", "党员", False),
     ("罗静", "luojing", "第三党支部", "党员", False),
     ("高翔", "gaoxiang", "第三党支部", "党员", False),
+    ("周建华", "zhoujianhua", NO_SECRETARY, "党员", False),
+    ("钱淑芬", "qianshufen", NO_SECRETARY, "党员", False),
 ]
 
 BRANCH_SECRETARIES = {"第一党支部": "zhangwei", "第二党支部": "huanglei", "第三党支部": "guoqiang"}
@@ -109,6 +114,7 @@ PROJECTS = [
     ("规范党费收缴工作", "wumin", -4, 0),
     ("开展“一支部一特色”创建活动", "liuyang", 25, 30),
     ("打造“党建+委员工作室”履职品牌", "machao", (12, 31), 0),
+    ("组织离退休党员“银发先锋”志愿服务", "zhoujianhua", -6, 30),
 ]
 
 # 整改清单: 问题, 整改措施, 责任人, 来源, 整改时限, progress so far ("closed": verified and 销号).
@@ -127,6 +133,7 @@ RECTIFICATIONS = [
     ("民主生活会批评意见整改未建台账", "实行整改事项清单管理，逐条销号",
      "wangxiaodong", "日常", 20, 0),
     ("“三会一课”记录不规范", "统一使用记录本，会后3日内补齐记录", "linfeng", "检查考核", 1, 80),
+    ("离退休党员组织生活参加率低", "建立结对联系制度，行动不便党员送学上门", "qianshufen", "日常", 12, 30),
 ]
 
 # 星级评分 of the three branches: the seven dimensions (in ``models.stars.DIMENSIONS`` order),
@@ -141,7 +148,7 @@ STARS = [
 # Members who missed last month's report (escalated to their secretary on the 1st), and those
 # who have not reported yet this month (their updates so far were all typed last month).
 LATE_LAST_MONTH = {"wumin", "zhaozhiqiang"}
-NOT_YET_THIS_MONTH = {"zhaozhiqiang", "lina", "wumin", "machao", "hejie", "linfeng"}
+NOT_YET_THIS_MONTH = {"zhaozhiqiang", "lina", "wumin", "machao", "hejie", "linfeng", "qianshufen"}
 
 
 def _deadline(spec, today: date) -> date:
