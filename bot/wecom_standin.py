@@ -18,6 +18,9 @@ import xmltodict
 from aiohttp import web
 from wechatpy.enterprise.crypto import WeChatCrypto
 
+FAIL_ERRMSG = {60020: "not allow to access from your ip",
+               81013: "user & party & tag all invalid"}
+
 
 @dataclass
 class SentMessage:
@@ -36,6 +39,10 @@ class StandInState:
     token_fetches: int = 0
     expire_next: int = 0                  # answer this many sends with 42001 (expired token)
     known_users: set[str] | None = None   # when set, others come back as invaliduser
+    # A send naming any of these accounts is refused as a whole with ``fail_errcode`` — as WeCom
+    # answers 60020 (not from a trusted IP) or 81013 (user, department and tag all invalid).
+    fail_accounts: set[str] = field(default_factory=set)
+    fail_errcode: int = 60020
     listeners: list[Callable[[SentMessage], None]] = field(default_factory=list)
 
     def to(self, account: str) -> list[SentMessage]:
@@ -75,6 +82,9 @@ def make_app(state: StandInState) -> web.Application:
         touser = [u for u in str(body.get("touser", "")).split("|") if u]
         if len(touser) > 1000:
             return web.json_response({"errcode": 40031, "errmsg": "invalid userid list: over 1000"})
+        if state.fail_accounts.intersection(touser):
+            return web.json_response({"errcode": state.fail_errcode, "errmsg": FAIL_ERRMSG.get(
+                state.fail_errcode, "refused by the stand-in")})
         invalid = [u for u in touser if state.known_users is not None and u not in state.known_users]
         valid = [u for u in touser if u not in invalid]
         msg = SentMessage(touser=valid, msgtype=body.get("msgtype", ""), content=_content(body), raw=body)
