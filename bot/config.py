@@ -9,7 +9,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,6 +17,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from models.stars import DIMENSIONS
 
 DEFAULT_API_BASE_URL = "https://qyapi.weixin.qq.com/cgi-bin/"
+
+# The values config.example.toml shows: left in place they mean the file was copied and not filled.
+PLACEHOLDERS = {
+    "corp_id": {"ww0123456789abcdef"},
+    "secret": {"replace-with-the-app-secret"},
+    "token": {"replace-with-the-token"},
+    "encoding_aes_key": {"replace-with-the-43-character-EncodingAESKey"},
+}
 
 ENV_SECRETS = {
     "QINGDAN_WECOM_SECRET": ("wecom", "secret"),
@@ -56,6 +64,12 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     reply_timeout: float = 4.0    # past this the answer goes out by message/send instead
+    access_log: bool = False      # one line per request; errors are logged either way
+
+
+class Dates(tuple):
+    """Days, written in TOML as a list of ISO dates (``["2026-10-09"]``) or TOML dates; ``_typed``
+    reads a key whose default is ``Dates()`` this way."""
 
 
 @dataclass
@@ -75,6 +89,10 @@ class ScheduleConfig:
     duty_report_time: time = time(9, 0)
     quiet_start: time = time(22, 0)
     quiet_end: time = time(8, 0)
+    # Over China's official calendar (schedules.timetable.WorkCalendar): days off that it does not
+    # know (a local holiday) and working days it does not know (a year it has no data for yet).
+    extra_holidays: Dates = Dates()
+    extra_workdays: Dates = Dates()
     # A push claimed this many seconds ago and still ``pending`` belongs to a process that died:
     # it is marked ``unknown`` (maybe sent, never resent). Younger ones may be in flight elsewhere.
     pending_stale_seconds: int = 120
@@ -122,11 +140,15 @@ class Config:
         return self.schedule.tz
 
     def require_wecom(self) -> None:
-        """Stop if what talking to WeCom needs is missing (serve needs it; demo fills it itself)."""
+        """Stop if what talking to WeCom needs is missing or still the example's placeholder
+        (serve needs it; demo fills it itself)."""
         w = self.wecom
         for key in ("corp_id", "secret", "token", "encoding_aes_key"):
             if not getattr(w, key):
                 raise ConfigError(f"wecom.{key}", "缺失", "is missing")
+            if getattr(w, key) in PLACEHOLDERS[key]:
+                raise ConfigError(f"wecom.{key}", "仍是示例值，请填入企业微信管理后台中的真实值",
+                                  "is still the example's placeholder")
         if not w.agent_id:
             raise ConfigError("wecom.agent_id", "缺失", "is missing")
         if len(w.encoding_aes_key) != 43:
@@ -145,10 +167,32 @@ def _time(key: str, value: Any) -> time:
     return time(int(m[1]), int(m[2]))
 
 
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date(key: str, value: Any) -> date:
+    """A TOML date or an ISO date string, "2026-10-09"."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    shown = value if isinstance(value, str) else repr(value)
+    shown = " ".join(str(shown).split())
+    raise ConfigError(key, f"中的“{shown}”不是有效日期（应为 YYYY-MM-DD）",
+                      f"has “{shown}”, not a date (YYYY-MM-DD)")
+
+
 def _typed(key: str, default: Any, value: Any) -> Any:
     """Coerce ``value`` to the type of ``default`` or raise ConfigError naming ``key``."""
     if isinstance(default, time):
         return _time(key, value)
+    if isinstance(default, Dates):
+        if not isinstance(value, list):
+            raise ConfigError(key, '应为日期列表，如 ["2026-10-09"]', 'must be a list of dates such as ["2026-10-09"]')
+        return Dates(_date(key, v) for v in value)
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(key, "应为 true 或 false", "must be true or false")
@@ -240,6 +284,10 @@ def validate(cfg: Config) -> None:
         raise ConfigError("schedule.deadline_days_before", "应为正整数", "must be positive integers")
     if not 1 <= s.duty_report_month <= 12 or not 1 <= s.duty_report_day <= 28:
         raise ConfigError("schedule.duty_report_day", "日期无效", "is not a valid date")
+    both = sorted(set(s.extra_holidays) & set(s.extra_workdays))
+    if both:
+        raise ConfigError("schedule.extra_workdays", f"与 extra_holidays 重复：{both[0].isoformat()}",
+                          f"repeats a day of extra_holidays: {both[0].isoformat()}")
     st = cfg.stars
     if not st.three <= st.four <= st.five:
         raise ConfigError("stars", "分数线应满足 three ≤ four ≤ five", "thresholds must satisfy three <= four <= five")

@@ -9,10 +9,92 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+EXAMPLE_URLS = "sqlite:///qingdan.db 或 postgresql+psycopg://用户@主机/库名"
+PG_CONNECT_TIMEOUT = 10      # seconds; libpq's default is to wait as long as TCP does
+
+# What a driver says when it cannot connect, in the words an operator needs (first match wins).
+CONNECT_REASONS = (
+    ("password authentication failed", "用户名或密码不对"),
+    ("does not exist", "数据库或用户不存在"),
+    ("Connection refused", "连接被拒绝（数据库没有运行，或主机、端口不对）"),
+    ("could not translate host name", "主机名无法解析"),
+    ("Name or service not known", "主机名无法解析"),
+    ("timeout expired", "连接超时"),
+    ("No route to host", "网络不通"),
+    ("no pg_hba.conf entry", "服务器不允许从这台机器连接（pg_hba.conf）"),
+    ("unable to open database file", "无法打开数据库文件（检查路径和权限）"),
+    ("readonly database", "数据库文件只读"),
+)
+
+
+class DatabaseError(Exception):
+    """The configured database cannot be used; the message is one Chinese line for the operator."""
+
+
+def safe_url(url: str | URL) -> str:
+    """``url`` with its password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return str(url).split("@")[-1]
+
+
+def check_url(url: str) -> str:
+    """``url`` as the engine will use it, or DatabaseError saying what is wrong with it.
+
+    Only SQLite and PostgreSQL (through psycopg, the driver installed) are supported;
+    ``postgresql://`` and ``postgres://`` are read as ``postgresql+psycopg://``. The folder of a
+    SQLite file must exist (SQLite creates the file, not the folder)."""
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(f"无法识别的数据库地址：{safe_url(url)}（应如 {EXAMPLE_URLS}）") from None
+    if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        raise DatabaseError(f"不支持的数据库地址：{safe_url(url)}（只支持 SQLite 和 PostgreSQL，如 {EXAMPLE_URLS}）")
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:" \
+            and not parsed.query.get("uri"):
+        folder = Path(parsed.database).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise DatabaseError(f"SQLite 数据库所在的文件夹不存在：{folder}（先建好这个文件夹，或修改 database.url）")
+    return url
+
+
+def connect_reason(exc: BaseException) -> str:
+    """Why a connection failed, in Chinese, with the driver's first line for reference."""
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    first = detail[0].strip() if detail else type(exc).__name__
+    for needle, words in CONNECT_REASONS:
+        if any(needle in line for line in detail):
+            return f"{words}；{first}"
+    return first
+
+
+def check_connection(engine: Engine) -> None:
+    """Connect once, or raise DatabaseError: "无法连接数据库 URL：why"."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        raise DatabaseError(f"无法连接数据库 {safe_url(engine.url)}：{connect_reason(exc)}") from None
+
+
+def analyze(engine: Engine) -> None:
+    """Bring the query planner's statistics up to date (``ANALYZE``), so that SQLite picks the
+    composite index ``ix_item_owner_year`` for "我的清单" instead of scanning the year's items.
+    Run by ``serve`` at start-up and after an import; on SQLite it reads at most a sample of each
+    index (``analysis_limit``), so it takes milliseconds on any size of list."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+        conn.exec_driver_sql("ANALYZE")
 
 
 def make_engine(url: str) -> Engine:
@@ -24,7 +106,10 @@ def make_engine(url: str) -> Engine:
     ``BEGIN`` is emitted as it should be. A callback's transaction starts by writing its claim, so
     it holds SQLite's one write lock from its first statement to its commit and reads what it then
     writes with no other writer in between — SQLite's equivalent of the row locks
-    (``SELECT … FOR UPDATE``) used on PostgreSQL."""
+    (``SELECT … FOR UPDATE``) used on PostgreSQL.
+
+    A URL that is not supported, or a SQLite file in a missing folder, raises DatabaseError."""
+    url = check_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -43,7 +128,8 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    args = {} if "connect_timeout" in url else {"connect_timeout": PG_CONNECT_TIMEOUT}
+    return create_engine(url, pool_pre_ping=True, connect_args=args)
 
 
 def alembic_config(url: str):

@@ -23,10 +23,13 @@ def test_defaults_without_a_file(tmp_path, monkeypatch):
     assert cfg.schedule.timezone == "Asia/Shanghai" and str(cfg.tz) == "Asia/Shanghai"
 
 
-def test_the_example_file_loads():
+def test_the_example_file_loads_but_its_placeholders_do_not_serve():
     cfg = config.load("config.example.toml", environ={})
-    cfg.require_wecom()
-    assert cfg.wecom.agent_id == 1000002
+    assert cfg.wecom.agent_id == 1000002 and cfg.server.access_log is False
+    for key, values in config.PLACEHOLDERS.items():
+        assert getattr(cfg.wecom, key) in values          # every placeholder the example shows is known
+    with pytest.raises(config.ConfigError, match="wecom.corp_id 仍是示例值"):
+        cfg.require_wecom()
 
 
 def test_environment_secrets_win(tmp_path):
