@@ -1,10 +1,19 @@
-"""The ``qingdan`` command (also ``python -m bot``)."""
+"""The ``qingdan`` command (also ``python -m bot``).
+
+Heavy modules (the database, aiohttp, reply understanding) are imported by the commands that need
+them, so ``--help`` and a configuration error answer at once. An error the operator can fix — a
+missing config file, a key left at the example's value, a database that does not answer, a file
+that cannot be written — is one Chinese line on stderr and exit status 2, never a traceback
+(``QINGDAN_DEBUG=1`` shows the traceback of an unexpected error).
+"""
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import json
 import logging
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -12,18 +21,85 @@ from pathlib import Path
 from bot import config as config_mod
 from bot.config import Config, ConfigError
 
+# argparse's own words (3.11), for a small gettext stand-in: help, usage and errors read in Chinese.
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "options": "选项",
+    "positional arguments": "位置参数",
+    "show this help message and exit": "显示本帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "没有 %(value)r 这个选项（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "%(value)r 不是有效的 %(type)s",
+    "expected one argument": "需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected at most one argument": "至多一个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是 %(matches)s",
+    "not allowed with argument %s": "不能与 %s 同时使用",
+    "one of the arguments %s is required": "需要 %s 中的一个",
+    "ignored explicit argument %r": "多余的值 %r",
+}
+
+FILE_ERRORS = {errno.ENOENT: "文件夹或文件不存在", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
+               errno.EISDIR: "这是一个文件夹", errno.ENOSPC: "磁盘已满", errno.EROFS: "只读文件系统",
+               errno.ENOTDIR: "路径中有一段不是文件夹"}
+
+
+class OperatorError(Exception):
+    """Something the operator can fix; the message is one Chinese line (exit status 2)."""
+
+
+def _zh(message: str) -> str:
+    return ARGPARSE_ZH.get(message, message)
+
+
+def chinese_argparse() -> None:
+    """argparse looks its words up through ``gettext`` at call time: answer them in Chinese."""
+    argparse._ = _zh
+    argparse.ngettext = lambda one, many, n: _zh(one if n == 1 else many)
+
 
 def _config(args) -> Config:
-    return config_mod.load(args.config)
+    path = config_mod.find_config_path(args.config)
+    if path is not None and not path.exists():
+        raise OperatorError(f"找不到配置文件：{path}")
+    return config_mod.load(path)
 
 
 def _engine(cfg: Config, create: bool = True):
-    from models.db import init_db, make_engine
+    """The configured database, connected (DatabaseError, one line, if it cannot be)."""
+    from models.db import check_connection, init_db, make_engine
 
     engine = make_engine(cfg.database.url)
+    check_connection(engine)
     if create:
         init_db(engine)
     return engine
+
+
+def _moment(text: str | None, cfg: Config, what: str) -> datetime:
+    """An ISO 8601 moment from the command line, in the configured zone if it names none."""
+    try:
+        at = datetime.fromisoformat(text) if text else datetime.now(cfg.tz)
+    except ValueError:
+        raise OperatorError(f"{what}格式不对：{text}（应为 ISO 8601，如 2026-11-25T09:00+08:00 或 2026-11-25）") from None
+    return at if at.tzinfo else at.replace(tzinfo=cfg.tz)
+
+
+def _writable(path: Path) -> None:
+    """Stop before any work if ``path`` cannot be written."""
+    folder = path.resolve().parent
+    why = None
+    if not folder.is_dir():
+        why = f"文件夹 {folder} 不存在"
+    elif path.is_dir():
+        why = "这是一个文件夹"
+    elif not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        why = "没有写权限"
+    if why:
+        raise OperatorError(f"无法写入导出文件：{path}（{why}）")
 
 
 def cmd_serve(args) -> int:
@@ -36,16 +112,21 @@ def cmd_serve(args) -> int:
     from bot.app import build_app
     from bot.runtime import Runtime
     from bot.wecom import install_log_redaction
+    from models.db import analyze
     from schedules.scheduler import attach_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     install_log_redaction()
-    _engine(cfg).dispose()
+    engine = _engine(cfg)
+    analyze(engine)          # current statistics: "我的清单" uses the (owner, year) index
+    engine.dispose()
     runtime = Runtime.build(cfg)
     app = build_app(runtime)
     attach_scheduler(app, runtime)
     print(f"qingdan 已启动：http://{cfg.server.host}:{cfg.server.port}/wecom/callback", flush=True)
-    web.run_app(app, host=cfg.server.host, port=cfg.server.port, print=None)
+    # One access-log line per callback is noise at production rates; errors are logged regardless.
+    access_log = logging.getLogger("aiohttp.access") if cfg.server.access_log else None
+    web.run_app(app, host=cfg.server.host, port=cfg.server.port, print=None, access_log=access_log)
     runtime.close()
     return 0
 
@@ -58,16 +139,18 @@ def cmd_demo(args) -> int:
 
 
 def cmd_init_db(args) -> int:
-    from models.db import init_db, make_engine
+    """Create or upgrade the schema."""
+    from models.db import init_db, safe_url
 
     cfg = _config(args)
-    revision = init_db(make_engine(cfg.database.url))
-    print(f"数据库已就绪（迁移版本 {revision}）：{_safe_url(cfg.database.url)}")
+    revision = init_db(_engine(cfg, create=False))
+    print(f"数据库已就绪（迁移版本 {revision}）：{safe_url(cfg.database.url)}")
     return 0
 
 
 def cmd_import(args) -> int:
-    from models.db import session_scope
+    """Load the workbook; statistics are brought up to date afterwards."""
+    from models.db import analyze, session_scope
     from models.workbook import WorkbookError, import_workbook
 
     cfg = _config(args)
@@ -87,19 +170,26 @@ def cmd_import(args) -> int:
             print(f"  {p}", file=sys.stderr)
         print("改正后重新导入；或加 --skip-bad-rows 跳过这些行、导入其余内容。", file=sys.stderr)
         return 1
+    analyze(engine)
     for line in summary.lines():
         print(line)
     return 0
 
 
 def cmd_export(args) -> int:
+    """Write the lists and their progress to a workbook."""
     from models.db import session_scope
     from models.workbook import export_workbook
 
     cfg = _config(args)
+    book = Path(args.book)
+    _writable(book)
     engine = _engine(cfg)
-    with session_scope(engine) as s:
-        export_workbook(s, Path(args.book), year=args.year, now=datetime.now(cfg.tz), tz=cfg.tz)
+    try:
+        with session_scope(engine) as s:
+            export_workbook(s, book, year=args.year, now=datetime.now(cfg.tz), tz=cfg.tz)
+    except OSError as exc:
+        raise OperatorError(f"无法写入导出文件：{book}（{FILE_ERRORS.get(exc.errno, exc.strerror)}）") from None
     print(f"已导出：{args.book}")
     return 0
 
@@ -110,19 +200,26 @@ def cmd_remind(args) -> int:
     from schedules.commands import remind
 
     cfg = _config(args)
-    try:
-        at = datetime.fromisoformat(args.at) if args.at else datetime.now(cfg.tz)
-    except ValueError:
-        print(f"时间格式不对：{args.at}（应为 ISO 8601，如 2026-11-25T09:00+08:00）", file=sys.stderr)
-        return 2
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=cfg.tz)
+    at = _moment(args.at, cfg, "时间")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     install_log_redaction()
     return remind(cfg, at)
 
 
+def cmd_outbox(args) -> int:
+    """Failed pushes and those whose outcome is unknown; ``--retry`` resends the failed ones once."""
+    from bot.wecom import install_log_redaction
+    from schedules.commands import show_outbox
+
+    cfg = _config(args)
+    since = _moment(args.since, cfg, "--since 的时间") if args.since else None
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
+    return show_outbox(cfg, failed_only=args.failed, since=since, retry=args.retry)
+
+
 def cmd_schedule(args) -> int:
+    """Each scheduled job's next time."""
     from schedules.commands import show_schedule
 
     return show_schedule(_config(args))
@@ -184,62 +281,87 @@ def describe(result: dict) -> str:
     return "\n".join(lines)
 
 
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+def _add(sub, name: str, func, help_text: str, common) -> argparse.ArgumentParser:
+    p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+    p.set_defaults(func=func)
+    return p
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="qingdan", description="清单：党建责任清单企业微信助手")
+    """The command line, in Chinese."""
+    ap = argparse.ArgumentParser(prog="qingdan", description="清单：党建责任清单企业微信助手",
+                                 epilog="每个命令都可加 --config；python -m bot 与 qingdan 相同。")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", help="配置文件 (默认 $QINGDAN_CONFIG 或 ./config.toml)")
-    sub = ap.add_subparsers(dest="command", required=True)
+    common.add_argument("--config", metavar="PATH", help="配置文件（默认 $QINGDAN_CONFIG，否则 ./config.toml）")
+    sub = ap.add_subparsers(dest="command", required=True, title="命令", metavar="命令",
+                           help="各命令的用法：qingdan 命令 -h")
 
-    sub.add_parser("serve", parents=[common], help="回调服务与定时推送").set_defaults(func=cmd_serve)
+    _add(sub, "serve", cmd_serve, "回调服务与定时推送（正式运行）", common)
 
-    p = sub.add_parser("demo", parents=[common], help="演示：示例组织 + 终端聊天，无需企业微信")
-    p.add_argument("--dir", default="qingdan-demo", help="演示数据目录 (默认 ./qingdan-demo)")
+    p = _add(sub, "demo", cmd_demo, "演示：示例组织 + 终端聊天，无需企业微信", common)
+    p.add_argument("--dir", default="qingdan-demo", help="演示数据目录（默认 ./qingdan-demo）")
     p.add_argument("--fresh", action="store_true", help="丢弃旧的演示数据重新开始")
-    p.set_defaults(func=cmd_demo)
 
-    sub.add_parser("init-db", parents=[common], help="创建或升级数据库").set_defaults(func=cmd_init_db)
+    _add(sub, "init-db", cmd_init_db, "创建或升级数据库", common)
 
-    p = sub.add_parser("import", parents=[common], help="从 Excel 导入组织、党员、三张清单和星级评分")
-    p.add_argument("book")
+    p = _add(sub, "import", cmd_import, "从 Excel 导入组织、党员、三张清单和星级评分", common)
+    p.add_argument("book", metavar="BOOK.xlsx", help="Excel 工作簿（格式见 docs/workbook.md）")
     p.add_argument("--skip-bad-rows", action="store_true", help="跳过读不懂的行，导入其余内容")
-    p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", parents=[common], help="导出当前状态与进度到 Excel")
-    p.add_argument("book")
-    p.add_argument("--year", type=int, help="年度 (默认今年)")
-    p.set_defaults(func=cmd_export)
+    p = _add(sub, "export", cmd_export, "导出当前状态与进度到 Excel", common)
+    p.add_argument("book", metavar="BOOK.xlsx", help="要写出的 Excel 文件")
+    p.add_argument("--year", type=int, help="年度（默认今年）")
 
-    p = sub.add_parser("remind", parents=[common], help="执行某一时刻到期的推送（每人每次只发一次）")
-    p.add_argument("--at", help="ISO 8601 时间，如 2026-11-25T09:00+08:00 (默认现在)")
-    p.set_defaults(func=cmd_remind)
+    p = _add(sub, "remind", cmd_remind, "执行某一时刻到期的推送（每人每次只发一次），并列出发送失败的人", common)
+    p.add_argument("--at", metavar="ISO8601", help="推送时刻，如 2026-11-25T09:00+08:00（默认现在；不带时区按配置的时区）")
 
-    sub.add_parser("schedule", parents=[common], help="列出各定时任务的下次时间").set_defaults(func=cmd_schedule)
+    p = _add(sub, "outbox", cmd_outbox, "列出发送失败或结果不明的推送；--retry 把失败的重发一次", common)
+    p.add_argument("--failed", action="store_true", help="只列发送失败的（默认也列结果不明的）")
+    p.add_argument("--since", metavar="ISO8601", help="只看此时刻以后的，如 2026-11-01 或 2026-11-25T09:00+08:00")
+    p.add_argument("--retry", action="store_true", help="把失败的推送重发一次（结果不明的可能已送达，不重发）")
 
-    p = sub.add_parser("parse", parents=[common], help="显示一句回复如何被理解")
-    p.add_argument("--items", help="ITEMS.json：发送人的事项，顺序同“我的清单”")
+    _add(sub, "schedule", cmd_schedule, "列出各定时任务的下次时间", common)
+
+    p = _add(sub, "parse", cmd_parse, "显示一句回复如何被理解", common)
+    p.add_argument("--items", metavar="ITEMS.json", help="发送人的事项，顺序同“我的清单”")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--explain", action="store_true", help="逐句说明读到了什么、为什么（事项、状态词、数字）")
-    p.add_argument("--batch", help="CASES.jsonl：每行 {\"items\": [...], \"text\": \"...\"}")
-    p.add_argument("text", nargs="*")
-    p.set_defaults(func=cmd_parse)
+    p.add_argument("--batch", metavar="CASES.jsonl", help="每行 {\"items\": [...], \"text\": \"...\"}")
+    p.add_argument("text", nargs="*", metavar="文字", help="要解析的回复")
     return ap
 
 
+def explain_error(exc: BaseException) -> str | None:
+    """One Chinese line for an error the operator can act on, or None for a bug."""
+    if isinstance(exc, (ConfigError, OperatorError)):
+        return str(exc)
+    db = sys.modules.get("models.db")          # loaded by every command that touches the database
+    if db is not None and isinstance(exc, db.DatabaseError):
+        return str(exc)
+    sa = sys.modules.get("sqlalchemy.exc")
+    if db is not None and sa is not None and isinstance(exc, (sa.OperationalError, sa.InterfaceError)):
+        return f"数据库出错：{db.connect_reason(exc)}"
+    if isinstance(exc, OSError) and exc.errno in FILE_ERRORS:
+        return f"无法读写 {exc.filename or '文件'}：{FILE_ERRORS[exc.errno]}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    chinese_argparse()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args) or 0
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - the operator gets one line, never a traceback
+        line = explain_error(exc)
+        if line is not None:
+            print(line, file=sys.stderr)
+            return 2
+        if os.environ.get("QINGDAN_DEBUG"):
+            raise
+        print(f"内部错误：{type(exc).__name__}: {exc}（设置环境变量 QINGDAN_DEBUG=1 可看到详细信息）", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

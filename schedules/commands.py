@@ -1,32 +1,126 @@
-"""``qingdan remind --at`` and ``qingdan schedule``."""
+"""``qingdan remind``, ``qingdan outbox`` and ``qingdan schedule``: what they print and return."""
 from __future__ import annotations
 
 import asyncio
 from datetime import datetime
 
+from sqlalchemy.engine import Engine
+
 from bot.config import Config
 from bot.wecom import WeComSender
-from models.db import init_db, make_engine
-from schedules.runner import run_due
+from models.db import check_connection, init_db, make_engine
+from models.tables import PushStatus, utcnow
+from schedules import outbox
+from schedules.runner import Outcome, run_due
 from schedules.scheduler import job_specs
 
 
+def open_database(cfg: Config) -> Engine:
+    """The configured database, connected and at the newest schema (DatabaseError if it cannot be)."""
+    engine = make_engine(cfg.database.url)
+    check_connection(engine)
+    init_db(engine)
+    return engine
+
+
+def moment_line(at: datetime, cfg: Config) -> str:
+    """"推送时刻：2026-11-25 09:00（Asia/Shanghai）"."""
+    local = at.astimezone(cfg.tz)
+    shown = local.strftime("%Y-%m-%d %H:%M" + (":%S" if local.second else ""))
+    return f"推送时刻：{shown}（{cfg.schedule.timezone}）"
+
+
 def remind(cfg: Config, at: datetime) -> int:
-    """Send what is due at ``at`` through the configured WeCom API and print one line per occasion.
+    """Send what is due at ``at`` through the configured WeCom API; print the moment used, one line
+    per occasion and, under it, who failed and why (and whose account WeCom called invalid).
 
     Exit status 0, or 1 when some sends failed (they are retried by the next run).
     """
-    engine = make_engine(cfg.database.url)
-    init_db(engine)
+    print(moment_line(at, cfg), flush=True)
+    engine = open_database(cfg)
     sender = WeComSender(cfg.wecom)
+    started = utcnow()
     try:
         outcomes = asyncio.run(run_due(cfg, engine, sender, at))
+        lines = outcome_lines(engine, outcomes, started)
     finally:
         sender.close()
         engine.dispose()
-    lines = [o.line for o in outcomes if o.attempted]
     print("\n".join(lines) if lines else "无到期推送", flush=True)
     return 1 if any(o.failed for o in outcomes) else 0
+
+
+def outcome_lines(engine: Engine, outcomes: list[Outcome], started: datetime) -> list[str]:
+    """Each occasion's summary line, then the people whose push failed or was refused in this run."""
+    lines = []
+    for o in outcomes:
+        if not o.attempted:
+            continue
+        lines.append(o.line)
+        if o.failed or o.invalid:
+            missed = outbox.find(engine, statuses=(PushStatus.FAILED, PushStatus.INVALID), since=started,
+                                 occasions=[o.occasion.key])
+            lines += ["  " + line for line in outbox.failure_lines(missed)]
+    return lines
+
+
+def show_outbox(cfg: Config, *, failed_only: bool, since: datetime | None, retry: bool) -> int:
+    """List failed (and, unless ``failed_only``, unknown) pushes; with ``retry`` resend the failed
+    ones once. Exit status 1 when a resend failed again, else 0."""
+    engine = open_database(cfg)
+    try:
+        outbox.settle(engine, cfg.schedule.pending_stale)
+        statuses = (PushStatus.FAILED,) if failed_only or retry else (PushStatus.FAILED, PushStatus.UNKNOWN)
+        entries = outbox.find(engine, statuses=statuses, since=since)
+        if retry:
+            return _resend(cfg, engine, entries)
+        _list(cfg, entries)
+        return 0
+    finally:
+        engine.dispose()
+
+
+def _list(cfg: Config, entries: list[outbox.Entry]) -> None:
+    if not entries:
+        print("没有失败或结果不明的推送")
+        return
+    failed = sum(e.status == PushStatus.FAILED for e in entries)
+    unknown = len(entries) - failed
+    parts = [f"失败 {failed} 条"] + ([f"结果不明 {unknown} 条"] if unknown else [])
+    print("，".join(parts) + f"（时间为 {cfg.schedule.timezone}）：")
+    for e in entries:
+        print("  " + outbox.entry_line(e, cfg.tz))
+    if failed:
+        print("重发失败的推送：qingdan outbox --retry（结果不明的可能已送达，不会重发）")
+
+
+def _resend(cfg: Config, engine: Engine, entries: list[outbox.Entry]) -> int:
+    if not entries:
+        print("没有失败的推送可重发")
+        return 0
+    left = [e for e in entries if not e.active]
+    sender = WeComSender(cfg.wecom)
+    try:
+        after, tally = asyncio.run(outbox.resend(engine, sender, entries, datetime.now(cfg.tz)))
+    finally:
+        sender.close()
+    print(f"重发 {len(after)} 条：")
+    for e in after:
+        result = outbox.STATUS_ZH[e.status]
+        if e.status == PushStatus.FAILED:
+            result = f"仍失败——{outbox.explain_error(e.error)}"
+        print(f"  {e.who}  {e.label}：{result}")
+    summary = f"发送 {tally.sent} 人"
+    if tally.failed:
+        summary += f"，仍失败 {tally.failed} 人"
+    if tally.invalid:
+        summary += f"，{tally.invalid} 人的企业微信账号无效"
+    if tally.skipped:
+        summary += f"，{tally.skipped} 人已由别处发送"
+    if left:
+        summary += f"；{len(left)} 人已离开，未重发"
+    print(summary)
+    return 1 if tally.failed else 0
 
 
 def show_schedule(cfg: Config) -> int:

@@ -36,13 +36,13 @@ def setup(tmp_path, db_url, bare_engine, standin):
 def test_remind_twice_sends_nothing_the_second_time(setup, standin):
     first = qingdan("remind", "--at", "2026-11-25T01:00:00Z", config=setup)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.strip() == "月报提醒 2026-11：发送 12 人"
+    assert first.stdout.splitlines() == ["推送时刻：2026-11-25 09:00（Asia/Shanghai）", "月报提醒 2026-11：发送 12 人"]
     assert len(standin.state.sent) == 12
     assert Counter(a for m in standin.state.sent for a in m.touser) == Counter(f"u{n}" for n in range(12))
 
     second = qingdan("remind", "--at", "2026-11-25T01:00:00Z", config=setup)
     assert second.returncode == 0, second.stderr
-    assert second.stdout.strip() == "无到期推送"
+    assert second.stdout.splitlines()[1:] == ["无到期推送"]
     assert len(standin.state.sent) == 12                       # counted at the stand-in
 
 
@@ -61,14 +61,14 @@ def test_two_concurrent_runs_send_each_owner_exactly_once(setup, standin):
 def test_remind_before_the_time_and_after_the_month(setup, standin):
     before = qingdan("remind", "--at", "2026-11-24T23:59:00Z", config=setup)     # 07:59 Shanghai
     stale = qingdan("remind", "--at", "2026-12-01T10:00:00+08:00", config=setup)
-    assert before.stdout.strip() == "无到期推送"
+    assert before.stdout.splitlines()[1:] == ["无到期推送"]
     assert "月报提醒" not in stale.stdout
     assert [m for m in standin.state.sent if "月报提醒" in m.content] == []
 
 
 def test_remind_catches_up_later_in_the_month(setup, standin):
     out = qingdan("remind", "--at", "2026-11-27T10:00:00+08:00", config=setup)
-    assert out.stdout.strip() == "月报提醒 2026-11：发送 12 人"
+    assert out.stdout.splitlines()[1:] == ["月报提醒 2026-11：发送 12 人"]
 
 
 def test_schedule_lists_every_job(setup):
@@ -77,3 +77,20 @@ def test_schedule_lists_every_job(setup):
     for job in ("monthly_prompt", "last_day", "escalation", "deadline", "quarterly", "duty_report", "catch_up"):
         assert job in out.stdout
     assert "Asia/Shanghai" in out.stdout
+
+
+def test_remind_names_the_accounts_that_failed(setup, standin):
+    standin.state.fail_accounts = {"u3", "u7"}
+    standin.state.known_users = {f"u{n}" for n in range(12)} - {"u5"}
+    out = qingdan("remind", "--at", "2026-11-25T01:00:00Z", config=setup)
+    assert out.returncode == 1, out.stderr
+    assert "Traceback" not in out.stderr
+    assert out.stdout.splitlines()[1:] == [
+        "月报提醒 2026-11：发送 9 人，失败 2 人（下次运行时重试），1 人的企业微信账号无效",
+        "  失败 2 人：u3（党员3）、u7（党员7）——60020: not allow to access from your ip（本机出口IP不在应用的「企业可信IP」中）",
+        "  账号无效 1 人：u5（党员5）",
+    ]
+    standin.state.fail_accounts = set()
+    again = qingdan("remind", "--at", "2026-11-25T02:00:00Z", config=setup)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[1:] == ["月报提醒 2026-11：发送 2 人"]     # no names: nothing failed now

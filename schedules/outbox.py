@@ -1,0 +1,171 @@
+"""The outbox: pushes that failed or whose outcome is unknown, found without SQL, and the failed
+ones resent once (``qingdan outbox``, and the names ``qingdan remind`` prints).
+
+Everything here reads the push log (``PushLog``, see ``schedules.delivery``):
+
+* ``failed`` — WeCom answered with an error; still owed while the occasion lasts (the hourly
+  catch-up retries it) and resent by ``resend``;
+* ``unknown`` — claimed by a process that died mid-send: it may have arrived, so it is never resent
+  (at most once); it is listed so that someone can ask the person.
+
+``resend`` writes no sending code of its own: it hands the failed rows, as ``Push`` values with the
+content they were built with, to ``schedules.delivery.deliver`` — the claim/send/mark path every
+scheduled run takes. A failed row resent here while the scheduler's catch-up runs the same occasion
+is claimed by only one of them (the claim is a conditional update of a ``failed`` row), so nobody
+gets it twice. Errors were redacted (``bot.wecom.redact``) before they were stored, and are again
+on the way out.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from bot.wecom import redact
+from models.db import session_scope
+from models.tables import Member, PushLog, PushStatus, utcnow
+from schedules.delivery import Tally, deliver, settle_pending
+from schedules.digests import PUSHES, Push
+from schedules.timetable import PushKind
+
+FAILED, UNKNOWN, INVALID, SENT = PushStatus.FAILED, PushStatus.UNKNOWN, PushStatus.INVALID, PushStatus.SENT
+
+STATUS_ZH = {FAILED: "失败", UNKNOWN: "结果不明", INVALID: "账号无效", SENT: "已发送",
+             PushStatus.PENDING: "发送中"}
+
+# What an operator does about the errcodes WeCom answers most (https://developer.work.weixin.qq.com/document/path/90313).
+ERRCODE_HINTS = {
+    60020: "本机出口IP不在应用的「企业可信IP」中",
+    81013: "账号、部门和标签都无效（账号不在应用可见范围内或已删除）",
+    60011: "账号不在应用的可见范围内",
+    48002: "应用没有调用该接口的权限",
+    40003: "无效的账号",
+    45009: "调用太频繁，已超过企业微信的频率限制",
+    301002: "应用无权向该成员发送消息",
+}
+
+NAMES_SHOWN = 20     # a remind line names at most this many people per error; the outbox lists all
+
+
+@dataclass
+class Entry:
+    """One push log row as the outbox shows it."""
+
+    id: int
+    occasion: str
+    member_id: int
+    account: str
+    name: str
+    active: bool
+    status: PushStatus
+    at: datetime | None          # when its send began (or its claim, if never attempted)
+    error: str | None
+    content: str
+
+    @property
+    def label(self) -> str:
+        return occasion_label(self.occasion)
+
+    @property
+    def who(self) -> str:
+        return f"{self.account}（{self.name}）"
+
+
+def occasion_label(key: str) -> str:
+    """How a ``PushLog.occasion`` reads in Chinese, e.g. "月报提醒 2026-11"."""
+    kind, _, period = key.partition(":")
+    try:
+        return f"{PUSHES[PushKind(kind)].label} {period}"
+    except (ValueError, KeyError):
+        return key
+
+
+_ERRCODE = re.compile(r"^\s*(\d+)\s*:")
+
+
+def explain_error(error: str | None) -> str:
+    """A stored error, redacted, with what the errcode means where we know it."""
+    text = redact(error or "").strip() or "（无错误信息）"
+    m = _ERRCODE.match(text)
+    hint = ERRCODE_HINTS.get(int(m[1])) if m else None
+    return f"{text}（{hint}）" if hint else text
+
+
+def find(engine: Engine, *, statuses: Iterable[PushStatus] = (FAILED, UNKNOWN), since: datetime | None = None,
+         occasions: Iterable[str] | None = None) -> list[Entry]:
+    """Push log rows with one of ``statuses`` whose send began at or after ``since``, oldest first."""
+    at = func.coalesce(PushLog.attempted_at, PushLog.created_at)
+    query = (select(PushLog.id, PushLog.occasion, PushLog.member_id, Member.account, Member.name, Member.active,
+                    PushLog.status, at, PushLog.error, PushLog.content)
+             .join(Member, Member.id == PushLog.member_id)
+             .where(PushLog.status.in_(list(statuses))))
+    if since is not None:
+        query = query.where(at >= since)
+    if occasions is not None:
+        query = query.where(PushLog.occasion.in_(list(occasions)))
+    with session_scope(engine) as s:
+        rows = s.connection().execute(query.order_by(at, PushLog.id)).all()
+    return [Entry(*row) for row in rows]
+
+
+def settle(engine: Engine, stale: timedelta) -> int:
+    """Relabel ``pending`` rows claimed more than ``stale`` ago as ``unknown``, as every run does,
+    so that the outbox shows them (younger ones may be in flight in a live process)."""
+    return settle_pending(engine, utcnow() - stale)
+
+
+async def resend(engine: Engine, sender, entries: Iterable[Entry], at: datetime) -> tuple[list[Entry], Tally]:
+    """Send each failed entry of ``entries`` once more, through ``deliver`` (claim, send, mark), with
+    the content it was built with. Entries of members who have left are not resent. Returns the
+    entries as they stand afterwards, and the tally."""
+    owed = [e for e in entries if e.status == FAILED and e.active]
+    by_occasion: dict[str, list[Push]] = defaultdict(list)
+    for e in owed:
+        by_occasion[e.occasion].append(Push(member_id=e.member_id, account=e.account, content=e.content))
+    total = Tally()
+    for occasion, pushes in by_occasion.items():
+        tally = await deliver(engine, sender, occasion, pushes, at)
+        total.sent += tally.sent
+        total.failed += tally.failed
+        total.invalid += tally.invalid
+        total.skipped += tally.skipped
+    ids = {e.id for e in owed}
+    after = [e for e in find(engine, statuses=list(PushStatus)) if e.id in ids]
+    return after, total
+
+
+# --- how it reads -------------------------------------------------------------------------------
+
+def when(at: datetime | None, tz: ZoneInfo) -> str:
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if at else "—"
+
+
+def entry_line(e: Entry, tz: ZoneInfo) -> str:
+    """One outbox line: status, who, occasion, time, error."""
+    if e.status == UNKNOWN:
+        why = "发送途中进程中断，可能已送达，不会重发"
+    else:
+        why = explain_error(e.error)
+    left = "" if e.active else "，已离开"
+    return f"{STATUS_ZH[e.status]}  {e.who}{left}  {e.label}  {when(e.at, tz)}  {why}"
+
+
+def failure_lines(entries: list[Entry], limit: int = NAMES_SHOWN) -> list[str]:
+    """The people of ``entries`` grouped by status and error, e.g.
+    "失败 2 人：u3（党员3）、u4（党员4）——60020: not allow to access from your ip（…）"."""
+    groups: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for e in entries:
+        groups[(STATUS_ZH[e.status], explain_error(e.error) if e.status == FAILED else "")].append(e)
+    lines = []
+    for (status, why), group in groups.items():
+        names = "、".join(e.who for e in group[:limit])
+        if len(group) > limit:
+            names += f"……及其余 {len(group) - limit} 人（qingdan outbox 查看全部）"
+        lines.append(f"{status} {len(group)} 人：{names}" + (f"——{why}" if why else ""))
+    return lines
