@@ -4,7 +4,8 @@
 Every builder takes the open session, the occasion, the moment of the run and the ids of members
 already logged for the occasion (``skip``), and returns a ``Push`` per remaining recipient. The
 database is the source of truth: run twice, a builder answers the same recipients, and the push
-log (see ``schedules.delivery``) lets each go out once.
+log (see ``schedules.delivery``) lets each go out once. What secretaries get about the units they
+answer for (季督, 未报督促) is written by ``schedules.supervision``.
 """
 from __future__ import annotations
 
@@ -19,9 +20,7 @@ from bot.config import ScheduleConfig
 from bot.texts import (
     HOW_TO_REPLY,
     MORE_ITEMS,
-    NAMES_MORE,
     ONE_ITEM_REPLY,
-    UNIT_MORE,
     day,
     month_zh,
     numbered,
@@ -34,12 +33,11 @@ from models.lookups import (
     live,
     overdue_items,
     secretaries,
-    unit_items,
-    unit_secretary,
     unreported,
 )
-from models.tables import Item, ItemKind, ItemStatus, Member, MonthlyReport, Unit
-from schedules.timetable import Occasion, PushKind, deadline_offsets
+from models.tables import Item, Member
+from schedules.supervision import escalation_lists, quarterly_digests
+from schedules.timetable import Occasion, PushKind, deadline_offsets, last_day_of_month
 
 
 @dataclass
@@ -101,74 +99,44 @@ def monthly_prompt(session: Session, occ: Occasion, at: datetime, cfg: ScheduleC
 
 
 def last_day(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
-    """Last day of the month: only those who have not reported this month."""
+    """The month's last working day: only those who have not reported this month."""
     month, year = occ.period, int(occ.period[:4])
     people = [m for m in unreported(session, None, month) if m.id not in skip]
+    left = (last_day_of_month(year, int(month[5:])) - _local_day(at, cfg)).days
+    when = "今天是本月最后一天" if left <= 0 else f"本月只剩{left + 1}天"     # the last working day may come earlier
     return _prompts(session, people, year, at, cfg,
-                    lambda m, n: (f"【月报催报】{m.name}，今天是本月最后一天，您尚未报送{month_zh(month)}月报。"
+                    lambda m, n: (f"【月报催报】{m.name}，{when}，您尚未报送{month_zh(month)}月报。"
                                   f"您有{n}项未完成："))
 
 
-# --- escalation of non-reporters ------------------------------------------------------------------
+# --- escalation of non-reporters and the quarterly digest (schedules.supervision) -------------
 
 def escalation(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
-    """Each secretary gets the unit's non-reporters of the month just ended; a secretary who did not
-    report is named to the secretary one level up. A unit without a secretary goes to the nearest
-    one above. Secretaries with nobody to name get no message."""
-    month = occ.period
-    units = {u.id: u for u in session.exec(select(Unit)).all()}
-    secretary = {uid: unit_secretary(session, uid) for uid in units}
+    """未报督促: each secretary gets the non-reporters they answer for, the month just ended
+    (``schedules.supervision.escalation_lists``)."""
+    return [Push(boss.id, boss.account, text) for boss, text in escalation_lists(session, occ.period)
+            if boss.id not in skip]
 
-    def nearest(unit_id: int | None) -> tuple[Member, Unit] | None:
-        seen = set()
-        while unit_id is not None and unit_id not in seen:
-            seen.add(unit_id)
-            if secretary.get(unit_id) is not None:
-                return secretary[unit_id], units[unit_id]
-            unit_id = units[unit_id].parent_id if unit_id in units else None
-        return None
 
-    names: dict[int, list[str]] = defaultdict(list)
-    recipients: dict[int, Member] = {}
-    for m in unreported(session, None, month):
-        unit = units.get(m.unit_id)
-        if unit is None:
-            continue
-        own = secretary.get(unit.id)
-        is_own_secretary = own is not None and own.id == m.id
-        target = nearest(unit.parent_id if is_own_secretary else unit.id)
-        if target is None:
-            continue
-        boss, boss_unit = target
-        if is_own_secretary:
-            line = f"· {m.name}（{unit.name}{m.title}）"
-        elif boss_unit.id == unit.id:
-            line = f"· {m.name}"
-        else:
-            line = f"· {m.name}（{unit.name}）"
-        names[boss.id].append(line)
-        recipients[boss.id] = boss
-
-    out = []
-    for boss_id, lines in names.items():
-        if boss_id in skip:
-            continue
-        boss = recipients[boss_id]
-        head = f"【月报督促】{boss.name}，{month_zh(month)}以下{len(lines)}人未报送月报："
-        content = fit_lines(head, lines, NAMES_MORE, footer="请督促其按月报送清单进展。")
-        out.append(Push(boss.id, boss.account, content))
-    return out
+def quarterly(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
+    """季督: each secretary gets their unit and the units below, one line each
+    (``schedules.supervision.quarterly_digests``)."""
+    return [Push(boss.id, boss.account, text)
+            for boss, text in quarterly_digests(session, occ.period, _local_day(at, cfg)) if boss.id not in skip]
 
 
 # --- deadline reminders -------------------------------------------------------------------------
 
 def _deadline_note(item: Item, today: date) -> str:
     left = (item.deadline - today).days
+    if left == 0:
+        return "今天截止"
     return f"还有{left}天" if left > 0 else f"已逾期{-left}天"
 
 
 def deadline(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
-    """Open items due in 7, 3 or 1 days or overdue by one day: one digest per owner for the day."""
+    """Open items due in 7, 3 or 1 days, today, or overdue by one day (``deadline_offsets``): one
+    digest per owner for the day. Owners who left get nothing."""
     today = date.fromisoformat(occ.period)
     deadlines = [today + timedelta(days=d) for d in deadline_offsets(cfg)]
     rows = session.exec(select(Item).where(Item.deadline.in_(deadlines))).all()
@@ -178,11 +146,13 @@ def deadline(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
             due_items[item.owner_id].append(item)
     if not due_items:
         return []
-    members = {m.id: m for m in session.exec(select(Member).where(Member.id.in_(list(due_items)))).all()}
-    lists = items_by_owner(session, today.year, set(due_items))
+    members = {m.id: m for m in session.exec(select(Member).where(Member.id.in_(list(due_items)), Member.active))}
+    lists = items_by_owner(session, today.year, set(members))
     out = []
     for owner_id, items in due_items.items():
-        m = members[owner_id]
+        m = members.get(owner_id)
+        if m is None:
+            continue
         number = {i.id: n for n, i in enumerate(lists.get(owner_id, []), 1)}
         items.sort(key=lambda i: (i.deadline, item_sort_key(i)))
         lines = []
@@ -196,74 +166,13 @@ def deadline(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
     return out
 
 
-# --- quarterly digest ---------------------------------------------------------------------------
-
-def quarter_months(period: str) -> list[str]:
-    """"2026-Q3" → ["2026-07", "2026-08", "2026-09"]."""
-    year, q = int(period[:4]), int(period[-1])
-    return [f"{year:04d}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
-
-
-def report_rate(session: Session, unit_id: int, year: int, months: list[str]) -> tuple[int, int]:
-    """(reported, expected) person-months of the unit. Expected in a month: today's expected
-    reporters plus anyone of the unit who reported that month (the past cannot be rebuilt exactly)."""
-    expected_now = {m.id for m in expected_reporters(session, unit_id, year)}
-    rows = session.exec(
-        select(MonthlyReport.member_id, MonthlyReport.month)
-        .join(Member, Member.id == MonthlyReport.member_id)
-        .where(Member.unit_id == unit_id, MonthlyReport.month.in_(months))
-    ).all()
-    reported_by_month: dict[str, set[int]] = defaultdict(set)
-    for member_id, month in rows:
-        reported_by_month[month].add(member_id)
-    reported = sum(len(reported_by_month[m]) for m in months)
-    expected = sum(len(expected_now | reported_by_month[m]) for m in months)
-    return reported, expected
-
-
-def quarterly(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
-    """季督 per unit to its secretary: overdue items, rectifications not yet closed off, report rate."""
-    year, q = int(occ.period[:4]), int(occ.period[-1])
-    today = _local_day(at, cfg)
-    owners = {m.id: m for m in session.exec(select(Member)).all()}
-    out = []
-    for unit in session.exec(select(Unit).order_by(Unit.id)).all():
-        boss = unit_secretary(session, unit.id)
-        if boss is None or boss.id in skip:
-            continue
-        items = unit_items(session, unit.id, year)
-        reported, expected = report_rate(session, unit.id, year, quarter_months(occ.period))
-        if not items and not expected:
-            continue
-        overdue = sorted(overdue_items(items, today), key=lambda i: i.deadline)
-        overdue_ids = {i.id for i in overdue}
-        rectifications = [i for i in items if i.kind == ItemKind.RECTIFICATION
-                          and i.status != ItemStatus.CLOSED]
-        rate = f"{round(100 * reported / expected)}%" if expected else "—"
-        head = (f"【季度督查】{boss.name}，{unit.name}{year}年第{q}季度清单情况：\n"
-                f"月报报送率{rate}（应报{expected}人次，已报{reported}人次）")
-        lines = [f"逾期事项{len(overdue)}项" + ("：" if overdue else "。")]
-        for i in overdue:
-            who = owners[i.owner_id].name if i.owner_id in owners else ""
-            lines.append(f"· [{i.code}] {i.title}｜{who}｜截止{day(i.deadline)}，已逾期{(today - i.deadline).days}天")
-        lines.append(f"未销号整改{len(rectifications)}项" + ("：" if rectifications else "。"))
-        for i in rectifications:
-            who = owners[i.owner_id].name if i.owner_id in owners else ""
-            state = "已完成，待核实销号" if i.status == ItemStatus.DONE else progress_zh(i)
-            late = "（已逾期）" if i.id in overdue_ids else ""
-            limit = f"｜时限{day(i.deadline)}{late}" if i.deadline else ""
-            lines.append(f"· [{i.code}] {i.title}｜{who}｜{state}{limit}")
-        out.append(Push(boss.id, boss.account, fit_lines(head, lines, UNIT_MORE)))
-    return out
-
-
 # --- year-end duty report -------------------------------------------------------------------------
 
 def duty_report(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
-    """述职: every secretary is asked to prepare the year's duty report, with their list's tally."""
+    """述职: every active secretary is asked to prepare the year's duty report, with their list's tally."""
     year = int(occ.period)
     today = _local_day(at, cfg)
-    people = [m for m in secretaries(session) if m.id not in skip]
+    people = [m for m in secretaries(session) if m.active and m.id not in skip]
     lists = items_by_owner(session, year, {m.id for m in people})
     out = []
     for m in people:

@@ -6,23 +6,28 @@ Each occasion has a window ``[start, end)`` in the configured time zone:
 
 | kind            | period      | start                                   | end (exclusive)           |
 |-----------------|-------------|-----------------------------------------|---------------------------|
-| monthly_prompt  | 2026-11     | the 25th, 09:00                         | the month's end           |
-| last_day        | 2026-11     | the last day of the month, 09:00        | the month's end           |
-| escalation      | 2026-10     | the 1st of the *next* month, 09:00      | a week later (by the 8th) |
-| deadline        | 2026-11-25  | that day, 09:00                         | the end of that day       |
-| quarterly       | 2026-Q3     | first working day after the quarter     | the end of that month     |
-| duty_report     | 2026        | 15 December, 09:00                      | the end of December       |
+| monthly_prompt  | 2026-11     | the 25th, 09:00 (working day on or before) | the month's end        |
+| last_day        | 2026-11     | the last working day of the month, 09:00   | the month's end        |
+| escalation      | 2026-10     | the 1st of the *next* month, 09:00 (working day on or after) | a week later |
+| deadline        | 2026-11-25  | that day, 09:00 (any day)                  | the end of that day    |
+| quarterly       | 2026-Q3     | first working day after the quarter, 09:00 | the end of that month  |
+| duty_report     | 2026        | 15 December, 09:00 (working day on or after) | the end of December  |
 
-A push is due at ``at`` when ``at`` lies in its occasion's window and is not in the quiet hours
-(22:00–08:00 by default): a push that falls in the quiet hours waits for their end, as long as its
-window is still open then. Nothing here reads the clock or the database.
+Working days follow China's official calendar, 调休 included (``WorkCalendar``, from the
+``chinesecalendar`` package's data and the configured extra days). A push is due at ``at`` when
+``at`` lies in its occasion's window and is not in the quiet hours (22:00–08:00 by default): a push
+that falls in the quiet hours waits for their end, as long as its window is still open then.
+Nothing here reads the clock or the database.
 """
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
+
+import chinese_calendar
 
 from bot.config import ScheduleConfig
 
@@ -71,15 +76,84 @@ def add_months(year: int, month: int, n: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def is_working_day(d: date) -> bool:
-    """Monday to Friday. Public holidays and swapped weekends are out of scope: change only this."""
-    return d.weekday() < 5
+# 《全国年节及纪念日放假办法》: the public holidays on fixed dates (元旦; 劳动节 1–2 May; 国庆节
+# 1–3 October). The lunar ones and each year's 调休 come only with the State Council's yearly notice.
+FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 
 
-def first_working_day(year: int, month: int) -> date:
-    d = date(year, month, 1)
-    while not is_working_day(d):
-        d += timedelta(days=1)
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Which days are working days.
+
+    For the years of ``official_years``: China's official arrangement — its public holidays are
+    days off, its 调休 weekend days are working days, every other day is a working day from Monday
+    to Friday. For other years (the library has no data yet): Monday to Friday less the
+    fixed-date holidays (``FIXED_HOLIDAYS``). ``extra_holidays`` and ``extra_workdays`` (from
+    ``[schedule]``) win over both.
+    """
+
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+    official_years: range
+    extra_holidays: frozenset[date] = frozenset()
+    extra_workdays: frozenset[date] = frozenset()
+
+    def is_working_day(self, d: date) -> bool:
+        if d in self.extra_workdays:
+            return True
+        if d in self.extra_holidays:
+            return False
+        if d.year in self.official_years:
+            if d in self.workdays:
+                return True
+            if d in self.holidays:
+                return False
+        elif (d.month, d.day) in FIXED_HOLIDAYS:
+            return False
+        return d.weekday() < 5
+
+
+def official_calendar() -> WorkCalendar:
+    """China's official calendar as the ``chinesecalendar`` package holds it (its data are the
+    State Council's yearly notices; a new release each November adds the coming year)."""
+    holidays, workdays = frozenset(chinese_calendar.holidays), frozenset(chinese_calendar.workdays)
+    years = {d.year for d in holidays | workdays}
+    return WorkCalendar(holidays, workdays, range(min(years), max(years) + 1))
+
+
+OFFICIAL = official_calendar()
+
+
+@lru_cache(maxsize=32)
+def _with_extra_days(extra_holidays: frozenset[date], extra_workdays: frozenset[date]) -> WorkCalendar:
+    return replace(OFFICIAL, extra_holidays=extra_holidays, extra_workdays=extra_workdays)
+
+
+def work_calendar(cfg: ScheduleConfig) -> WorkCalendar:
+    """The official calendar with ``[schedule] extra_holidays`` and ``extra_workdays``."""
+    return _with_extra_days(frozenset(cfg.extra_holidays), frozenset(cfg.extra_workdays))
+
+
+def is_working_day(d: date, cfg: ScheduleConfig) -> bool:
+    return work_calendar(cfg).is_working_day(d)
+
+
+def first_working_day(year: int, month: int, cfg: ScheduleConfig) -> date:
+    """The month's first working day."""
+    return working_day_in_month(date(year, month, 1), cfg)
+
+
+def working_day_in_month(d: date, cfg: ScheduleConfig, *, earlier: bool = False) -> date:
+    """``d`` if it is a working day, else the next one (the one before if ``earlier``), staying
+    in ``d``'s month: if there is none that way, the nearest the other way; ``d`` if none at all."""
+    cal = work_calendar(cfg)
+    last = last_day_of_month(d.year, d.month)
+    forward = [d + timedelta(days=n) for n in range((last - d).days + 1)]
+    backward = [d - timedelta(days=n) for n in range(d.day)]
+    for days in ((backward, forward) if earlier else (forward, backward)):
+        found = next((x for x in days if cal.is_working_day(x)), None)
+        if found is not None:
+            return found
     return d
 
 
@@ -123,24 +197,32 @@ def _month_start(year: int, month: int, cfg: ScheduleConfig) -> datetime:
 
 
 def month_occasions(year: int, month: int, cfg: ScheduleConfig) -> list[Occasion]:
-    """Every occasion except deadlines whose window opens in the month ``year-month``."""
+    """Every occasion except deadlines whose window opens in the month ``year-month``.
+
+    Each opens on a working day (``WorkCalendar``): the monthly prompt and the last-day reminder
+    on the working day on or before their day (the days left to report stay ahead of them), the
+    escalation and the duty report on the working day on or after theirs, the quarterly digest on
+    the month's first working day; none leaves its month.
+    """
     end = _month_start(*add_months(year, month, 1), cfg)
     this = month_key_of(year, month)
-    escalation_day = date(year, month, cfg.escalation_day)
+    prompt_day = working_day_in_month(date(year, month, cfg.monthly_prompt_day), cfg, earlier=True)
+    last_day = working_day_in_month(last_day_of_month(year, month), cfg, earlier=True)
+    escalation_day = working_day_in_month(date(year, month, cfg.escalation_day), cfg)
     escalation_end = min(end, _at(escalation_day + timedelta(days=ESCALATION_DAYS), time(0, 0), cfg))
     out = [
-        Occasion(PushKind.MONTHLY_PROMPT, this, _at(date(year, month, cfg.monthly_prompt_day), cfg.monthly_prompt_time, cfg), end),
-        Occasion(PushKind.LAST_DAY, this, _at(last_day_of_month(year, month), cfg.last_day_time, cfg), end),
+        Occasion(PushKind.MONTHLY_PROMPT, this, _at(prompt_day, cfg.monthly_prompt_time, cfg), end),
+        Occasion(PushKind.LAST_DAY, this, _at(last_day, cfg.last_day_time, cfg), end),
         Occasion(PushKind.ESCALATION, month_key_of(*add_months(year, month, -1)),
                  _at(escalation_day, cfg.escalation_time, cfg), escalation_end),
     ]
     if month in (1, 4, 7, 10):
         py, pm = add_months(year, month, -3)
         out.append(Occasion(PushKind.QUARTERLY, f"{py}-Q{(pm - 1) // 3 + 1}",
-                            _at(first_working_day(year, month), cfg.quarterly_time, cfg), end))
+                            _at(first_working_day(year, month, cfg), cfg.quarterly_time, cfg), end))
     if month == cfg.duty_report_month:
-        out.append(Occasion(PushKind.DUTY_REPORT, str(year),
-                            _at(date(year, month, cfg.duty_report_day), cfg.duty_report_time, cfg), end))
+        duty_day = working_day_in_month(date(year, month, cfg.duty_report_day), cfg)
+        out.append(Occasion(PushKind.DUTY_REPORT, str(year), _at(duty_day, cfg.duty_report_time, cfg), end))
     return out
 
 
@@ -151,9 +233,10 @@ def deadline_occasion(day: date, cfg: ScheduleConfig) -> Occasion:
 
 
 def deadline_offsets(cfg: ScheduleConfig) -> list[int]:
-    """Days from the reminder day to the deadlines it reminds of: ``[7, 3, 1, -1]`` by default
-    (7, 3 and 1 days before, and the day after a missed deadline)."""
-    offsets = sorted({d for d in cfg.deadline_days_before if d > 0}, reverse=True)
+    """Days from the reminder day to the deadlines it reminds of: ``[7, 3, 1, 0, -1]`` by default
+    (7, 3 and 1 days before, the deadline day itself — always — and the day after a missed
+    deadline). Deadline reminders keep their day, working day or not: the deadline does."""
+    offsets = sorted({d for d in cfg.deadline_days_before if d > 0} | {0}, reverse=True)
     if cfg.deadline_days_after > 0:
         offsets.append(-cfg.deadline_days_after)
     return offsets

@@ -27,9 +27,10 @@ def test_job_ids_are_fixed_and_fire_at_configured_times():
     now = datetime(2026, 11, 2, 12, 1, tzinfo=SH)
     assert specs["monthly_prompt"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 20, 10, 30, tzinfo=SH)
     assert specs["last_day"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 30, 9, 0, tzinfo=SH)
-    assert specs["quarterly"].trigger.get_next_fire_time(None, now) == datetime(2027, 1, 1, 9, 0, tzinfo=SH)
+    assert specs["quarterly"].trigger.get_next_fire_time(None, now) == datetime(2027, 1, 4, 9, 0, tzinfo=SH)   # after 元旦
     fired = datetime(2026, 11, 20, 10, 30, tzinfo=SH)
-    assert specs["monthly_prompt"].trigger.get_next_fire_time(fired, fired) == datetime(2026, 12, 20, 10, 30, tzinfo=SH)
+    # 20 December 2026 is a Sunday: the prompt goes on the Friday before.
+    assert specs["monthly_prompt"].trigger.get_next_fire_time(fired, fired) == datetime(2026, 12, 18, 10, 30, tzinfo=SH)
     assert specs["catch_up"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 2, 13, 0, tzinfo=SH)
 
 
