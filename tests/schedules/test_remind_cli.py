@@ -94,3 +94,17 @@ def test_remind_names_the_accounts_that_failed(setup, standin):
     again = qingdan("remind", "--at", "2026-11-25T02:00:00Z", config=setup)
     assert again.returncode == 0, again.stderr
     assert again.stdout.splitlines()[1:] == ["月报提醒 2026-11：发送 2 人"]     # no names: nothing failed now
+
+
+def test_remind_holds_the_quarterly_digest_and_escalation_past_new_year(tmp_path, db_url, setup, standin):
+    holiday = qingdan("remind", "--at", "2027-01-01T09:00:00+08:00", config=setup)     # 元旦
+    assert holiday.returncode == 0, holiday.stderr
+    assert "季度督查" not in holiday.stdout and "未报督促" not in holiday.stdout
+    local = write_config(tmp_path / "local.toml", db_url, standin.base_url,
+                         extra='[schedule]\nextra_holidays = ["2027-01-04"]')          # a local day off
+    assert "季度督查" not in qingdan("remind", "--at", "2027-01-04T09:00:00+08:00", config=local).stdout
+    work = qingdan("remind", "--at", "2027-01-04T09:00:00+08:00", config=setup)          # first working day
+    assert work.returncode == 0, work.stderr
+    assert {"季度督查 2026-Q4：发送 1 人", "未报督促 2026-12：发送 1 人"} <= set(work.stdout.splitlines())
+    digest = [m.content for m in standin.state.sent if m.content.startswith("【季度督查】")]
+    assert len(digest) == 1 and "第一党支部2026年第4季度" in digest[0]
