@@ -127,7 +127,7 @@ class SendResult:
 class WeComSender:
     """Active messages through ``message/send``, off the event loop, with bounded retries."""
 
-    def __init__(self, cfg: WeComConfig, workers: int = 4):
+    def __init__(self, cfg: WeComConfig, workers: int = 8):
         self.cfg = cfg
         self.client = _Client(cfg)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wecom-send")

@@ -1,20 +1,24 @@
-"""Exactly-once delivery through the push log: each (occasion, recipient) goes out at most once, and exactly once
-unless the process dies during that very message.
+"""Exactly-once delivery through the push log: each (occasion, recipient) goes out at most once, and
+exactly once unless the process dies while that very message is in flight.
 
-For each recipient, one worker does, in order:
+What goes out is a **parcel**: one message to one person at one moment, carrying the pushes of one
+or more occasions due then (the month-end prompt and a deadline reminder at 09:00 on the 25th are
+one message, so nobody gets two). Parcels go in batches (``BATCH``); for each batch:
 
-1. **claim** — insert the ``(occasion, member)`` PushLog row with status ``pending`` and commit. The
-   row is unique, so a recipient already logged (by this run, an earlier run or another process)
-   is skipped. A row marked ``failed`` (WeCom answered with an error) is claimed again by turning it
-   back to ``pending`` in a conditional update, so failures are retried by later runs.
-2. **send** — one ``message/send`` call for this person.
-3. **mark** — ``sent`` (or ``failed`` / ``invalid``), in the same transaction as the next claim, so
-   each message costs one commit.
+1. **claim** — in one transaction, insert each part's ``(occasion, member)`` PushLog row as
+   ``pending`` with ``attempted_at`` set, or take over a row still owed (a failure WeCom reported,
+   or a row with no attempt on record). The row is unique, so a part already logged — by this run,
+   an earlier one or another process — is dropped from its parcel; a parcel left empty is skipped.
+2. **send** — one ``message/send`` per parcel, ``workers`` at a time (the sender's thread pool
+   bounds it too; one token fetch at a time).
+3. **mark** — in one transaction, ``sent`` (or ``failed`` / ``invalid``) for every claimed part.
 
-A process killed between 1 and 3 leaves a ``pending`` row: the message may or may not have reached
-WeCom, and WeCom cannot be asked. Such a row is **not** resent — at most once is preferred to a
-duplicate. ``settle_pending`` later relabels it ``unknown`` so it can be found. With ``workers``
-sends in flight, a kill leaves at most ``workers`` such rows; everybody else gets exactly one.
+So a batch costs two commits, not two per message. A process killed between 1 and 3 leaves the
+batch's claimed rows ``pending`` with an attempt on record: those messages may or may not have
+reached WeCom, and WeCom cannot be asked. They are **not** resent — at most once is preferred to a
+duplicate — and ``settle_pending`` later relabels them ``unknown``. A kill therefore leaves at most
+one batch of people with 0 or 1 message; everybody else gets exactly one. Two processes running the
+same job (several instances) claim disjoint rows: the push log alone keeps each push to one send.
 
 Statuses: pending → sent | failed | invalid (WeCom named the account invalid; not retried);
 pending left by a dead process → unknown (not retried).
@@ -33,7 +37,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.wecom import SendResult, redact, text_message
+from bot.wecom import MAX_TEXT_BYTES, SendResult, fit_text, redact, text_message
 from models.conversation import remember_item_sql
 from models.db import session_scope
 from models.tables import PushLog, PushStatus, utcnow
@@ -44,11 +48,13 @@ log = logging.getLogger(__name__)
 PENDING, SENT, FAILED, INVALID, UNKNOWN = (PushStatus.PENDING, PushStatus.SENT, PushStatus.FAILED,
                                           PushStatus.INVALID, PushStatus.UNKNOWN)
 RETRYABLE = (FAILED,)
-DEFAULT_WORKERS = 4     # sends in flight at once; also the most ``unknown`` rows a crash can leave
+DEFAULT_WORKERS = 8     # sends in flight at once
+BATCH = 100             # parcels claimed (and marked) per transaction; the most ``unknown`` a crash leaves
 
 # WeCom itself drops an identical message to the same person within this many seconds, which
 # covers a retry by WeComSender after a timed-out call that had in fact arrived.
 DUPLICATE_CHECK_SECONDS = 1800
+JOINER = "\n\n"     # between the pushes joined in one message
 
 
 @dataclass
@@ -125,70 +131,133 @@ def _claim(session: Session, occasion: str, push: Push) -> bool:
     return res.rowcount == 1
 
 
-def _mark(session: Session, occasion: str, push: Push, result: SendResult, at: datetime) -> str:
-    if not result.ok:
-        status, error = FAILED, result.error[:500]
-    elif push.account in result.invalid:
-        status, error = INVALID, "invaliduser"
-    else:
-        status, error = SENT, None
-    session.connection().execute(
-        update(PushLog)
-        .where(PushLog.occasion == occasion, PushLog.member_id == push.member_id)
-        .values(status=status, sent_at=utcnow() if status == SENT else None, error=error)
-    )
-    if status == SENT and push.context_item_id is not None:
-        # A digest about one item: a bare "已完成" in reply applies to it.
-        remember_item_sql(session.connection(), push.member_id, push.context_item_id, at)
-    return status
+@dataclass
+class Parcel:
+    """One message to one person at one moment: the pushes of one or more occasions."""
+
+    member_id: int
+    account: str
+    parts: list[tuple[str, Push]]           # (occasion key, push)
+
+    @property
+    def content(self) -> str:
+        return fit_text(JOINER.join(push.content for _, push in self.parts))
+
+    @property
+    def context_item_id(self) -> int | None:
+        """The one item the message is about, if it is about exactly one."""
+        ids = {push.context_item_id for _, push in self.parts}
+        return ids.pop() if len(self.parts) == 1 and ids else None
 
 
-def _step(engine: Engine, occasion: str, done: tuple[Push, SendResult] | None, nxt: Push | None,
-          at: datetime) -> tuple[str | None, bool]:
-    """Mark the message just sent and claim the next one, in one transaction."""
+def parcels_of(pushes_by_occasion: list[tuple[str, list[Push]]]) -> list[Parcel]:
+    """The pushes due at one moment, one parcel per person, parts in the occasions' order.
+
+    Parts join into one message while the joined text fits in one WeCom text (``MAX_TEXT_BYTES``);
+    a part that would push it over starts the person's next parcel, so nothing is ever cut. Each
+    push's own text already fits, so a person gets a second message only when two long digests fall
+    due at the same moment (a secretary's 季督 and 月报督促 on a short month's first working day).
+    """
+    by_member: dict[int, list[Parcel]] = {}
+    for occasion, pushes in pushes_by_occasion:
+        for push in pushes:
+            parcels = by_member.setdefault(push.member_id, [])
+            last = parcels[-1] if parcels else None
+            if last is None or _size(last.content + JOINER + push.content) > MAX_TEXT_BYTES:
+                last = Parcel(push.member_id, push.account, [])
+                parcels.append(last)
+            last.parts.append((occasion, push))
+    return [parcel for parcels in by_member.values() for parcel in parcels]
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _claim_batch(engine: Engine, batch: list[Parcel]) -> list[Parcel]:
+    """Claim every part of the batch in one transaction; the parcels with what was claimed."""
+    claimed = []
     with session_scope(engine) as s:
-        status = _mark(s, occasion, done[0], done[1], at) if done else None
-        claimed = _claim(s, occasion, nxt) if nxt else False
-    return status, claimed
+        for parcel in batch:
+            parts = [(occasion, push) for occasion, push in parcel.parts if _claim(s, occasion, push)]
+            claimed.append(Parcel(parcel.member_id, parcel.account, parts))
+    return claimed
+
+
+def _status(parcel: Parcel, result: SendResult) -> tuple[PushStatus, str | None]:
+    if not result.ok:
+        return FAILED, result.error[:500]
+    if parcel.account in result.invalid:
+        return INVALID, "invaliduser"
+    return SENT, None
+
+
+def _mark_batch(engine: Engine, sent: list[tuple[Parcel, SendResult]], at: datetime) -> list[tuple[str, PushStatus]]:
+    """Mark every claimed part in one transaction: sent ones in one statement per occasion."""
+    outcome: list[tuple[str, PushStatus]] = []
+    done: dict[str, list[int]] = {}
+    with session_scope(engine) as s:
+        conn = s.connection()
+        for parcel, result in sent:
+            status, error = _status(parcel, result)
+            for occasion, push in parcel.parts:
+                outcome.append((occasion, status))
+                if status == SENT:
+                    done.setdefault(occasion, []).append(push.member_id)
+                    continue
+                conn.execute(update(PushLog).where(PushLog.occasion == occasion, PushLog.member_id == push.member_id)
+                             .values(status=status, sent_at=None, error=error))
+            if status == SENT and parcel.context_item_id is not None:
+                # A message about one item: a bare "已完成" in reply applies to it.
+                remember_item_sql(conn, parcel.member_id, parcel.context_item_id, at)
+        now = utcnow()
+        for occasion, members in done.items():
+            conn.execute(update(PushLog).where(PushLog.occasion == occasion, PushLog.member_id.in_(members))
+                         .values(status=SENT, sent_at=now, error=None))
+    return outcome
 
 
 # --- delivery ---------------------------------------------------------------------------------
 
-async def deliver(engine: Engine, sender, occasion: str, pushes: list[Push], at: datetime,
-                   workers: int = DEFAULT_WORKERS) -> Tally:
-    """Send each push at most once for ``occasion``, ``workers`` at a time; count what happened.
+async def deliver_parcels(engine: Engine, sender, parcels: list[Parcel], at: datetime, *,
+                          workers: int = DEFAULT_WORKERS, batch: int = BATCH) -> dict[str, Tally]:
+    """Send each parcel's unclaimed parts once (see the module docstring); a Tally per occasion.
 
     ``sender`` is a ``bot.wecom.WeComSender`` (anything with ``async send(accounts, msg)``).
     """
-    tally = Tally()
-    queue = iter(pushes)
+    tallies: dict[str, Tally] = {}
+    gate = asyncio.Semaphore(max(1, workers))
 
-    def count(status: str | None) -> None:
-        if status == SENT:
-            tally.sent += 1
-        elif status == FAILED:
-            tally.failed += 1
-        elif status == INVALID:
-            tally.invalid += 1
-
-    async def worker() -> None:
-        done: tuple[Push, SendResult] | None = None
-        while True:
-            nxt = next(queue, None)
-            status, claimed = await asyncio.to_thread(_step, engine, occasion, done, nxt, at)
-            count(status)
-            done = None
-            if nxt is None:
-                return
-            if not claimed:
-                tally.skipped += 1
-                continue
+    async def send(parcel: Parcel) -> tuple[Parcel, SendResult]:
+        async with gate:
             try:
-                result = await sender.send([nxt.account], push_message(nxt.content))
+                return parcel, await sender.send([parcel.account], push_message(parcel.content))
             except Exception as exc:  # noqa: BLE001 - the sender should not raise; record it if it does
-                log.exception("push %s to %s raised", occasion, nxt.account)
-                result = SendResult(ok=False, error=redact(repr(exc)))
-            done = (nxt, result)
+                log.exception("push to %s raised", parcel.account)
+                return parcel, SendResult(ok=False, error=redact(repr(exc)))
 
-    await asyncio.gather(*(worker() for _ in range(max(1, workers))))
-    return tally
+    for start in range(0, len(parcels), max(1, batch)):
+        chunk = parcels[start:start + batch]
+        claimed = await asyncio.to_thread(_claim_batch, engine, chunk)
+        for before, after in zip(chunk, claimed, strict=True):
+            taken = {occasion for occasion, _ in after.parts}
+            for occasion, _ in before.parts:
+                if occasion not in taken:
+                    tallies.setdefault(occasion, Tally()).skipped += 1
+        results = await asyncio.gather(*(send(p) for p in claimed if p.parts))
+        for occasion, status in await asyncio.to_thread(_mark_batch, engine, list(results), at):
+            tally = tallies.setdefault(occasion, Tally())
+            if status == SENT:
+                tally.sent += 1
+            elif status == FAILED:
+                tally.failed += 1
+            else:
+                tally.invalid += 1
+    return tallies
+
+
+async def deliver(engine: Engine, sender, occasion: str, pushes: list[Push], at: datetime,
+                  workers: int = DEFAULT_WORKERS) -> Tally:
+    """The pushes of one occasion, each its own parcel; what happened."""
+    tallies = await deliver_parcels(engine, sender, parcels_of([(occasion, pushes)]), at, workers=workers)
+    return tallies.get(occasion, Tally())

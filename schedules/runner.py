@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from bot.config import Config
 from models.db import session_scope
 from models.tables import utcnow
-from schedules.delivery import DEFAULT_WORKERS, deliver, logged_members, settle_pending
+from schedules.delivery import DEFAULT_WORKERS, Tally, deliver_parcels, logged_members, parcels_of, settle_pending
 from schedules.digests import Push, build, label
 from schedules.timetable import Occasion, due
 
@@ -64,12 +64,15 @@ async def run_due(config: Config, engine: Engine, sender, at: datetime, *,
     settled = await asyncio.to_thread(settle_pending, engine, utcnow() - config.schedule.pending_stale)
     if settled:
         log.warning("%d push(es) left pending by an interrupted run marked unknown (not resent)", settled)
+    occasions = [occ for occ in due(at, config.schedule) if wanted is None or occ.kind in wanted]
+    prepared = [(occ, *await asyncio.to_thread(_prepare, engine, occ, at, config)) for occ in occasions]
+    # Everything due to one person now goes in one message (the month-end prompt and a deadline
+    # reminder at 09:00 on the 25th are one parcel).
+    parcels = parcels_of([(occ.key, pushes) for occ, pushes, _ in prepared])
+    tallies = await deliver_parcels(engine, sender, parcels, at, workers=workers)
     outcomes = []
-    for occ in due(at, config.schedule):
-        if wanted is not None and occ.kind not in wanted:
-            continue
-        pushes, already = await asyncio.to_thread(_prepare, engine, occ, at, config)
-        tally = await deliver(engine, sender, occ.key, pushes, at, workers=workers)
+    for occ, _, already in prepared:
+        tally = tallies.get(occ.key, Tally())
         outcome = Outcome(occ, sent=tally.sent, failed=tally.failed, invalid=tally.invalid,
                           already=already + tally.skipped)
         if outcome.attempted:

@@ -1,9 +1,11 @@
 """schedules.delivery: each (occasion, person) goes out once — reruns, failures, invalid accounts, crashes."""
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
 from models.tables import Member, PushLog, utcnow
+from schedules.delivery import parcels_of
+from schedules.digests import Push
 from schedules.runner import run_due
 
 PROMPT_AT = datetime.fromisoformat("2026-11-25T01:00:00+00:00")       # 09:00 in Shanghai
@@ -114,3 +116,30 @@ async def test_many_recipients_each_exactly_once(org, config, engine, sender, st
     assert sum(o.sent for r in results for o in r) == 200
     counts = {k: len(v) for k, v in by_person(standin).items()}
     assert len(counts) == 200 and set(counts.values()) == {1}
+
+
+async def test_pushes_due_to_one_person_at_one_moment_go_in_one_message(org, config, engine, sender, standin):
+    """09:00 on the 25th: the month-end prompt and a deadline reminder are one message."""
+    org.item("sun", "X-1", "讲专题党课", kind="project", deadline=date(2026, 11, 28))     # 3 days before
+    org.item("wu", "X-2", "开展主题党日")
+    out = await run_due(config, engine, sender, PROMPT_AT)
+    sent = by_person(standin)
+    assert {k: len(v) for k, v in sent.items()} == {"sun": 1, "wu": 1}
+    assert "【月报提醒】" in sent["sun"][0] and "【截止提醒】" in sent["sun"][0]
+    assert len(sent["sun"][0].encode()) <= 2048
+    assert {o.occasion.kind: o.sent for o in out} == {"monthly_prompt": 2, "deadline": 1}
+    with Session(engine) as s:
+        assert {(r.occasion.split(":")[0], r.status) for r in s.exec(select(PushLog))} == {
+            ("monthly_prompt", "sent"), ("deadline", "sent")}
+    again = await run_due(config, engine, sender, PROMPT_AT + timedelta(hours=2))
+    assert sum(o.attempted for o in again) == 0 and len(standin.state.sent) == 2
+
+
+def test_parts_that_do_not_fit_one_message_go_in_the_next_never_cut():
+    """Two long pushes due together: two messages, each whole; short ones still join."""
+    long_a, long_b, short = "甲" * 500, "乙" * 500, "丙" * 10          # 1,500 bytes each
+    parcels = parcels_of([("quarterly:2026-Q3", [Push(1, "li", long_a), Push(2, "wu", short)]),
+                          ("escalation:2026-09", [Push(1, "li", long_b), Push(2, "wu", short)])])
+    assert [(p.account, p.content) for p in parcels] == [
+        ("li", long_a), ("li", long_b), ("wu", short + "\n\n" + short)]
+    assert all(len(p.content.encode()) <= 2048 for p in parcels)

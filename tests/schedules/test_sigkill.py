@@ -7,7 +7,7 @@ the deadline 7 days from today — and switches the quiet hours off (quiet_start
 The catch-up that ``serve`` runs at start-up then sends it.
 
 What is asserted, honestly: nobody gets two; everyone logged ``sent`` got exactly one; everyone
-not logged when killed gets theirs after the restart; the at most ``DEFAULT_WORKERS`` pushes that
+not logged when killed gets theirs after the restart; the at most ``BATCH`` pushes (one batch) that
 were in flight at the kill are ``unknown`` and got one or none (WeCom cannot be asked which).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from models.db import make_engine
 from models.tables import Member, PushLog
-from schedules.delivery import DEFAULT_WORKERS
+from schedules.delivery import BATCH
 from tests.support.processes import build_db, free_port, plan, sent_to, start, wait_for
 
 PEOPLE = 3000
@@ -81,7 +81,7 @@ pending_stale_seconds = 1
         with engine.connect() as conn:
             rows_at_kill = dict(conn.execute(
                 select(PushLog.status, func.count()).where(PushLog.occasion == occasion).group_by(PushLog.status)).all())
-        assert rows_at_kill.get("pending", 0) <= DEFAULT_WORKERS
+        assert rows_at_kill.get("pending", 0) <= BATCH
 
         serve2 = start(["bot", "serve", "--config", str(config)], tmp_path / "serve2.log")
         procs.append(serve2)
@@ -104,7 +104,7 @@ pending_stale_seconds = 1
         assert max(counts.values()) == 1, "somebody got two"
         assert set(status) == {f"m{n:04d}" for n in range(PEOPLE)}
         unknown = {a for a, s in status.items() if s == "unknown"}
-        assert len(unknown) == rows_at_kill.get("pending", 0) <= DEFAULT_WORKERS
+        assert len(unknown) == rows_at_kill.get("pending", 0) <= BATCH
         for account, s in status.items():
             if s == "unknown":
                 assert counts[account] in (0, 1), account      # in flight at the kill: one or none
