@@ -100,10 +100,15 @@ def make_app(state: StandInState) -> web.Application:
         return web.json_response([{"touser": m.touser, "msgtype": m.msgtype, "content": m.content}
                                   for m in state.sent])
 
+    async def stats(request: web.Request) -> web.Response:
+        """Not a WeCom endpoint: counts, for benchmarks that run the stand-in in its own process."""
+        return web.json_response({"messages": len(state.sent), "token_fetches": state.token_fetches})
+
     app = web.Application()
     app.router.add_get("/cgi-bin/gettoken", gettoken)
     app.router.add_post("/cgi-bin/message/send", message_send)
     app.router.add_get("/_standin/sent", recorded)
+    app.router.add_get("/_standin/stats", stats)
     return app
 
 
