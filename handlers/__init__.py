@@ -8,6 +8,8 @@ from handlers import (
     close_off,
     help,
     my_list,
+    notice_receipts,
+    nudge,
     overdue,
     progress,
     rectifications,
@@ -20,9 +22,16 @@ from handlers import (
 )
 
 ROUTERS = (
+    # A notice waiting for its sender's "确认" comes before everything: 确认 sends it (never read as
+    # progress), and any other message of the sender cancels it before being answered as usual.
+    broadcast.confirmation,
     # A notice's body may contain anything ("通知 全体党员：第2项完成了吗？"): a notice command
     # at the start of the message decides before any query or progress reading.
     broadcast.router,
+    # "通知收到情况" reads as ack and "谁没收到通知" as the unreported query; "催报" and
+    # "提醒第二支部没报的" name non-reporters: whole-message grammars, before the queries and ack.
+    notice_receipts.router,
+    nudge.router,
     # Help and the queries are whole-message intents from reply understanding; they never write.
     help.router,
     my_list.router,
@@ -31,7 +40,7 @@ ROUTERS = (
     unreported.router,
     rectifications.router,
     report_status.router,
-    # "收到", "好的": nothing to record.
+    # "收到", "好的": acknowledges the latest notice (else nothing to record).
     ack.router,
     # "撤回" / "不对，是第3项" read as a correction before anything reads "第3项" as progress.
     undo.router,

@@ -1,62 +1,207 @@
-"""通知: administrators send a notice to everyone, one unit, or all secretaries.
+"""通知 with care: a preview first, "确认" sends it, anything else cancels it.
 
-The command, audience and body are read by the one notice grammar, ``bot.nlu.notices``; the
-notice is recorded in the handler's transaction and sent after it commits (``msg.outbox``).
+An administrator sends to the whole organisation, a secretary to their unit and the units below
+(``models.notices``). The command, audience and body are read by the one notice grammar,
+``bot.nlu.notices``. Two routers:
+
+* ``router`` — the notice command: the sender gets a preview (audience count and units, the
+  body's beginning, how many parts) and the notice waits as a draft;
+* ``confirmation`` — first of all routers: the sender's "确认" within ten minutes sends the
+  draft (one receipt per recipient, sent after the transaction commits through ``msg.outbox``,
+  in numbered parts when longer than one message, never cut); any other message of the sender
+  cancels the draft and is then answered as usual.
 """
 from __future__ import annotations
 
-from bot.nlu.notices import AudienceKind, read_notice
+import re
+from contextvars import ContextVar
+
+from bot.nlu.notices import is_cancellation, is_confirmation, read_notice
 from bot.router import Message, Outgoing, Router
-from bot.texts import BROADCAST_ADMINS_ONLY, BROADCAST_NEEDS_BODY
-from bot.wecom import SendResult
-from models.lookups import all_members, secretaries, unit_by_name, unit_members
-from models.tables import AuditEvent, Member, Notice, NoticeScope, Unit
+from bot.texts import (
+    BROADCAST_NEEDS_BODY,
+    NOTICE_ASK_ACK,
+    NOTICE_CANCELLED,
+    NOTICE_EXPIRED,
+    NOTICE_INVALID,
+    NOTICE_NO_DRAFT,
+    NOTICE_NO_RECIPIENTS,
+    NOTICE_PARTS,
+    NOTICE_PREVIEW,
+    NOTICE_SEND_FAILED,
+    NOTICE_SENDERS_ONLY,
+    NOTICE_SENT,
+    opening,
+)
+from bot.wecom import MAX_TEXT_BYTES, SendResult, fit_text
+from models.notices import (
+    DRAFT_TTL,
+    Audience,
+    audience_of,
+    cancel_drafts,
+    confirm,
+    draft,
+    expired,
+    may_send,
+    pending_draft,
+    plan,
+)
+from models.organisation import Tree
+from models.tables import AuditEvent
 
 router = Router("broadcast")
+confirmation = Router("notice_confirmation")
+
+PREVIEW_CHARS = 40          # of the body, in the preview
+PREVIEW_UNITS = 8           # units named in the preview; the rest are counted
+MINUTES = int(DRAFT_TTL.total_seconds() // 60)
+_SENTENCE_END_RE = re.compile(r"(?<=[\n。！？；!?;])")
+# Set while a message that cancelled a draft is answered again, so it is not taken twice.
+_REDISPATCHING: ContextVar[bool] = ContextVar("redispatching", default=False)
 
 
-def _audience(msg: Message, audience: AudienceKind, target: str) -> tuple[str, list[Member], Unit | None] | str:
-    """(label, recipients, unit), or the reply saying why nobody can be named."""
-    if audience is AudienceKind.EVERYONE:
-        return "全体党员", all_members(msg.session), None
-    if audience is AudienceKind.SECRETARIES:
-        return "全体书记", secretaries(msg.session), None
-    unit = unit_by_name(msg.session, target)
-    if unit is None:
-        return f"没有找到组织“{target}”，本条未发送。可写“全体党员”“全体书记”或组织全称。"
-    return unit.name, unit_members(msg.session, unit.id), unit
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _chunks(text: str, budget: int) -> list[str]:
+    """``text`` in pieces of at most ``budget`` bytes, cut after a line or a sentence where one
+    fits, else on a character boundary; joined again they are ``text``."""
+    out, current = [], ""
+    for piece in _SENTENCE_END_RE.split(text):
+        if _size(current + piece) <= budget:
+            current += piece
+            continue
+        if current:
+            out.append(current)
+        while _size(piece) > budget:
+            cut = piece.encode("utf-8")[:budget].decode("utf-8", "ignore")
+            out.append(cut)
+            piece = piece[len(cut):]
+        current = piece
+    return out + ([current] if current else [])
+
+
+def notice_parts(body: str, sender: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
+    """The messages a notice goes out as: one, or numbered parts "【通知（1/3）】…" each within
+    ``limit`` bytes; the signature and how to acknowledge close the last."""
+    tail = f"\n——{sender}\n{NOTICE_ASK_ACK}"
+    whole = f"【通知】{body}{tail}"
+    if _size(whole) <= limit:
+        return [whole]
+    n = 2
+    while True:
+        chunks = _chunks(body, limit - _size(f"【通知（{n}/{n}）】") - _size(tail))
+        if len(str(len(chunks))) <= len(str(n)):
+            break
+        n = len(chunks)
+    k = len(chunks)
+    return [f"【通知（{i}/{k}）】{c.strip(chr(10))}" + (tail if i == k else "") for i, c in enumerate(chunks, 1)]
+
+
+def _units(audience: Audience) -> str:
+    if len(audience.units) <= 1 and audience.unit_id is not None and not audience.include_below:
+        return ""
+    shown = "、".join(f"{name}{n}人" for name, n in audience.units[:PREVIEW_UNITS])
+    more = f"等{len(audience.units)}个单位" if len(audience.units) > PREVIEW_UNITS else ""
+    return f"（{shown}{more}）"
 
 
 @router.message(intent="broadcast")
 def broadcast(msg: Message) -> str:
-    """Administrators only; the notice is recorded now and sent once the transaction commits."""
+    """The preview of a notice; the notice waits as a draft for the sender's 确认."""
     session, member = msg.session, msg.member
-    if not member.is_admin:
+    if not may_send(member):
         session.add(AuditEvent(at=msg.at, actor=member.account, action="broadcast_refused", words=msg.text))
-        return BROADCAST_ADMINS_ONLY
-    notice = read_notice(msg.text)
-    if notice is None or not notice.body:
+        return NOTICE_SENDERS_ONLY
+    words = read_notice(msg.text)
+    if words is None or not words.body:
         return BROADCAST_NEEDS_BODY
-    found = _audience(msg, notice.audience, notice.target)
-    if isinstance(found, str):
-        return found
-    label, recipients, unit = found
-    accounts = [m.account for m in recipients if m.id != member.id]
-    if not accounts:
-        return f"{label}暂无其他成员，本条未发送。"
-    scope = NoticeScope(notice.audience.value)
-    session.add(Notice(sender_id=member.id, scope=scope, unit_id=unit.id if unit else None, text=notice.body,
-                       words=msg.text, created_at=msg.at, recipients=len(accounts)))
-    session.add(AuditEvent(at=msg.at, actor=member.account, action="broadcast", words=msg.text,
-                           detail=f"{scope}:{label}:{len(accounts)}"))
+    audience = plan(session, Tree.load(session), member, words)
+    if isinstance(audience, str):
+        return audience
+    if not audience.members:
+        return NOTICE_NO_RECIPIENTS.format(label=audience.label)
+    draft(session, member, audience, words.body, msg.text, msg.at)
+    parts = len(notice_parts(words.body, member.name))
+    return fit_text(NOTICE_PREVIEW.format(
+        label=audience.label, count=len(audience.members), units=_units(audience),
+        head=opening(words.body, PREVIEW_CHARS), parts=NOTICE_PARTS.format(n=parts) if parts > 1 else "", minutes=MINUTES))
 
-    def report(result: SendResult) -> str:
+
+# --- 确认, or anything else ----------------------------------------------------------------------------
+
+def _has_draft(msg: Message) -> bool:
+    return not _REDISPATCHING.get() and pending_draft(msg.session, msg.member.id) is not None
+
+
+def _confirms(msg: Message) -> bool:
+    return is_confirmation(msg.text) and _has_draft(msg)
+
+
+class _Report:
+    """The sender's reply as the parts of a notice went out (called once per part)."""
+
+    def __init__(self, label: str, count: int, parts: int):
+        self.label, self.count, self.parts = label, count, parts
+        self.failed: list[int] = []
+        self.error = ""
+        self.invalid: list[str] = []
+        self.seen = 0
+
+    def __call__(self, result: SendResult) -> str:
+        self.seen += 1
         if not result.ok:
-            return f"通知发送失败（{result.error}），请稍后重试。"
-        text = f"通知已发送给{label}，共{len(accounts) - len(result.invalid)}人。"
-        if result.invalid:
-            text += f"\n以下账号不在应用可见范围内，未收到：{'、'.join(result.invalid[:20])}"
+            self.failed.append(self.seen)
+            self.error = self.error or result.error
+        self.invalid += [a for a in result.invalid if a not in self.invalid]
+        if self.failed:
+            text = NOTICE_SEND_FAILED.format(error=self.error)
+            if self.parts > 1:
+                text += f"（共{self.parts}条，第{'、'.join(map(str, self.failed))}条未发出）"
+            return text
+        text = NOTICE_SENT.format(label=self.label, count=self.count - len(self.invalid))
+        if self.invalid:
+            text += "\n" + NOTICE_INVALID.format(accounts="、".join(self.invalid[:20]))
         return text
 
-    msg.outbox.append(Outgoing(accounts, f"【通知】{notice.body}\n——{member.name}", report))
-    return f"通知已发送给{label}，共{len(accounts)}人。"
+
+@confirmation.message(when=_confirms)
+def send_notice(msg: Message) -> str:
+    """确认: the draft goes out (or is found expired); receipts are written now, the parts sent
+    after the commit."""
+    session, member = msg.session, msg.member
+    notice = pending_draft(session, member.id)
+    if expired(notice, msg.at):
+        cancel_drafts(session, member.id)
+        return NOTICE_EXPIRED.format(head=opening(notice.text, 20), minutes=MINUTES)
+    tree = Tree.load(session)
+    audience = audience_of(session, tree, notice)
+    if not audience.members:
+        cancel_drafts(session, member.id)
+        return NOTICE_NO_RECIPIENTS.format(label=audience.label)
+    if confirm(session, notice, audience, msg.at) is None:
+        return NOTICE_NO_DRAFT
+    session.add(AuditEvent(at=msg.at, actor=member.account, action="broadcast", words=notice.words,
+                           detail=f"{notice.scope}:{audience.label}:{len(audience.members)}"))
+    accounts = [m.account for m in audience.members]
+    parts = notice_parts(notice.text, member.name)
+    report = _Report(audience.label, len(accounts), len(parts))
+    msg.outbox.extend(Outgoing(accounts, part, report) for part in parts)
+    return NOTICE_SENT.format(label=audience.label, count=len(accounts))
+
+
+@confirmation.message(when=_has_draft)
+def cancel_notice(msg: Message) -> str:
+    """Anything but 确认 cancels the sender's draft; the message is then answered as usual
+    ("取消" itself needs no other answer)."""
+    cancelled = cancel_drafts(msg.session, msg.member.id)
+    note = NOTICE_CANCELLED.format(head=opening(cancelled[0].text, 20)) if cancelled else ""
+    if is_cancellation(msg.text):
+        return note or NOTICE_NO_DRAFT
+    token = _REDISPATCHING.set(True)
+    try:
+        reply = msg.runtime.dispatcher.feed(msg)
+    finally:
+        _REDISPATCHING.reset(token)
+    return f"{note}\n{reply}" if note else reply

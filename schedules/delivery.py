@@ -30,16 +30,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, not_, or_, select, update
-from sqlalchemy import insert as generic_insert
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import not_, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.wecom import MAX_TEXT_BYTES, SendResult, fit_text, redact, text_message
 from models.conversation import remember_item_sql
 from models.db import session_scope
+from models.push_log import CLAIMABLE, claim
 from models.tables import PushLog, PushStatus, utcnow
 from schedules.digests import Push
 
@@ -47,7 +45,6 @@ log = logging.getLogger(__name__)
 
 PENDING, SENT, FAILED, INVALID, UNKNOWN = (PushStatus.PENDING, PushStatus.SENT, PushStatus.FAILED,
                                           PushStatus.INVALID, PushStatus.UNKNOWN)
-RETRYABLE = (FAILED,)
 DEFAULT_WORKERS = 8     # sends in flight at once
 BATCH = 100             # parcels claimed (and marked) per transaction; the most ``unknown`` a crash leaves
 
@@ -73,11 +70,6 @@ def push_message(content: str) -> dict:
     return msg
 
 
-# Still owed, so claimable again: a failure WeCom reported, or a row claimed with no send attempt on
-# record (left by a release that could not claim on PostgreSQL: it never sent anything).
-CLAIMABLE = or_(PushLog.status.in_(RETRYABLE), and_(PushLog.status == PENDING, PushLog.attempted_at.is_(None)))
-
-
 def logged_members(session: Session, occasion: str) -> set[int]:
     """Members who must not be sent ``occasion`` again (any row except one still owed)."""
     rows = session.connection().execute(
@@ -99,36 +91,8 @@ def settle_pending(engine: Engine, before: datetime) -> int:
 
 # --- the two database steps ---------------------------------------------------------------------
 
-def _insert_ignore(session: Session, values: dict) -> bool:
-    """Insert the row unless (occasion, member_id) exists; True when inserted."""
-    conn = session.connection()
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(conn.dialect.name)
-    if insert is not None:
-        stmt = insert(PushLog.__table__).values(**values).on_conflict_do_nothing(
-            index_elements=["occasion", "member_id"]).returning(PushLog.__table__.c.id)
-        # RETURNING, not rowcount: PostgreSQL's driver reports rowcount -1 for this statement.
-        return conn.execute(stmt).first() is not None
-    try:
-        with session.begin_nested():
-            session.connection().execute(generic_insert(PushLog.__table__).values(**values))
-        return True
-    except IntegrityError:
-        return False
-
-
 def _claim(session: Session, occasion: str, push: Push) -> bool:
-    """Claim the row for this send: insert it, or take over one still owed. The send follows at
-    once, so the claim records the attempt (``attempted_at``)."""
-    now = utcnow()
-    if _insert_ignore(session, {"occasion": occasion, "member_id": push.member_id, "created_at": now,
-                                "attempted_at": now, "status": PENDING, "content": push.content}):
-        return True
-    res = session.connection().execute(
-        update(PushLog)
-        .where(PushLog.occasion == occasion, PushLog.member_id == push.member_id, CLAIMABLE)
-        .values(status=PENDING, created_at=now, attempted_at=now, content=push.content, error=None)
-    )
-    return res.rowcount == 1
+    return claim(session, occasion, push.member_id, push.content, utcnow())
 
 
 @dataclass

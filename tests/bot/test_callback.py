@@ -153,13 +153,14 @@ async def test_an_image_gets_a_polite_answer(client):
 
 async def test_non_admin_broadcast_is_refused_and_nothing_is_sent(client, standin):
     reply = await say(client, "wangfang", "通知 全体党员：明天下午3点开会")
-    assert "仅限管理员" in reply
+    assert "仅限管理员和各级书记" in reply
     assert standin.state.sent == []
 
 
-async def test_admin_broadcast_reaches_the_unit(client, standin):
+async def test_admin_broadcast_reaches_the_unit_after_confirm(client, standin):
     reply = await say(client, "zhaolei", "通知 第二党支部：周五交党费")
-    assert "共2人" in reply
+    assert reply.startswith("将发送给第二党支部共2人") and standin.state.sent == []
+    assert "共2人" in await say(client, "zhaolei", "确认")
     assert len(standin.state.sent) == 1
     assert sorted(standin.state.sent[0].touser) == ["sunli", "zhouqiang"]
     assert "周五交党费" in standin.state.sent[0].content
@@ -169,7 +170,8 @@ async def test_a_notice_to_one_branch_reaches_only_that_branch_whatever_the_comm
     """The twin grammar bug: "群发通知 第一党支部：…" was read as a notice to everyone."""
     for words in ("群发通知 第二党支部：周五开会", "发公告 第二党支部：周五开会", "请发一条通知 第二党支部：周五开会"):
         standin.state.sent.clear()
-        reply = await say(client, "zhaolei", words)
+        assert "第二党支部共2人" in await say(client, "zhaolei", words)
+        reply = await say(client, "zhaolei", "确认")
         assert "第二党支部，共2人" in reply
         [sent] = standin.state.sent
         assert sorted(sent.touser) == ["sunli", "zhouqiang"] and "周五开会" in sent.content

@@ -1,0 +1,62 @@
+"""The push log's claim rule, shared by scheduled pushes (``schedules.delivery``) and nudges
+(``models.nudges``): each ``(occasion, member)`` row is unique, so whoever inserts it owns the send.
+
+A row is **owed** — claimable again — when WeCom answered with an error (``failed``) or when it was
+claimed with no send attempt on record (``pending`` without ``attempted_at``). Any other row means
+the message went out, may have gone out (``pending`` with an attempt, ``unknown``), or must not go
+out (``invalid``): it is never claimed again.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, or_, update
+from sqlalchemy import insert as generic_insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from models.tables import PushLog, PushStatus
+
+RETRYABLE = (PushStatus.FAILED,)
+CLAIMABLE = or_(PushLog.status.in_(RETRYABLE),
+                and_(PushLog.status == PushStatus.PENDING, PushLog.attempted_at.is_(None)))
+
+
+def _insert_ignore(session: Session, values: dict) -> bool:
+    """Insert the row unless (occasion, member_id) exists; True when inserted."""
+    conn = session.connection()
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(conn.dialect.name)
+    if insert is not None:
+        stmt = insert(PushLog.__table__).values(**values).on_conflict_do_nothing(
+            index_elements=["occasion", "member_id"]).returning(PushLog.__table__.c.id)
+        # RETURNING, not rowcount: PostgreSQL's driver reports rowcount -1 for this statement.
+        return conn.execute(stmt).first() is not None
+    try:
+        with session.begin_nested():
+            conn.execute(generic_insert(PushLog.__table__).values(**values))
+        return True
+    except IntegrityError:
+        return False
+
+
+def claim(session: Session, occasion: str, member_id: int, content: str, now: datetime) -> bool:
+    """Claim the ``(occasion, member)`` row for a send that follows at once: insert it ``pending``
+    with the attempt on record, or take over a row still owed. False: someone else has it.
+
+    Args:
+        session: the transaction the claim commits with.
+        occasion: the push-log key, e.g. ``monthly_prompt:2026-11`` or ``nudge:2026-11-20``.
+        member_id: the recipient.
+        content: the text about to be sent (kept for ``qingdan outbox``).
+        now: when the attempt starts (UTC).
+    """
+    if _insert_ignore(session, {"occasion": occasion, "member_id": member_id, "created_at": now,
+                                "attempted_at": now, "status": PushStatus.PENDING, "content": content}):
+        return True
+    res = session.connection().execute(
+        update(PushLog)
+        .where(PushLog.occasion == occasion, PushLog.member_id == member_id, CLAIMABLE)
+        .values(status=PushStatus.PENDING, created_at=now, attempted_at=now, content=content, error=None)
+    )
+    return res.rowcount == 1
