@@ -173,6 +173,9 @@ def cmd_import(args) -> int:
     analyze(engine)
     for line in summary.lines():
         print(line)
+    if summary.left:
+        from schedules.commands import tell_about_leavers
+        tell_about_leavers(cfg, engine, summary.left)
     return 0
 
 

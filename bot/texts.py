@@ -142,3 +142,10 @@ NUDGE_SECRETARIES_ONLY = ("“提醒没报的”（催报）仅书记可用：�
                           "您可以回复“我这个月报了吗”查看本人月报。")
 NUDGE_TEXT = "【催报】{sender}提醒您：请报送{month}清单进展。回复“我的清单”查看事项；" + HOW_TO_REPLY
 NUDGE_SEND_FAILED = "催报发送失败（{error}），本次未提醒到任何人，可稍后再说“提醒没报的”重试。"
+
+
+# --- members who left (an import marked them 离开): their unfinished items, to their secretary ----------
+
+LEAVER_ITEMS_HEAD = "【人员离开】{to}，{name}（{unit}）已在党员名单中标记为“离开”，名下{n}项未完成事项需重新指定责任人："
+LEAVER_ITEMS_MORE = "…及其余{n}项"
+LEAVER_ITEMS_FOOTER = "请在清单工作簿中把这些事项的“责任人账号”改为新的责任人，由管理员重新导入。"

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.wecom import WeComSender
 from models.db import check_connection, init_db, make_engine
 from models.tables import PushStatus, utcnow
-from schedules import outbox
+from schedules import leavers, outbox
 from schedules.runner import Outcome, run_due
 from schedules.scheduler import job_specs
 
@@ -134,3 +134,29 @@ def show_schedule(cfg: Config) -> int:
         when = nxt.astimezone(tz).strftime("%Y-%m-%d %H:%M") if nxt else "（不会触发）"
         print(f"  {spec.id:<15}{spec.label}：下次 {when}")
     return 0
+
+
+def tell_about_leavers(cfg: Config, engine: Engine, accounts: list[str]) -> None:
+    """After an import that marked ``accounts`` 离开: print their unfinished items and send each
+    secretary responsible (or the administrators) the list, once (``schedules.leavers``)."""
+    at = datetime.now(cfg.tz)
+    found = leavers.find_in(engine, accounts, at, cfg.tz)
+    if not found:
+        return
+    print("\n".join(leavers.report_lines(found)), flush=True)
+    try:
+        cfg.require_wecom()
+    except ConfigError as exc:
+        print(f"未通过企业微信告知（{str(exc).split(' / ')[0]}）：请把上面的事项转给相关书记。")
+        return
+    sender = WeComSender(cfg.wecom)
+    try:
+        tally = asyncio.run(leavers.tell(engine, sender, found, at, cfg.tz))
+    finally:
+        sender.close()
+    told = len({m.id for r in found for m in r.told})
+    line = f"已通过企业微信告知{told}人" if not (tally.failed or tally.invalid) else \
+        f"告知{told}人：发送{tally.sent}条，失败{tally.failed}条，账号无效{tally.invalid}条（qingdan outbox 查看，--retry 重发）"
+    if tally.skipped and not tally.sent:
+        line = "今天已告知过，未重复发送"
+    print(line, flush=True)

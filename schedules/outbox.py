@@ -77,9 +77,15 @@ class Entry:
         return f"{self.account}（{self.name}）"
 
 
+# Pushes the timetable does not schedule: a secretary's nudge, a leaver's items after an import.
+UNSCHEDULED_LABELS = {"nudge": "催报", "reassign": "离开人员事项"}
+
+
 def occasion_label(key: str) -> str:
-    """How a ``PushLog.occasion`` reads in Chinese, e.g. "月报提醒 2026-11"."""
+    """How a ``PushLog.occasion`` reads in Chinese, e.g. "月报提醒 2026-11", "催报 2026-11-20"."""
     kind, _, period = key.partition(":")
+    if kind in UNSCHEDULED_LABELS:
+        return f"{UNSCHEDULED_LABELS[kind]} {period}"
     try:
         return f"{PUSHES[PushKind(kind)].label} {period}"
     except (ValueError, KeyError):

@@ -42,6 +42,7 @@ class ImportSummary:
     unchanged: dict[str, int] = field(default_factory=dict)
     skipped: list[RowProblem] = field(default_factory=list)
     ignored_sheets: list[str] = field(default_factory=list)   # sheets whose name is not known
+    left: list[str] = field(default_factory=list)             # accounts this import marked 离开
 
     @property
     def changed(self) -> bool:

@@ -73,6 +73,7 @@ def write_members(session: Session, book: Book, db: Db, summary: ImportSummary) 
         values = {"name": r.data["name"], "unit_id": db.units[r.data["unit"]].id}
         values.update({f: r.data[f] for f in ("title", "is_admin", "active") if f in present})
         member = db.members.get(r.data["account"])
+        was_active = member is None or member.active
         if member is None:
             member = Member(account=r.data["account"], **values)
             session.add(member)
@@ -80,6 +81,8 @@ def write_members(session: Session, book: Book, db: Db, summary: ImportSummary) 
             summary.count(MEMBERS, "created")
         else:
             summary.count(MEMBERS, "updated" if apply(member, values) else "unchanged")
+        if was_active and values.get("active") is False:
+            summary.left.append(member.account)          # marked 离开 by this import
     session.flush()
 
 
