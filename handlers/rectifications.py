@@ -56,9 +56,9 @@ def show_rectifications(msg: Message) -> str:
         if not rects:
             continue
         all_rects += rects
-        owed = _lines(msg, rects, owners)
-        lines.append(f"{a.tree.name(uid)}：{_counts(rects)}")
-        lines.extend(owed)
+        if len(a.units) > 1:                   # one unit: the head already says it
+            lines.append(f"{a.tree.name(uid)}：{_counts(rects)}")
+        lines.extend(_lines(msg, rects, owners))
     if not all_rects:
         return f"{a.label}{year}年度暂无整改事项。"
     return fit_lines(f"{a.label}整改事项{_counts(all_rects)}", lines, MORE_ITEMS)

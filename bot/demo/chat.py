@@ -239,6 +239,9 @@ class Chat:
             line = line.strip()
             if line.lstrip("/／") in ("退出", "quit", "exit", "q"):
                 return False
+            name, _, arg = line.lstrip("/／").partition(" ")
+            if line[:1] in ("/", "／") and name.lower() in ("切换", "who") and arg.strip():
+                line = arg.strip()                     # "/切换 lina" works here too
             person = None
             if line.isdigit() and 1 <= int(line) <= len(self.people):
                 person = self.people[int(line) - 1]

@@ -23,8 +23,8 @@ class ForwardError(ValueError):
 def parse_forward(arg: str, now: datetime) -> datetime:
     """The moment ``/快进 ARG`` moves the clock to: a span ("3天", "2小时", "1周", "30分钟") or,
     after an optional "到", a moment ("2026-11-30 09:00", "11-30", "11月30日 9点", "09:00").
-    A date without a time means 09:00, when the pushes go out; a time alone means its next
-    occurrence. Raises ForwardError if it cannot be read or is not later than ``now``."""
+    A date without a time means 09:00, when the pushes go out; a date without a year or a time
+    alone means its next occurrence. Raises ForwardError if it cannot be read or is not later than ``now``."""
     text = arg.strip().replace("：", ":")
     if not text:
         raise ForwardError("请写明拨到何时，例如：/快进 3天、/快进 到 2026-11-30 09:00")
@@ -43,6 +43,8 @@ def parse_forward(arg: str, now: datetime) -> datetime:
         if m[3]:
             day = date(int(m[1] or now.year), int(m[2]), int(m[3]))
             target = datetime(day.year, day.month, day.day, hour, minute, tzinfo=now.tzinfo)
+            if not m[1] and target <= now:      # "1-4" in November: the coming 4 January
+                target = target.replace(year=now.year + 1)
         else:
             target = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
             if target <= now:

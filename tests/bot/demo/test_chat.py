@@ -138,3 +138,8 @@ def test_next_goes_to_the_next_push_or_says_there_is_none(tmp_path):
     assert "〔推送〕另有1人收到月报提醒（李娜）" in out
     assert "今年已没有待发的定时推送。" in out
     assert server.clock.now() == PROMPT
+
+
+def test_the_picker_takes_the_switch_command_too(tmp_path):
+    out = chat(ScriptedServer(), ["/切换 lina", "/退出"], tmp_path)
+    assert "现在您是 李娜（第一党支部·党员，账号 lina）" in out and "没有“/切换 lina”" not in out

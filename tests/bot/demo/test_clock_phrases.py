@@ -20,6 +20,8 @@ NOW = datetime(2026, 11, 22, 9, 44, tzinfo=TZ)
     ("12月15日 9点", datetime(2026, 12, 15, 9, 0, tzinfo=TZ)),
     ("到 2027/1/4 10:30", datetime(2027, 1, 4, 10, 30, tzinfo=TZ)),
     ("到 9:00", datetime(2026, 11, 23, 9, 0, tzinfo=TZ)),
+    ("到 1-4 09:00", datetime(2027, 1, 4, 9, 0, tzinfo=TZ)),          # no year: the coming 4 January
+    ("到 11-1", datetime(2027, 11, 1, 9, 0, tzinfo=TZ)),
 ])
 def test_fast_forward_arguments(arg, expected):
     assert parse_forward(arg, NOW) == expected
