@@ -259,7 +259,7 @@ def prepare_data(cfg: Config, book: Path, now: datetime) -> list[str] | None:
                 return None
         build_workbook(workbook_rows(now.date())).save(book)
         with session_scope(engine) as s:
-            summary = import_workbook(s, book, actor="demo", now=now)
+            summary = import_workbook(s, book, actor="demo", now=now, star_maxima=cfg.stars.maxima())
             seed_history(s, now, cfg.tz)
         return summary.lines()
     finally:
