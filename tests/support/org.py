@@ -87,8 +87,8 @@ def branches(engine) -> Org:
     o.item("liming", "R-3", "支部书记讲党课", kind=R, target_count=2)
     o.item("liming", "Z-2", "党员活动室未按标准建设", kind=Z, deadline=date(2026, 10, 31))
     o.item("zhouqiang", "P-9", "撰写调研报告", kind=P, deadline=date(2026, 12, 1))
-    scores = dict(organisation=14, team=14, system=14, venue=14, activities=14, performance=14,
-                  satisfaction_score=14, satisfaction_rate=92)
+    scores = dict(organisation=15, team=15, system=15, venue=10, activities=15, performance=18,
+                  satisfaction_score=10, satisfaction_rate=92)          # 98, each within its maximum
     o.stars("b1", **scores)
     o.stars("b2", **scores, three_meetings_ok=False)
     return o
