@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import build_app
 from bot.runtime import Clock, Runtime
-from bot.wecom_standin import StandIn
+from bot.wecom_standin import StandIn, ThreadedStandIn
 from models.db import init_db, make_engine
 from tests.support import org as org_support
 from tests.support import wecom as wf
@@ -49,6 +49,13 @@ def engine(bare_engine, org):
 @pytest.fixture
 async def standin():
     async with StandIn(corp_id=wf.CORP_ID, secret=SECRET) as s:
+        yield s
+
+
+@pytest.fixture
+def threaded_standin():
+    """The stand-in in a thread of its own, for tests that run ``qingdan`` as a subprocess."""
+    with ThreadedStandIn(corp_id=wf.CORP_ID, secret=SECRET) as s:
         yield s
 
 

@@ -3,8 +3,6 @@ the CLI, a member types in WeCom (a real encrypted callback to the real app, the
 beside it), the data lands, the answer comes back, and ``qingdan export`` shows the change."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import datetime
 
 import openpyxl
@@ -15,6 +13,7 @@ from bot.cli import main
 from bot.runtime import Runtime
 from models.workbook import build_workbook
 from tests.support import wecom as wf
+from tests.support.cli import qingdan_ok
 
 YEAR = datetime.now().year
 
@@ -33,12 +32,6 @@ BOOK = {
                ["Z-1", "党费收缴不规范", "按月收缴并公示", "wangfang", "巡察", f"{YEAR}-12-15"]],
 }
 
-
-def qingdan(*args, config) -> subprocess.CompletedProcess:
-    r = subprocess.run([sys.executable, "-m", "bot", *args, "--config", str(config)],
-                       capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    return r
 
 
 @pytest.fixture
@@ -62,8 +55,8 @@ url = "sqlite:///{tmp_path / 'qingdan.db'}"
 async def test_import_chat_export(tmp_path, config_file, standin, aiohttp_client):
     book = tmp_path / "清单.xlsx"
     build_workbook(BOOK).save(book)
-    qingdan("init-db", config=config_file)
-    qingdan("import", str(book), config=config_file)
+    qingdan_ok("init-db", config=config_file)
+    qingdan_ok("import", str(book), config=config_file)
 
     from bot.app import build_app
 
@@ -89,7 +82,7 @@ async def test_import_chat_export(tmp_path, config_file, standin, aiohttp_client
     runtime.close()
 
     out = tmp_path / "导出.xlsx"
-    qingdan("export", str(out), "--year", str(YEAR), config=config_file)
+    qingdan_ok("export", str(out), "--year", str(YEAR), config=config_file)
     ws = openpyxl.load_workbook(out)["项目清单"]
     header = [c.value for c in ws[1]]
     rows = {r[0]: dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)}

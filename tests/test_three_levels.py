@@ -5,20 +5,17 @@ encrypted callbacks to the real app, a stand-in WeCom beside it), ``qingdan remi
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from datetime import datetime
 
 import openpyxl
-import pytest
 
 from bot.app import build_app
 from bot.runtime import Clock, Runtime
-from bot.wecom_standin import ThreadedStandIn
 from models.workbook import build_workbook
 from tests.support import wecom as wf
+from tests.support.cli import qingdan_ok
 from tests.support.clock import TZ
-from tests.support.config import SECRET, make_config, write_config
+from tests.support.config import make_config, write_config
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=TZ)
 
@@ -47,19 +44,6 @@ BOOK = {
 }
 
 
-def qingdan(*args, config) -> subprocess.CompletedProcess:
-    r = subprocess.run([sys.executable, "-m", "bot", *args, "--config", str(config)],
-                       capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    return r
-
-
-@pytest.fixture
-def wecom():
-    """The stand-in in a thread of its own: the CLI, in a subprocess, talks to it too."""
-    with ThreadedStandIn(corp_id=wf.CORP_ID, secret=SECRET) as s:
-        yield s
-
 
 async def eventually(check, seconds: float = 5.0) -> bool:
     """Messages sent after a reply's transaction commits may land just after the reply."""
@@ -74,11 +58,12 @@ def to(wecom, account: str) -> list[str]:
     return [m.content for m in wecom.state.sent if account in m.touser]
 
 
-async def test_three_levels(tmp_path, db_url, wecom, aiohttp_client):
+async def test_three_levels(tmp_path, db_url, threaded_standin, aiohttp_client):
+    wecom = threaded_standin
     config_file = write_config(tmp_path / "config.toml", db_url, wecom.base_url)
     book = tmp_path / "清单.xlsx"
     build_workbook(BOOK).save(book)
-    qingdan("import", str(book), config=config_file)
+    qingdan_ok("import", str(book), config=config_file)
 
     clock = Clock(TZ)
     clock.offset = NOW - datetime.now(TZ)
@@ -134,13 +119,13 @@ async def test_three_levels(tmp_path, db_url, wecom, aiohttp_client):
     runtime.close()
 
     # The 季督 on the first working day of 2027 rolls the branches up to 王晓东.
-    qingdan("remind", "--at", "2027-01-04T09:00:00+08:00", config=config_file)
+    qingdan_ok("remind", "--at", "2027-01-04T09:00:00+08:00", config=config_file)
     digest = next(t for t in to(wecom, "wangxd") if "【季度督查】" in t)
     assert "第三党支部（无书记）" in digest and "第一党支部" in digest and "第二党支部" in digest
 
     # And the data, as the export shows it.
     out = tmp_path / "导出.xlsx"
-    qingdan("export", str(out), "--year", "2026", config=config_file)
+    qingdan_ok("export", str(out), "--year", "2026", config=config_file)
     ws = openpyxl.load_workbook(out)["整改清单"]
     header = [c.value for c in ws[1]]
     rows = {r[0]: dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)}

@@ -7,6 +7,7 @@ from models.tables import Member, PushLog, utcnow
 from schedules.delivery import parcels_of
 from schedules.digests import Push
 from schedules.runner import run_due
+from tests.support.cli import by_person
 
 PROMPT_AT = datetime.fromisoformat("2026-11-25T01:00:00+00:00")       # 09:00 in Shanghai
 
@@ -14,13 +15,6 @@ PROMPT_AT = datetime.fromisoformat("2026-11-25T01:00:00+00:00")       # 09:00 in
 def at(s: str) -> datetime:
     return datetime.fromisoformat(s)
 
-
-def by_person(standin) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for m in standin.state.sent:
-        for account in m.touser:
-            out.setdefault(account, []).append(m.content)
-    return out
 
 
 # --- monthly prompt ---------------------------------------------------------------------------

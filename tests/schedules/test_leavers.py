@@ -1,29 +1,20 @@
 """schedules.leavers through ``qingdan import``: a member marked 离开 in the 党员 sheet has their
 unfinished items listed to the secretary who answers for them, once."""
-import subprocess
-import sys
 from datetime import date
 
 import openpyxl
 import pytest
 
-from bot.wecom_standin import ThreadedStandIn
 from models.tables import ItemStatus
 from schedules.outbox import occasion_label
-from tests.support import wecom as wf
+from tests.support.cli import by_person, qingdan
 from tests.support.config import SECRET, write_config
 from tests.support.org import Org
 
 
-def qingdan(*args: str, config) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot", *args, "--config", str(config)],
-                          capture_output=True, text=True, timeout=60)
-
-
 @pytest.fixture
-def standin():
-    with ThreadedStandIn(corp_id=wf.CORP_ID, secret=SECRET) as s:
-        yield s
+def standin(threaded_standin):
+    return threaded_standin
 
 
 @pytest.fixture
@@ -60,14 +51,6 @@ def mark_left(book, *accounts: str) -> None:
     wb.save(book)
 
 
-def sent_to(standin) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for m in standin.state.sent:
-        for account in m.touser:
-            out.setdefault(account, []).append(m.content)
-    return out
-
-
 def test_a_leavers_unfinished_items_go_to_their_secretary_once(tmp_path, setup, standin):
     book = tmp_path / "book.xlsx"
     assert qingdan("export", str(book), config=setup).returncode == 0
@@ -82,7 +65,7 @@ def test_a_leavers_unfinished_items_go_to_their_secretary_once(tmp_path, setup, 
     assert "  冯五（第三党支部）1项，已列给李书记：" in out.splitlines()
     assert "已通过企业微信告知1人" in out
 
-    sent = sent_to(standin)
+    sent = by_person(standin)
     assert set(sent) == {"li"} and len(sent["li"]) == 1                 # three leavers, one message
     (message,) = sent["li"]
     assert len(message.encode()) <= 2048

@@ -10,19 +10,14 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from bot.wecom_standin import ThreadedStandIn
 from models.tables import PushLog, PushStatus, utcnow
 from schedules.outbox import Entry, failure_lines, occasion_label
-from tests.support import wecom as wf
-from tests.support.config import SECRET, write_config
+from tests.support.cli import qingdan
+from tests.support.config import write_config
 from tests.support.org import Org
 
 PROMPT = "2026-11-25T01:00:00Z"          # 09:00 in Shanghai: the monthly prompt is due
 
-
-def qingdan(*args: str, config) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot", *args, "--config", str(config)],
-                          capture_output=True, text=True, timeout=60)
 
 
 def received(standin) -> Counter:
@@ -30,9 +25,8 @@ def received(standin) -> Counter:
 
 
 @pytest.fixture
-def standin():
-    with ThreadedStandIn(corp_id=wf.CORP_ID, secret=SECRET) as s:
-        yield s
+def standin(threaded_standin):
+    return threaded_standin
 
 
 @pytest.fixture

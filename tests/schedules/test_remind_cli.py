@@ -5,21 +5,14 @@ from collections import Counter
 
 import pytest
 
-from bot.wecom_standin import ThreadedStandIn
-from tests.support import wecom as wf
-from tests.support.config import SECRET, write_config
+from tests.support.cli import qingdan
+from tests.support.config import write_config
 from tests.support.org import Org
 
 
-def qingdan(*args: str, config) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot", *args, "--config", str(config)],
-                          capture_output=True, text=True, timeout=60)
-
-
 @pytest.fixture
-def standin():
-    with ThreadedStandIn(corp_id=wf.CORP_ID, secret=SECRET) as s:
-        yield s
+def standin(threaded_standin):
+    return threaded_standin
 
 
 @pytest.fixture
