@@ -44,5 +44,9 @@ def build_app(runtime: Runtime) -> web.Application:
         seconds = await asyncio.to_thread(preload, runtime)
         log.info("reply understanding loaded in %.2fs", seconds)
 
+    async def on_cleanup(app: web.Application) -> None:
+        await runtime.sender.aclose()      # its connections belong to this loop
+
     app.on_startup.append(on_startup)
+    app.on_cleanup.append(on_cleanup)
     return app

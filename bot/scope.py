@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import literal
 from sqlmodel import select
 
 from bot.nlu.scopes import closest_units, read_scope
@@ -38,7 +39,8 @@ def asked(msg: Message) -> Asked | str:
     tree = Tree.load(session)
     names = {u.name: uid for uid, u in tree.units.items()}
     allowed = tree.units_of(member)
-    people_names = set(session.exec(select(Member.name).where(Member.active)))
+    # Only the names that occur in the text (the database looks, not a loop over thousands of rows).
+    people_names = set(session.exec(select(Member.name).where(Member.active, literal(msg.text).contains(Member.name))))
     scope = read_scope(msg.text, names, people_names, msg.at.date())
     month = scope.month or month_key(msg.at, msg.runtime.tz)
     if scope.unknown_units and not scope.units:

@@ -6,7 +6,7 @@ from bot.router import Message, Router
 from bot.scope import asked
 from bot.texts import MORE_ITEMS, day, progress_zh
 from bot.wecom import fit_lines
-from models.lookups import live, overdue_items, unit_items
+from models.lookups import live, overdue_items, owners_of, unit_items
 from models.tables import Item, Member
 
 router = Router("overdue")
@@ -26,7 +26,6 @@ def show_overdue(msg: Message) -> str:
     if isinstance(a, str):
         return a
     today = msg.at.date()
-    owners = {m.id: m for m in msg.session.exec(select(Member))}
     if not a.units:
         ids = [p.id for p in a.people]
         pool = msg.session.exec(select(Item).where(Item.owner_id.in_(ids), live(today.year))).all()
@@ -34,6 +33,7 @@ def show_overdue(msg: Message) -> str:
         label = "您的" if a.own else a.label + "的"
         if not items:
             return f"{label}事项目前没有逾期，请继续保持。"
+        owners = owners_of(msg.session, items)
         return fit_lines(f"{label}逾期事项（{len(items)}项）：", [_line(msg, i, owners) for i in items], MORE_ITEMS)
     groups = []
     for uid in a.units:
@@ -44,6 +44,7 @@ def show_overdue(msg: Message) -> str:
     if not total:
         return f"{a.label}目前没有逾期事项，请继续保持。"
     lines = []
+    owners = owners_of(msg.session, [i for _, items in groups for i in items])
     for uid, items in groups:
         lines.append(f"{a.tree.name(uid)}（{len(items)}项）")
         lines.extend(_line(msg, i, owners) for i in items)

@@ -128,11 +128,11 @@ def _plan(msg: Message) -> tuple[list[tuple[Item, dict, bool]], str] | str:
     return planned, msg.text
 
 
-def _ask_for_close_off(msg: Message, item: Item, tree: Tree) -> None:
+def _ask_for_close_off(msg: Message, item: Item) -> None:
     """A rectification reported done: the secretary responsible (never the owner) is asked to verify."""
     if item.kind != ItemKind.RECTIFICATION or item.status != ItemStatus.DONE:
         return
-    boss = tree.responsible_for(msg.member)
+    boss = Tree.load(msg.session).responsible_for(msg.member)     # the tree only when it is needed
     if boss is None:
         return
     msg.outbox.append(Outgoing([boss.account], (
@@ -152,7 +152,6 @@ def record_updates(msg: Message) -> str:
     tz = msg.runtime.tz
     first_of_month = report_for(msg.session, msg.member.id, month_key(msg.at, tz)) is None
     lines, applied = [], 0
-    tree = Tree.load(msg.session)
     for item, state, named in planned:
         before = progress_zh(item)
         change = record_progress(msg.session, item=item, member=msg.member, at=msg.at, words=words,
@@ -161,7 +160,7 @@ def record_updates(msg: Message) -> str:
         if change.applied:
             applied += 1
             lines.append(f"{head}：{before} → {progress_zh(item)}")
-            _ask_for_close_off(msg, item, tree)
+            _ask_for_close_off(msg, item)
             if change.note:
                 lines.append(f"  （{change.note}）")
         else:

@@ -6,7 +6,7 @@ from bot.router import Message, Router
 from bot.scope import asked
 from bot.texts import MORE_ITEMS, day, progress_zh
 from bot.wecom import fit_lines
-from models.lookups import item_sort_key, live, unit_items
+from models.lookups import item_sort_key, live, owners_of, unit_items
 from models.tables import Item, ItemKind, ItemStatus, Member
 
 router = Router("rectifications")
@@ -38,7 +38,6 @@ def show_rectifications(msg: Message) -> str:
     if isinstance(a, str):
         return a
     year = msg.at.year
-    owners = {m.id: m for m in msg.session.exec(select(Member))}
     if not a.units:
         ids = [p.id for p in a.people]
         rects = sorted(msg.session.exec(select(Item).where(Item.owner_id.in_(ids), live(year),
@@ -47,15 +46,16 @@ def show_rectifications(msg: Message) -> str:
         label = "您的" if a.own else a.label + "的"
         if not rects:
             return f"{label}{year}年度暂无整改事项。"
-        lines = _lines(msg, rects, owners)
+        lines = _lines(msg, rects, owners_of(msg.session, rects))
         head = f"{label}整改事项{_counts(rects)}"
         return fit_lines(head, lines, MORE_ITEMS) if lines else head + "。全部整改已销号。"
-    all_rects, lines = [], []
-    for uid in a.units:
-        rects = [i for i in unit_items(msg.session, uid, year) if i.kind == ItemKind.RECTIFICATION]
-        if not rects:
-            continue
-        all_rects += rects
+    by_unit = [(uid, [i for i in unit_items(msg.session, uid, year) if i.kind == ItemKind.RECTIFICATION])
+               for uid in a.units]
+    by_unit = [(uid, rects) for uid, rects in by_unit if rects]
+    all_rects = [i for _, rects in by_unit for i in rects]
+    owners = owners_of(msg.session, all_rects)
+    lines = []
+    for uid, rects in by_unit:
         if len(a.units) > 1:                   # one unit: the head already says it
             lines.append(f"{a.tree.name(uid)}：{_counts(rects)}")
         lines.extend(_lines(msg, rects, owners))

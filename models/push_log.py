@@ -60,3 +60,26 @@ def claim(session: Session, occasion: str, member_id: int, content: str, now: da
         .values(status=PushStatus.PENDING, created_at=now, attempted_at=now, content=content, error=None)
     )
     return res.rowcount == 1
+
+
+def claim_many(session: Session, rows: list[tuple[str, int, str]], now: datetime) -> set[tuple[str, int]]:
+    """``claim`` for many ``(occasion, member_id, content)`` at once, in the same transaction and by
+    the same rule: one INSERT … ON CONFLICT DO NOTHING RETURNING over all the rows (SQLAlchemy sends it
+    as multi-row statements) takes every row not yet logged; each row that was already there is then tried alone (taken over only if still owed).
+    Returns the ``(occasion, member_id)`` pairs claimed."""
+    if not rows:
+        return set()
+    conn = session.connection()
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(conn.dialect.name)
+    if insert is None:
+        return {(o, m) for o, m, content in rows if claim(session, o, m, content, now)}
+    table = PushLog.__table__
+    values = [{"occasion": o, "member_id": m, "created_at": now, "attempted_at": now,
+               "status": PushStatus.PENDING, "content": content} for o, m, content in rows]
+    stmt = insert(table).on_conflict_do_nothing(index_elements=["occasion", "member_id"]) \
+        .returning(table.c.occasion, table.c.member_id)
+    claimed = {(r.occasion, r.member_id) for r in conn.execute(stmt, values)}   # "insertmanyvalues"
+    for o, m, content in rows:
+        if (o, m) not in claimed and claim(session, o, m, content, now):
+            claimed.add((o, m))
+    return claimed

@@ -23,6 +23,15 @@ def open_database(cfg: Config) -> Engine:
     return engine
 
 
+async def with_sender(cfg: Config, work):
+    """``await work(sender)`` with a sender for the configured WeCom, closed on the same loop."""
+    sender = WeComSender(cfg.wecom)
+    try:
+        return await work(sender)
+    finally:
+        await sender.aclose()
+
+
 def moment_line(at: datetime, cfg: Config) -> str:
     """"推送时刻：2026-11-25 09:00（Asia/Shanghai）"."""
     local = at.astimezone(cfg.tz)
@@ -38,13 +47,11 @@ def remind(cfg: Config, at: datetime) -> int:
     """
     print(moment_line(at, cfg), flush=True)
     engine = open_database(cfg)
-    sender = WeComSender(cfg.wecom)
     started = utcnow()
     try:
-        outcomes = asyncio.run(run_due(cfg, engine, sender, at))
+        outcomes = asyncio.run(with_sender(cfg, lambda sender: run_due(cfg, engine, sender, at)))
         lines = outcome_lines(engine, outcomes, started)
     finally:
-        sender.close()
         engine.dispose()
     print("\n".join(lines) if lines else "无到期推送", flush=True)
     return 1 if any(o.failed for o in outcomes) else 0
@@ -99,11 +106,8 @@ def _resend(cfg: Config, engine: Engine, entries: list[outbox.Entry]) -> int:
         print("没有失败的推送可重发")
         return 0
     left = [e for e in entries if not e.active]
-    sender = WeComSender(cfg.wecom)
-    try:
-        after, tally = asyncio.run(outbox.resend(engine, sender, entries, datetime.now(cfg.tz)))
-    finally:
-        sender.close()
+    after, tally = asyncio.run(with_sender(
+        cfg, lambda sender: outbox.resend(engine, sender, entries, datetime.now(cfg.tz))))
     print(f"重发 {len(after)} 条：")
     for e in after:
         result = outbox.STATUS_ZH[e.status]
@@ -149,11 +153,7 @@ def tell_about_leavers(cfg: Config, engine: Engine, accounts: list[str]) -> None
     except ConfigError as exc:
         print(f"未通过企业微信告知（{str(exc).split(' / ')[0]}）：请把上面的事项转给相关书记。")
         return
-    sender = WeComSender(cfg.wecom)
-    try:
-        tally = asyncio.run(leavers.tell(engine, sender, found, at, cfg.tz))
-    finally:
-        sender.close()
+    tally = asyncio.run(with_sender(cfg, lambda sender: leavers.tell(engine, sender, found, at, cfg.tz)))
     told = len({m.id for r in found for m in r.told})
     line = f"已通过企业微信告知{told}人" if not (tally.failed or tally.invalid) else \
         f"告知{told}人：发送{tally.sent}条，失败{tally.failed}条，账号无效{tally.invalid}条（qingdan outbox 查看，--retry 重发）"

@@ -37,7 +37,7 @@ from sqlmodel import Session
 from bot.wecom import MAX_TEXT_BYTES, SendResult, fit_text, redact, text_message
 from models.conversation import remember_item_sql
 from models.db import session_scope
-from models.push_log import CLAIMABLE, claim
+from models.push_log import CLAIMABLE, claim_many
 from models.tables import PushLog, PushStatus, utcnow
 from schedules.digests import Push
 
@@ -91,10 +91,6 @@ def settle_pending(engine: Engine, before: datetime) -> int:
 
 # --- the two database steps ---------------------------------------------------------------------
 
-def _claim(session: Session, occasion: str, push: Push) -> bool:
-    return claim(session, occasion, push.member_id, push.content, utcnow())
-
-
 @dataclass
 class Parcel:
     """One message to one person at one moment: the pushes of one or more occasions."""
@@ -139,13 +135,14 @@ def _size(text: str) -> int:
 
 
 def _claim_batch(engine: Engine, batch: list[Parcel]) -> list[Parcel]:
-    """Claim every part of the batch in one transaction; the parcels with what was claimed."""
-    claimed = []
+    """Claim every part of the batch in one transaction (one statement for the rows not yet
+    logged, ``models.push_log.claim_many``); the parcels with what was claimed."""
+    rows = [(occasion, push.member_id, push.content) for parcel in batch for occasion, push in parcel.parts]
     with session_scope(engine) as s:
-        for parcel in batch:
-            parts = [(occasion, push) for occasion, push in parcel.parts if _claim(s, occasion, push)]
-            claimed.append(Parcel(parcel.member_id, parcel.account, parts))
-    return claimed
+        taken = claim_many(s, rows, utcnow())
+    return [Parcel(parcel.member_id, parcel.account,
+                   [(occasion, push) for occasion, push in parcel.parts if (occasion, push.member_id) in taken])
+            for parcel in batch]
 
 
 def _status(parcel: Parcel, result: SendResult) -> tuple[PushStatus, str | None]:

@@ -28,8 +28,10 @@ from bot.texts import (
 )
 from bot.wecom import MAX_TEXT_BYTES, fit_lines
 from models.lookups import (
+    ItemView,
     expected_reporters,
     item_sort_key,
+    item_views,
     live,
     overdue_items,
     secretaries,
@@ -52,9 +54,11 @@ class Push:
 
 # --- shared pieces ----------------------------------------------------------------------------
 
-def items_by_owner(session: Session, year: int, owner_ids: set[int]) -> dict[int, list[Item]]:
-    """Each owner's items of the year in "我的清单" order (as ``models.lookups.my_items``), in one query."""
-    rows = session.exec(select(Item).where(live(year))).all()
+def items_by_owner(session: Session, year: int, owner_ids: set[int]) -> dict[int, list[ItemView]]:
+    """Each owner's items of the year in "我的清单" order (as ``models.lookups.my_items``), in one query
+    (over the owners named when they are few, else over the year's items), read-only."""
+    few = [Item.owner_id.in_(list(owner_ids))] if len(owner_ids) <= 500 else []
+    rows = item_views(session, live(year), *few)
     grouped: dict[int, list[Item]] = defaultdict(list)
     for item in rows:
         if item.owner_id in owner_ids:

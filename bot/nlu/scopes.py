@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from .numbers import to_int
 
@@ -61,11 +62,19 @@ def unit_forms(name: str) -> set[str]:
 
 def unit_index(names: Iterable[str]) -> dict[str, str]:
     """Form → full name, for forms that name exactly one unit."""
+    return dict(_unit_index(frozenset(names)))
+
+
+@lru_cache(maxsize=8)
+def _unit_index(names: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """``unit_index`` as (form, full name) pairs, longest form first; made once per set of names
+    (an organisation of 500 units has some 3,000 forms, and the names rarely change)."""
     owners: dict[str, set[str]] = {}
     for name in names:
         for form in unit_forms(name):
             owners.setdefault(form, set()).add(name)
-    return {form: next(iter(full)) for form, full in owners.items() if len(full) == 1}
+    unique = [(form, next(iter(full))) for form, full in owners.items() if len(full) == 1]
+    return tuple(sorted(unique, key=lambda pair: (-len(pair[0]), pair[0])))
 
 
 # "我们支部", "本支部", "哪个支部": the asker's own or a question word, not a unit's name.
@@ -75,18 +84,20 @@ _UNIT_LIKE_RE = re.compile(r"(?:第?[一二三四五六七八九十\d]{1,3}|[\u4
 
 def read_scope(text: str, unit_names: Iterable[str], people: Iterable[str], today: date) -> Scope:
     """The units, people and month ``text`` names (see the module docstring)."""
-    forms = unit_index(unit_names)
     taken = [False] * len(text)
     units: list[tuple[int, str]] = []
-    for form in sorted(forms, key=len, reverse=True):
-        for m in re.finditer(re.escape(form), text):
-            if not any(taken[m.start():m.end()]):
-                units.append((m.start(), forms[form]))
-                taken[m.start():m.end()] = [True] * (m.end() - m.start())
+    for form, full in _unit_index(frozenset(unit_names)):     # longest forms first
+        start = text.find(form)
+        while start >= 0:
+            end = start + len(form)
+            if not any(taken[start:end]):
+                units.append((start, full))
+                taken[start:end] = [True] * len(form)
+            start = text.find(form, end)
     unknown = [m.group() for m in _UNIT_LIKE_RE.finditer(text)
                if not any(taken[m.start():m.end()]) and not _WHOLE_RE.search(m.group())
                and not m.group().startswith(_NOT_A_NAME)]
-    named = [(text.find(p), p) for p in sorted(set(people), key=len, reverse=True) if len(p) >= 2 and p in text]
+    named = [(text.find(p), p) for p in sorted({p for p in people if len(p) >= 2 and p in text}, key=len, reverse=True)]
     return Scope(
         units=tuple(dict.fromkeys(name for _, name in sorted(units))),
         people=tuple(dict.fromkeys(p for _, p in sorted(named))),

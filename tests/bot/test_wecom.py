@@ -17,7 +17,7 @@ def sender_for(standin, retries=2) -> WeComSender:
 async def test_token_is_fetched_from_the_configured_base_url(standin):
     s = sender_for(standin)
     result = await s.send_text(["wangfang"], "你好")
-    s.close()
+    await s.aclose()
     assert result.ok
     assert standin.state.token_fetches == 1
     assert standin.state.sent[0].touser == ["wangfang"]
@@ -27,7 +27,7 @@ async def test_an_expired_token_is_refreshed_and_retried(standin):
     standin.state.expire_next = 1
     s = sender_for(standin)
     result = await s.send_text(["wangfang"], "你好")
-    s.close()
+    await s.aclose()
     assert result.ok and len(standin.state.sent) == 1
     assert standin.state.token_fetches == 2
 
@@ -36,7 +36,7 @@ async def test_retries_are_bounded(standin):
     standin.state.expire_next = 1000
     s = sender_for(standin, retries=2)
     result = await s.send_text(["wangfang"], "你好")
-    s.close()
+    await s.aclose()
     assert not result.ok and "42001" in result.error
     assert standin.state.expire_next == 1000 - 3   # one try and two retries, then it gives up
 
@@ -45,7 +45,7 @@ async def test_touser_is_split_into_calls_of_1000(standin):
     s = sender_for(standin)
     accounts = [f"u{i}" for i in range(2500)]
     result = await s.send_text(accounts, "通知")
-    s.close()
+    await s.aclose()
     assert result.ok
     assert [len(m.touser) for m in standin.state.sent] == [1000, 1000, 500]
 
@@ -54,7 +54,7 @@ async def test_invalid_users_are_reported(standin):
     standin.state.known_users = {"a"}
     s = sender_for(standin)
     result = await s.send_text(["a", "b"], "x")
-    s.close()
+    await s.aclose()
     assert result.invalid == ["b"]
 
 
@@ -85,7 +85,7 @@ async def test_a_failed_send_leaves_no_secret_or_token_in_the_error_or_the_log(s
         logging.getLogger().addHandler(caplog.handler)
         caplog.handler.addFilter(RedactingFilter())
         result = await s.send_text(["wangfang"], "你好")
-    s.close()
+    await s.aclose()
     assert not result.ok and result.error
     assert "test-secret" not in result.error and "access_token=" not in result.error.replace("access_token=***", "")
     assert "test-secret" not in caplog.text
@@ -94,7 +94,7 @@ async def test_a_failed_send_leaves_no_secret_or_token_in_the_error_or_the_log(s
 async def test_concurrent_sends_fetch_the_token_once(standin):
     s = sender_for(standin)
     results = await asyncio.gather(*(s.send_text([f"u{i}"], "你好") for i in range(8)))
-    s.close()
+    await s.aclose()
     assert all(r.ok for r in results)
     assert standin.state.token_fetches == 1
 

@@ -21,7 +21,7 @@ def engine(bare_engine):
 
 
 @pytest.fixture
-def sender(config):
+async def sender(config):
     s = WeComSender(config.wecom)
     yield s
-    s.close()
+    await s.aclose()

@@ -40,13 +40,13 @@ async def test_failed_send_is_retried_by_the_next_run(org, config, engine, stand
     try:
         out = await run_due(config, engine, dead, PROMPT_AT, kinds=["monthly_prompt"])
     finally:
-        dead.close()
+        await dead.aclose()
     assert out[0].failed == 1 and "失败 1 人" in out[0].line
     live = WeComSender(config.wecom)
     try:
         out = await run_due(config, engine, live, PROMPT_AT + timedelta(hours=1), kinds=["monthly_prompt"])
     finally:
-        live.close()
+        await live.aclose()
     assert out[0].sent == 1 and len(standin.state.sent) == 1
     with Session(engine) as s:
         assert [r.status for r in s.exec(select(PushLog))] == ["sent"]
