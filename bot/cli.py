@@ -14,6 +14,7 @@ import getpass
 import json
 import logging
 import os
+import socket
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -102,6 +103,21 @@ def _writable(path: Path) -> None:
         raise OperatorError(f"无法写入导出文件：{path}（{why}）")
 
 
+def _port_taken(host: str, port: int) -> str:
+    return f"无法监听 {host}:{port}：端口已被占用（另一个 qingdan 或其他程序），请在配置文件 [server] port 换一个端口"
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Stop before loading anything when the port is taken (the bind itself is checked again later)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise OperatorError(_port_taken(host, port)) from None
+
+
 def cmd_serve(args) -> int:
     """Callback server and scheduler: the production process."""
     cfg = _config(args)
@@ -115,6 +131,7 @@ def cmd_serve(args) -> int:
     from models.db import analyze
     from schedules.scheduler import attach_scheduler
 
+    _check_port_free(cfg.server.host, cfg.server.port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     install_log_redaction()
     engine = _engine(cfg)
@@ -123,11 +140,18 @@ def cmd_serve(args) -> int:
     runtime = Runtime.build(cfg)
     app = build_app(runtime)
     attach_scheduler(app, runtime)
-    print(f"qingdan 已启动：http://{cfg.server.host}:{cfg.server.port}/wecom/callback", flush=True)
+    started = f"qingdan 已启动：http://{cfg.server.host}:{cfg.server.port}/wecom/callback"
     # One access-log line per callback is noise at production rates; errors are logged regardless.
     access_log = logging.getLogger("aiohttp.access") if cfg.server.access_log else None
-    web.run_app(app, host=cfg.server.host, port=cfg.server.port, print=None, access_log=access_log)
-    runtime.close()
+    try:     # the line is printed once the port is open and reply understanding is loaded
+        web.run_app(app, host=cfg.server.host, port=cfg.server.port, access_log=access_log,
+                    print=lambda _: print(started, flush=True))
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise OperatorError(_port_taken(cfg.server.host, cfg.server.port)) from None
+    finally:
+        runtime.close()
     return 0
 
 
@@ -318,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add(sub, "remind", cmd_remind, "执行某一时刻到期的推送（每人每次只发一次），并列出发送失败的人", common)
     p.add_argument("--at", metavar="ISO8601", help="推送时刻，如 2026-11-25T09:00+08:00（默认现在；不带时区按配置的时区）")
 
-    p = _add(sub, "outbox", cmd_outbox, "列出发送失败或结果不明的推送；--retry 把失败的重发一次", common)
+    p = _add(sub, "outbox", cmd_outbox, "列出发送失败、结果不明或账号无效的推送；--retry 把失败的重发一次", common)
     p.add_argument("--failed", action="store_true", help="只列发送失败的（默认也列结果不明的）")
     p.add_argument("--since", metavar="ISO8601", help="只看此时刻以后的，如 2026-11-01 或 2026-11-25T09:00+08:00")
     p.add_argument("--retry", action="store_true", help="把失败的推送重发一次（结果不明的可能已送达，不重发）")
@@ -356,6 +380,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args) or 0
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:            # output piped into head/less that stopped reading: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # nothing left to flush into the pipe
+        return 0
     except Exception as exc:  # noqa: BLE001 - the operator gets one line, never a traceback
         line = explain_error(exc)
         if line is not None:

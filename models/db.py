@@ -115,7 +115,7 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn):  # noqa: ANN001
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql(conn.info.pop("begin", "BEGIN"))   # "BEGIN IMMEDIATE" when asked once
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
@@ -139,12 +139,23 @@ def alembic_config(url: str):
     return cfg
 
 
+SCHEMA_LOCK = 0x71696E67   # "qing": the advisory lock key held while the schema is upgraded
+
+
 def init_db(engine: Engine) -> str:
     """Create or upgrade the schema to the newest migration; returns the revision now in force."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    # Processes started together upgrade one after another: the second waits for the first, then
+    # finds the schema at head. PostgreSQL: an advisory lock held by the (transactional) upgrade;
+    # SQLite: the file's write lock taken first (BEGIN IMMEDIATE; the others wait, busy_timeout).
+    with engine.connect() as conn:
+        conn.info["begin"] = "BEGIN IMMEDIATE"
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+        conn.info.pop("begin", None)
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision() or ""
 

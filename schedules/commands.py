@@ -72,12 +72,13 @@ def outcome_lines(engine: Engine, outcomes: list[Outcome], started: datetime) ->
 
 
 def show_outbox(cfg: Config, *, failed_only: bool, since: datetime | None, retry: bool) -> int:
-    """List failed (and, unless ``failed_only``, unknown) pushes; with ``retry`` resend the failed
+    """List failed (and, unless ``failed_only``, unknown and invalid-account) pushes; with ``retry`` resend the failed
     ones once. Exit status 1 when a resend failed again, else 0."""
     engine = open_database(cfg)
     try:
         outbox.settle(engine, cfg.schedule.pending_stale)
-        statuses = (PushStatus.FAILED,) if failed_only or retry else (PushStatus.FAILED, PushStatus.UNKNOWN)
+        statuses = (PushStatus.FAILED,) if failed_only or retry else \
+            (PushStatus.FAILED, PushStatus.UNKNOWN, PushStatus.INVALID)
         entries = outbox.find(engine, statuses=statuses, since=since)
         if retry:
             return _resend(cfg, engine, entries)
@@ -89,11 +90,13 @@ def show_outbox(cfg: Config, *, failed_only: bool, since: datetime | None, retry
 
 def _list(cfg: Config, entries: list[outbox.Entry]) -> None:
     if not entries:
-        print("没有失败或结果不明的推送")
+        print("没有失败、结果不明或账号无效的推送")
         return
     failed = sum(e.status == PushStatus.FAILED for e in entries)
-    unknown = len(entries) - failed
-    parts = [f"失败 {failed} 条"] + ([f"结果不明 {unknown} 条"] if unknown else [])
+    unknown = sum(e.status == PushStatus.UNKNOWN for e in entries)
+    invalid = sum(e.status == PushStatus.INVALID for e in entries)
+    parts = [f"失败 {failed} 条"] + ([f"结果不明 {unknown} 条"] if unknown else []) + \
+        ([f"账号无效 {invalid} 条（请在企业微信通讯录核对账号，或在工作簿中更正）"] if invalid else [])
     print("，".join(parts) + f"（时间为 {cfg.schedule.timezone}）：")
     for e in entries:
         print("  " + outbox.entry_line(e, cfg.tz))

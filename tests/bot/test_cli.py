@@ -183,3 +183,24 @@ def test_serve_logs_no_line_per_request_by_default_and_has_current_statistics(tm
 def test_serve_logs_each_request_when_access_log_is_on(tmp_path):
     log, _ = serve_and_get(tmp_path, "access_log = true\n")
     assert "GET /healthz" in log and "GET /nothing-here" in log
+
+
+def test_serve_on_a_port_already_taken_says_so_in_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = write_config(tmp_path / "config.toml", f"sqlite:///{tmp_path / 'q.db'}",
+                              "http://127.0.0.1:9/cgi-bin/", port=port)
+        line = one_line(qingdan("serve", config=config))
+    assert line == f"无法监听 127.0.0.1:{port}：端口已被占用（另一个 qingdan 或其他程序），请在配置文件 [server] port 换一个端口"
+
+
+def test_output_piped_into_a_reader_that_stops_is_not_an_error(tmp_path):
+    """``qingdan schedule | true``: the reader is gone before the first line; no BrokenPipeError,
+    no 内部错误."""
+    config = config_with(tmp_path, f"sqlite:///{tmp_path / 'q.db'}")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("QINGDAN_")}
+    r = subprocess.run(f"{sys.executable} -m bot schedule --config {config} | true", shell=True,
+                       capture_output=True, text=True, cwd=ROOT, env=clean, timeout=60)
+    assert "内部错误" not in r.stderr and "BrokenPipe" not in r.stderr

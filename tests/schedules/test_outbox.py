@@ -159,3 +159,15 @@ def test_occasion_labels_and_long_failure_lists():
     [line] = failure_lines(many)
     assert line.startswith("失败 25 人：m0（人0）、") and "……及其余 5 人（qingdan outbox 查看全部）" in line
     assert line.endswith("——81013: all invalid（账号、部门和标签都无效（账号不在应用可见范围内或已删除））")
+
+
+def test_outbox_lists_pushes_refused_for_an_invalid_account_but_never_resends_them(failed, bare_engine, org):
+    with Session(bare_engine) as s:
+        s.add(PushLog(occasion="deadline:2026-11-25", member_id=org.people["u5"].id, created_at=utcnow(),
+                      attempted_at=utcnow(), status=PushStatus.INVALID, error="invaliduser", content="【截止提醒】…"))
+        s.commit()
+    out = lines(qingdan("outbox", config=failed))
+    assert out[0].startswith("失败 2 条，账号无效 1 条（请在企业微信通讯录核对账号")
+    assert next(x for x in out if "u5（党员5）" in x).startswith("  账号无效  ")
+    assert not any("u5" in x for x in lines(qingdan("outbox", "--failed", config=failed)))
+    assert not any("u5" in x for x in lines(qingdan("outbox", "--retry", config=failed)))
