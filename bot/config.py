@@ -65,6 +65,7 @@ class ServerConfig:
     port: int = 8080
     reply_timeout: float = 4.0    # past this the answer goes out by message/send instead
     access_log: bool = False      # one line per request; errors are logged either way
+    db_threads: int = 2           # threads answering callbacks against the database
 
 
 class Dates(tuple):
@@ -273,6 +274,8 @@ def validate(cfg: Config) -> None:
         cfg.wecom.api_base_url += "/"
     if not cfg.database.url or "://" not in cfg.database.url:
         raise ConfigError("database.url", "应为数据库地址，如 sqlite:///qingdan.db", "must be a database URL such as sqlite:///qingdan.db")
+    if not 1 <= cfg.server.db_threads <= 64:
+        raise ConfigError("server.db_threads", "应在1到64之间", "must be between 1 and 64")
     s = cfg.schedule
     if not 1 <= s.monthly_prompt_day <= 28:
         raise ConfigError("schedule.monthly_prompt_day", "应在1到28之间", "must be between 1 and 28")

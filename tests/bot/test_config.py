@@ -46,6 +46,7 @@ def test_qingdan_config_variable_is_used(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("text, key", [
     ('[server]\nport = "eighty"\n', "server.port"),
+    ('[server]\ndb_threads = 0\n', "server.db_threads"),
     ('[schedule]\ntimezone = "Mars/Olympus"\n', "schedule.timezone"),
     ('[schedule]\nmonthly_prompt_time = "9点"\n', "schedule.monthly_prompt_time"),
     ('[wecom]\ncorpid = "x"\n', "wecom.corpid"),
