@@ -1,0 +1,156 @@
+"""Callbacks per second: a real ``qingdan serve`` on SQLite and on PostgreSQL against the bare echo
+server made of the same parts, in one run.
+
+    python bench/callbacks.py [--requests 2000] [--seconds 30] [--concurrency 50 200] [--engines sqlite postgresql]
+
+The organisation is ``bench/org_data.py``'s (10,000 members, 50,000 items), loaded straight into a
+fresh SQLite file and a fresh PostgreSQL schema. Each run: the load generator (its own process,
+``bench/harness.py``) seals ``--requests`` callbacks — new messages from random members, half
+我的清单 and half 第1项完成80% (``--mix full`` adds 我这个月报了吗 and 有哪些逾期的, 15% each) — then
+posts them over loopback from N concurrent senders, stopping after ``--seconds``. Before the
+load, each kind of message is timed alone (no concurrency), so a slow handler shows by name. Printed per target and concurrency: callbacks
+per second, its ratio to the echo server's, p50/p99/max latency, answers that came late (past
+``reply_timeout``, sent by message/send instead) and errors. Before the load, the "我的清单" query's
+plan and time on SQLite without statistics and after ``ANALYZE`` (which ``serve`` runs at start-up).
+
+Targets (issue 11): at least 25% of the echo server's rate on SQLite; p99 under 250 ms at 50
+concurrent senders; none past 4 s at 500.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.harness import (  # noqa: E402
+    CORP_ID,
+    MIXES,
+    SECRET,
+    LoadResult,
+    Serve,
+    echo_server,
+    free_port,
+    one_by_one,
+    run_load,
+    write_config,
+)
+from bench.org_data import YEAR, fresh_postgres, generate, git_commit, load_database, machine  # noqa: E402
+from bot.wecom_standin import ThreadedStandIn  # noqa: E402
+from models.db import analyze  # noqa: E402
+from models.lookups import live, my_items  # noqa: E402
+from models.tables import Item, Member  # noqa: E402
+
+TARGET_RATIO, TARGET_P99_MS = 0.25, 250
+
+
+def my_items_plan(engine) -> str:
+    """The plan and mean time of the "我的清单" query (200 members), without statistics and with."""
+    def measure() -> tuple[str, float]:
+        with Session(engine) as s:
+            ids = list(s.scalars(select(Member.id).order_by(Member.id).limit(200)))
+            stmt = select(Item).where(Item.owner_id == ids[0], live(YEAR))
+            sql = str(stmt.compile(engine, compile_kwargs={"literal_binds": True}))
+            plan = " / ".join(r[-1] for r in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            started = time.perf_counter()
+            for member_id in ids:
+                my_items(s, member_id, YEAR)
+            return plan, (time.perf_counter() - started) / len(ids) * 1000
+
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS sqlite_stat1")
+    before = measure()
+    analyze(engine)
+    after = measure()
+    return (f"  「我的清单」查询（SQLite）：无统计 {before[1]:.2f} ms（{before[0]}）；"
+            f"ANALYZE 后 {after[1]:.2f} ms（{after[0]}）")
+
+
+def row(name: str, r: LoadResult, echo: LoadResult | None) -> str:
+    ratio = f"{r.rate / echo.rate:6.1%}" if echo and echo.rate else "     —"
+    return (f"  {name:<12}{r.concurrency:>5}{r.done:>7}{r.rate:>9.0f}{ratio:>9}{r.pct(50):>9.0f}{r.pct(99):>9.0f}"
+            f"{max(r.latencies, default=0) * 1000:>9.0f}{r.late:>6}{r.errors:>6}")
+
+
+HEADER = f"  {'目标':<10}{'并发':>4}{'请求':>5}{'每秒':>7}{'对比回显':>5}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'迟答':>4}{'错误':>4}"
+
+
+def bench_serve(name: str, url: str, args, accounts: list[str], tmp: Path, standin_url: str,
+                echo: dict[int, LoadResult]) -> list[str]:
+    port = free_port()
+    config = write_config(tmp / f"{name}.toml", url, port, standin_url)
+    lines = []
+    with Serve(config, port, tmp / f"{name}.log") as serve:
+        serve.wait_healthy()
+        alone = {text: sorted(one_by_one(port, text, accounts, 15, 90_000_000 + i * 100))[7] * 1000
+                 for i, (text, _) in enumerate(MIXES["full"])}
+        print(f"  {name} 单个回调（无并发，中位数）：" + "，".join(f"{t} {ms:.0f} ms" for t, ms in alone.items()))
+        for c in args.concurrency:
+            serve.wait_idle()
+            r = run_load(port, args.requests, c, args.seconds, accounts, seed=c, mix=args.mix)
+            lines.append(row(name, r, echo.get(c)))
+            print(lines[-1], flush=True)
+    errors = [x for x in (tmp / f"{name}.log").read_text(errors="replace").splitlines() if " ERROR " in x]
+    if errors:
+        print(f"  （{name} 的日志中有 {len(errors)} 行 ERROR，如：{errors[0][:160]}）")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="回调吞吐：qingdan serve（SQLite / PostgreSQL）对比同样部件的裸回显服务")
+    ap.add_argument("--requests", type=int, default=2000, help="每轮最多请求数（默认 2000）")
+    ap.add_argument("--seconds", type=float, default=30, help="每轮最长秒数（默认 30）")
+    ap.add_argument("--concurrency", type=int, nargs="+", default=[50, 200], help="并发发送者数（默认 50 200）")
+    ap.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
+    ap.add_argument("--mix", choices=sorted(MIXES), default="daily",
+                    help="daily：我的清单、第1项完成80%% 各半（默认）；full：另加 我这个月报了吗、有哪些逾期的 各15%%")
+    args = ap.parse_args(argv)
+
+    print(f"回调基准（提交 {git_commit()}）")
+    print(machine(pg="postgresql" in args.engines))
+    org = generate()
+    accounts = [m[1] for m in org.members]
+    mix = "，".join(f"{t} {share}%" for t, share in MIXES[args.mix])
+    print(f"组织：{len(org.members)} 名党员，{org.item_count} 项；每轮至多 {args.requests} 个回调、"
+          f"{args.seconds:.0f} 秒；内容：{mix}")
+    with tempfile.TemporaryDirectory(prefix="qingdan-bench-") as d, ThreadedStandIn(CORP_ID, SECRET) as standin:
+        tmp = Path(d)
+        echo: dict[int, LoadResult] = {}
+        print(HEADER)
+        port = free_port()
+        proc = echo_server(port)
+        try:
+            for c in args.concurrency:
+                echo[c] = run_load(port, args.requests, c, args.seconds, accounts, seed=c, mix=args.mix)
+                print(row("echo", echo[c], None), flush=True)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+        for name in args.engines:
+            if name == "sqlite":
+                url, drop = f"sqlite:///{tmp / 'bench.db'}", None
+            else:
+                url, drop = fresh_postgres()
+            engine = load_database(url, org)
+            plan = my_items_plan(engine) if name == "sqlite" else None
+            engine.dispose()
+            try:
+                bench_serve(name, url, args, accounts, tmp, standin.base_url, echo)
+            finally:
+                if drop:
+                    drop()
+            if plan:
+                print(plan)
+    print(f"目标：SQLite 达到回显的 {TARGET_RATIO:.0%} 以上；50 并发 p99 < {TARGET_P99_MS} ms；500 并发无一超过 4 s")
+    return 0
+
+if __name__ == "__main__":
+    sys.exit(main())
