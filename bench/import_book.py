@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.org_data import fresh_postgres, generate, git_commit, machine, write_book  # noqa: E402
+from bench.org_data import database, generate, git_commit, machine, write_book  # noqa: E402
 
 TARGET_SECONDS, TARGET_MIB = 10, 300
 
@@ -57,15 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         book = write_book(tmp / "org.xlsx", org)
         print(f"工作簿：{len(org.members)} 名党员，{org.item_count} 项，{book.stat().st_size / 1024 / 1024:.1f} MiB")
         for name in args.engines:
-            url, drop = (f"sqlite:///{tmp / 'import.db'}", None) if name == "sqlite" else fresh_postgres()
-            try:
+            with database(name, tmp, "import.db") as url:
                 for attempt in ("首次导入", "再次导入（无变化）"):
                     wall, cpu, rss, code, first = qingdan_import(book, url, tmp)
                     state = "" if code == 0 else f"，退出码 {code}"
                     print(f"  {name} {attempt}：{wall:.1f} s（CPU {cpu:.1f} s），峰值内存 {rss:.0f} MiB{state}；{first}")
-            finally:
-                if drop:
-                    drop()
     print(f"目标：< {TARGET_SECONDS} s，< {TARGET_MIB} MiB")
     return 0
 

@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import CORP_ID, SECRET, free_port, write_config  # noqa: E402
-from bench.org_data import fresh_postgres, generate, git_commit, load_database, machine  # noqa: E402
+from bench.org_data import database, generate, git_commit, load_database, machine  # noqa: E402
 
 TARGET_SECONDS = 10
 
@@ -98,14 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"组织：{len(org.members)} 名党员，{org.item_count} 项；qingdan remind --at {args.at}")
     with tempfile.TemporaryDirectory(prefix="qingdan-bench-") as d:
         for name in args.engines:
-            if name == "sqlite":
-                run(name, f"sqlite:///{Path(d) / 'month_end.db'}", args.at, org, Path(d))
-                continue
-            url, drop = fresh_postgres()
-            try:
+            with database(name, Path(d), "month_end.db") as url:
                 run(name, url, args.at, org, Path(d))
-            finally:
-                drop()
     print(f"目标：qingdan 自身用时 < {TARGET_SECONDS} s，每人恰好一条")
     return 0
 

@@ -23,6 +23,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -221,6 +223,20 @@ def fresh_postgres(url: str = PG_URL) -> tuple[str, object]:
 
     sep = "&" if "?" in url else "?"
     return f"{url}{sep}options=-csearch_path%3D{schema}", drop
+
+
+@contextmanager
+def database(engine: str, folder: Path, name: str) -> Iterator[str]:
+    """The URL of a new, empty database: an SQLite file ``name`` in ``folder``, or a fresh
+    PostgreSQL schema (``fresh_postgres``) dropped afterwards."""
+    if engine == "sqlite":
+        yield f"sqlite:///{folder / name}"
+        return
+    url, drop = fresh_postgres()
+    try:
+        yield url
+    finally:
+        drop()
 
 
 # --- the machine ------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import CORP_ID, SECRET, Serve, free_port, run_load, write_config  # noqa: E402
-from bench.org_data import fresh_postgres, generate, git_commit, load_database, machine  # noqa: E402
+from bench.org_data import database, generate, git_commit, load_database, machine  # noqa: E402
 from bot.wecom_standin import ThreadedStandIn  # noqa: E402
 
 TARGET_START, TARGET_MIB = 1.5, 200
@@ -66,14 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"组织：{len(org.members)} 名党员，{org.item_count} 项")
     with tempfile.TemporaryDirectory(prefix="qingdan-bench-") as d, ThreadedStandIn(CORP_ID, SECRET) as standin:
         for name in args.engines:
-            if name == "sqlite":
-                run(name, f"sqlite:///{Path(d) / 'serve.db'}", args, org, Path(d), standin.base_url)
-                continue
-            url, drop = fresh_postgres()
-            try:
+            with database(name, Path(d), "serve.db") as url:
                 run(name, url, args, org, Path(d), standin.base_url)
-            finally:
-                drop()
     print(f"目标：启动到 /healthz < {TARGET_START} s；负载后 < {TARGET_MIB} MiB")
     return 0
 
