@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from bot import nlu
@@ -62,16 +62,20 @@ def item_refs(items: list[Item]) -> list[nlu.ItemRef]:
     return [nlu.ItemRef(id=i.code, title=i.title, kind=i.kind, target=i.target_count) for i in items]
 
 
-def _claim(session: Session, inbound: Inbound, at: datetime) -> InboundMessage | None:
-    """Insert the callback's row; None when claimed, else the row of the earlier delivery."""
-    row = InboundMessage(dedupe_key=inbound.key, account=inbound.account, received_at=at,
-                         msg_type=inbound.msg_type, text=inbound.text)
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        return session.exec(select(InboundMessage).where(InboundMessage.dedupe_key == inbound.key)).one()
-    return None
+def _claim(session: Session, inbound: Inbound, at: datetime) -> tuple[int | None, InboundMessage | None]:
+    """Insert the callback's row: (its id, None) when this delivery claimed it, else (None, the row
+    of the earlier delivery). One INSERT … ON CONFLICT DO NOTHING RETURNING: a concurrent delivery
+    of the same callback waits for this one's transaction, then finds the row."""
+    conn = session.connection()
+    table = InboundMessage.__table__
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[conn.dialect.name]
+    new_id = conn.execute(
+        insert(table).values(dedupe_key=inbound.key, account=inbound.account, received_at=at,
+                             msg_type=inbound.msg_type, text=inbound.text)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)).scalar()
+    if new_id is not None:
+        return new_id, None
+    return None, session.exec(select(InboundMessage).where(InboundMessage.dedupe_key == inbound.key)).one()
 
 
 def _text_reply(session: Session, runtime: Runtime, inbound: Inbound, at: datetime) -> tuple[str, list[Outgoing]]:
@@ -93,7 +97,7 @@ def respond(runtime: Runtime, inbound: Inbound, at: datetime | None = None) -> A
     at = (at or runtime.clock.now()).astimezone(runtime.tz)
     try:
         with session_scope(runtime.engine) as session:
-            prior = _claim(session, inbound, at)
+            claimed, prior = _claim(session, inbound, at)
             if prior is not None:
                 return Answer(prior.reply or "", duplicate=True)
             outbox: list[Outgoing] = []
@@ -103,9 +107,8 @@ def respond(runtime: Runtime, inbound: Inbound, at: datetime | None = None) -> A
                 reply = EVENTS_ANSWERED.get(str(inbound.event or "").lower(), "")
             else:
                 reply = NOT_TEXT
-            row = session.exec(select(InboundMessage).where(InboundMessage.dedupe_key == inbound.key)).one()
-            row.reply = reply
-            session.add(row)
+            session.connection().execute(
+                update(InboundMessage).where(InboundMessage.id == claimed).values(reply=reply))
         return Answer(reply, outbox)
     except Exception:  # noqa: BLE001 - the person always gets an answer; the log gets the trace
         log.exception("answering callback %s from %s failed", inbound.key, inbound.account)
