@@ -32,7 +32,7 @@ from bot.demo.folder import DB_FILE
 from bot.runtime import Clock, Runtime
 from bot.wecom_standin import StandIn, open_reply, seal_callback, text_message_xml
 from models.db import session_scope
-from models.tables import Member
+from models.tables import Member, PushLog, PushStatus
 from schedules.digests import PUSHES
 from schedules.runner import run_due
 from schedules.timetable import due, quiet_at
@@ -147,14 +147,30 @@ class DemoServer:
 
     # -- the scheduled pushes ---------------------------------------------------------------
     def run_due(self, at: datetime) -> list[tuple[str, list]]:
-        """Run every push due at ``at`` (each once per recipient and occasion, as ``qingdan remind``
-        does); returns (label, messages the stand-in recorded) per occasion, e.g. ("月报提醒", [...])."""
-        results = []
-        for occasion in due(at, self.cfg.schedule):
-            self._call(run_due(self.cfg, self.runtime.engine, self.runtime.sender, at, kinds=[occasion.kind]),
-                       timeout=120)
-            results.append((PUSHES[occasion.kind].label, self.drain()))
-        return results
+        """Run every push due at ``at`` in one go, as ``qingdan remind`` and the scheduler do (so a
+        person due two pushes gets them in one message); returns the messages the stand-in
+        recorded grouped by what their recipient got, e.g. ("月报提醒", [...]), ("月报提醒、截止提醒", [...])."""
+        occasions = due(at, self.cfg.schedule)
+        if not occasions:
+            return []
+        self._call(run_due(self.cfg, self.runtime.engine, self.runtime.sender, at), timeout=120)
+        labels = self._labels_sent([o.key for o in occasions], {o.key: PUSHES[o.kind].label for o in occasions})
+        grouped: dict[str, list] = {}
+        for message in self.drain():
+            who = message.touser[0] if message.touser else ""
+            grouped.setdefault("、".join(labels.get(who, [])) or "推送", []).append(message)
+        return list(grouped.items())
+
+    def _labels_sent(self, keys: list[str], label: dict[str, str]) -> dict[str, list[str]]:
+        """Account → the labels of the occasions ``keys`` (in that order) the push log has as sent to them."""
+        order = {key: i for i, key in enumerate(keys)}
+        out: dict[str, list[tuple[int, str]]] = {}
+        with session_scope(self.runtime.engine) as s:
+            rows = s.exec(select(Member.account, PushLog.occasion).join(Member, Member.id == PushLog.member_id)
+                          .where(PushLog.occasion.in_(keys), PushLog.status == PushStatus.SENT))
+            for account, occasion in rows:
+                out.setdefault(account, []).append((order[occasion], label[occasion]))
+        return {account: [name for _, name in sorted(found)] for account, found in out.items()}
 
     def settle_past(self, now: datetime) -> None:
         """On new demo data, count what fell due before the demo began as sent, as if the bot
