@@ -170,19 +170,21 @@ class WeComSender:
         return self._http, self._gate
 
     async def aclose(self) -> None:
-        """Close the HTTP connections (on the loop that opened them) and the token thread."""
+        """Close the HTTP connections, on the loop that opened them. The sender stays usable: a
+        later send opens new ones (the token thread lives as long as the sender)."""
         http, self._http = self._http, None
         if http is not None and not http.closed:
             await http.close()
-        self._token_pool.shutdown(wait=False)
 
     def close(self) -> None:
-        """``aclose`` from anywhere: run to the end when the loop has stopped or runs in another
-        thread, scheduled on it when called from a coroutine on that very loop."""
+        """The end of the sender: ``aclose`` from anywhere (run to the end when the loop has stopped
+        or runs in another thread, scheduled on it when called from a coroutine on that very
+        loop), and the token thread stopped."""
         http, loop = self._http, self._loop
         if http is not None and not http.closed and loop is not None and not loop.is_closed():
             if _running_loop() is loop:       # called from a coroutine on that loop: close soon
                 self._closing = loop.create_task(self.aclose())
+                self._token_pool.shutdown(wait=False)
                 return
             if loop.is_running():
                 asyncio.run_coroutine_threadsafe(self.aclose(), loop).result(10)

@@ -102,3 +102,17 @@ async def test_concurrent_sends_fetch_the_token_once(standin):
 def test_redact_hides_tokens_and_secrets():
     assert redact("GET /cgi-bin/gettoken?corpid=ww1&corpsecret=abc HTTP") == "GET /cgi-bin/gettoken?corpid=ww1&corpsecret=*** HTTP"
     assert redact("message/send?access_token=tok123&x=1") == "message/send?access_token=***&x=1"
+
+
+def test_a_sender_closed_on_one_loop_sends_again_on_another(threaded_standin):
+    """aclose releases the connections of its loop only: the same sender works in a later run."""
+    s = sender_for(threaded_standin)
+
+    async def once():
+        result = await s.send_text(["wangfang"], "你好")
+        await s.aclose()
+        return result
+
+    assert asyncio.run(once()).ok and asyncio.run(once()).ok
+    s.close()
+    assert len(threaded_standin.state.sent) == 2 and threaded_standin.state.token_fetches == 1
