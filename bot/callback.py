@@ -66,6 +66,13 @@ def _passive(runtime: Runtime, msg, reply: str, nonce: str, timestamp: str) -> w
     return web.Response(text=runtime.crypto.encrypt_message(xml, nonce, timestamp), content_type="application/xml")
 
 
+def _refused(request: web.Request, why: str) -> web.Response:
+    """403, and a warning in the log even with the access log off: a forged request, or a Token /
+    EncodingAESKey that differs from the WeCom console's (every callback would then be refused)."""
+    log.warning("callback refused (403) from %s: %s", request.remote, why)
+    return web.Response(status=403, text="forbidden")
+
+
 async def verify_url(request: web.Request) -> web.Response:
     """GET: answer the decrypted echostr, or 403."""
     runtime = request.app[RUNTIME]
@@ -74,9 +81,9 @@ async def verify_url(request: web.Request) -> web.Response:
         echo = runtime.crypto.check_signature(
             q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", ""), q.get("echostr", ""))
     except InvalidSignatureException:
-        return web.Response(status=403, text="forbidden")
+        return _refused(request, "URL verification: signature does not match the Token")
     except Exception:  # noqa: BLE001 - signature right but not decryptable with our key
-        return web.Response(status=403, text="forbidden")
+        return _refused(request, "URL verification: not decryptable with the EncodingAESKey and corp ID")
     return web.Response(text=echo if isinstance(echo, str) else echo.decode("utf-8"))
 
 
@@ -94,9 +101,9 @@ async def receive(request: web.Request) -> web.Response:
     try:
         xml = runtime.crypto.decrypt_message(envelope, q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", ""))
     except InvalidSignatureException:
-        return web.Response(status=403, text="forbidden")
+        return _refused(request, "signature does not match the Token")
     except Exception:  # noqa: BLE001 - wrong key or wrong corp id
-        return web.Response(status=403, text="forbidden")
+        return _refused(request, "not decryptable with the EncodingAESKey and corp ID")
     try:
         msg = parse_message(xml)
     except Exception:  # noqa: BLE001

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import time
 
@@ -50,10 +51,13 @@ async def test_forged_signature_is_403_and_changes_nothing(client, engine):
         assert s.exec(select(InboundMessage)).all() == []
 
 
-async def test_wrong_key_is_403(client):
+async def test_wrong_key_is_403_and_logged_without_secrets(client, caplog):
     other = wf.crypto(key="Z" * 43)
-    status, _, _ = await post(client, wf.text_xml("wangfang", "我的清单"), other)
+    with caplog.at_level(logging.WARNING, logger="bot.callback"):
+        status, _, _ = await post(client, wf.text_xml("wangfang", "我的清单"), other)
     assert status == 403
+    assert "callback refused (403)" in caplog.text and "EncodingAESKey" in caplog.text
+    assert wf.AES_KEY not in caplog.text and wf.TOKEN not in caplog.text
 
 
 async def test_unreadable_body_is_400(client):
