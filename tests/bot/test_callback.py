@@ -237,3 +237,16 @@ async def test_a_retry_of_an_answered_callback_gets_the_same_answer_once(client,
     again = await post(client, xml)
     assert "王芳的清单" in wf.read_reply(first[1]) and "王芳的清单" in wf.read_reply(retry[1])
     assert again[1] == ""          # the retry delivered it; a third copy is not sent
+
+
+async def test_database_work_runs_on_the_configured_threads(runtime, aiohttp_client):
+    """[server] db_threads: the app's loop hands blocking work to that many "qingdan-db" threads."""
+    import threading
+
+    from bot.app import build_app
+
+    runtime.config.server.db_threads = 1
+    await aiohttp_client(build_app(runtime))
+    loop = asyncio.get_running_loop()
+    names = {await loop.run_in_executor(None, lambda: threading.current_thread().name) for _ in range(5)}
+    assert names == {"qingdan-db_0"}
