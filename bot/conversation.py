@@ -22,14 +22,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from bot import nlu
 from bot.router import Message, Outgoing
 from bot.runtime import Runtime
 from bot.texts import FAILED, LEFT_THE_ROLLS, NOT_A_MEMBER, NOT_TEXT, WELCOME
-from models.db import session_scope
+from models.db import insert_ignoring, session_scope
 from models.lookups import member_by_account, my_items
 from models.tables import InboundMessage, Item
 
@@ -68,11 +67,10 @@ def _claim(session: Session, inbound: Inbound, at: datetime) -> tuple[int | None
     of the same callback waits for this one's transaction, then finds the row."""
     conn = session.connection()
     table = InboundMessage.__table__
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[conn.dialect.name]
     new_id = conn.execute(
-        insert(table).values(dedupe_key=inbound.key, account=inbound.account, received_at=at,
-                             msg_type=inbound.msg_type, text=inbound.text)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id)).scalar()
+        insert_ignoring(conn, table, ["dedupe_key"]).values(
+            dedupe_key=inbound.key, account=inbound.account, received_at=at, msg_type=inbound.msg_type,
+            text=inbound.text).returning(table.c.id)).scalar()
     if new_id is not None:
         return new_id, None
     return None, session.exec(select(InboundMessage).where(InboundMessage.dedupe_key == inbound.key)).one()

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import literal
 from sqlmodel import select
 
-from bot.nlu.scopes import closest_units, read_scope
+from bot.nlu.scopes import read_scope
 from bot.router import Message
 from models.lookups import month_key
+from models.notices import no_such_unit
 from models.organisation import Tree
 from models.tables import Member
 
@@ -44,9 +45,7 @@ def asked(msg: Message) -> Asked | str:
     scope = read_scope(msg.text, names, people_names, msg.at.date())
     month = scope.month or month_key(msg.at, msg.runtime.tz)
     if scope.unknown_units and not scope.units:
-        word = scope.unknown_units[0]
-        near = closest_units(word, names)
-        return f"没有找到“{word}”。" + (f"相近的有：{'、'.join(near)}。" if near else "请写单位全称或简称，如“第一支部”。")
+        return no_such_unit(tree, scope.unknown_units[0], noun="")
     if scope.people:
         people = list(session.exec(select(Member).where(Member.name.in_(scope.people), Member.active)))
         others = [p for p in people if p.id != member.id and p.unit_id not in allowed]

@@ -132,7 +132,10 @@ def broadcast(msg: Message) -> str:
 # --- 确认, or anything else ----------------------------------------------------------------------------
 
 def _has_draft(msg: Message) -> bool:
-    return not _REDISPATCHING.get() and pending_draft(msg.session, msg.member.id) is not None
+    """Whether the sender has a notice waiting for 确认. This router sees every message first: only
+    those who may send notices (``may_send``) can have a draft, so nobody else costs a query."""
+    return (not _REDISPATCHING.get() and may_send(msg.member)
+            and pending_draft(msg.session, msg.member.id) is not None)
 
 
 def _confirms(msg: Message) -> bool:

@@ -9,6 +9,8 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, create_engine
@@ -167,6 +169,13 @@ def ping(engine: Engine) -> bool:
         return True
     except Exception:  # noqa: BLE001 - any failure means "does not answer"
         return False
+
+
+def insert_ignoring(conn, table, keys: list[str]):
+    """INSERT … ON CONFLICT (``keys``) DO NOTHING for the connection's database (SQLite and
+    PostgreSQL, the two ``make_engine`` accepts); add ``.values`` and ``.returning`` to taste."""
+    insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+    return insert(table).on_conflict_do_nothing(index_elements=keys)
 
 
 @contextmanager

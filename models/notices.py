@@ -61,10 +61,10 @@ def find_unit(tree: Tree, name: str) -> int | None:
     return containing[0] if len(containing) == 1 else None
 
 
-def no_such_unit(tree: Tree, name: str) -> str:
-    """"没有找到组织“…”", with the closest names."""
+def no_such_unit(tree: Tree, name: str, noun: str = "组织") -> str:
+    """"没有找到组织“…”", with the closest names (``noun`` "" for "没有找到“…”")."""
     near = closest_units(name, [u.name for u in tree.units.values()])
-    return f"没有找到组织“{name}”。" + (f"相近的有：{'、'.join(near)}。" if near else "请写单位全称或简称，如“第一支部”。")
+    return f"没有找到{noun}“{name}”。" + (f"相近的有：{'、'.join(near)}。" if near else "请写单位全称或简称，如“第一支部”。")
 
 
 def scope_label(tree: Tree, member: Member) -> str:

@@ -27,7 +27,7 @@ from models.db import session_scope
 from models.lookups import expected_reporters, report_for, unreported
 from models.notices import find_unit, no_such_unit, scope_label
 from models.organisation import Tree
-from models.push_log import claim as claim_row
+from models.push_log import claim_many
 from models.tables import Member, PushLog, PushStatus, utcnow
 
 _UNIT_WORD_RE = re.compile(r"(?:党支部|支部|党总支|总支|党委|党组|党小组|单位|机关)$")
@@ -48,6 +48,10 @@ class Plan:
     reason: str = ""                                # a named person who owes nothing, or reported
 
 
+def _outside(tree: Tree, sender: Member, who: str) -> str:
+    return f"{who}不在您负责的单位范围内，无法提醒。您可提醒{scope_label(tree, sender)}的人员。"
+
+
 def _person(session: Session, tree: Tree, sender: Member, name: str, month: str) -> Plan | str:
     people = list(session.exec(select(Member).where(Member.name == name).order_by(Member.id)))
     if not people:
@@ -57,7 +61,7 @@ def _person(session: Session, tree: Tree, sender: Member, name: str, month: str)
     allowed = set(tree.units_of(sender))
     inside = [p for p in people if p.unit_id in allowed]
     if not inside:
-        return f"{name}（{tree.name(people[0].unit_id)}）不在您负责的单位范围内，无法提醒。您可提醒{scope_label(tree, sender)}的人员。"
+        return _outside(tree, sender, f"{name}（{tree.name(people[0].unit_id)}）")
     person = next((p for p in inside if p.active), None)
     if person is None:
         return f"{name}已不在册，无需提醒。"
@@ -79,7 +83,7 @@ def plan(session: Session, tree: Tree, sender: Member, target: str, month: str) 
         if unit_id is None:
             return _person(session, tree, sender, target, month)
         if unit_id not in allowed:
-            return f"{tree.name(unit_id)}不在您负责的单位范围内，无法提醒。您可提醒{scope_label(tree, sender)}的人员。"
+            return _outside(tree, sender, tree.name(unit_id))
         units = tree.subtree(unit_id)
         label = tree.name(unit_id) + ("及下级单位" if len(units) > 1 else "")
     else:
@@ -94,12 +98,11 @@ def plan(session: Session, tree: Tree, sender: Member, target: str, month: str) 
 
 def claim(session: Session, key: str, members: list[Member], content: str,
           at: datetime) -> tuple[list[Member], list[Member]]:
-    """Claim the day's nudge of each member (``models.push_log.claim``): (claimed, already nudged
+    """Claim the day's nudge of each member (``models.push_log.claim_many``): (claimed, already nudged
     today). The send follows the commit at once, so the claim records the attempt."""
-    claimed, skipped = [], []
-    for m in members:
-        (claimed if claim_row(session, key, m.id, content, at) else skipped).append(m)
-    return claimed, skipped
+    taken = claim_many(session, [(key, m.id, content) for m in members], at)
+    claimed = [m for m in members if (key, m.id) in taken]
+    return claimed, [m for m in members if (key, m.id) not in taken]
 
 
 def settle(engine: Engine, key: str, members: dict[int, str], result: SendResult) -> None:

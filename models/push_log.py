@@ -11,33 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, or_, update
-from sqlalchemy import insert as generic_insert
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from models.db import insert_ignoring
 from models.tables import PushLog, PushStatus
 
 RETRYABLE = (PushStatus.FAILED,)
 CLAIMABLE = or_(PushLog.status.in_(RETRYABLE),
                 and_(PushLog.status == PushStatus.PENDING, PushLog.attempted_at.is_(None)))
-
-
-def _insert_ignore(session: Session, values: dict) -> bool:
-    """Insert the row unless (occasion, member_id) exists; True when inserted."""
-    conn = session.connection()
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(conn.dialect.name)
-    if insert is not None:
-        stmt = insert(PushLog.__table__).values(**values).on_conflict_do_nothing(
-            index_elements=["occasion", "member_id"]).returning(PushLog.__table__.c.id)
-        # RETURNING, not rowcount: PostgreSQL's driver reports rowcount -1 for this statement.
-        return conn.execute(stmt).first() is not None
-    try:
-        with session.begin_nested():
-            conn.execute(generic_insert(PushLog.__table__).values(**values))
-        return True
-    except IntegrityError:
-        return False
 
 
 def claim(session: Session, occasion: str, member_id: int, content: str, now: datetime) -> bool:
@@ -51,35 +32,34 @@ def claim(session: Session, occasion: str, member_id: int, content: str, now: da
         content: the text about to be sent (kept for ``qingdan outbox``).
         now: when the attempt starts (UTC).
     """
-    if _insert_ignore(session, {"occasion": occasion, "member_id": member_id, "created_at": now,
-                                "attempted_at": now, "status": PushStatus.PENDING, "content": content}):
-        return True
+    return (occasion, member_id) in claim_many(session, [(occasion, member_id, content)], now)
+
+
+def claim_many(session: Session, rows: list[tuple[str, int, str]], now: datetime) -> set[tuple[str, int]]:
+    """``claim`` for many ``(occasion, member_id, content)`` at once, in one transaction: one
+    INSERT … ON CONFLICT DO NOTHING RETURNING over all the rows (SQLAlchemy sends it as multi-row
+    statements) takes every row not yet logged — RETURNING, since PostgreSQL's driver reports no
+    rowcount for it; each row already there is then taken over only if still owed (``CLAIMABLE``).
+    Returns the ``(occasion, member_id)`` pairs claimed."""
+    if not rows:
+        return set()
+    conn = session.connection()
+    table = PushLog.__table__
+    values = [{"occasion": o, "member_id": m, "created_at": now, "attempted_at": now,
+               "status": PushStatus.PENDING, "content": content} for o, m, content in rows]
+    stmt = insert_ignoring(conn, table, ["occasion", "member_id"]).returning(table.c.occasion, table.c.member_id)
+    claimed = {(r.occasion, r.member_id) for r in conn.execute(stmt, values)}   # "insertmanyvalues"
+    for o, m, content in rows:
+        if (o, m) not in claimed and _take_over(session, o, m, content, now):
+            claimed.add((o, m))
+    return claimed
+
+
+def _take_over(session: Session, occasion: str, member_id: int, content: str, now: datetime) -> bool:
+    """Claim a row that exists, if it is still owed."""
     res = session.connection().execute(
         update(PushLog)
         .where(PushLog.occasion == occasion, PushLog.member_id == member_id, CLAIMABLE)
         .values(status=PushStatus.PENDING, created_at=now, attempted_at=now, content=content, error=None)
     )
     return res.rowcount == 1
-
-
-def claim_many(session: Session, rows: list[tuple[str, int, str]], now: datetime) -> set[tuple[str, int]]:
-    """``claim`` for many ``(occasion, member_id, content)`` at once, in the same transaction and by
-    the same rule: one INSERT … ON CONFLICT DO NOTHING RETURNING over all the rows (SQLAlchemy sends it
-    as multi-row statements) takes every row not yet logged; each row that was already there is then tried alone (taken over only if still owed).
-    Returns the ``(occasion, member_id)`` pairs claimed."""
-    if not rows:
-        return set()
-    conn = session.connection()
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(conn.dialect.name)
-    if insert is None:
-        return {(o, m) for o, m, content in rows if claim(session, o, m, content, now)}
-    table = PushLog.__table__
-    values = [{"occasion": o, "member_id": m, "created_at": now, "attempted_at": now,
-               "status": PushStatus.PENDING, "content": content} for o, m, content in rows]
-    stmt = insert(table).on_conflict_do_nothing(index_elements=["occasion", "member_id"]) \
-        .returning(table.c.occasion, table.c.member_id)
-    claimed = {(r.occasion, r.member_id) for r in conn.execute(stmt, values)}   # "insertmanyvalues"
-    for o, m, content in rows:
-        if (o, m) not in claimed and claim(session, o, m, content, now):
-            claimed.add((o, m))
-    return claimed

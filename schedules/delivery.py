@@ -9,8 +9,8 @@ one message, so nobody gets two). Parcels go in batches (``BATCH``); for each ba
    ``pending`` with ``attempted_at`` set, or take over a row still owed (a failure WeCom reported,
    or a row with no attempt on record). The row is unique, so a part already logged — by this run,
    an earlier one or another process — is dropped from its parcel; a parcel left empty is skipped.
-2. **send** — one ``message/send`` per parcel, ``workers`` at a time (the sender's thread pool
-   bounds it too; one token fetch at a time).
+2. **send** — one ``message/send`` per parcel, ``workers`` at a time (the sender bounds its
+   connections too; one token fetch at a time).
 3. **mark** — in one transaction, ``sent`` (or ``failed`` / ``invalid``) for every claimed part.
 
 So a batch costs two commits, not two per message. A process killed between 1 and 3 leaves the
@@ -60,6 +60,11 @@ class Tally:
     failed: int = 0
     invalid: int = 0
     skipped: int = 0       # already logged when the worker came to claim
+
+    def __iadd__(self, other: Tally) -> Tally:
+        self.sent, self.failed = self.sent + other.sent, self.failed + other.failed
+        self.invalid, self.skipped = self.invalid + other.invalid, self.skipped + other.skipped
+        return self
 
 
 def push_message(content: str) -> dict:

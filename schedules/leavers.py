@@ -104,8 +104,7 @@ async def tell(engine: Engine, sender, found: list[Reassignment], at: datetime, 
     tallies = await deliver_parcels(engine, sender, parcels_of(by_occasion), at)
     total = Tally()
     for t in tallies.values():
-        total.sent, total.failed, total.invalid, total.skipped = (
-            total.sent + t.sent, total.failed + t.failed, total.invalid + t.invalid, total.skipped + t.skipped)
+        total += t
     return total
 
 

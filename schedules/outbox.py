@@ -136,11 +136,7 @@ async def resend(engine: Engine, sender, entries: Iterable[Entry], at: datetime)
         by_occasion[e.occasion].append(Push(member_id=e.member_id, account=e.account, content=e.content))
     total = Tally()
     for occasion, pushes in by_occasion.items():
-        tally = await deliver(engine, sender, occasion, pushes, at)
-        total.sent += tally.sent
-        total.failed += tally.failed
-        total.invalid += tally.invalid
-        total.skipped += tally.skipped
+        total += await deliver(engine, sender, occasion, pushes, at)
     ids = {e.id for e in owed}
     after = [e for e in find(engine, statuses=list(PushStatus)) if e.id in ids]
     return after, total

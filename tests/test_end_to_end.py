@@ -64,10 +64,7 @@ async def test_import_chat_export(tmp_path, config_file, standin, aiohttp_client
     client = await aiohttp_client(build_app(runtime))
 
     async def say(account: str, text: str) -> str:
-        params, body = wf.envelope(wf.text_xml(account, text))
-        resp = await client.post("/wecom/callback", params=params, data=body)
-        assert resp.status == 200
-        return wf.read_reply(await resp.text(), params)
+        return await wf.say(client, account, text)
 
     listing = await say("wangfang", "我的清单")
     lines = [line for line in listing.splitlines() if line[:1].isdigit()]

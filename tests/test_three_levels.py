@@ -71,10 +71,7 @@ async def test_three_levels(tmp_path, db_url, threaded_standin, aiohttp_client):
     client = await aiohttp_client(build_app(runtime))
 
     async def say(account: str, text: str) -> str:
-        params, body = wf.envelope(wf.text_xml(account, text))
-        resp = await client.post("/wecom/callback", params=params, data=body)
-        assert resp.status == 200
-        return wf.read_reply(await resp.text(), params)
+        return await wf.say(client, account, text)
 
     # 整改销号: the owner's secretary, or the nearest above for the branch without one.
     assert "已完成" in await say("wangfang", "Z-1已整改到位")

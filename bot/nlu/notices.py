@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .text import normalize
+from .text import normalize, strip_punctuation
 
 _VERB = r"(?:发布|发送|群发|下发|发)"
 _COMMAND_RE = re.compile(
@@ -116,13 +116,12 @@ def read_notice(text: str) -> Notice | None:
 
 # --- the sender's answer to a preview -------------------------------------------------------------
 
-_PUNCT_RE = re.compile(r"[\s,.;:!?。，、；：！？~…'\"“”‘’()（）\[\]【】]+")
 _CONFIRM_RE = re.compile(r"(?:好的?|可以|没问题|无误)?(?:确认|确定)(?:无误)?(?:发送|发布|下发|发出|发)?(?:吧|的)?")
 _CANCEL_RE = re.compile(r"(?:取消|撤销|撤回|不发了?|先不发|暂不发送?|算了|不用发了?)(?:发送|通知|吧|了)?")
 
 
 def _bare(text: str) -> str:
-    return _PUNCT_RE.sub("", normalize(text or ""))
+    return strip_punctuation(normalize(text or ""))
 
 
 def is_confirmation(text: str) -> bool:

@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import normalize
+from .text import normalize, strip_punctuation
 
-_PUNCT_RE = re.compile(r"[\s,.;:!?。，、；：！？~…'\"“”‘’()（）\[\]【】]+")
 _POLITE_RE = re.compile(r"^(?:请|麻烦|帮我|帮忙|给)+|(?:吧|哈|啊|呀|一下子)$")
 _VERB = r"(?:提醒|催促|催一催|催|督促)(?:一下|下)?"
 _REPORT = r"(?:报送|上报|填报|汇报|提交|报|交)"
@@ -51,7 +50,7 @@ def read_nudge(text: str) -> Nudge | None:
     clean = normalize(text or "")
     if _QUESTION_RE.search(clean):            # "催报了吗": a question, not a nudge
         return None
-    bare = _POLITE_RE.sub("", _PUNCT_RE.sub("", clean))
+    bare = _POLITE_RE.sub("", strip_punctuation(clean))
     for pattern in _NUDGE_RES:
         m = pattern.fullmatch(bare)
         if m:

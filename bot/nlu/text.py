@@ -87,3 +87,12 @@ def normalize(text: str) -> str:
     text = _SPACE_BETWEEN_CJK_RE.sub("", text)
     text = _SYNONYM_RE.sub(lambda m: _SYNONYMS[m.group()], text)
     return text.strip()
+
+
+_PUNCT_RE = re.compile(r"[\s,.;:!?。，、；：！？~…'\"“”‘’()（）\[\]【】]+")
+
+
+def strip_punctuation(text: str) -> str:
+    """``text`` without spaces and punctuation: the form whole-message grammars ("确认", "提醒没报的")
+    are matched against."""
+    return _PUNCT_RE.sub("", text)

@@ -55,3 +55,12 @@ def card_event_xml(account: str, at: int, task_id: str, key: str = "confirm") ->
             f"<EventKey><![CDATA[{key}]]></EventKey><TaskId><![CDATA[{task_id}]]></TaskId>"
             f"<CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[rc-{account}]]></ResponseCode>"
             f"<AgentID>{AGENT_ID}</AgentID></xml>")
+
+
+async def say(client, account: str, text: str, path: str = "/wecom/callback") -> str:
+    """``text`` from ``account`` as WeCom posts it to the app under ``client`` (an aiohttp test
+    client); the decrypted passive reply. The callback must answer 200."""
+    params, body = envelope(text_xml(account, text))
+    resp = await client.post(path, params=params, data=body)
+    assert resp.status == 200
+    return read_reply(await resp.text(), params)
