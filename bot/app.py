@@ -19,10 +19,10 @@ log = logging.getLogger(__name__)
 
 
 def preload(runtime: Runtime) -> float:
-    """Load jieba, the domain dictionary and every item title now, not on the first message."""
+    """Load the dictionary and every item title now, not on the first message."""
     started = time.perf_counter()
     with session_scope(runtime.engine) as s:
-        titles = sorted(set(s.exec(select(Item.title))))
+        titles = sorted(s.exec(select(Item.title).distinct()))
     nlu.load(titles)
     return time.perf_counter() - started
 
