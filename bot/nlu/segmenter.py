@@ -35,6 +35,8 @@ import hashlib
 import importlib.util
 import logging
 import os
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -151,32 +153,57 @@ def cache_file() -> Path:
 
 
 def _load_or_build(path: Path) -> marisa_trie.Trie:
-    trie = marisa_trie.Trie()
-    try:
-        return trie.load(str(path))
-    except FileNotFoundError:
-        pass
-    except Exception as exc:  # noqa: BLE001 - a damaged file is rebuilt, never trusted
-        log.warning("word file %s unreadable (%s); building it again", path, exc)
+    """The word file at ``path``; built first, by a process of its own, when missing or damaged."""
+    trie = _read(path)
+    if trie is not None:
+        return trie
     started = time.perf_counter()
-    trie = marisa_trie.Trie(build_words())
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        trie.save(str(tmp))
-        os.replace(tmp, path)
-    except OSError as exc:
-        log.warning("could not save the word file %s (%s); it is built again at every start", path, exc)
-        tmp.unlink(missing_ok=True)
+    # A child process builds it, so that jieba's prefix dictionary (~60 MiB, which Python's
+    # allocator would keep after it is freed) never lives in the serving process. It runs this
+    # file as a script (it imports nothing of qingdan); -P keeps this folder off its sys.path.
+    child = subprocess.run([sys.executable, "-P", __file__, str(path), str(DOMAIN_DICT)],
+                           capture_output=True, text=True, check=False)
+    trie = _read(path) if child.returncode == 0 else None
+    if trie is None:        # e.g. an unwritable cache directory: the words are built here instead
+        log.warning("could not save the word file %s (%s); it is built again at every start",
+                    path, (child.stderr.strip().splitlines() or ["?"])[-1])
+        return marisa_trie.Trie(build_words())
     log.info("word file built from jieba's dictionary in %.2fs: %s", time.perf_counter() - started, path)
     return trie
 
 
-def build_words() -> list[str]:
+def _read(path: Path) -> marisa_trie.Trie | None:
+    try:
+        return marisa_trie.Trie().load(str(path))
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - a damaged file is built again, never trusted
+        log.warning("word file %s unreadable (%s); building it again", path, exc)
+        return None
+
+
+def save_word_file(path: str | Path, domain_dict: str | Path = DOMAIN_DICT) -> None:
+    """Build the word file and put it at ``path`` whole (written aside, then renamed)."""
+    path = Path(path)
+    trie = marisa_trie.Trie(build_words(domain_dict))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        trie.save(str(tmp))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def build_words(domain_dict: str | Path | None = None) -> list[str]:
     """Every word of jieba's dictionary with the domain dictionary loaded: a positive frequency."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()           # our own: jieba's global one stays as it is
     tokenizer.initialize()
-    tokenizer.load_userdict(str(DOMAIN_DICT))
+    tokenizer.load_userdict(str(domain_dict or DOMAIN_DICT))
     return [word for word, freq in tokenizer.FREQ.items() if freq > 0]
+
+
+if __name__ == "__main__":          # python -P segmenter.py WORD_FILE DOMAIN_DICT (see _load_or_build)
+    save_word_file(*sys.argv[1:])

@@ -70,10 +70,15 @@ def test_an_unwritable_cache_directory_still_gives_the_words(own_files, monkeypa
 
 
 def test_understanding_loads_without_importing_jieba(tmp_path):
+    """Even the first time: the word file is built by a child process (jieba's memory is not kept)."""
+    import os
     import subprocess
 
     code = ("import sys; from bot import nlu; nlu.load(['建设党员活动室']); "
             "assert nlu.parse('活动室建好了', [{'id': 'P-1', 'title': '建设党员活动室'}]).intent == 'progress'; "
             "print('jieba' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    env = {**os.environ, "CACHE_DIRECTORY": str(tmp_path)}
+    for _ in range(2):                                  # built, then read
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+        assert out.stdout.strip() == "False"
+        assert [p.name.startswith("qingdan-words-") for p in tmp_path.iterdir()] == [True]
