@@ -48,7 +48,9 @@ def sound(ch: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
 def sounds(word: str) -> tuple[str, ...]:
+    """The toneless first readings of a word's characters (cached: title words recur in every list)."""
     return tuple(sound(ch) for ch in word)
 
 

@@ -99,7 +99,7 @@ ItemKey = tuple[tuple[str, str, str, "int | None"], ...]
 def index_for(key: ItemKey) -> ItemIndex:
     """The index of a list given as a tuple of (id, title, kind, target)."""
     ids = tuple(k[0] for k in key)
-    substrings = tuple(_substring_weights(normalize(k[1])) for k in key)
+    substrings = tuple(title_weights(k[1]) for k in key)
     bigrams: dict[str, set[int]] = {}
     for i, subs in enumerate(substrings):
         for s in subs:
@@ -112,7 +112,7 @@ def index_for(key: ItemKey) -> ItemIndex:
             id_keys.setdefault(code, i)
             prefixes.add(code.rstrip("0123456789"))
         elif item_id.strip():
-            literal.append((re.compile(re.escape(item_id.strip()), re.IGNORECASE), i))
+            literal.append((_literal_id_pattern(item_id.strip()), i))
     return ItemIndex(
         ids=ids,
         kinds=tuple(k[2] for k in key),
@@ -128,9 +128,22 @@ def index_for(key: ItemKey) -> ItemIndex:
     )
 
 
+@lru_cache(maxsize=16384)
+def _literal_id_pattern(item_id: str) -> re.Pattern:
+    """A 编号 of unusual shape ("R-00001-1"), searched as typed (any case); compiled once per 编号."""
+    return re.compile(re.escape(item_id), re.IGNORECASE)
+
+
+@lru_cache(maxsize=16384)
+def title_weights(title: str) -> dict[str, float]:
+    """The substring weights of one (raw) title; shared by every list holding it, never modified."""
+    return _substring_weights(normalize(title))
+
+
 def clear_cache() -> None:
-    """Forget the indexes (after the dictionary changed)."""
+    """Forget the indexes and title weights (after the dictionary changed)."""
     index_for.cache_clear()
+    title_weights.cache_clear()
 
 
 # ---- title weights ---------------------------------------------------------------------------
