@@ -20,8 +20,9 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 
 from bot import nlu
@@ -61,16 +62,28 @@ def item_refs(items: list[Item]) -> list[nlu.ItemRef]:
     return [nlu.ItemRef(id=i.code, title=i.title, kind=i.kind, target=i.target_count) for i in items]
 
 
+_CLAIMED_COLUMNS = ("dedupe_key", "account", "received_at", "msg_type", "text")
+
+
+@lru_cache(maxsize=4)
+def _claim_statement(dialect: str):
+    """The claim's INSERT for a dialect, built once (statements cost more to build than to run)."""
+    table = InboundMessage.__table__
+    return (insert_ignoring(dialect, table, ["dedupe_key"])
+            .values({c: bindparam(c) for c in _CLAIMED_COLUMNS}).returning(table.c.id))
+
+
+_STORE_REPLY = update(InboundMessage).where(InboundMessage.id == bindparam("claimed")).values(reply=bindparam("reply"))
+
+
 def _claim(session: Session, inbound: Inbound, at: datetime) -> tuple[int | None, InboundMessage | None]:
     """Insert the callback's row: (its id, None) when this delivery claimed it, else (None, the row
     of the earlier delivery). One INSERT … ON CONFLICT DO NOTHING RETURNING: a concurrent delivery
     of the same callback waits for this one's transaction, then finds the row."""
     conn = session.connection()
-    table = InboundMessage.__table__
-    new_id = conn.execute(
-        insert_ignoring(conn, table, ["dedupe_key"]).values(
-            dedupe_key=inbound.key, account=inbound.account, received_at=at, msg_type=inbound.msg_type,
-            text=inbound.text).returning(table.c.id)).scalar()
+    new_id = conn.execute(_claim_statement(conn.dialect.name), {
+        "dedupe_key": inbound.key, "account": inbound.account, "received_at": at, "msg_type": inbound.msg_type,
+        "text": inbound.text}).scalar()
     if new_id is not None:
         return new_id, None
     return None, session.exec(select(InboundMessage).where(InboundMessage.dedupe_key == inbound.key)).one()
@@ -105,8 +118,7 @@ def respond(runtime: Runtime, inbound: Inbound, at: datetime | None = None) -> A
                 reply = EVENTS_ANSWERED.get(str(inbound.event or "").lower(), "")
             else:
                 reply = NOT_TEXT
-            session.connection().execute(
-                update(InboundMessage).where(InboundMessage.id == claimed).values(reply=reply))
+            session.connection().execute(_STORE_REPLY, {"claimed": claimed, "reply": reply})
         return Answer(reply, outbox)
     except Exception:  # noqa: BLE001 - the person always gets an answer; the log gets the trace
         log.exception("answering callback %s from %s failed", inbound.key, inbound.account)

@@ -171,10 +171,11 @@ def ping(engine: Engine) -> bool:
         return False
 
 
-def insert_ignoring(conn, table, keys: list[str]):
-    """INSERT … ON CONFLICT (``keys``) DO NOTHING for the connection's database (SQLite and
-    PostgreSQL, the two ``make_engine`` accepts); add ``.values`` and ``.returning`` to taste."""
-    insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+def insert_ignoring(dialect: str, table, keys: list[str]):
+    """INSERT … ON CONFLICT (``keys``) DO NOTHING for the database of ``dialect`` (a connection's
+    ``dialect.name``: SQLite or PostgreSQL, the two ``make_engine`` accepts); add ``.values`` and
+    ``.returning`` to taste."""
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
     return insert(table).on_conflict_do_nothing(index_elements=keys)
 
 

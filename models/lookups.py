@@ -2,14 +2,19 @@
 
 Numbering matters: "我的清单" lists a person's items of the year in ``item_sort_key`` order and the
 monthly prompt reuses that numbering, so "第2项" means the same thing everywhere.
+
+The lookups every callback makes (the sender, their items, their month's report) are statements
+built once with bound parameters: building a SQLAlchemy statement costs more than
+running it on SQLite, and a statement built once also reuses its compiled SQL from the cache.
 """
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, select
 
 from bot.nlu.codes import code_key, key_of
@@ -43,8 +48,11 @@ def item_sort_key(item: Item) -> tuple:
 
 # --- people and units ----------------------------------------------------------------------
 
+_MEMBER_BY_ACCOUNT = select(Member).where(Member.account == bindparam("account"))
+
+
 def member_by_account(session: Session, account: str) -> Member | None:
-    return session.exec(select(Member).where(Member.account == account)).first()
+    return session.exec(_MEMBER_BY_ACCOUNT, params={"account": account}).first()
 
 
 def unit_secretary(session: Session, unit_id: int) -> Member | None:
@@ -85,9 +93,11 @@ def unit_by_name(session: Session, name: str) -> Unit | None:
 
 # --- items -----------------------------------------------------------------------------------
 
+@lru_cache(maxsize=16)
 def live(year: int):
     """The items that count in ``year``: the year's own, every unfinished item of earlier years,
-    and every rectification not yet closed off whatever its year. (Items live until finished.)"""
+    and every rectification not yet closed off whatever its year. (Items live until finished.)
+    Built once per year: the expression is immutable and shared by every statement using it."""
     return or_(Item.year == year,
                and_(Item.year < year, Item.status.not_in(FINISHED)),
                and_(Item.kind == ItemKind.RECTIFICATION, Item.status != ItemStatus.CLOSED, Item.year < year))
@@ -113,9 +123,14 @@ def item_views(session: Session, *conditions) -> list[ItemView]:
     return [ItemView(row) for row in rows]
 
 
+@lru_cache(maxsize=16)
+def _my_items_statement(year: int):
+    return select(Item).where(Item.owner_id == bindparam("member_id"), live(year))
+
+
 def my_items(session: Session, member_id: int, year: int) -> list[Item]:
     """A person's live items of the year (``live``), in the order "我的清单" numbers them."""
-    items = session.exec(select(Item).where(Item.owner_id == member_id, live(year))).all()
+    items = session.exec(_my_items_statement(year), params={"member_id": member_id}).all()
     return sorted(items, key=item_sort_key)
 
 
@@ -154,10 +169,12 @@ def code_in_use(session: Session, key: str, year: int) -> bool:
 
 # --- monthly reports -------------------------------------------------------------------------
 
+_REPORT_FOR = select(MonthlyReport).where(MonthlyReport.member_id == bindparam("member_id"),
+                                          MonthlyReport.month == bindparam("month"))
+
+
 def report_for(session: Session, member_id: int, month: str) -> MonthlyReport | None:
-    return session.exec(
-        select(MonthlyReport).where(MonthlyReport.member_id == member_id, MonthlyReport.month == month)
-    ).first()
+    return session.exec(_REPORT_FOR, params={"member_id": member_id, "month": month}).first()
 
 
 def expected_reporters(session: Session, unit_id: int | None, year: int) -> list[Member]:

@@ -47,7 +47,7 @@ def claim_many(session: Session, rows: list[tuple[str, int, str]], now: datetime
     table = PushLog.__table__
     values = [{"occasion": o, "member_id": m, "created_at": now, "attempted_at": now,
                "status": PushStatus.PENDING, "content": content} for o, m, content in rows]
-    stmt = insert_ignoring(conn, table, ["occasion", "member_id"]).returning(table.c.occasion, table.c.member_id)
+    stmt = insert_ignoring(conn.dialect.name, table, ["occasion", "member_id"]).returning(table.c.occasion, table.c.member_id)
     claimed = {(r.occasion, r.member_id) for r in conn.execute(stmt, values)}   # "insertmanyvalues"
     for o, m, content in rows:
         if (o, m) not in claimed and _take_over(session, o, m, content, now):
