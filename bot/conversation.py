@@ -13,6 +13,8 @@ whole callback in ONE transaction:
 3. store the reply on the claimed row.
 
 If anything fails, the transaction rolls back — claim included — and the person reads ``FAILED``.
+On SQLite, every write of a callback waits for the process's turn to write first
+(``models.db.write_turn``), so callbacks follow one another without SQLite's busy naps.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ from bot import nlu
 from bot.router import Message, Outgoing
 from bot.runtime import Runtime
 from bot.texts import FAILED, LEFT_THE_ROLLS, NOT_A_MEMBER, NOT_TEXT, WELCOME
-from models.db import insert_ignoring, session_scope
+from models.db import insert_ignoring, session_scope, write_turn
 from models.lookups import member_by_account, my_items
 from models.tables import InboundMessage, Item
 
@@ -107,7 +109,7 @@ def respond(runtime: Runtime, inbound: Inbound, at: datetime | None = None) -> A
     """The answer to one callback, in one transaction (see the module docstring)."""
     at = (at or runtime.clock.now()).astimezone(runtime.tz)
     try:
-        with session_scope(runtime.engine) as session:
+        with write_turn(runtime.engine), session_scope(runtime.engine) as session:
             claimed, prior = _claim(session, inbound, at)
             if prior is not None:
                 return Answer(prior.reply or "", duplicate=True)
@@ -128,7 +130,7 @@ def respond(runtime: Runtime, inbound: Inbound, at: datetime | None = None) -> A
 def claim_delivery(runtime: Runtime, key: str) -> bool:
     """Claim the one delivery of a callback's answer that was not given in time, or asked for
     again by a retry: True for exactly one claimant (the late first attempt or a retry)."""
-    with session_scope(runtime.engine) as session:
+    with write_turn(runtime.engine), session_scope(runtime.engine) as session:
         res = session.connection().execute(
             update(InboundMessage).where(InboundMessage.dedupe_key == key, InboundMessage.delivery.is_(None))
             .values(delivery="claimed"))
@@ -136,7 +138,7 @@ def claim_delivery(runtime: Runtime, key: str) -> bool:
 
 
 def _store_reply(runtime: Runtime, key: str, reply: str) -> None:
-    with session_scope(runtime.engine) as session:
+    with write_turn(runtime.engine), session_scope(runtime.engine) as session:
         row = session.exec(select(InboundMessage).where(InboundMessage.dedupe_key == key)).first()
         if row is not None:
             row.reply = reply

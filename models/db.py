@@ -1,8 +1,10 @@
 """Engine, sessions and the schema (created and upgraded through Alembic migrations)."""
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
@@ -177,6 +179,25 @@ def insert_ignoring(dialect: str, table, keys: list[str]):
     ``.returning`` to taste."""
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
     return insert(table).on_conflict_do_nothing(index_elements=keys)
+
+
+_WRITE_TURNS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_WRITE_TURNS_GUARD = threading.Lock()
+
+
+def write_turn(engine: Engine) -> AbstractContextManager:
+    """Wait for this process's turn to write to a SQLite file (on PostgreSQL: nothing to wait for).
+
+    SQLite lets one transaction write at a time, and a second writer waits by napping and retrying
+    (``busy_timeout``: naps of 1, 2, 5 … 100 ms), so under load a wait that should take a few
+    milliseconds takes hundreds and the naps decide who goes next. A process's own writers (the
+    callbacks, on the database threads) take turns on a lock first: the next one starts the moment
+    the one before commits. Writers in other processes (the CLI, a second ``serve``) still meet
+    ``busy_timeout``. PostgreSQL locks rows, not the database: no turn is taken there."""
+    if engine.dialect.name != "sqlite":
+        return nullcontext()
+    with _WRITE_TURNS_GUARD:
+        return _WRITE_TURNS.setdefault(engine, threading.Lock())
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from models.db import init_db, ping
+from models.db import init_db, make_engine, ping, write_turn
 from models.lookups import unreported
 from models.progress import mark_reported, record_progress
 from models.tables import Item, Member, MonthlyReport, ProgressUpdate
@@ -32,3 +32,23 @@ def test_migrations_twice_and_progress_with_aware_times(bare_engine):
         assert upd.at == at and upd.at.tzinfo is not None
         assert s.exec(select(MonthlyReport)).one().month == "2026-11"
         assert {m.account for m in unreported(s, unit_id, "2026-11")} == {"liming"}
+
+
+def test_writers_of_one_process_take_turns_on_sqlite_only(bare_engine):
+    """SQLite: one writer at a time, so the process's writers wait on a lock (not in busy naps):
+    while one holds the engine's turn, nobody else gets it; another database has its own turn.
+    PostgreSQL locks rows: no turn to wait for."""
+    turn = write_turn(bare_engine)
+    with turn:
+        again = write_turn(bare_engine)
+        if bare_engine.dialect.name == "sqlite":
+            assert again is turn and not again.acquire(blocking=False)
+            other = make_engine(f"{bare_engine.url}-other")
+            assert write_turn(other).acquire(blocking=False)
+            other.dispose()
+        else:
+            with again:     # would block forever if a turn were taken
+                pass
+    if bare_engine.dialect.name == "sqlite":
+        assert turn.acquire(blocking=False)
+        turn.release()
