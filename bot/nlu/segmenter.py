@@ -17,7 +17,8 @@ that set is all ``is_word`` needs, so it is kept in a form made for it:
    and its rules apply as they are (a user word with frequency 0 deletes a word).
 2. **Kept as a MARISA trie** (the ``marisa-trie`` library: a static, compressed set of strings),
    about 1.2 MB, in a file in the cache directory (``$CACHE_DIRECTORY`` when systemd's
-   ``CacheDirectory=`` gives one, otherwise the temp directory, where jieba keeps its own cache).
+   ``CacheDirectory=`` gives one, otherwise a folder of the user's own in the temp directory,
+   where jieba keeps its own cache).
    The file's name holds a hash of jieba's ``dict.txt`` (path, size, modification time), of the
    domain dictionary's text and of ``FORMAT``: a changed dictionary makes a new name, so a stale
    file is never read. The file is written under a temporary name and renamed into place, so
@@ -35,6 +36,7 @@ import hashlib
 import importlib.util
 import logging
 import os
+import stat
 import subprocess
 import sys
 import tempfile
@@ -137,17 +139,30 @@ def jieba_dict_file() -> Path:
 
 
 def cache_dir() -> Path:
-    """``$CACHE_DIRECTORY`` (systemd's ``CacheDirectory=``), else the temp directory (jieba's)."""
+    """``$CACHE_DIRECTORY`` (systemd's ``CacheDirectory=``), else a folder of this user's own in the
+    temp directory (where jieba keeps its cache): a word file decides what replies mean, so one
+    that another user could have put there is never read."""
     given = os.environ.get("CACHE_DIRECTORY", "").split(":")[0]
-    return Path(given) if given else Path(tempfile.gettempdir())
+    if given:
+        return Path(given)
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    folder = Path(tempfile.gettempdir()) / f"qingdan-{uid}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        st = folder.lstat()
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == uid and not st.st_mode & 0o022:
+            return folder
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix="qingdan-"))      # not ours: a private one, built each start
 
 
 def cache_file() -> Path:
     """The word file for the dictionaries as they are now (see the module docstring, step 2)."""
     main = jieba_dict_file()
-    stat = main.stat()
+    info = main.stat()
     key = hashlib.blake2b(digest_size=10)
-    key.update(f"{FORMAT}\0{main.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    key.update(f"{FORMAT}\0{main.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     key.update(DOMAIN_DICT.read_bytes())
     return cache_dir() / f"qingdan-{FORMAT}-{key.hexdigest()}.marisa"
 

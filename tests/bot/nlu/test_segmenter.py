@@ -82,3 +82,15 @@ def test_understanding_loads_without_importing_jieba(tmp_path):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
         assert out.stdout.strip() == "False"
         assert [p.name.startswith("qingdan-words-") for p in tmp_path.iterdir()] == [True]
+
+
+def test_without_a_cache_directory_the_word_file_is_kept_in_a_folder_of_the_users_own(tmp_path, monkeypatch):
+    import os
+    import tempfile
+
+    monkeypatch.delenv("CACHE_DIRECTORY", raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder = segmenter.cache_dir()
+    assert folder == tmp_path / f"qingdan-{os.getuid()}" and folder.stat().st_mode & 0o777 == 0o700
+    folder.chmod(0o777)                               # anyone could have put a word file there
+    assert segmenter.cache_dir().parent == tmp_path and segmenter.cache_dir() != folder
