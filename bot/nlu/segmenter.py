@@ -92,8 +92,12 @@ def add_words(words: Iterable[str]) -> None:
 
 def is_word(word: str) -> bool:
     """Whether ``word`` is in the dictionary (jieba's, the domain one, or added)."""
-    dictionary = _words if _words is not None else _dictionary()
-    return _in(dictionary, word) or word in _added
+    try:
+        if word in (_words if _words is not None else _dictionary()):
+            return True
+    except UnicodeEncodeError:      # a lone surrogate: in no dictionary word, perhaps in a title
+        pass
+    return word in _added
 
 
 def cut(text: str) -> list[str]:

@@ -21,6 +21,8 @@ def test_added_words_are_words_and_known_ones_are_not_added_again():
     segmenter.add_words(["  撰写支部调研报告 ", "支委会", "x", None])
     assert segmenter.is_word("撰写支部调研报告")
     assert "支委会" not in segmenter._added and "x" not in segmenter._added
+    segmenter.add_words(["活动室\ud800"])                # a title no UTF-8 can hold is still a word
+    assert segmenter.is_word("活动室\ud800")
 
 
 @pytest.fixture
