@@ -48,18 +48,25 @@ def sound(ch: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=65536)
 def sounds(word: str) -> tuple[str, ...]:
-    """The toneless first readings of a word's characters (cached: title words recur in every list)."""
     return tuple(sound(ch) for ch in word)
+
+
+@lru_cache(maxsize=65536)
+def _entry(word: str) -> tuple[str, ...] | None:
+    """The sounds of ``word`` when it can be a vocabulary word (two to four Chinese characters),
+    else None. Cached: title words recur in list after list."""
+    if 2 <= len(word) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return sounds(word)
+    return None
 
 
 def vocabulary(words: Iterable[str]) -> Vocabulary:
     """The words (state words added), indexed by the sound of their first two characters."""
     table: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
     for word in (*STATE_WORDS, *words):
-        if 2 <= len(word) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in word):
-            key = sounds(word)
+        key = _entry(word)
+        if key is not None:
             table.setdefault(key[:2], {})[word] = key
     return {k: tuple(sorted(v.items(), key=lambda w: -len(w[0]))) for k, v in table.items()}
 

@@ -123,8 +123,7 @@ def index_for(key: ItemKey) -> ItemIndex:
         id_keys=id_keys,
         id_prefixes=frozenset(prefixes),
         literal_ids=tuple(literal),
-        sounds=homophones.vocabulary(w for subs in substrings for w, weight in subs.items()
-                                     if weight >= MIN_SCORE and len(w) <= 4),
+        sounds=homophones.vocabulary(w for k in key for w in _title_words(k[1])),
     )
 
 
@@ -140,14 +139,23 @@ def title_weights(title: str) -> dict[str, float]:
     return _substring_weights(normalize(title))
 
 
+@lru_cache(maxsize=16384)
+def _title_words(title: str) -> tuple[str, ...]:
+    """The words of a title that voice-input repairs look for: its substrings of two to four
+    characters that weigh as much as a content word."""
+    return tuple(w for w, weight in title_weights(title).items() if weight >= MIN_SCORE and len(w) <= 4)
+
+
 def clear_cache() -> None:
-    """Forget the indexes and title weights (after the dictionary changed)."""
+    """Forget the indexes, title weights and title words (after the dictionary changed)."""
     index_for.cache_clear()
     title_weights.cache_clear()
+    _title_words.cache_clear()
 
 
 # ---- title weights ---------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
 def _is_generic(word: str) -> bool:
     """A generic word, or one made only of generic words ("党建工作" = 党建 + 工作)."""
     if word in GENERIC_WORDS:
@@ -166,10 +174,12 @@ def _substring_weights(title: str) -> dict[str, float]:
     n = len(title)
     generic, content = [], []
     for i in range(n):
+        if title[i] in _PUNCT:
+            continue
         for j in range(i + 2, min(n, i + 4) + 1):
-            word = title[i:j]
-            if any(ch in _PUNCT for ch in word):
+            if title[j - 1] in _PUNCT:       # the words from i end before it
                 break
+            word = title[i:j]
             if _is_generic(word):
                 generic.append((i, j))
             elif segmenter.is_word(word):
@@ -183,20 +193,25 @@ def _substring_weights(title: str) -> dict[str, float]:
             words_ending_at[j].append((i, 1.0))
     weights: dict[str, float] = {}
     for i in range(n):
+        # Growing the substring title[i:j] one character at a time, keep the coverage of its
+        # characters and, as they change, its sum and its count of uncovered characters (the
+        # weights are quarters and halves, so the running sums are exact).
         covered = [0.0] * n
+        total, uncovered = 0.0, 0
         for j in range(i + 1, min(n, i + MAX_MATCH) + 1):
             if title[j - 1] in _PUNCT:
                 break
+            uncovered += 1                  # character j-1 enters, covered by no word yet
             for start, weight in words_ending_at[j]:
                 if start >= i:
                     for k in range(start, j):
-                        covered[k] = max(covered[k], weight)
+                        if weight > covered[k]:
+                            uncovered -= covered[k] == 0.0
+                            total += weight - covered[k]
+                            covered[k] = weight
             if j - i < 2:
                 continue
-            span = covered[i:j]
-            weight = sum(span)
-            if j - i >= 3:
-                weight += UNCOVERED_CHAR_WEIGHT * span.count(0.0)
+            weight = total + (UNCOVERED_CHAR_WEIGHT * uncovered if j - i >= 3 else 0.0)
             sub = title[i:j]
             weights[sub] = max(weights.get(sub, 0.0), weight)
     return weights
