@@ -85,7 +85,7 @@ class ItemIndex:
     bigrams: dict[str, tuple[int, ...]]        # two characters -> items whose title has them
     id_keys: dict[str, int]                    # "Z2" -> index
     id_prefixes: frozenset[str]                # "Z", "XM", ...
-    literal_ids: tuple[tuple[re.Pattern, int], ...]   # 编号 of unusual shape, searched as they are
+    literal_ids: tuple[tuple[str, int], ...]   # 编号 of unusual shape, searched as they are (``literal_id_spans``)
     sounds: homophones.Vocabulary                     # title words and state words, by sound
 
     def __len__(self) -> int:
@@ -112,7 +112,7 @@ def index_for(key: ItemKey) -> ItemIndex:
             id_keys.setdefault(code, i)
             prefixes.add(code.rstrip("0123456789"))
         elif item_id.strip():
-            literal.append((_literal_id_pattern(item_id.strip()), i))
+            literal.append((item_id.strip(), i))
     return ItemIndex(
         ids=ids,
         kinds=tuple(k[2] for k in key),
@@ -129,8 +129,24 @@ def index_for(key: ItemKey) -> ItemIndex:
 
 @lru_cache(maxsize=16384)
 def _literal_id_pattern(item_id: str) -> re.Pattern:
-    """A 编号 of unusual shape ("R-00001-1"), searched as typed (any case); compiled once per 编号."""
     return re.compile(re.escape(item_id), re.IGNORECASE)
+
+
+@lru_cache(maxsize=16384)
+def _caseless_chars(item_id: str) -> frozenset[str]:
+    """The characters of ``item_id`` that have no case ("-", "0", "1" in "R-00001-1"): a pattern
+    matching in any case matches those only as themselves."""
+    return frozenset(ch for ch in item_id if ch.lower() == ch == ch.upper())
+
+
+def literal_id_spans(item_id: str, clause: str) -> list[tuple[int, int]]:
+    """Where ``clause`` has the 编号 ``item_id`` as typed (any case). Compiling a pattern costs
+    more than reading a reply, so a pattern is compiled (once per 编号) only for a clause that
+    holds the 编号's caseless characters: a clause lacking one of them cannot contain it."""
+    if not _caseless_chars(item_id) <= set(clause):
+        return []
+    pattern = _literal_id_pattern(item_id)
+    return [m.span() for m in pattern.finditer(clause)]
 
 
 @lru_cache(maxsize=16384)
@@ -250,10 +266,10 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
             claim(start, end, (item,), "code")
         elif prefix in index.id_prefixes:
             claim(start, end, (), "code")       # a 编号 of the right shape that is not in the list
-    for pattern, item in index.literal_ids:
-        for m in pattern.finditer(clause):
-            if free(*m.span()):
-                claim(m.start(), m.end(), (item,), "code")
+    for item_id, item in index.literal_ids:
+        for start, end in literal_id_spans(item_id, clause):
+            if free(start, end):
+                claim(start, end, (item,), "code")
     for m in _ALL_RE.finditer(clause):
         if free(*m.span()):
             claim(m.start(), m.end(), tuple(range(len(index))), "all")

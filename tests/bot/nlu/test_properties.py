@@ -202,3 +202,22 @@ def test_title_weights_are_those_of_their_definition(title):
     nlu.load()
     title = normalize(title)
     assert _substring_weights(title) == _weights_by_definition(title)
+
+
+_ID_CHARS = st.sampled_from(list("RrPpZzKkSsſİıi-_.01239一项"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(item_id=st.text(_ID_CHARS, min_size=1, max_size=8), around=st.text(_ID_CHARS, max_size=12), at=st.integers(0, 12),
+       typed=st.sampled_from(["same", "upper", "lower", "swap"]))
+def test_literal_codes_are_found_as_the_pattern_finds_them(item_id, around, at, typed):
+    """The caseless-character check before compiling a 编号's pattern never skips a clause where the
+    pattern (any case) would have found the 编号."""
+    import re
+
+    from bot.nlu.items import literal_id_spans
+    written = {"same": item_id, "upper": item_id.upper(), "lower": item_id.lower(), "swap": item_id.swapcase()}[typed]
+    clause = around[:at] + written + around[at:]
+    expected = [m.span() for m in re.finditer(re.escape(item_id), clause, re.IGNORECASE)]
+    assert literal_id_spans(item_id, clause) == expected
+    assert literal_id_spans(item_id, around) == [m.span() for m in re.finditer(re.escape(item_id), around, re.IGNORECASE)]
