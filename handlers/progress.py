@@ -30,7 +30,7 @@ from bot.texts import (
 )
 from bot.wecom import fit_lines
 from models.conversation import PendingUpdate, item_in_mind, keep_pending, remember_item, take_pending
-from models.lookups import code_in_use, month_key, report_for
+from models.lookups import code_in_use, month_key
 from models.organisation import Tree
 from models.progress import mark_reported, record_progress
 from models.tables import Item, ItemKind, ItemStatus
@@ -150,7 +150,6 @@ def record_updates(msg: Message) -> str:
         return plan
     planned, words = plan
     tz = msg.runtime.tz
-    first_of_month = report_for(msg.session, msg.member.id, month_key(msg.at, tz)) is None
     lines, applied = [], 0
     for item, state, named in planned:
         before = progress_zh(item)
@@ -168,7 +167,6 @@ def record_updates(msg: Message) -> str:
         remember_item(msg.session, msg.member, item, msg.at)
     if not applied:
         return "\n".join(["本条未做任何更改："] + lines)
-    mark_reported(msg.session, msg.member, msg.at, words, tz)
-    if first_of_month:
+    if mark_reported(msg.session, msg.member, msg.at, words, tz):    # the month's first report
         lines.append(f"已计入{month_zh(month_key(msg.at, tz))}月报。")
     return fit_lines(f"已记录{msg.member.name}的进展：", lines, "…及其余{n}项", footer=HOW_TO_UNDO)

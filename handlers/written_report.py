@@ -5,7 +5,7 @@ import re
 
 from bot.router import Message, Router
 from bot.texts import month_zh
-from models.lookups import month_key, report_for
+from models.lookups import month_key
 from models.progress import mark_reported
 
 router = Router("written_report")
@@ -24,8 +24,6 @@ def receive_written_report(msg: Message) -> str:
     """Record the written report; the first report of the month is what counts."""
     tz = msg.runtime.tz
     month = month_key(msg.at, tz)
-    already = report_for(msg.session, msg.member.id, month)
-    mark_reported(msg.session, msg.member, msg.at, msg.text, tz)
-    if already:
+    if not mark_reported(msg.session, msg.member, msg.at, msg.text, tz):
         return f"已收到。您{month_zh(month)}的月报此前已报送，本条内容已知悉。如需更新事项进度，请回复如“第2项完成80%”。"
     return f"已收到您{month_zh(month)}的书面月报，计为已报送。如需同时更新事项进度，请回复如“第2项完成80%”。"

@@ -25,12 +25,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from models.lookups import month_key, report_for
+from models.db import insert_ignoring
+from models.lookups import month_key
 from models.organisation import Tree
 from models.tables import (
     Item,
@@ -43,19 +45,24 @@ from models.tables import (
 )
 
 
-def mark_reported(session: Session, member: Member, at: datetime, words: str, tz: ZoneInfo) -> MonthlyReport:
-    """Record that ``member`` reported for the month of ``at`` (the first report of the month stands)."""
-    month = month_key(at, tz)
-    existing = report_for(session, member.id, month)
-    if existing:
-        return existing
-    report = MonthlyReport(member_id=member.id, month=month, reported_at=at, words=words)
-    try:
-        with session.begin_nested():
-            session.add(report)
-    except IntegrityError:  # reported concurrently: the first stands
-        return report_for(session, member.id, month)
-    return report
+def mark_reported(session: Session, member: Member, at: datetime, words: str, tz: ZoneInfo) -> bool:
+    """Record that ``member`` reported for the month of ``at``; True when this is the month's first
+    report (the one kept), False when the month was reported before. The first report stands: one
+    INSERT … ON CONFLICT DO NOTHING on (member, month), so a concurrent report of the same person
+    waits for the other transaction and then finds the month reported."""
+    conn = session.connection()
+    made = conn.execute(_report_statement(conn.dialect.name), {
+        "member_id": member.id, "month": month_key(at, tz), "reported_at": at, "words": words}).scalar()
+    return made is not None
+
+
+@lru_cache(maxsize=4)
+def _report_statement(dialect: str):
+    """``mark_reported``'s INSERT for a dialect, built once (it runs on every progress reply)."""
+    table = MonthlyReport.__table__
+    return (insert_ignoring(dialect, table, ["member_id", "month"])
+            .values({c: bindparam(c) for c in ("member_id", "month", "reported_at", "words")})
+            .returning(table.c.id))
 
 
 @dataclass

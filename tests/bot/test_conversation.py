@@ -6,7 +6,7 @@ import asyncio
 
 from sqlmodel import Session, select
 
-from models.tables import Item, Member, ProgressUpdate
+from models.tables import Item, Member, MonthlyReport, ProgressUpdate
 from tests.bot.test_callback import say
 
 
@@ -23,6 +23,9 @@ async def test_twenty_concurrent_count_replies_count_twenty(client, engine):
     with Session(engine) as s:
         rows = s.exec(select(ProgressUpdate).where(ProgressUpdate.item_id == item(engine, "R-1").id)).all()
         assert len(rows) == 20 and sorted(r.count_after for r in rows) == list(range(before + 1, before + 21))
+        liming = s.exec(select(Member).where(Member.account == "liming")).one()
+        assert len(s.exec(select(MonthlyReport).where(MonthlyReport.member_id == liming.id)).all()) == 1
+    assert sum("月报" in r for r in replies) == 1          # exactly one of them was the month's first report
 
 
 async def test_undo_reverts_the_last_reply_and_is_recorded(client, engine):

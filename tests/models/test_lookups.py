@@ -29,11 +29,11 @@ def test_a_month_is_reported_once_and_unreported_lists_the_rest(engine):
         wang = get(s, "wangfang")
         unit = wang.unit_id
         assert {m.account for m in unreported(s, unit, "2026-11")} == {"liming", "wangfang"}
-        first = mark_reported(s, wang, AT, "第1项完成", TZ)
-        again = mark_reported(s, wang, AT.replace(day=21), "第2项完成", TZ)
+        assert mark_reported(s, wang, AT, "第1项完成", TZ) is True            # the month's first
+        assert mark_reported(s, wang, AT.replace(day=21), "第2项完成", TZ) is False
         s.commit()
-        assert again.id == first.id and again.words == "第1项完成"
-        assert len(s.exec(select(MonthlyReport)).all()) == 1
+        [report] = s.exec(select(MonthlyReport)).all()
+        assert (report.words, report.reported_at) == ("第1项完成", AT)   # the first stands
         assert {m.account for m in unreported(s, unit, "2026-11")} == {"liming"}
         assert {m.account for m in unreported(s, unit, "2026-10")} == {"liming", "wangfang"}
 

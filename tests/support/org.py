@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from models.lookups import report_for
 from models.progress import mark_reported
 from models.tables import Item, ItemKind, ItemStatus, Member, StarScore, Title, Unit, UnitKind
 
@@ -56,8 +57,8 @@ class Org:
     def reported(self, account: str, month: str, at: datetime) -> None:
         """The person replied with an update in ``month`` (as the progress handler records it)."""
         with Session(self.engine) as s:
-            report = mark_reported(s, s.get(Member, self.people[account].id), at, "第1项完成80%", SH)
-            assert report.month == month
+            mark_reported(s, s.get(Member, self.people[account].id), at, "第1项完成80%", SH)
+            assert report_for(s, self.people[account].id, month) is not None
             s.commit()
 
     def member(self, account: str) -> Member:
