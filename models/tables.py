@@ -169,6 +169,9 @@ class Unit(SQLModel, table=True):
 class Member(SQLModel, table=True):
     """A person known to the bot by WeCom account (企业微信账号)."""
 
+    # The secretaries (``Tree.load``, digests) are a few hundred of thousands of members: found by index.
+    __table_args__ = (Index("ix_member_title", "title"),)
+
     id: int | None = Field(default=None, primary_key=True)
     account: str = Field(unique=True, index=True)
     name: str
