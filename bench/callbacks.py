@@ -10,7 +10,9 @@ fresh SQLite file and a fresh PostgreSQL schema. Each run: the load generator (i
 posts them over loopback from N concurrent senders, stopping after ``--seconds``. Before the
 load, each kind of message is timed alone (no concurrency), so a slow handler shows by name. Printed per target and concurrency: callbacks
 per second, its ratio to the echo server's, p50/p99/max latency, answers that came late (past
-``reply_timeout``, sent by message/send instead) and errors. Before the load, the "我的清单" query's
+``reply_timeout``, sent by message/send instead), errors, and the server's CPU time per callback
+(read from /proc before and after the load: it does not depend on how much CPU the load generator
+or anything else on the machine takes, so it is the figure to compare across runs). Before the load, the "我的清单" query's
 plan and time on SQLite without statistics and after ``ANALYZE`` (which ``serve`` runs at start-up).
 
 Targets (issue 11): at least 25% of the echo server's rate on SQLite; p99 under 250 ms at 50
@@ -77,10 +79,11 @@ def my_items_plan(engine) -> str:
 def row(name: str, r: LoadResult, echo: LoadResult | None) -> str:
     ratio = f"{r.rate / echo.rate:6.1%}" if echo and echo.rate else "     —"
     return (f"  {name:<12}{r.concurrency:>5}{r.done:>7}{r.rate:>9.0f}{ratio:>9}{r.pct(50):>9.0f}{r.pct(99):>9.0f}"
-            f"{max(r.latencies, default=0) * 1000:>9.0f}{r.late:>6}{r.errors:>6}")
+            f"{max(r.latencies, default=0) * 1000:>9.0f}{r.late:>6}{r.errors:>6}{r.server_cpu_ms:>10.2f}")
 
 
-HEADER = f"  {'目标':<10}{'并发':>4}{'请求':>5}{'每秒':>7}{'对比回显':>5}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'迟答':>4}{'错误':>4}"
+HEADER = (f"  {'目标':<10}{'并发':>4}{'请求':>5}{'每秒':>7}{'对比回显':>5}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+          f"{'迟答':>4}{'错误':>4}{'服务端CPU ms/个':>6}")
 
 
 def bench_serve(name: str, url: str, args, accounts: list[str], tmp: Path, standin_url: str,
@@ -95,7 +98,8 @@ def bench_serve(name: str, url: str, args, accounts: list[str], tmp: Path, stand
         print(f"  {name} 单个回调（无并发，中位数）：" + "，".join(f"{t} {ms:.0f} ms" for t, ms in alone.items()))
         for c in args.concurrency:
             serve.wait_idle()
-            r = run_load(port, args.requests, c, args.seconds, accounts, seed=c, mix=args.mix)
+            r = run_load(port, args.requests, c, args.seconds, accounts, seed=c, mix=args.mix,
+                         server_pid=serve.proc.pid)
             lines.append(row(name, r, echo.get(c)))
             print(lines[-1], flush=True)
     errors = [x for x in (tmp / f"{name}.log").read_text(errors="replace").splitlines() if " ERROR " in x]
@@ -129,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         proc = echo_server(port)
         try:
             for c in args.concurrency:
-                echo[c] = run_load(port, args.requests, c, args.seconds, accounts, seed=c, mix=args.mix)
+                echo[c] = run_load(port, args.requests, c, args.seconds, accounts, seed=c, mix=args.mix,
+                                   server_pid=proc.pid)
                 print(row("echo", echo[c], None), flush=True)
         finally:
             proc.terminate()

@@ -122,8 +122,7 @@ class Serve:
 
     def cpu_seconds(self) -> float:
         """User + system CPU time the process has used so far."""
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.proc.pid)
 
     def wait_idle(self, timeout: float = 120) -> None:
         """Until the process has used under 5% of a core for half a second: work left over from a
@@ -163,6 +162,7 @@ class LoadResult:
     late: int = 0          # answered empty: the reply went out later by message/send
     errors: int = 0        # anything but 200, or no answer
     latencies: list[float] = field(default_factory=list)
+    server_cpu_ms: float = float("nan")   # the server's CPU time per callback (``run_load(server_pid=…)``)
 
     @property
     def done(self) -> int:
@@ -274,17 +274,29 @@ def _child(port, requests, concurrency, seconds, accounts, msg_base, seed, mix, 
 _MSG_BASE = [10_000_000]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time process ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_load(port: int, requests: int, concurrency: int, seconds: float, accounts: list[str],
-             seed: int = 1, mix: str = "daily") -> LoadResult:
-    """Drive ``requests`` callbacks (at most ``seconds``) from ``concurrency`` senders in a child process."""
+             seed: int = 1, mix: str = "daily", server_pid: int | None = None) -> LoadResult:
+    """Drive ``requests`` callbacks (at most ``seconds``) from ``concurrency`` senders in a child
+    process. With ``server_pid``, the server's CPU time per callback is measured too (its warm-up
+    callbacks included, so that the figure is never flattering)."""
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
     _MSG_BASE[0] += 1_000_000
     p = ctx.Process(target=_child, args=(port, requests, concurrency, seconds, accounts, _MSG_BASE[0], seed, mix,
                                          out))
+    before = cpu_seconds(server_pid) if server_pid else 0.0
     p.start()
     result = out.get(timeout=seconds + 300)
     p.join(30)
+    if server_pid:
+        answered = result.done + min(concurrency, 20)       # with the warm-up callbacks
+        result.server_cpu_ms = (cpu_seconds(server_pid) - before) / answered * 1000
     return result
 
 
