@@ -102,8 +102,7 @@ def test_a_merged_range_fills_every_cell_of_it(tmp_path):
         ("wangfang", "第一党支部"), ("liming", "第一党支部"), ("zhaolei", "第一党支部")]
 
 
-def test_the_book_is_loaded_once_read_only(tmp_path, monkeypatch):
-    path = save(tmp_path, {"组织": UNITS, "党员": MEMBERS})
+def test_openpyxl_loads_the_book_only_for_a_sheet_calamine_cannot_be_trusted_with(tmp_path, monkeypatch):
     loads = []
     real = openpyxl.load_workbook
 
@@ -112,9 +111,14 @@ def test_the_book_is_loaded_once_read_only(tmp_path, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(openpyxl, "load_workbook", counting)
-    book = read_book(path)
-    assert loads == [{"read_only": True, "data_only": True}]
+    book = read_book(save(tmp_path, {"组织": UNITS, "党员": MEMBERS}))
+    assert loads == [] and book.read_by_openpyxl == {}
     assert len(book.rows("组织")) == 4 and len(book.rows("党员")) == 5
+    # two sheets with a formula without a cached value: openpyxl loads the book once, read-only
+    formulas = {"组织": UNITS + [["=1+1", None, "党支部"]], "党员": MEMBERS + [["=1+1", "x", "机关党委"]]}
+    book = read_book(save(tmp_path, formulas, "formulas.xlsx"))
+    assert loads == [{"read_only": True, "data_only": True}]
+    assert set(book.read_by_openpyxl) == {"组织", "党员"}
 
 
 def test_an_open_file_is_read_from_its_start(tmp_path):
