@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from models.stars import DIMENSIONS
@@ -55,7 +56,7 @@ class Col:
     optional: bool = False              # the column may be left out of the sheet
     default: Any = None                 # the value of an empty cell
 
-    @property
+    @cached_property
     def label(self) -> str:
         return re.sub(r"\s*[（(].*$", "", self.header)
 
