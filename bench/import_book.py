@@ -8,7 +8,7 @@ in a child process whose own resource usage (``os.wait4``: peak resident memory,
 CPU) is read when it ends — the benchmark's own memory is not counted. A second import of the
 same book (nothing changes) is timed too. Compare CPU seconds between runs: on a shared machine the
 wall time also counts what else is running. The bench says which sheets, if any, the import reads
-with openpyxl instead of python-calamine (``models/workbook/read.py``).
+with openpyxl instead of python-calamine (``models/workbook/grids.py``).
 
 Target (issue 11): under 10 s and 300 MiB.
 """

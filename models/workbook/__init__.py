@@ -7,7 +7,7 @@ as parameters.
 
 Import works in three steps, so that a bad book writes nothing:
 
-1. **read** (``read.py``) the book once and every known sheet in it: find the header row, find
+1. **read** (``read.py``, the cells by ``grids.py``) the book once and every known sheet in it: find the header row, find
    columns by header text (``sheets.py``), turn each cell into a value or a Chinese reason why it
    cannot be read (``cells.py``);
 2. **check** (``check.py``, one function per sheet) references across the book and the database

@@ -1,4 +1,4 @@
-"""The two readers of models.workbook.read give check.py the same values: python-calamine (fast)
+"""The two readers of models.workbook.grids give check.py the same values: python-calamine (fast)
 where the guard (``untrusted``) trusts a sheet, openpyxl elsewhere. Every book here is read both
 ways and compared cell by cell and as read (rows, values, problems); the guard's fallbacks are
 shown to be needed (calamine alone would differ) and to give openpyxl's reading."""
@@ -14,8 +14,9 @@ import pytest
 from openpyxl.styles.numbers import BUILTIN_FORMATS
 
 from bench.org_data import generate, write_book
-from models.workbook import read
-from models.workbook.read import _calamine_grid, _Source, grid, open_book, read_book, untrusted
+from models.workbook import grids
+from models.workbook.grids import SheetSource, _calamine_grid, grid, open_book, untrusted
+from models.workbook.read import read_book
 from tests.models.workbook.books import DUTIES, MEMBERS, RECTS, STARS, UNITS, full_book, save
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -40,7 +41,7 @@ def typed(rows: list[list]) -> list[list]:
 
 def both_grids(path) -> dict[str, tuple[list[list], list[list]]]:
     """Each sheet's grid by calamine (guard or not) and by openpyxl, tidied, with types."""
-    src = _Source(path)
+    src = SheetSource(path)
     wb = open_book(path)
     try:
         out = {}
@@ -60,7 +61,7 @@ def as_read(book) -> list:
 
 def read_by_openpyxl(path, monkeypatch):
     with monkeypatch.context() as m:
-        m.setattr(read, "untrusted", lambda *a, **k: "forced")
+        m.setattr(grids, "untrusted", lambda *a, **k: "forced")
         book = read_book(path)
     assert book.read_by_openpyxl and all(why.endswith("forced") for why in book.read_by_openpyxl.values())
     return book
