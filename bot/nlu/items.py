@@ -149,13 +149,15 @@ def literal_id_spans(item_id: str, clause: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(clause)]
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=2048)
 def title_weights(title: str) -> dict[str, float]:
-    """The substring weights of one (raw) title; shared by every list holding it, never modified."""
+    """The substring weights of one (raw) title; shared by every list holding it, never modified.
+    A title's weights take about 11 KB (a 22-character title has some 300 substrings), so the
+    titles kept are bounded (2,048: about 22 MB) like the lists kept by ``index_for``."""
     return _substring_weights(normalize(title))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=2048)
 def _title_words(title: str) -> tuple[str, ...]:
     """The words of a title that voice-input repairs look for: its substrings of two to four
     characters that weigh as much as a content word."""
