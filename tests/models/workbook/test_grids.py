@@ -254,6 +254,7 @@ CELLS = {
 
 
 @pytest.mark.parametrize("case", CELLS)
+@pytest.mark.filterwarnings("ignore:Cell A2 is marked as a date:UserWarning")   # "date past 9999", on purpose
 def test_the_guard_falls_back_to_openpyxl(tmp_path, monkeypatch, case):
     path = save(tmp_path, {"组织": [["名称", "上级", "类型"], [date(2026, 1, 1), None, None]]})
     path = patched(path, '<row r="1"><c r="A1" t="inlineStr"><is><t>名称</t></is></c><c r="B1" t="inlineStr">'
