@@ -74,6 +74,7 @@ pending_stale_seconds = 1
         assert serve.poll() is None, (tmp_path / "serve1.log").read_text(encoding="utf-8", errors="replace")
         serve.send_signal(signal.SIGKILL)
         serve.wait(10)
+        killed_at = time.monotonic()
         at_kill = len(prompts())
         assert 300 <= at_kill < PEOPLE, f"the kill should land mid-dispatch, got {at_kill}"
 
@@ -83,6 +84,10 @@ pending_stale_seconds = 1
                 select(PushLog.status, func.count()).where(PushLog.occasion == occasion).group_by(PushLog.status)).all())
         assert rows_at_kill.get("pending", 0) <= BATCH
 
+        # The batch in flight at the kill is settled (marked unknown) by a start that finds it older
+        # than pending_stale_seconds (1 s here); a younger one might be another live process's. serve
+        # now starts in about a second, so the restart waits until the batch is surely stale.
+        time.sleep(max(0.0, killed_at + 1.5 - time.monotonic()))
         serve2 = start(["bot", "serve", "--config", str(config)], tmp_path / "serve2.log")
         procs.append(serve2)
 
