@@ -22,7 +22,6 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
@@ -31,7 +30,7 @@ from bot import nlu
 from bot.router import Message, Outgoing
 from bot.runtime import Runtime
 from bot.texts import FAILED, LEFT_THE_ROLLS, NOT_A_MEMBER, NOT_TEXT, WELCOME
-from models.db import insert_ignoring, session_scope, write_turn
+from models.db import insert_one_ignoring, session_scope, write_turn
 from models.lookups import member_by_account, my_items
 from models.tables import InboundMessage, Item
 
@@ -66,15 +65,6 @@ def item_refs(items: list[Item]) -> list[nlu.ItemRef]:
 
 _CLAIMED_COLUMNS = ("dedupe_key", "account", "received_at", "msg_type", "text")
 
-
-@lru_cache(maxsize=4)
-def _claim_statement(dialect: str):
-    """The claim's INSERT for a dialect, built once (statements cost more to build than to run)."""
-    table = InboundMessage.__table__
-    return (insert_ignoring(dialect, table, ["dedupe_key"])
-            .values({c: bindparam(c) for c in _CLAIMED_COLUMNS}).returning(table.c.id))
-
-
 _STORE_REPLY = update(InboundMessage).where(InboundMessage.id == bindparam("claimed")).values(reply=bindparam("reply"))
 
 
@@ -83,7 +73,7 @@ def _claim(session: Session, inbound: Inbound, at: datetime) -> tuple[int | None
     of the earlier delivery). One INSERT … ON CONFLICT DO NOTHING RETURNING: a concurrent delivery
     of the same callback waits for this one's transaction, then finds the row."""
     conn = session.connection()
-    new_id = conn.execute(_claim_statement(conn.dialect.name), {
+    new_id = conn.execute(insert_one_ignoring(conn.dialect.name, InboundMessage.__table__, ("dedupe_key",), _CLAIMED_COLUMNS), {
         "dedupe_key": inbound.key, "account": inbound.account, "received_at": at, "msg_type": inbound.msg_type,
         "text": inbound.text}).scalar()
     if new_id is not None:

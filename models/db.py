@@ -5,12 +5,13 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import event, text
+from sqlalchemy import bindparam, event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Engine, make_url
@@ -185,6 +186,15 @@ def insert_ignoring(dialect: str, table, keys: list[str]):
     ``.returning`` to taste."""
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
     return insert(table).on_conflict_do_nothing(index_elements=keys)
+
+
+@lru_cache(maxsize=32)
+def insert_one_ignoring(dialect: str, table, keys: tuple[str, ...], columns: tuple[str, ...]):
+    """``insert_ignoring`` of one row whose ``columns`` are bound by name, RETURNING its id (none
+    when the row was there already). Built once per dialect and table: on the callback's hot
+    path, building the statement cost more than running it."""
+    return (insert_ignoring(dialect, table, list(keys))
+            .values({c: bindparam(c) for c in columns}).returning(table.c.id))
 
 
 _WRITE_TURNS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()

@@ -25,13 +25,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from models.db import insert_ignoring
+from models.db import insert_one_ignoring
 from models.lookups import month_key
 from models.organisation import Tree
 from models.tables import (
@@ -51,18 +49,10 @@ def mark_reported(session: Session, member: Member, at: datetime, words: str, tz
     INSERT … ON CONFLICT DO NOTHING on (member, month), so a concurrent report of the same person
     waits for the other transaction and then finds the month reported."""
     conn = session.connection()
-    made = conn.execute(_report_statement(conn.dialect.name), {
+    made = conn.execute(insert_one_ignoring(conn.dialect.name, MonthlyReport.__table__, ("member_id", "month"),
+                                            ("member_id", "month", "reported_at", "words")), {
         "member_id": member.id, "month": month_key(at, tz), "reported_at": at, "words": words}).scalar()
     return made is not None
-
-
-@lru_cache(maxsize=4)
-def _report_statement(dialect: str):
-    """``mark_reported``'s INSERT for a dialect, built once (it runs on every progress reply)."""
-    table = MonthlyReport.__table__
-    return (insert_ignoring(dialect, table, ["member_id", "month"])
-            .values({c: bindparam(c) for c in ("member_id", "month", "reported_at", "words")})
-            .returning(table.c.id))
 
 
 @dataclass
