@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-import xmltodict
 from aiohttp import web
 from wechatpy.enterprise import parse_message
 from wechatpy.enterprise.crypto import WeChatCrypto
@@ -37,6 +36,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.org_data import rss_mib  # noqa: E402
+from bot.callback import read_envelope  # noqa: E402
 from bot.wecom_standin import seal_callback, text_message_xml  # noqa: E402
 
 CORP_ID, AGENT_ID, SECRET = "wwbench0001", 1000002, "bench-secret"
@@ -309,8 +309,7 @@ def echo_app() -> web.Application:
     async def receive(request: web.Request) -> web.Response:
         q = request.query
         body = await request.read()
-        envelope = xmltodict.parse(body.decode("utf-8"))["xml"]
-        xml = c.decrypt_message(envelope, q["msg_signature"], q["timestamp"], q["nonce"])
+        xml = c.decrypt_message(read_envelope(body), q["msg_signature"], q["timestamp"], q["nonce"])
         msg = parse_message(xml)
         reply = TextReply(content=f"收到：{msg.content}", message=msg).render()
         return web.Response(text=c.encrypt_message(reply, q["nonce"], str(int(time.time()))),

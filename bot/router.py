@@ -59,15 +59,13 @@ class Message:
 @dataclass
 class Router:
     name: str
-    handlers: list[tuple[Filter, Handler]] = field(default_factory=list)
+    # (intent or None for any, predicate or None for always, handler), in registration order
+    handlers: list[tuple[str | None, Filter | None, Handler]] = field(default_factory=list)
 
     def message(self, intent: str | None = None, when: Filter | None = None):
         """Register a handler for an intent (and/or any predicate on the message)."""
-        def matches(msg: Message) -> bool:
-            return (intent is None or msg.intent == intent) and (when is None or when(msg))
-
         def register(fn: Handler) -> Handler:
-            self.handlers.append((matches, fn))
+            self.handlers.append((intent, when, fn))
             return fn
 
         return register
@@ -80,9 +78,13 @@ class Dispatcher:
         self.routers: list[Router] = list(routers)
 
     def resolve(self, msg: Message) -> Handler | None:
+        """The first handler whose intent (if it names one) is the message's and whose predicate
+        (if it has one) holds. The intent is compared first: a predicate reads the text again, and
+        every message passes a dozen handlers that want another intent."""
+        intent = msg.intent
         for router in self.routers:
-            for matches, handler in router.handlers:
-                if matches(msg):
+            for wanted, when, handler in router.handlers:
+                if (wanted is None or wanted == intent) and (when is None or when(msg)):
                     return handler
         return None
 

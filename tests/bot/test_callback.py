@@ -61,7 +61,10 @@ async def test_wrong_key_is_403_and_logged_without_secrets(client, caplog):
 
 
 async def test_unreadable_body_is_400(client):
-    for body in ("not xml at all", "<xml><Foo>1</Foo></xml>", b"\xff\xfe\x00"):
+    laughs = ('<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+              '<xml><Encrypt>&b;</Encrypt></xml>')
+    for body in ("not xml at all", "<xml><Foo>1</Foo></xml>", b"\xff\xfe\x00", "<xml><Encrypt> </Encrypt></xml>",
+                 "<other><Encrypt>abc</Encrypt></other>", "<xml><Encrypt>abc</Encrypt>", laughs):
         resp = await client.post("/wecom/callback", params={"msg_signature": "x", "timestamp": "1", "nonce": "n"}, data=body)
         assert resp.status == 400
 
