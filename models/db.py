@@ -108,7 +108,7 @@ def analyze(engine: Engine) -> None:
             conn.exec_driver_sql(f"ANALYZE {ours}" if ours else "ANALYZE")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, busy_wait: float = 30.0) -> Engine:
     """An engine for ``url``.
 
     SQLite files get WAL and a busy timeout so serve and the CLI can share one, and transactions
@@ -119,10 +119,14 @@ def make_engine(url: str) -> Engine:
     writes with no other writer in between — SQLite's equivalent of the row locks
     (``SELECT … FOR UPDATE``) used on PostgreSQL.
 
+    ``busy_wait`` is how long a SQLite connection waits for another's write lock (``busy_timeout``)
+    before failing with "database is locked"; 0 fails at once (``never_waiting``).
+
     A URL that is not supported, or a SQLite file in a missing folder, raises DatabaseError."""
     url = check_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        busy_ms = int(busy_wait * 1000)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_wait})
 
         @event.listens_for(engine, "begin")
         def _begin(conn):  # noqa: ANN001
@@ -135,12 +139,29 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             if ":memory:" not in url:
                 cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={busy_ms}")
             cur.close()
 
         return engine
     args = {} if "connect_timeout" in url else {"connect_timeout": PG_CONNECT_TIMEOUT}
     return create_engine(url, pool_pre_ping=True, connect_args=args)
+
+
+def never_waiting(engine: Engine) -> Engine | None:
+    """A second engine on ``engine``'s SQLite file whose connections never wait for a lock: a write
+    that would wait for another connection's transaction fails at once with "database is locked"
+    (``is_busy``). None on PostgreSQL, where waiting for a row lock is normal. ``bot.conversation``
+    answers a callback with it on the event loop's own thread, which must never wait."""
+    if engine.dialect.name != "sqlite":
+        return None
+    return make_engine(engine.url.render_as_string(hide_password=False), busy_wait=0)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked" (SQLITE_BUSY or SQLITE_LOCKED, any
+    extended code): another connection holds the lock, and the same work may simply be done again."""
+    orig = getattr(exc, "orig", exc)
+    return (getattr(orig, "sqlite_errorcode", 0) & 0xFF) in (5, 6)
 
 
 def alembic_config(url: str):

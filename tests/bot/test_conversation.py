@@ -3,10 +3,16 @@ replies never lose an update, and every write can be taken back."""
 from __future__ import annotations
 
 import asyncio
+from contextlib import contextmanager
 
+import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from models.tables import Item, Member, MonthlyReport, ProgressUpdate
+from bot import conversation
+from bot.texts import FAILED
+from models.db import is_busy, make_engine, never_waiting, write_turn
+from models.tables import InboundMessage, Item, Member, MonthlyReport, ProgressUpdate
 from tests.bot.test_callback import say
 
 
@@ -115,3 +121,81 @@ async def test_a_member_who_left_cannot_use_the_bot_and_is_not_a_non_reporter(cl
         s.commit()
     assert "已不在本系统的在册党员名单中" in await say(client, "wangfang", "我的清单")
     assert "王芳" not in await say(client, "liming", "谁还没报")
+
+
+# --- on SQLite, callbacks are answered on the event loop's thread, never waiting there ----------
+
+def _sqlite_only(engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the answer on the event loop is SQLite's; PostgreSQL answers on a worker thread")
+
+
+@contextmanager
+def write_lock_held_elsewhere(engine):
+    """Another connection (as another process would) holding the SQLite file's write lock."""
+    other = make_engine(engine.url.render_as_string(hide_password=False))
+    conn = other.connect()
+    conn.info["begin"] = "BEGIN IMMEDIATE"       # models.db.make_engine's way to take the lock first
+    conn.begin()
+    try:
+        yield
+    finally:
+        conn.rollback()
+        conn.close()
+        other.dispose()
+
+
+def claimed_rows(engine) -> int:
+    with Session(engine) as s:
+        return len(s.exec(select(InboundMessage)).all())
+
+
+async def test_a_callback_waits_out_another_connections_write_lock_with_the_loop_free(client, engine):
+    _sqlite_only(engine)
+    with write_lock_held_elsewhere(engine):
+        task = asyncio.ensure_future(say(client, "wangfang", "第1项完成80%"))
+        await asyncio.sleep(0.3)
+        assert not task.done()                               # it waits for the lock …
+        assert (await client.get("/healthz")).status == 200    # … and the loop answers meanwhile
+        assert claimed_rows(engine) == 0
+    assert "已记录" in await task
+    assert item(engine, "P-1").percent == 80 and claimed_rows(engine) == 1
+
+
+async def test_a_callback_waits_for_another_threads_write_turn(client, engine, runtime):
+    _sqlite_only(engine)
+    turn = write_turn(runtime.engine)
+    turn.acquire()
+    try:
+        task = asyncio.ensure_future(say(client, "wangfang", "我的清单"))
+        await asyncio.sleep(0.2)
+        assert not task.done()
+    finally:
+        turn.release()
+    assert "王芳的清单" in await task
+
+
+async def test_a_lock_never_released_gets_the_failure_answer_and_writes_nothing(client, engine, monkeypatch):
+    _sqlite_only(engine)
+    monkeypatch.setattr(conversation, "GIVE_UP_AFTER", 0.3)
+    with write_lock_held_elsewhere(engine):
+        assert await say(client, "wangfang", "第1项完成80%", msg_id=8100) == FAILED
+    assert claimed_rows(engine) == 0 and item(engine, "P-1").percent == 0
+    assert "已记录" in await say(client, "wangfang", "第1项完成80%", msg_id=8100)    # WeCom's retry
+    assert item(engine, "P-1").percent == 80
+
+
+def test_only_sqlite_has_an_engine_that_never_waits_and_says_busy(engine):
+    never = never_waiting(engine)
+    if engine.dialect.name != "sqlite":
+        assert never is None
+        return
+    try:
+        with write_lock_held_elsewhere(engine), pytest.raises(OperationalError) as raised, never.begin() as conn:
+            conn.exec_driver_sql(f"DELETE FROM {InboundMessage.__tablename__}")
+        assert is_busy(raised.value)
+        with pytest.raises(OperationalError) as other, never.connect() as conn:
+            conn.exec_driver_sql("SELECT * FROM no_such_table")
+        assert not is_busy(other.value)
+    finally:
+        never.dispose()
