@@ -34,7 +34,7 @@ from bot import nlu
 from bot.router import Message, Outgoing
 from bot.runtime import Runtime
 from bot.texts import FAILED, LEFT_THE_ROLLS, NOT_A_MEMBER, NOT_TEXT, WELCOME
-from models.db import insert_one_ignoring, is_busy, session_scope, write_turn
+from models.db import insert_one_ignoring, is_busy, session_scope, write_turn, wrote_first
 from models.lookups import member_by_account, my_items
 from models.tables import InboundMessage, Item
 
@@ -81,6 +81,7 @@ def _claim(session: Session, inbound: Inbound, at: datetime) -> tuple[int | None
         "dedupe_key": inbound.key, "account": inbound.account, "received_at": at, "msg_type": inbound.msg_type,
         "text": inbound.text}).scalar()
     if new_id is not None:
+        wrote_first(session)        # the claim is the transaction's first statement
         return new_id, None
     return None, session.exec(select(InboundMessage).where(InboundMessage.dedupe_key == inbound.key)).one()
 

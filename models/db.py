@@ -237,6 +237,26 @@ def write_turn(engine: Engine) -> AbstractContextManager:
         return _WRITE_TURNS.setdefault(engine, threading.Lock())
 
 
+_WROTE_FIRST = "qingdan.wrote_first"
+
+
+def wrote_first(session: Session) -> None:
+    """Note that ``session``'s transaction began by writing, with nothing loaded before: on SQLite
+    it then holds the file's write lock from its first statement, so everything it reads is the
+    latest committed state and stays so until it ends (``reads_are_current``). A callback's
+    transaction begins so, with its claim. Nothing is noted on PostgreSQL, or when the session
+    holds objects already (they may come from an earlier transaction and have changed since)."""
+    if session.get_bind().dialect.name == "sqlite" and not session.identity_map:
+        session.info[_WROTE_FIRST] = session.get_transaction()
+
+
+def reads_are_current(session: Session) -> bool:
+    """Whether ``wrote_first`` was noted for the transaction ``session`` is in now (not an earlier
+    one: an object loaded then may have changed since)."""
+    noted = session.info.get(_WROTE_FIRST)
+    return noted is not None and noted is session.get_transaction()
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session that commits on success and rolls back on error."""

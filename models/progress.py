@@ -19,7 +19,8 @@ The rules of one update (``record_progress``):
   with a reason, reopening only by the secretary who closed it off.
 * **atomic** — the item row is re-read under a row lock (``SELECT … FOR UPDATE`` on PostgreSQL;
   SQLite serialises writing transactions) before it changes, so concurrent replies never lose an
-  update.
+  update. (Not on SQLite in a transaction that began by writing, as a callback's does: what it
+  read is the latest committed state already; ``lock``.)
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from models.db import insert_one_ignoring
+from models.db import insert_one_ignoring, reads_are_current
 from models.lookups import month_key
 from models.organisation import Tree
 from models.tables import (
@@ -76,8 +77,11 @@ class _State:
 
 
 def lock(session: Session, item: Item) -> Item:
-    """Re-read ``item`` under a row lock, so what follows works on its latest committed state."""
-    if item.id is not None and item in session:
+    """Re-read ``item`` under a row lock, so what follows works on its latest committed state —
+    unless it is that already: on SQLite, in a transaction that began by writing (a callback's,
+    ``models.db.wrote_first``), every row read came from the latest committed state and no other
+    writer can change it before the transaction ends."""
+    if item.id is not None and item in session and not reads_are_current(session):
         session.flush()         # a refresh would otherwise drop this session's own pending changes
         session.refresh(item, with_for_update=True)
     return item

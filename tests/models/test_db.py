@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import Session, select
 
-from models.db import analyze, init_db, make_engine, ping, write_turn
+from models.db import analyze, init_db, make_engine, ping, reads_are_current, write_turn, wrote_first
 from models.lookups import unreported
-from models.progress import mark_reported, record_progress
+from models.progress import lock, mark_reported, record_progress
 from models.tables import Item, Member, MonthlyReport, ProgressUpdate
+from tests.support.clock import NOW
 from tests.support.org import branches
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -67,3 +68,55 @@ def test_analyze_gives_the_planner_statistics_of_our_tables(engine):
             analyzed = {row[0] for row in conn.execute(text(
                 "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() AND last_analyze IS NOT NULL"))}
             assert {"item", "member", "unit", "inboundmessage", "pushlog"} <= analyzed
+
+
+def test_reads_are_current_only_in_a_sqlite_transaction_that_wrote_first(engine):
+    """The one case ``models.progress.lock`` need not re-read: SQLite, a transaction whose first
+    statement wrote (it holds the write lock from then on), noted with nothing loaded before."""
+    sqlite = engine.dialect.name == "sqlite"
+    with Session(engine) as s:
+        s.connection().execute(text("UPDATE member SET title = title WHERE id = -1"))
+        wrote_first(s)
+        assert reads_are_current(s) is sqlite
+        s.commit()
+        s.connection()
+        assert not reads_are_current(s)              # a later transaction of the same session
+    with Session(engine) as s:
+        held = s.exec(select(Member)).first()        # (maybe from an earlier transaction)
+        s.connection().execute(text("UPDATE member SET title = title WHERE id = -1"))
+        wrote_first(s)
+        assert not reads_are_current(s) and held in s   # an object held already: not noted
+
+
+def test_lock_rereads_a_stale_item_unless_the_transaction_wrote_first(engine):
+    """An item loaded in an earlier transaction and changed since by someone else is re-read by
+    ``lock``; in a SQLite transaction that wrote first, what was read is what is committed."""
+    with Session(engine, expire_on_commit=False) as s:
+        it = s.exec(select(Item).where(Item.code == "P-1")).one()
+        s.commit()
+        with Session(engine) as other:
+            other.exec(select(Item).where(Item.id == it.id)).one().percent = 40
+            other.commit()
+        assert it.percent == 0
+        assert lock(s, it).percent == 40
+        s.rollback()
+    with Session(engine) as s:
+        s.connection().execute(text("UPDATE member SET title = title WHERE id = -1"))
+        wrote_first(s)
+        it = s.exec(select(Item).where(Item.code == "P-1")).one()
+        statements = []
+
+        def seen(_conn, _cursor, statement, *_args) -> None:
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            assert lock(s, it).percent == 40
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        # SQLite: nothing to re-read; PostgreSQL: SELECT … FOR UPDATE
+        assert (statements == []) is (engine.dialect.name == "sqlite"), statements
+        record_progress(s, item=it, member=s.get(Member, it.owner_id), at=NOW, words="第1项完成60%", percent=60)
+        s.commit()
+    with Session(engine) as s:
+        assert s.exec(select(Item).where(Item.code == "P-1")).one().percent == 60
