@@ -6,7 +6,7 @@ from bot.router import Message, Router
 from bot.scope import asked
 from bot.texts import MORE_ITEMS, day, progress_zh
 from bot.wecom import fit_lines
-from models.lookups import live, overdue_items, owners_of, unit_items
+from models.lookups import live, overdue_items, owners_of, unit_item_views
 from models.tables import Item, Member
 
 router = Router("overdue")
@@ -35,9 +35,10 @@ def show_overdue(msg: Message) -> str:
             return f"{label}事项目前没有逾期，请继续保持。"
         owners = owners_of(msg.session, items)
         return fit_lines(f"{label}逾期事项（{len(items)}项）：", [_line(msg, i, owners) for i in items], MORE_ITEMS)
+    of_unit = unit_item_views(msg.session, a.units, today.year, Item.deadline < today)
     groups = []
     for uid in a.units:
-        items = sorted(overdue_items(unit_items(msg.session, uid, today.year), today), key=lambda i: i.deadline)
+        items = sorted(overdue_items(of_unit.get(uid, []), today), key=lambda i: i.deadline)
         if items:
             groups.append((uid, items))
     total = sum(len(items) for _, items in groups)

@@ -6,7 +6,7 @@ from bot.router import Message, Router
 from bot.scope import asked
 from bot.texts import MORE_ITEMS, day, progress_zh
 from bot.wecom import fit_lines
-from models.lookups import item_sort_key, live, owners_of, unit_items
+from models.lookups import item_sort_key, live, owners_of, unit_item_views
 from models.tables import Item, ItemKind, ItemStatus, Member
 
 router = Router("rectifications")
@@ -49,9 +49,8 @@ def show_rectifications(msg: Message) -> str:
         lines = _lines(msg, rects, owners_of(msg.session, rects))
         head = f"{label}整改事项{_counts(rects)}"
         return fit_lines(head, lines, MORE_ITEMS) if lines else head + "。全部整改已销号。"
-    by_unit = [(uid, [i for i in unit_items(msg.session, uid, year) if i.kind == ItemKind.RECTIFICATION])
-               for uid in a.units]
-    by_unit = [(uid, rects) for uid, rects in by_unit if rects]
+    of_unit = unit_item_views(msg.session, a.units, year, Item.kind == ItemKind.RECTIFICATION)
+    by_unit = [(uid, of_unit[uid]) for uid in a.units if of_unit.get(uid)]
     all_rects = [i for _, rects in by_unit for i in rects]
     owners = owners_of(msg.session, all_rects)
     lines = []

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from handlers.rectifications import show_rectifications
+from tests.support.statements import more_branches, statements
 
 
 async def test_rectifications(chat):
@@ -10,3 +11,13 @@ async def test_rectifications(chat):
     assert reply.count("共2项") == 1                 # one unit: its counts once, in the head
     reply = await chat.ask(show_rectifications, "zhouqiang", "整改清单", "rectifications")
     assert "暂无整改事项" in reply
+
+
+async def test_the_statements_run_do_not_grow_with_the_units_asked_about(chat, engine, org):
+    with statements(engine) as before:
+        reply = await chat.ask(show_rectifications, "jiwei", "整改清单", "rectifications")
+    more_branches(org, 12)
+    with statements(engine) as after:
+        more = await chat.ask(show_rectifications, "jiwei", "整改清单", "rectifications")
+    assert "整改事项共2项" in reply and "整改事项共14项" in more, more
+    assert len(after) == len(before), after

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from handlers.report_status import show_report_status
+from tests.support.statements import more_branches, statements
 
 
 async def test_report_status(chat, engine):
@@ -9,3 +10,13 @@ async def test_report_status(chat, engine):
     assert "尚未报送" in reply
     reply = await chat.ask(show_report_status, "liming", "本月月报情况", "report_status")
     assert "第一党支部应报2人，已报0人" in reply
+
+
+async def test_the_statements_run_do_not_grow_with_the_units_asked_about(chat, engine, org):
+    with statements(engine) as before:
+        reply = await chat.ask(show_report_status, "jiwei", "本月月报情况", "report_status")
+    more_branches(org, 12)
+    with statements(engine) as after:
+        more = await chat.ask(show_report_status, "jiwei", "本月月报情况", "report_status")
+    assert "应报3人" in reply and "应报15人" in more, more
+    assert len(after) == len(before), after

@@ -1,0 +1,34 @@
+"""Counting the SQL statements a piece of code runs: a question over many units must not run one
+query per unit."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from sqlalchemy import event
+
+from models.tables import ItemKind, UnitKind
+
+
+@contextmanager
+def statements(engine) -> Iterator[list[str]]:
+    """The statements run on ``engine`` inside the block, in order."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def more_branches(org, n: int, under: str = "root") -> None:
+    """``n`` more branches under ``under``, each with a member owning an overdue rectification."""
+    for k in range(n):
+        org.unit(f"x{k}", f"第{k + 3}党支部", UnitKind.BRANCH, parent=under)
+        org.person(f"x{k}", f"成员{k}", f"x{k}")
+        org.item(f"x{k}", f"Z-{k + 10}", f"整改事项{k}", kind=ItemKind.RECTIFICATION, deadline=date(2026, 10, 1))
