@@ -36,7 +36,6 @@ from bot.runtime import Runtime
 from bot.texts import FAILED, LEFT_THE_ROLLS, NOT_A_MEMBER, NOT_TEXT, WELCOME
 from models.db import insert_one_ignoring, is_busy, session_scope, write_turn, wrote_first
 from models.lookups import member_by_account, my_items
-from models.organisation import answers_for_units
 from models.tables import InboundMessage, Item
 
 log = logging.getLogger(__name__)
@@ -87,21 +86,12 @@ def _claim(session: Session, inbound: Inbound, at: datetime) -> tuple[int | None
     return None, session.exec(select(InboundMessage).where(InboundMessage.dedupe_key == inbound.key)).one()
 
 
-class ForAWorkerThread(Exception):
-    """Raised on the event loop for a sender whose question may read a whole organisation (a
-    secretary's, an administrator's: ``answers_for_units``): hundreds of milliseconds there would
-    hold up every other callback, so the transaction rolls back and a worker thread answers."""
-
-
-def _text_reply(session: Session, runtime: Runtime, inbound: Inbound, at: datetime,
-                on_loop: bool = False) -> tuple[str, list[Outgoing]]:
+def _text_reply(session: Session, runtime: Runtime, inbound: Inbound, at: datetime) -> tuple[str, list[Outgoing]]:
     member = member_by_account(session, inbound.account)
     if member is None:
         return NOT_A_MEMBER, []
     if not member.active:
         return LEFT_THE_ROLLS, []
-    if on_loop and answers_for_units(member):
-        raise ForAWorkerThread
     text = (inbound.text or "").strip()
     items = my_items(session, member.id, at.year)
     parsed = nlu.parse(text, item_refs(items))
@@ -110,7 +100,7 @@ def _text_reply(session: Session, runtime: Runtime, inbound: Inbound, at: dateti
     return runtime.dispatcher.feed(msg), msg.outbox
 
 
-def _respond(runtime: Runtime, engine: Engine, inbound: Inbound, at: datetime | None, on_loop: bool = False) -> Answer:
+def _respond(runtime: Runtime, engine: Engine, inbound: Inbound, at: datetime | None) -> Answer:
     at = (at or runtime.clock.now()).astimezone(runtime.tz)
     with session_scope(engine) as session:
         claimed, prior = _claim(session, inbound, at)
@@ -118,7 +108,7 @@ def _respond(runtime: Runtime, engine: Engine, inbound: Inbound, at: datetime | 
             return Answer(prior.reply or "", duplicate=True)
         outbox: list[Outgoing] = []
         if inbound.msg_type == "text":
-            reply, outbox = _text_reply(session, runtime, inbound, at, on_loop)
+            reply, outbox = _text_reply(session, runtime, inbound, at)
         elif inbound.msg_type == "event":
             reply = EVENTS_ANSWERED.get(str(inbound.event or "").lower(), "")
         else:
@@ -148,9 +138,7 @@ def respond_at_once(runtime: Runtime, inbound: Inbound, at: datetime | None = No
     SQLite, with the process's turn to write free and the file's write lock taken at the first
     try (``runtime.loop_engine`` never waits). None when something would have to be waited for —
     the turn is another thread's, another connection holds the lock, or the database is
-    PostgreSQL — and then nothing was written: the transaction, claim included, rolled back.
-    ForAWorkerThread, also with nothing written, for a question that may read a whole
-    organisation."""
+    PostgreSQL — and then nothing was written: the transaction, claim included, rolled back."""
     engine = runtime.loop_engine
     if engine is None:
         return None
@@ -158,9 +146,7 @@ def respond_at_once(runtime: Runtime, inbound: Inbound, at: datetime | None = No
     if not turn.acquire(blocking=False):
         return None
     try:
-        return _respond(runtime, engine, inbound, at, on_loop=True)
-    except ForAWorkerThread:
-        raise
+        return _respond(runtime, engine, inbound, at)
     except Exception as exc:  # noqa: BLE001
         return None if is_busy(exc) else _failed(inbound)
     finally:
@@ -203,16 +189,11 @@ GIVE_UP_AFTER = 30.0
 
 async def respond_on_loop(runtime: Runtime, inbound: Inbound, at: datetime) -> Answer:
     """``respond_at_once`` until it answers, napping between attempts (``NAPS``); FAILED after
-    ``GIVE_UP_AFTER`` seconds of a lock that is never free (the person is told to try again); a
-    secretary's or an administrator's message (``ForAWorkerThread``) answered by ``respond`` on a
-    worker thread."""
+    ``GIVE_UP_AFTER`` seconds of a lock that is never free (the person is told to try again)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + GIVE_UP_AFTER
     for attempt in itertools.count():
-        try:
-            ans = respond_at_once(runtime, inbound, at)
-        except ForAWorkerThread:
-            return await asyncio.to_thread(respond, runtime, inbound, at)
+        ans = respond_at_once(runtime, inbound, at)
         if ans is not None:
             return ans
         if loop.time() >= deadline:
@@ -231,9 +212,8 @@ async def answer(runtime: Runtime, inbound: Inbound, at: datetime | None = None)
     CPU than the work itself (the two threads taking the GIL from each other at every SQLite call;
     ``bench/callbacks.py``). It never waits there: a lock held elsewhere (another thread's turn,
     another process's transaction) makes it roll back and try again after a nap, the loop free
-    meanwhile. A secretary's or an administrator's message, which may read a whole organisation,
-    and every message on PostgreSQL, whose queries wait on the network and on row locks, are
-    answered on a worker thread (``respond``)."""
+    meanwhile. On PostgreSQL, whose queries wait on the network and on row locks, the answer is
+    given on a worker thread (``respond``)."""
     at = at or runtime.clock.now()
     if runtime.loop_engine is not None:
         ans = await respond_on_loop(runtime, inbound, at)

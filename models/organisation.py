@@ -17,12 +17,6 @@ from sqlmodel import Session, select
 from models.tables import SECRETARY_TITLES, Member, Unit
 
 
-def answers_for_units(member: Member) -> bool:
-    """Whether ``member``'s questions and acts may cover units, not only themself (``Tree.units_of``):
-    an administrator's the whole organisation, a secretary's their unit and everything below."""
-    return member.is_admin or member.is_secretary
-
-
 @dataclass
 class Tree:
     units: dict[int, Unit]
@@ -92,9 +86,11 @@ class Tree:
     def units_of(self, member: Member) -> list[int]:
         """The units a member may ask about and act on: all for an administrator, a secretary's unit
         and everything below, nothing for others (they ask about themselves)."""
-        if not answers_for_units(member):
-            return []
-        return self.in_order() if member.is_admin else self.subtree(member.unit_id)
+        if member.is_admin:
+            return self.in_order()
+        if member.is_secretary:
+            return self.subtree(member.unit_id)
+        return []
 
     def name(self, unit_id: int) -> str:
         return self.units[unit_id].name if unit_id in self.units else ""

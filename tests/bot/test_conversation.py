@@ -199,18 +199,3 @@ def test_only_sqlite_has_an_engine_that_never_waits_and_says_busy(engine):
         assert not is_busy(other.value)
     finally:
         never.dispose()
-
-
-async def test_a_secretarys_message_is_answered_on_a_worker_thread_not_on_the_loop(client, engine, runtime):
-    """A question that may read a whole organisation is never answered on the event loop: the
-    attempt there stops at the sender, writing nothing, and a worker thread answers."""
-    _sqlite_only(engine)
-    asked = conversation.Inbound(key="msg:jiwei:9001", account="jiwei", msg_type="text", text="谁还没报", msg_id="9001")
-    with pytest.raises(conversation.ForAWorkerThread):
-        conversation.respond_at_once(runtime, asked)
-    assert claimed_rows(engine) == 0
-    own = conversation.Inbound(key="msg:wangfang:9002", account="wangfang", msg_type="text", text="我的清单",
-                               msg_id="9002")
-    assert "王芳的清单" in conversation.respond_at_once(runtime, own).reply
-    assert "未报3人" in await say(client, "jiwei", "谁还没报", msg_id=9001)
-    assert claimed_rows(engine) == 2
