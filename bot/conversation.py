@@ -135,15 +135,16 @@ def respond(runtime: Runtime, inbound: Inbound, at: datetime | None = None) -> A
 
 def respond_at_once(runtime: Runtime, inbound: Inbound, at: datetime | None = None) -> Answer | None:
     """The answer, on the calling thread, when it can be given without waiting for anything: on
-    SQLite, with the process's turn to write free and the file's write lock taken at the first
-    try (``runtime.loop_engine`` never waits). None when something would have to be waited for —
+    SQLite, with the process's turn to write free (no thread holding it or waiting for it) and the
+    file's write lock taken at the first try (``runtime.loop_engine`` never waits). None when
+    something would have to be waited for —
     the turn is another thread's, another connection holds the lock, or the database is
     PostgreSQL — and then nothing was written: the transaction, claim included, rolled back."""
     engine = runtime.loop_engine
     if engine is None:
         return None
     turn = write_turn(runtime.engine)
-    if not turn.acquire(blocking=False):
+    if not turn.take_if_free():          # a thread has it or waits for it: after them
         return None
     try:
         return _respond(runtime, engine, inbound, at)
@@ -183,7 +184,7 @@ async def deliver(runtime: Runtime, outbox: list[Outgoing], reply: str) -> str:
 # Naps between attempts on the event loop while another thread has the turn or another process the
 # file's write lock (seconds; the last repeats), and how long it is tried before giving up: as
 # SQLite's own busy handler would, but without holding up the loop.
-NAPS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1)
+NAPS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05)
 GIVE_UP_AFTER = 30.0
 
 

@@ -218,7 +218,43 @@ def insert_one_ignoring(dialect: str, table, keys: tuple[str, ...], columns: tup
             .values({c: bindparam(c) for c in columns}).returning(table.c.id))
 
 
-_WRITE_TURNS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+class WriteTurn:
+    """The process's turn to write to one SQLite file: a lock that threads wait for (``with``) and
+    the event loop only takes when it is free and no thread is waiting for it (``take_if_free``),
+    so threads are not starved by the loop's back-to-back callbacks."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._guard = threading.Lock()
+        self._waiting = 0
+
+    def acquire(self, blocking: bool = True) -> bool:
+        if not blocking:
+            return self._lock.acquire(blocking=False)
+        with self._guard:
+            self._waiting += 1
+        try:
+            return self._lock.acquire()
+        finally:
+            with self._guard:
+                self._waiting -= 1
+
+    def take_if_free(self) -> bool:
+        """Take the turn unless it is taken or a thread is waiting for it."""
+        return not self._waiting and self._lock.acquire(blocking=False)
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> WriteTurn:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+_WRITE_TURNS: weakref.WeakKeyDictionary[Engine, WriteTurn] = weakref.WeakKeyDictionary()
 _WRITE_TURNS_GUARD = threading.Lock()
 
 
@@ -234,7 +270,7 @@ def write_turn(engine: Engine) -> AbstractContextManager:
     if engine.dialect.name != "sqlite":
         return nullcontext()
     with _WRITE_TURNS_GUARD:
-        return _WRITE_TURNS.setdefault(engine, threading.Lock())
+        return _WRITE_TURNS.setdefault(engine, WriteTurn())
 
 
 _WROTE_FIRST = "qingdan.wrote_first"

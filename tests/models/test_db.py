@@ -1,6 +1,8 @@
 """models.db: the schema by migrations, and aware times, on both engines (see tests/support/databases.py)."""
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -120,3 +122,21 @@ def test_lock_rereads_a_stale_item_unless_the_transaction_wrote_first(engine):
         s.commit()
     with Session(engine) as s:
         assert s.exec(select(Item).where(Item.code == "P-1")).one().percent == 60
+
+
+def test_the_event_loop_takes_the_turn_only_when_no_thread_holds_it_or_waits_for_it(bare_engine):
+    """``take_if_free`` (the event loop's way) never overtakes a waiting thread."""
+    if bare_engine.dialect.name != "sqlite":
+        return
+    turn = write_turn(bare_engine)
+    turn.acquire()
+    waiter = threading.Thread(target=lambda: (turn.acquire(), time.sleep(0.2), turn.release()))
+    waiter.start()
+    time.sleep(0.1)
+    assert not turn.take_if_free()                  # held, and a thread waits
+    turn.release()
+    time.sleep(0.05)
+    assert not turn.take_if_free()                  # the waiting thread has it now
+    waiter.join()
+    assert turn.take_if_free()
+    turn.release()
