@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from handlers.overdue import show_overdue
-from tests.support.statements import more_branches, statements
+from tests.support.statements import asked_before_and_after_more_units
 
 
 async def test_overdue_secretary_sees_the_unit_member_sees_own(chat):
@@ -15,10 +15,5 @@ async def test_overdue_secretary_sees_the_unit_member_sees_own(chat):
 
 
 async def test_the_statements_run_do_not_grow_with_the_units_asked_about(chat, engine, org):
-    with statements(engine) as before:
-        reply = await chat.ask(show_overdue, "jiwei", "有哪些逾期的", "overdue")
-    more_branches(org, 12)
-    with statements(engine) as after:
-        more = await chat.ask(show_overdue, "jiwei", "有哪些逾期的", "overdue")
+    reply, more = await asked_before_and_after_more_units(chat, engine, org, show_overdue, "jiwei", "有哪些逾期的", "overdue")
     assert "逾期事项共" in reply and "[Z-21]" in more, more
-    assert len(after) == len(before), after

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from handlers.rectifications import show_rectifications
-from tests.support.statements import more_branches, statements
+from tests.support.statements import asked_before_and_after_more_units
 
 
 async def test_rectifications(chat):
@@ -14,10 +14,5 @@ async def test_rectifications(chat):
 
 
 async def test_the_statements_run_do_not_grow_with_the_units_asked_about(chat, engine, org):
-    with statements(engine) as before:
-        reply = await chat.ask(show_rectifications, "jiwei", "整改清单", "rectifications")
-    more_branches(org, 12)
-    with statements(engine) as after:
-        more = await chat.ask(show_rectifications, "jiwei", "整改清单", "rectifications")
+    reply, more = await asked_before_and_after_more_units(chat, engine, org, show_rectifications, "jiwei", "整改清单", "rectifications")
     assert "整改事项共2项" in reply and "整改事项共14项" in more, more
-    assert len(after) == len(before), after

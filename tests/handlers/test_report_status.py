@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from handlers.report_status import show_report_status
-from tests.support.statements import more_branches, statements
+from tests.support.statements import asked_before_and_after_more_units
 
 
 async def test_report_status(chat, engine):
@@ -13,10 +13,5 @@ async def test_report_status(chat, engine):
 
 
 async def test_the_statements_run_do_not_grow_with_the_units_asked_about(chat, engine, org):
-    with statements(engine) as before:
-        reply = await chat.ask(show_report_status, "jiwei", "本月月报情况", "report_status")
-    more_branches(org, 12)
-    with statements(engine) as after:
-        more = await chat.ask(show_report_status, "jiwei", "本月月报情况", "report_status")
+    reply, more = await asked_before_and_after_more_units(chat, engine, org, show_report_status, "jiwei", "本月月报情况", "report_status")
     assert "应报3人" in reply and "应报15人" in more, more
-    assert len(after) == len(before), after

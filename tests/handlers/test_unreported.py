@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from handlers.unreported import show_unreported
 from models.tables import Member, MonthlyReport
 from tests.support.clock import NOW
-from tests.support.statements import more_branches, statements
+from tests.support.statements import asked_before_and_after_more_units
 
 
 async def test_unreported_is_for_secretaries(chat, engine):
@@ -23,10 +23,5 @@ async def test_unreported_is_for_secretaries(chat, engine):
 
 
 async def test_the_statements_run_do_not_grow_with_the_units_asked_about(chat, engine, org):
-    with statements(engine) as before:
-        reply = await chat.ask(show_unreported, "jiwei", "谁还没报", "unreported")
-    more_branches(org, 12)
-    with statements(engine) as after:
-        more = await chat.ask(show_unreported, "jiwei", "谁还没报", "unreported")
+    reply, more = await asked_before_and_after_more_units(chat, engine, org, show_unreported, "jiwei", "谁还没报", "unreported")
     assert "未报3人" in reply and "未报15人" in more and "成员11" in more
-    assert len(after) == len(before), after

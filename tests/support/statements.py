@@ -32,3 +32,16 @@ def more_branches(org, n: int, under: str = "root") -> None:
         org.unit(f"x{k}", f"第{k + 3}党支部", UnitKind.BRANCH, parent=under)
         org.person(f"x{k}", f"成员{k}", f"x{k}")
         org.item(f"x{k}", f"Z-{k + 10}", f"整改事项{k}", kind=ItemKind.RECTIFICATION, deadline=date(2026, 10, 1))
+
+
+async def asked_before_and_after_more_units(chat, engine, org, handler, account: str, text: str,
+                                            intent: str) -> tuple[str, str]:
+    """The replies to the same question before and after ``more_branches(org, 12)``; asserts both
+    ran the same number of statements (no query per unit)."""
+    with statements(engine) as before:
+        reply = await chat.ask(handler, account, text, intent)
+    more_branches(org, 12)
+    with statements(engine) as after:
+        more = await chat.ask(handler, account, text, intent)
+    assert len(after) == len(before), after
+    return reply, more
