@@ -13,10 +13,10 @@ transaction:
 3. store the reply on the claimed row.
 
 If anything fails, the transaction rolls back — claim included — and the person reads ``FAILED``;
-if the attempt on the event loop finds the database locked, it rolls back the same way and the
-worker thread does it all again, waiting. On SQLite, every write of a callback takes the process's
-turn to write first (``models.db.write_turn``), so callbacks follow one another without SQLite's
-busy naps.
+if the attempt on the event loop finds the database locked, it rolls back the same way and is made
+again after a nap (``respond_on_loop``), the loop serving other requests meanwhile. On SQLite,
+every write of a callback takes the process's turn to write first (``models.db.write_turn``), so
+the process's callbacks follow one another without SQLite's busy naps.
 """
 from __future__ import annotations
 
@@ -137,9 +137,9 @@ def respond_at_once(runtime: Runtime, inbound: Inbound, at: datetime | None = No
     """The answer, on the calling thread, when it can be given without waiting for anything: on
     SQLite, with the process's turn to write free (no thread holding it or waiting for it) and the
     file's write lock taken at the first try (``runtime.loop_engine`` never waits). None when
-    something would have to be waited for —
-    the turn is another thread's, another connection holds the lock, or the database is
-    PostgreSQL — and then nothing was written: the transaction, claim included, rolled back."""
+    something would have to be waited for — the turn is another thread's, another connection
+    holds the lock, or the database is PostgreSQL — and then nothing was written: the
+    transaction, claim included, rolled back."""
     engine = runtime.loop_engine
     if engine is None:
         return None
