@@ -150,11 +150,13 @@ def make_engine(url: str, *, busy_wait: float = 30.0) -> Engine:
 def never_waiting(engine: Engine) -> Engine | None:
     """A second engine on ``engine``'s SQLite file whose connections never wait for a lock: a write
     that would wait for another connection's transaction fails at once with "database is locked"
-    (``is_busy``). None on PostgreSQL, where waiting for a row lock is normal. ``bot.conversation``
+    (``is_busy``). None on PostgreSQL, where waiting for a row lock is normal, and for an in-memory
+    SQLite database (a second engine would open another one). ``bot.conversation``
     answers a callback with it on the event loop's own thread, which must never wait."""
-    if engine.dialect.name != "sqlite":
-        return None
-    return make_engine(engine.url.render_as_string(hide_password=False), busy_wait=0)
+    url = engine.url
+    if engine.dialect.name != "sqlite" or url.database in (None, "", ":memory:") or "memory" in str(url.query):
+        return None     # PostgreSQL; or an in-memory SQLite database, which a second engine would not see
+    return make_engine(url.render_as_string(hide_password=False), busy_wait=0)
 
 
 def is_busy(exc: BaseException) -> bool:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, text
 from sqlmodel import Session, select
 
-from models.db import analyze, init_db, make_engine, ping, reads_are_current, write_turn, wrote_first
+from models.db import analyze, init_db, make_engine, never_waiting, ping, reads_are_current, write_turn, wrote_first
 from models.lookups import unreported
 from models.progress import lock, mark_reported, record_progress
 from models.tables import Item, Member, MonthlyReport, ProgressUpdate
@@ -140,3 +140,11 @@ def test_the_event_loop_takes_the_turn_only_when_no_thread_holds_it_or_waits_for
     waiter.join()
     assert turn.take_if_free()
     turn.release()
+
+
+def test_an_in_memory_database_has_no_engine_that_never_waits():
+    """A second engine on ``sqlite://`` would open another, empty database."""
+    for url in ("sqlite://", "sqlite:///:memory:"):
+        engine = make_engine(url)
+        assert never_waiting(engine) is None
+        engine.dispose()
