@@ -3,7 +3,7 @@ rate of their units), or a named person's within the asker's units, for this mon
 from bot.router import Message, Router
 from bot.scope import asked
 from bot.texts import moment, month_zh
-from models.lookups import expected_by_unit, report_for, reported_members
+from models.lookups import report_for, reporting_by_unit
 
 router = Router("report_status")
 
@@ -27,9 +27,8 @@ def show_report_status(msg: Message) -> str:
     else:
         text = f"您{month_zh(a.month)}尚未报送月报。直接回复进展即可报送，如“第2项完成80%”。"
     if a.units:
-        expected_of = expected_by_unit(msg.session, a.units, int(a.month[:4]))
-        reported = reported_members(msg.session, a.month)
-        owed = [m for uid in a.units for m in expected_of.get(uid, ())]
-        expected, missing = len(owed), sum(1 for m in owed if m.id not in reported)
+        reporting = reporting_by_unit(msg.session, a.units, a.month)
+        expected = sum(len(owed) for owed, _ in reporting.values())
+        missing = sum(len(owing) for _, owing in reporting.values())
         text += f"\n{a.label}应报{expected}人，已报{expected - missing}人，未报{missing}人。"
     return text

@@ -4,7 +4,7 @@ from bot.router import Message, Router
 from bot.scope import asked
 from bot.texts import NAMES_MORE, UNREPORTED_SECRETARIES_ONLY, month_zh
 from bot.wecom import fit_lines
-from models.lookups import expected_by_unit, report_for, reported_members
+from models.lookups import report_for, reporting_by_unit
 
 router = Router("unreported")
 
@@ -24,14 +24,12 @@ def show_unreported(msg: Message) -> str:
         return _people(msg, a)
     if not a.units:
         return UNREPORTED_SECRETARIES_ONLY
-    expected_of = expected_by_unit(msg.session, a.units, int(a.month[:4]))
-    reported = reported_members(msg.session, a.month)
+    reporting = reporting_by_unit(msg.session, a.units, a.month)
     lines, expected_total, missing_total = [], 0, 0
     for uid in a.units:
-        expected = expected_of.get(uid)
-        if not expected:
+        if uid not in reporting:
             continue
-        missing = [m for m in expected if m.id not in reported]
+        expected, missing = reporting[uid]
         expected_total += len(expected)
         missing_total += len(missing)
         names = "：" + "、".join(m.name for m in missing) if missing else "，已全部报送"

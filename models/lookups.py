@@ -138,18 +138,22 @@ def my_items(session: Session, member_id: int, year: int) -> list[Item]:
     return sorted(items, key=item_sort_key)
 
 
+def _by_unit(rows: Iterable) -> dict[int, list]:
+    """Rows (members, items) grouped by their ``unit_id``, each group in the order given."""
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row.unit_id, []).append(row)
+    return grouped
+
+
 def unit_item_views(session: Session, unit_ids: Iterable[int], year: int, *conditions) -> dict[int, list[ItemView]]:
     """The live items of the year of each of ``unit_ids`` (those also meeting ``conditions``), in
     one query, as ``ItemView``s for display: {unit id: its items in "我的清单" order}, a unit with
-    none left out.
-    A secretary's question covers hundreds of units and tens of thousands of items."""
+    none left out. A secretary's question covers hundreds of units and tens of thousands of items."""
     ids = list(unit_ids)
     if not ids:
         return {}
-    grouped: dict[int, list[ItemView]] = {}
-    for item in sorted(item_views(session, Item.unit_id.in_(ids), live(year), *conditions), key=item_sort_key):
-        grouped.setdefault(item.unit_id, []).append(item)
-    return grouped
+    return _by_unit(sorted(item_views(session, Item.unit_id.in_(ids), live(year), *conditions), key=item_sort_key))
 
 
 def overdue_items(items: list[Item], today: date) -> list[Item]:
@@ -189,28 +193,31 @@ def report_for(session: Session, member_id: int, month: str) -> MonthlyReport | 
     return session.exec(_REPORT_FOR, params={"member_id": member_id, "month": month}).first()
 
 
+def _owing(year: int):
+    """Members owing a monthly report in ``year``: active, owning at least one open item of it."""
+    return select(Member).join(Item, Item.owner_id == Member.id).where(
+        live(year), Item.status.not_in(FINISHED), Member.active)
+
+
 def expected_reporters(session: Session, unit_id: int | None, year: int) -> list[Member]:
     """Those who owe a monthly report: people owning at least one open item of the year."""
-    q = select(Member).join(Item, Item.owner_id == Member.id).where(
-        live(year), Item.status.not_in(FINISHED), Member.active
-    )
+    q = _owing(year)
     if unit_id is not None:
         q = q.where(Member.unit_id == unit_id)
     return list(session.exec(q.distinct().order_by(Member.id)))
 
 
-def expected_by_unit(session: Session, unit_ids: Iterable[int], year: int) -> dict[int, list[Member]]:
-    """``expected_reporters`` of each of ``unit_ids``, in one query: {unit id: its expected
-    reporters}, a unit with none left out. A secretary's question covers hundreds of units."""
+def reporting_by_unit(session: Session, unit_ids: Iterable[int], month: str) -> dict[int, tuple[list[Member], list[Member]]]:
+    """For each of ``unit_ids`` with expected reporters (``expected_reporters``): them, and those
+    of them with no report for ``month`` — in a constant number of queries, however many units a
+    secretary's question covers."""
     ids = list(unit_ids)
     if not ids:
         return {}
-    q = select(Member).join(Item, Item.owner_id == Member.id).where(
-        live(year), Item.status.not_in(FINISHED), Member.active, Member.unit_id.in_(ids))
-    grouped: dict[int, list[Member]] = {}
-    for member in session.exec(q.distinct().order_by(Member.id)):
-        grouped.setdefault(member.unit_id, []).append(member)
-    return grouped
+    q = _owing(int(month[:4])).where(Member.unit_id.in_(ids))
+    expected = _by_unit(session.exec(q.distinct().order_by(Member.id)))
+    reported = reported_members(session, month)
+    return {uid: (people, [m for m in people if m.id not in reported]) for uid, people in expected.items()}
 
 
 def reported_members(session: Session, month: str) -> set[int]:
