@@ -14,18 +14,22 @@ that word is replaced by it, when:
 A unit after "第" + number that sounds like 项 or 条 ("第三相", "第2象") becomes that unit.
 
 Repairs are looked up by the pinyin of their first two characters, so a reply costs one dictionary
-look-up per character.
+look-up per character. The words of a list's titles are gathered per pair of sounds, when a reply
+first holds that pair (``ListVocabulary``): weighing a title for its words costs more than reading
+a reply, and most replies ("第1项完成80%") sound like no title word at all.
 """
 from __future__ import annotations
 
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from . import segmenter
 from .numbers import NUMBER
+from .text import normalize
+from .titles import title_words
 
 # pypinyin's phrase table is not needed for single characters and takes most of its start-up.
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
@@ -71,13 +75,67 @@ def vocabulary(words: Iterable[str]) -> Vocabulary:
     return {k: tuple(sorted(v.items(), key=lambda w: -len(w[0]))) for k, v in table.items()}
 
 
-_UNIT_SOUNDS = {"xiang": "项", "tiao": "条"}
-_POSITION_UNIT_RE = re.compile(rf"(第\s*{NUMBER})([\u4e00-\u9fff])")
-
 _STATE_VOCABULARY = vocabulary(())
 
 
-def repair(text: str, vocab: Vocabulary | None = None) -> str:
+@lru_cache(maxsize=2048)
+def _sound_pairs(title: str) -> frozenset[tuple[str, str]]:
+    """The sounds of every two neighbouring Chinese characters of a (raw) title, as it is matched
+    (normalized): the first two sounds of each of its words (all Chinese) are among them."""
+    spoken = [sound(ch) if "\u4e00" <= ch <= "\u9fff" else None for ch in normalize(title)]
+    return frozenset(pair for pair in zip(spoken, spoken[1:], strict=False) if None not in pair)
+
+
+@lru_cache(maxsize=2048)
+def _title_table(title: str) -> dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """A title's words (``titles.title_words``) with their sounds, by the sound of their first two
+    characters, in the title's order."""
+    table: dict[tuple[str, str], list[tuple[str, tuple[str, ...]]]] = {}
+    for word in title_words(title):
+        key = _entry(word)
+        if key is not None:
+            table.setdefault(key[:2], []).append((word, key))
+    return {k: tuple(v) for k, v in table.items()}
+
+
+class ListVocabulary:
+    """``vocabulary(state words + the content words of ``titles``)``, as ``repair`` reads it, built
+    one key at a time: ``key in vocab`` asks only which sounds stand next to each other in the
+    titles (cheap, kept per title); the words under a key are gathered, from the state words and
+    the titles holding that pair of sounds, the first time a reply holds it. The same words in the
+    same order as ``vocabulary`` gives (longest first, then state words, then titles in list order)."""
+
+    def __init__(self, titles: Sequence[str]) -> None:
+        self._titles = tuple(titles)
+        self._keys = frozenset(_STATE_VOCABULARY).union(*map(_sound_pairs, self._titles))
+        self._found: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] = {}
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        """Whether some word may start with these two sounds (its words may still be none)."""
+        return key in self._keys
+
+    def __getitem__(self, key: tuple[str, str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        found = self._found.get(key)
+        if found is None:
+            words = dict(_STATE_VOCABULARY.get(key, ()))
+            for title in self._titles:
+                if key in _sound_pairs(title):
+                    for word, spoken in _title_table(title).get(key, ()):
+                        words.setdefault(word, spoken)
+            found = self._found[key] = tuple(sorted(words.items(), key=lambda w: -len(w[0])))
+        return found
+
+
+def clear_cache() -> None:
+    """Forget the title words by sound (after the dictionary changed)."""
+    _title_table.cache_clear()
+
+
+_UNIT_SOUNDS = {"xiang": "项", "tiao": "条"}
+_POSITION_UNIT_RE = re.compile(rf"(第\s*{NUMBER})([\u4e00-\u9fff])")
+
+
+def repair(text: str, vocab: Vocabulary | ListVocabulary | None = None) -> str:
     """``text`` with voice-input homophones of vocabulary words replaced (see the module docstring)."""
     vocab = vocab if vocab is not None else _STATE_VOCABULARY
     if "第" in text:

@@ -14,13 +14,15 @@ guessed between. A title word that only modifies the next word ("会议" in "会
 modal verb ("计划" in "计划完成活动室") names nothing.
 
 The index of a list also carries the sounds of its title words, for ``homophones``. Indexes are
-kept for the last 512 lists (``index_for``), the weights per title by ``titles``.
+kept for the last 512 lists (``index_for``), the weights per title by ``titles``; a list's index
+computes what is per title only when a reply needs it (see ``ItemIndex``), so a list seen for
+the first time costs little more than its 编号 for a reply such as "第1项完成80%".
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from . import homophones, segmenter, titles
@@ -28,7 +30,7 @@ from .codes import code_key, find_codes
 from .numbers import to_int
 from .positions import ENUMERATION_RE, LEADING_POSITION_RE, find_positions, resolve
 from .states import MODAL_WORDS
-from .titles import MAX_MATCH, MIN_SCORE, title_weights, title_words
+from .titles import MAX_MATCH, MIN_SCORE, title_bigrams, title_weights
 
 _EPS = 1e-6
 
@@ -63,20 +65,41 @@ class Mention(NamedTuple):
 
 @dataclass(frozen=True)
 class ItemIndex:
-    """What parsing needs to know about one item list, computed once per list."""
+    """What parsing needs to know about one item list, computed once per list.
+
+    What is per title is computed once per title (``titles``) and only when a reply needs it:
+    which items hold which two characters (``bigrams``, cheap) is known for the list, the weights
+    of a title's substrings (``weights``) only once a reply shares two characters with it, the
+    title words by sound (``sounds``) per pair of sounds a reply holds."""
     ids: tuple[str, ...]
+    titles: tuple[str, ...]                    # as given (the title caches are keyed by them)
     kinds: tuple[str, ...]
     quantified: tuple[bool, ...]
     targets: tuple[int | None, ...]
-    substrings: tuple[dict[str, float], ...]   # per item: title substring -> weight
-    bigrams: dict[str, tuple[int, ...]]        # two characters -> items whose title has them
     id_keys: dict[str, int]                    # "Z2" -> index
     id_prefixes: frozenset[str]                # "Z", "XM", ...
     literal_ids: tuple[tuple[str, int], ...]   # 编号 of unusual shape, searched as they are (``literal_id_spans``)
-    sounds: homophones.Vocabulary                     # title words and state words, by sound
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def weights(self, k: int) -> dict[str, float]:
+        """Item ``k``'s title substrings with their weights (``titles.title_weights``)."""
+        return title_weights(self.titles[k])
+
+    @cached_property
+    def bigrams(self) -> dict[str, tuple[int, ...]]:
+        """Two characters -> the items whose title holds them (the two-character keys of ``weights``)."""
+        found: dict[str, list[int]] = {}
+        for k, title in enumerate(self.titles):
+            for pair in title_bigrams(title):
+                found.setdefault(pair, []).append(k)
+        return {pair: tuple(items) for pair, items in found.items()}
+
+    @cached_property
+    def sounds(self) -> homophones.ListVocabulary:
+        """Title words and state words, by sound (``homophones``)."""
+        return homophones.ListVocabulary(self.titles)
 
 
 ItemKey = tuple[tuple[str, str, str, "int | None"], ...]
@@ -86,12 +109,6 @@ ItemKey = tuple[tuple[str, str, str, "int | None"], ...]
 def index_for(key: ItemKey) -> ItemIndex:
     """The index of a list given as a tuple of (id, title, kind, target)."""
     ids = tuple(k[0] for k in key)
-    substrings = tuple(title_weights(k[1]) for k in key)
-    bigrams: dict[str, set[int]] = {}
-    for i, subs in enumerate(substrings):
-        for s in subs:
-            if len(s) == 2:
-                bigrams.setdefault(s, set()).add(i)
     id_keys, prefixes, literal = {}, set(), []
     for i, item_id in enumerate(ids):
         code = code_key(item_id)
@@ -102,15 +119,13 @@ def index_for(key: ItemKey) -> ItemIndex:
             literal.append((item_id.strip(), i))
     return ItemIndex(
         ids=ids,
+        titles=tuple(k[1] for k in key),
         kinds=tuple(k[2] for k in key),
         quantified=tuple(bool(k[3]) for k in key),
         targets=tuple(k[3] for k in key),
-        substrings=substrings,
-        bigrams={b: tuple(sorted(v)) for b, v in bigrams.items()},
         id_keys=id_keys,
         id_prefixes=frozenset(prefixes),
         literal_ids=tuple(literal),
-        sounds=homophones.vocabulary(w for k in key for w in title_words(k[1])),
     )
 
 
@@ -140,6 +155,7 @@ def clear_cache() -> None:
     """Forget the indexes, title weights and title words (after the dictionary changed)."""
     index_for.cache_clear()
     titles.clear_cache()
+    homophones.clear_cache()
 
 
 # ---- finding mentions ------------------------------------------------------------------------
@@ -246,7 +262,7 @@ def _title_mentions(text: str, index: ItemIndex) -> list[Mention]:
         found = index.bigrams.get(text[i:i + 2])
         if found:
             candidates.update(found)
-    matches = [m for m in (_match_title(text, index.substrings[k], k) for k in candidates)
+    matches = [m for m in (_match_title(text, index.weights(k), k) for k in candidates)
                if m.score >= MIN_SCORE]
     matches.sort(key=lambda m: (-m.score, m.item))
     mentions = []

@@ -51,6 +51,15 @@ def title_words(title: str) -> tuple[str, ...]:
     return tuple(w for w, weight in title_weights(title).items() if weight >= MIN_SCORE and len(w) <= 4)
 
 
+@lru_cache(maxsize=2048)
+def title_bigrams(title: str) -> frozenset[str]:
+    """The two-character substrings of a (raw) title that ``title_weights`` weighs — exactly its
+    two-character keys — without weighing anything: which titles a reply may name is known before
+    any title is weighed."""
+    t = normalize(title)
+    return frozenset(t[i:i + 2] for i in range(len(t) - 1) if t[i] not in PUNCT and t[i + 1] not in PUNCT)
+
+
 def clear_cache() -> None:
     """Forget the title weights and title words (after the dictionary changed)."""
     title_weights.cache_clear()

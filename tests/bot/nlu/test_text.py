@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.nlu import homophones, layout
-from bot.nlu.items import index_for
+from bot.nlu import homophones, layout, parse, titles
+from bot.nlu.items import clear_cache, index_for
 from bot.nlu.text import CHECK, CROSS, normalize, to_simplified
-from tests.support.item_lists import VETERANS
+from bot.nlu.titles import title_words
+from tests.support.item_lists import SETS, VETERANS
 
 
 @pytest.mark.parametrize("raw,clean", [
@@ -101,3 +104,44 @@ def test_real_words_are_never_repaired(text):
 def test_sound_drops_tones():
     assert homophones.sound("项") == homophones.sound("相") == "xiang"
     assert homophones.sound("A") == "A"
+
+
+def _title_lists():
+    """The test item lists' titles, each list alone and all together (titles shared across lists)."""
+    lists = [tuple(i["title"] for i in items) for items in SETS.values()]
+    return [*lists, tuple(t for titles in lists for t in titles)]
+
+
+@pytest.mark.parametrize("titles", _title_lists())
+def test_a_lists_vocabulary_is_the_one_built_at_once(titles):
+    """``ListVocabulary`` gathers per key exactly what ``vocabulary`` builds for the whole list:
+    every key it has, with the same words in the same order; any other key it admits has none."""
+    whole = homophones.vocabulary(w for t in titles for w in title_words(t))
+    lazy = homophones.ListVocabulary(titles)
+    for key, words in whole.items():
+        assert key in lazy and lazy[key] == words
+    spoken = [homophones.sound(ch) for t in titles for ch in normalize(t)]
+    for key in zip(spoken, spoken[1:], strict=False):
+        if key not in whole:
+            assert key not in lazy or lazy[key] == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(heard=st.text(alphabet=st.sampled_from(list("标准话化建设完城成进读度已消销号活动室党课第三相项2象，")), max_size=16),
+       set_name=st.sampled_from(sorted(SETS)))
+def test_repairs_are_those_of_the_whole_vocabulary(heard, set_name):
+    """A reply is repaired alike with the list's vocabulary gathered per key or built at once."""
+    titles = tuple(i["title"] for i in SETS[set_name])
+    whole = homophones.vocabulary(w for t in titles for w in title_words(t))
+    assert homophones.repair(heard, homophones.ListVocabulary(titles)) == homophones.repair(heard, whole)
+
+
+def test_a_reply_naming_items_by_position_weighs_no_title():
+    """"第1项完成80%" against a list seen for the first time needs its 编号 and positions, not the
+    weights of its titles (the costly part of a new list's index)."""
+    clear_cache()
+    titles.title_weights.cache_clear()
+    items = [{"id": f"N-{k}", "title": f"新事项{k}号调研课题", "kind": "project", "target": None} for k in range(1, 6)]
+    parsed = parse("第1项完成80%", items)
+    assert [(u.item, u.percent) for u in parsed.updates] == [("N-1", 80)]
+    assert titles.title_weights.cache_info().currsize == 0
