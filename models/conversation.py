@@ -9,8 +9,9 @@ Two things are remembered, each with a time limit:
   it asked "哪一项？" and keeps the update until the person answers with an item ("第2项"),
   within ``PENDING_TTL``.
 
-Handlers use the functions on a loaded ``Member``; the push dispatcher, which works in bulk,
-uses ``remember_item_sql`` (the same columns, one UPDATE).
+Handlers use the functions on a loaded ``Member`` (each writes its columns at once, one UPDATE:
+``models.rows.set_columns``); the push dispatcher, which works in bulk, uses ``remember_item_sql``
+(the same columns, one UPDATE, without loading the member).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from models.rows import set_columns
 from models.tables import Item, Member
 
 ITEM_TTL = timedelta(days=3)        # a reminder about one item makes "已完成" mean that item
@@ -48,8 +50,7 @@ def _fresh(at: datetime, since: datetime | None, ttl: timedelta) -> bool:
 
 def remember_item(session: Session, member: Member, item: Item, at: datetime) -> None:
     """The bot just spoke to ``member`` about ``item``."""
-    member.context_item_id, member.context_at = item.id, at
-    session.add(member)
+    set_columns(session, member, context_item_id=item.id, context_at=at)
 
 
 def item_in_mind(member: Member, items: list[Item], at: datetime) -> Item | None:
@@ -66,9 +67,7 @@ def remember_item_sql(conn: Connection, member_id: int, item_id: int, at: dateti
 
 def keep_pending(session: Session, member: Member, pending: PendingUpdate, at: datetime) -> None:
     """Ask "which item?" and keep the update until the answer."""
-    member.pending_update = json.dumps(pending.__dict__, ensure_ascii=False)
-    member.pending_at = at
-    session.add(member)
+    set_columns(session, member, pending_update=json.dumps(pending.__dict__, ensure_ascii=False), pending_at=at)
 
 
 def take_pending(session: Session, member: Member, at: datetime) -> PendingUpdate | None:
@@ -76,8 +75,7 @@ def take_pending(session: Session, member: Member, at: datetime) -> PendingUpdat
     raw, since = member.pending_update, member.pending_at
     if raw is None and since is None:
         return None
-    member.pending_update, member.pending_at = None, None
-    session.add(member)
+    set_columns(session, member, pending_update=None, pending_at=None)
     if not raw or not _fresh(at, since, PENDING_TTL):
         return None
     try:

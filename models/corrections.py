@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from models.progress import Change, lock, record_progress
+from models.rows import insert_row, set_columns
 from models.tables import Item, ItemStatus, Member, ProgressUpdate, UpdateAction
 
 UNDO_WINDOW = timedelta(hours=24)
@@ -68,12 +69,10 @@ def undo(session: Session, member: Member, at: datetime, words: str, msg_id: str
             percent_before=item.percent, percent_after=original.percent_before,
             count_before=item.done_count, count_after=count_before,
         )
-        item.status, item.percent, item.done_count = (ItemStatus(original.status_before), original.percent_before,
-                                                      count_before)
-        item.updated_at, item.updated_words = at, words
-        original.undone_at = at
-        session.add_all([item, original, revert])
-        done.changes.append(Change(item=item, update=revert))
+        set_columns(session, item, status=ItemStatus(original.status_before), percent=original.percent_before,
+                    done_count=count_before, updated_at=at, updated_words=words)
+        set_columns(session, original, undone_at=at)
+        done.changes.append(Change(item=item, update=insert_row(session, revert)))
     return done
 
 

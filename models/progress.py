@@ -20,7 +20,8 @@ The rules of one update (``record_progress``):
 * **atomic** — the item row is re-read under a row lock (``SELECT … FOR UPDATE`` on PostgreSQL;
   SQLite serialises writing transactions) before it changes, so concurrent replies never lose an
   update. (Not on SQLite in a transaction that began by writing, as a callback's does: what it
-  read is the latest committed state already; ``lock``.)
+  read is the latest committed state already; ``lock``.) The item's row and the update are
+  written at once, each by one statement (``models.rows``), not by the session's flush.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from sqlmodel import Session, select
 from models.db import insert_one_ignoring, reads_are_current
 from models.lookups import month_key
 from models.organisation import Tree
+from models.rows import insert_row, set_columns
 from models.tables import (
     Item,
     ItemKind,
@@ -182,11 +184,9 @@ def record_progress(
         status_before=item.status, status_after=new.status, percent_before=item.percent, percent_after=new.percent,
         count_before=item.done_count, count_after=new.count, count_added=max(0, new.count - item.done_count),
     )
-    item.status, item.percent, item.done_count = new.status, new.percent, new.count
-    item.updated_at, item.updated_words = at, words
-    session.add(item)
-    session.add(update)
-    return Change(item=item, update=update, note=note)
+    set_columns(session, item, status=new.status, percent=new.percent, done_count=new.count,
+                updated_at=at, updated_words=words)
+    return Change(item=item, update=insert_row(session, update), note=note)
 
 
 class ReviewRefused(Exception):
@@ -212,10 +212,8 @@ def _review(session: Session, item: Item, secretary: Member, at: datetime, words
         status_before=item.status, status_after=status, percent_before=item.percent, percent_after=percent,
         count_before=item.done_count, count_after=item.done_count,
     )
-    item.status, item.percent, item.updated_at, item.updated_words = status, percent, at, words
-    session.add(item)
-    session.add(update)
-    return Change(item=item, update=update)
+    set_columns(session, item, status=status, percent=percent, updated_at=at, updated_words=words)
+    return Change(item=item, update=insert_row(session, update))
 
 
 def close_off(session: Session, *, item: Item, secretary: Member, at: datetime, words: str,

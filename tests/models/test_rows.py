@@ -1,0 +1,76 @@
+"""models.rows: one statement per row written, and the session's objects left as the row is."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from models.rows import insert_row, set_columns
+from models.tables import Item, ItemStatus, ProgressUpdate
+from tests.support.org import get
+from tests.support.statements import statements
+
+AT = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_set_columns_writes_once_and_leaves_nothing_to_flush(engine):
+    with Session(engine) as s:
+        item = get(s, code="P-1")
+        with statements(engine) as seen:
+            set_columns(s, item, status=ItemStatus.IN_PROGRESS, percent=40, updated_words="推进中")
+            s.commit()
+        assert [x.split()[0] for x in seen] == ["UPDATE"]
+        assert (item.status, item.percent, item.updated_words) == ("in_progress", 40, "推进中")
+        assert item not in s.dirty
+    with Session(engine) as s:
+        again = get(s, code="P-1")
+        assert (again.status, again.percent, again.updated_words) == ("in_progress", 40, "推进中")
+
+
+def test_set_columns_rolls_back_with_the_transaction(engine):
+    with Session(engine) as s:
+        set_columns(s, get(s, code="P-1"), percent=90)
+        s.rollback()
+    with Session(engine) as s:
+        assert get(s, code="P-1").percent != 90
+
+
+def test_an_object_not_yet_written_goes_through_the_session(engine):
+    with Session(engine) as s:
+        owner = get(s, "wangfang")
+        item = Item(kind="project", code="P-99", title="新项目", owner_id=owner.id, unit_id=owner.unit_id, year=2026)
+        set_columns(s, item, percent=10)
+        s.commit()
+    with Session(engine) as s:
+        assert get(s, code="P-99").percent == 10
+
+
+def test_insert_row_gives_the_session_this_very_object(engine):
+    with Session(engine) as s:
+        item, who = get(s, code="P-1"), get(s, "wangfang")
+        update = ProgressUpdate(item_id=item.id, member_id=who.id, at=AT, words="第1项完成", status_before="not_started",
+                                status_after="done", percent_before=0, percent_after=100)
+        with statements(engine) as seen:
+            assert insert_row(s, update) is update
+            found = s.exec(select(ProgressUpdate)).one()
+            s.commit()
+        assert [x.split()[0] for x in seen] == ["INSERT", "SELECT"]
+        assert found is update and update.id is not None and update not in s.new
+    with Session(engine) as s:
+        row = s.exec(select(ProgressUpdate)).one()
+        assert (row.words, row.action, row.count_added, row.at) == ("第1项完成", "update", 0, AT)
+
+
+def test_what_the_session_holds_is_written_first(engine):
+    """Rows keep the order the code made them in, however each was written."""
+    with Session(engine) as s:
+        item, who = get(s, code="P-1"), get(s, "wangfang")
+        first = ProgressUpdate(item_id=item.id, member_id=who.id, at=AT, words="经会话", status_before="not_started",
+                               status_after="in_progress", percent_before=0, percent_after=10)
+        s.add(first)
+        second = insert_row(s, ProgressUpdate(item_id=item.id, member_id=who.id, at=AT, words="直接写",
+                                              status_before="in_progress", status_after="in_progress",
+                                              percent_before=10, percent_after=20))
+        s.commit()
+        assert first.id < second.id
