@@ -28,8 +28,7 @@ from functools import lru_cache
 
 from . import segmenter
 from .numbers import NUMBER
-from .text import normalize
-from .titles import title_words
+from .titles import normalized_title, title_words
 
 # pypinyin's phrase table is not needed for single characters and takes most of its start-up.
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
@@ -78,11 +77,10 @@ def vocabulary(words: Iterable[str]) -> Vocabulary:
 _STATE_VOCABULARY = vocabulary(())
 
 
-@lru_cache(maxsize=2048)
 def _sound_pairs(title: str) -> frozenset[tuple[str, str]]:
     """The sounds of every two neighbouring Chinese characters of a (raw) title, as it is matched
     (normalized): the first two sounds of each of its words (all Chinese) are among them."""
-    spoken = [sound(ch) if "\u4e00" <= ch <= "\u9fff" else None for ch in normalize(title)]
+    spoken = [sound(ch) if "\u4e00" <= ch <= "\u9fff" else None for ch in normalized_title(title)]
     return frozenset(pair for pair in zip(spoken, spoken[1:], strict=False) if None not in pair)
 
 
@@ -101,13 +99,14 @@ def _title_table(title: str) -> dict[tuple[str, str], tuple[tuple[str, tuple[str
 class ListVocabulary:
     """``vocabulary(state words + the content words of ``titles``)``, as ``repair`` reads it, built
     one key at a time: ``key in vocab`` asks only which sounds stand next to each other in the
-    titles (cheap, kept per title); the words under a key are gathered, from the state words and
+    titles (cheap); the words under a key are gathered, from the state words and
     the titles holding that pair of sounds, the first time a reply holds it. The same words in the
     same order as ``vocabulary`` gives (longest first, then state words, then titles in list order)."""
 
     def __init__(self, titles: Sequence[str]) -> None:
         self._titles = tuple(titles)
-        self._keys = frozenset(_STATE_VOCABULARY).union(*map(_sound_pairs, self._titles))
+        self._pairs = tuple(map(_sound_pairs, self._titles))
+        self._keys = frozenset(_STATE_VOCABULARY).union(*self._pairs)
         self._found: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] = {}
 
     def __contains__(self, key: tuple[str, str]) -> bool:
@@ -118,8 +117,8 @@ class ListVocabulary:
         found = self._found.get(key)
         if found is None:
             words = dict(_STATE_VOCABULARY.get(key, ()))
-            for title in self._titles:
-                if key in _sound_pairs(title):
+            for title, pairs in zip(self._titles, self._pairs, strict=True):
+                if key in pairs:
                     for word, spoken in _title_table(title).get(key, ()):
                         words.setdefault(word, spoken)
             found = self._found[key] = tuple(sorted(words.items(), key=lambda w: -len(w[0])))

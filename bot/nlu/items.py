@@ -68,7 +68,7 @@ class ItemIndex:
     """What parsing needs to know about one item list, computed once per list.
 
     What is per title is computed once per title (``titles``) and only when a reply needs it:
-    which items hold which two characters (``bigrams``, cheap) is known for the list, the weights
+    which two characters each title holds (``title_bigrams``, cheap) is known for the list, the weights
     of a title's substrings (``weights``) only once a reply shares two characters with it, the
     title words by sound (``sounds``) per pair of sounds a reply holds."""
     ids: tuple[str, ...]
@@ -88,13 +88,15 @@ class ItemIndex:
         return title_weights(self.titles[k])
 
     @cached_property
-    def bigrams(self) -> dict[str, tuple[int, ...]]:
-        """Two characters -> the items whose title holds them (the two-character keys of ``weights``)."""
-        found: dict[str, list[int]] = {}
-        for k, title in enumerate(self.titles):
-            for pair in title_bigrams(title):
-                found.setdefault(pair, []).append(k)
-        return {pair: tuple(items) for pair, items in found.items()}
+    def title_bigrams(self) -> tuple[frozenset[str], ...]:
+        """Per item, the two characters its title holds (the two-character keys of ``weights``)."""
+        return tuple(map(title_bigrams, self.titles))
+
+    def sharing_bigrams(self, text: str) -> list[int]:
+        """The items whose title shares two neighbouring characters with ``text``: the only ones
+        whose words ``text`` can hold (a title word has two characters or more)."""
+        pairs = {text[i:i + 2] for i in range(len(text) - 1)}
+        return [k for k, held in enumerate(self.title_bigrams) if not pairs.isdisjoint(held)]
 
     @cached_property
     def sounds(self) -> homophones.ListVocabulary:
@@ -256,13 +258,7 @@ class _TitleMatch(NamedTuple):
 
 def _title_mentions(text: str, index: ItemIndex) -> list[Mention]:
     """Items named by words of their titles in ``text`` (positions and 编号 already masked)."""
-    n = len(text)
-    candidates: set[int] = set()
-    for i in range(n - 1):
-        found = index.bigrams.get(text[i:i + 2])
-        if found:
-            candidates.update(found)
-    matches = [m for m in (_match_title(text, index.weights(k), k) for k in candidates)
+    matches = [m for m in (_match_title(text, index.weights(k), k) for k in index.sharing_bigrams(text))
                if m.score >= MIN_SCORE]
     matches.sort(key=lambda m: (-m.score, m.item))
     mentions = []

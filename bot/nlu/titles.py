@@ -41,7 +41,7 @@ def title_weights(title: str) -> dict[str, float]:
     """The substring weights of one (raw) title; shared by every list holding it, never modified.
     A title's weights take about 11 KB (a 22-character title has some 300 substrings), so the
     titles kept are bounded (2,048: about 22 MB) like the lists kept by ``index_for``."""
-    return _substring_weights(normalize(title))
+    return _substring_weights(normalized_title(title))
 
 
 @lru_cache(maxsize=2048)
@@ -51,12 +51,18 @@ def title_words(title: str) -> tuple[str, ...]:
     return tuple(w for w, weight in title_weights(title).items() if weight >= MIN_SCORE and len(w) <= 4)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=8192)
+def normalized_title(title: str) -> str:
+    """A (raw) title as it is matched (``normalize``); kept for 8,192 titles (about 1 MB), since
+    every list a reply is read against needs its titles' characters."""
+    return normalize(title)
+
+
 def title_bigrams(title: str) -> frozenset[str]:
     """The two-character substrings of a (raw) title that ``title_weights`` weighs — exactly its
     two-character keys — without weighing anything: which titles a reply may name is known before
     any title is weighed."""
-    t = normalize(title)
+    t = normalized_title(title)
     return frozenset(t[i:i + 2] for i in range(len(t) - 1) if t[i] not in PUNCT and t[i + 1] not in PUNCT)
 
 
@@ -64,6 +70,7 @@ def clear_cache() -> None:
     """Forget the title weights and title words (after the dictionary changed)."""
     title_weights.cache_clear()
     title_words.cache_clear()
+    normalized_title.cache_clear()
 
 
 @lru_cache(maxsize=65536)
