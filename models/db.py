@@ -1,7 +1,9 @@
 """Engine, sessions and the schema (created and upgraded through Alembic migrations)."""
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -108,6 +110,22 @@ def analyze(engine: Engine) -> None:
             conn.exec_driver_sql(f"ANALYZE {ours}" if ours else "ANALYZE")
 
 
+def _use_wal(cursor, wait: float) -> None:
+    """Switch a SQLite file to WAL (a property of the file, kept once set). Processes opening a new
+    file at the same moment (instances started together) all ask for it, and SQLite refuses all
+    but one at once with "database is locked" — without waiting for the busy timeout, since
+    waiting could deadlock; the others ask again, for up to ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.005)
+
+
 def make_engine(url: str, *, busy_wait: float = 30.0) -> Engine:
     """An engine for ``url``.
 
@@ -138,7 +156,7 @@ def make_engine(url: str, *, busy_wait: float = 30.0) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             if ":memory:" not in url:
-                cur.execute("PRAGMA journal_mode=WAL")
+                _use_wal(cur, busy_wait)
             cur.execute(f"PRAGMA busy_timeout={busy_ms}")
             cur.close()
 
