@@ -16,7 +16,7 @@ import re
 import ssl
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -80,19 +80,24 @@ def fit_text(text: str, limit: int = MAX_TEXT_BYTES, tail: str = "…") -> str:
     return out + tail
 
 
-def fit_lines(head: str, lines: Sequence[str], more: str, footer: str = "", limit: int = MAX_TEXT_BYTES) -> str:
+def fit_lines(head: str, lines: Iterable[str], more: str, footer: str = "", limit: int = MAX_TEXT_BYTES,
+              count: int | None = None) -> str:
     """``head``, as many ``lines`` as fit in ``limit`` bytes, then ``footer``. If some lines are
-    left out, ``more.format(n=...)`` stands in their place (e.g. "…及其余{n}项，回复“我的清单”查看")."""
+    left out, ``more.format(n=...)`` stands in their place (e.g. "…及其余{n}项，回复“我的清单”查看").
+
+    ``lines`` may be a generator when ``count`` says how many lines it would give: only the lines
+    that fit are then made (a question over a whole organ has thousands, a message holds a few dozen)."""
     def size(s: str) -> int:
         return len(s.encode("utf-8"))
 
+    total = len(lines) if count is None else count
     tail = "\n" + footer if footer else ""
     body = head
     for i, line in enumerate(lines):
-        rest = len(lines) - i - 1
+        rest = total - i - 1
         closing = ("\n" + more.format(n=rest) if rest else "") + tail
         if size(body + "\n" + line + closing) > limit:
-            return fit_text(body + "\n" + more.format(n=len(lines) - i) + tail, limit)
+            return fit_text(body + "\n" + more.format(n=total - i) + tail, limit)
         body += "\n" + line
     return body + tail
 

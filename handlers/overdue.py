@@ -6,15 +6,15 @@ from bot.router import Message, Router
 from bot.scope import asked
 from bot.texts import MORE_ITEMS, day, progress_zh
 from bot.wecom import fit_lines
-from models.lookups import live, overdue_items, owners_of, unit_item_views
-from models.tables import Item, Member
+from models.lookups import live, overdue_items, owner_names, unit_item_views
+from models.tables import Item
 
 router = Router("overdue")
 
 
-def _line(msg: Message, item: Item, owners: dict[int, Member]) -> str:
+def _line(msg: Message, item: Item, owners: dict[int, str]) -> str:
     today = msg.at.date()
-    owner = owners[item.owner_id].name if item.owner_id in owners else ""
+    owner = owners.get(item.owner_id, "")
     return (f"· [{item.code}] {item.title}｜{owner}｜截止{day(item.deadline)}，已逾期{(today - item.deadline).days}天"
             f"｜{progress_zh(item)}")
 
@@ -33,7 +33,7 @@ def show_overdue(msg: Message) -> str:
         label = "您的" if a.own else a.label + "的"
         if not items:
             return f"{label}事项目前没有逾期，请继续保持。"
-        owners = owners_of(msg.session, items)
+        owners = owner_names(msg.session, items)
         return fit_lines(f"{label}逾期事项（{len(items)}项）：", [_line(msg, i, owners) for i in items], MORE_ITEMS)
     of_unit = unit_item_views(msg.session, a.units, today.year, Item.deadline < today)
     groups = []
@@ -44,9 +44,11 @@ def show_overdue(msg: Message) -> str:
     total = sum(len(items) for _, items in groups)
     if not total:
         return f"{a.label}目前没有逾期事项，请继续保持。"
-    lines = []
-    owners = owners_of(msg.session, [i for _, items in groups for i in items])
-    for uid, items in groups:
-        lines.append(f"{a.tree.name(uid)}（{len(items)}项）")
-        lines.extend(_line(msg, i, owners) for i in items)
-    return fit_lines(f"{a.label}逾期事项共{total}项：", lines, MORE_ITEMS)
+    owners = owner_names(msg.session, (i for _, items in groups for i in items))
+
+    def lines():                # made only as far as the message holds them
+        for uid, items in groups:
+            yield f"{a.tree.name(uid)}（{len(items)}项）"
+            yield from (_line(msg, i, owners) for i in items)
+
+    return fit_lines(f"{a.label}逾期事项共{total}项：", lines(), MORE_ITEMS, count=len(groups) + total)

@@ -6,22 +6,23 @@ from bot.router import Message, Router
 from bot.scope import asked
 from bot.texts import MORE_ITEMS, day, progress_zh
 from bot.wecom import fit_lines
-from models.lookups import item_sort_key, live, owners_of, unit_item_views
-from models.tables import Item, ItemKind, ItemStatus, Member
+from models.lookups import item_sort_key, live, owner_names, unit_item_views
+from models.tables import Item, ItemKind, ItemStatus
 
 router = Router("rectifications")
 
 
-def _lines(msg: Message, rects: list[Item], owners: dict[int, Member]) -> list[str]:
+def _shown(rects: list[Item]) -> list[Item]:
+    """The rectifications still owed, in the order shown: open ones, then done ones awaiting 销号."""
+    return [r for r in rects if r.is_open] + [r for r in rects if r.status == ItemStatus.DONE]
+
+
+def _line(msg: Message, item: Item, owners: dict[int, str]) -> str:
     today = msg.at.date()
-    out = []
-    for i in [r for r in rects if r.is_open] + [r for r in rects if r.status == ItemStatus.DONE]:
-        owner = owners[i.owner_id].name if i.owner_id in owners else ""
-        late = "（已逾期）" if i.is_open and i.deadline and i.deadline < today else ""
-        due = f"｜时限{day(i.deadline)}{late}" if i.deadline else ""
-        tail = "，待书记销号" if i.status == ItemStatus.DONE else ""
-        out.append(f"· [{i.code}] {i.title}｜{owner}｜{progress_zh(i)}{tail}{due}")
-    return out
+    late = "（已逾期）" if item.is_open and item.deadline and item.deadline < today else ""
+    due = f"｜时限{day(item.deadline)}{late}" if item.deadline else ""
+    tail = "，待书记销号" if item.status == ItemStatus.DONE else ""
+    return f"· [{item.code}] {item.title}｜{owners.get(item.owner_id, '')}｜{progress_zh(item)}{tail}{due}"
 
 
 def _counts(rects: list[Item]) -> str:
@@ -46,18 +47,24 @@ def show_rectifications(msg: Message) -> str:
         label = "您的" if a.own else a.label + "的"
         if not rects:
             return f"{label}{year}年度暂无整改事项。"
-        lines = _lines(msg, rects, owners_of(msg.session, rects))
+        owners = owner_names(msg.session, rects)
+        lines = [_line(msg, i, owners) for i in _shown(rects)]
         head = f"{label}整改事项{_counts(rects)}"
         return fit_lines(head, lines, MORE_ITEMS) if lines else head + "。全部整改已销号。"
     of_unit = unit_item_views(msg.session, a.units, year, Item.kind == ItemKind.RECTIFICATION)
     by_unit = [(uid, of_unit[uid]) for uid in a.units if of_unit.get(uid)]
     all_rects = [i for _, rects in by_unit for i in rects]
-    owners = owners_of(msg.session, all_rects)
-    lines = []
-    for uid, rects in by_unit:
-        if len(a.units) > 1:                   # one unit: the head already says it
-            lines.append(f"{a.tree.name(uid)}：{_counts(rects)}")
-        lines.extend(_lines(msg, rects, owners))
     if not all_rects:
         return f"{a.label}{year}年度暂无整改事项。"
-    return fit_lines(f"{a.label}整改事项{_counts(all_rects)}", lines, MORE_ITEMS)
+    owners = owner_names(msg.session, all_rects)
+    shown = [(uid, rects, _shown(rects)) for uid, rects in by_unit]
+    named = len(a.units) > 1                    # one unit: the head already says it
+
+    def lines():                # made only as far as the message holds them
+        for uid, rects, owed in shown:
+            if named:
+                yield f"{a.tree.name(uid)}：{_counts(rects)}"
+            yield from (_line(msg, i, owners) for i in owed)
+
+    count = sum(len(owed) for _, _, owed in shown) + (len(shown) if named else 0)
+    return fit_lines(f"{a.label}整改事项{_counts(all_rects)}", lines(), MORE_ITEMS, count=count)

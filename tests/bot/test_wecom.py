@@ -76,6 +76,21 @@ def test_fit_lines_names_what_was_left_out():
     assert fit_lines("标题", ["1. a", "2. b"], "…{n}") == "标题\n1. a\n2. b"
 
 
+def test_fit_lines_makes_only_the_lines_that_fit_when_told_how_many_there_are():
+    made = []
+
+    def lines():
+        for k in range(10_000):
+            made.append(k)
+            yield f"{k + 1}. 第{k + 1}个党支部的逾期事项"
+
+    out = fit_lines("标题", lines(), "…及其余{n}项", count=10_000)
+    shown = out.count("党支部的逾期事项")
+    assert len(out.encode("utf-8")) <= MAX_TEXT_BYTES and f"…及其余{10_000 - shown}项" in out
+    assert len(made) == shown + 1           # the line that did not fit, and none after it
+    assert out == fit_lines("标题", [f"{k + 1}. 第{k + 1}个党支部的逾期事项" for k in range(10_000)], "…及其余{n}项")
+
+
 async def test_a_failed_send_leaves_no_secret_or_token_in_the_error_or_the_log(standin, caplog):
     """WeCom unreachable: the error names the failure, never the app secret nor a token."""
     await standin.stop()
