@@ -23,6 +23,7 @@ from functools import lru_cache
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
 
 
@@ -49,6 +50,9 @@ def set_columns(session: Session, obj: SQLModel, **values) -> None:
         session: the session of the transaction (``obj`` may belong to it or be detached).
         obj: a table object with an ``id``; without one it is changed and added to the session.
         **values: column name → new value.
+
+    Raises:
+        StaleDataError: the row is no longer there (as the session's flush would).
     """
     if obj.id is None:
         for name, value in values.items():
@@ -58,8 +62,10 @@ def set_columns(session: Session, obj: SQLModel, **values) -> None:
     _flush_pending(session)
     table = type(obj).__table__
     columns = tuple(values)
-    session.connection().execute(_update_statement(table, columns),
-                                 {"row_id": obj.id, **{f"new_{c}": v for c, v in values.items()}})
+    res = session.connection().execute(_update_statement(table, columns),
+                                       {"row_id": obj.id, **{f"new_{c}": v for c, v in values.items()}})
+    if res.rowcount != 1:       # as the ORM's flush would: the row is gone, nothing may be assumed
+        raise StaleDataError(f"{table.name} {obj.id}: expected to update 1 row, updated {res.rowcount}")
     for name, value in values.items():
         set_committed_value(obj, name, value)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from models.rows import insert_row, set_columns
@@ -34,6 +36,14 @@ def test_set_columns_rolls_back_with_the_transaction(engine):
         s.rollback()
     with Session(engine) as s:
         assert get(s, code="P-1").percent != 90
+
+
+def test_a_row_no_longer_there_is_an_error_not_a_silent_nothing(engine):
+    with Session(engine) as s:
+        item = get(s, code="P-1")
+        s.connection().exec_driver_sql(f"DELETE FROM item WHERE id = {item.id}")
+        with pytest.raises(StaleDataError):
+            set_columns(s, item, percent=50)
 
 
 def test_an_object_not_yet_written_goes_through_the_session(engine):
