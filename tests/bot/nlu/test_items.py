@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 
 from bot import nlu
+from bot.nlu import parse, titles
+from bot.nlu.items import clear_cache
 from bot.nlu.positions import find_positions
 from tests.bot.nlu.helpers import check, updates
 from tests.support.item_lists import LEADER, OFFICE, SETS, TASKS, VETERANS
@@ -212,3 +214,14 @@ def test_the_domain_dictionary_is_loaded():
     words = segmenter.cut("三会一课和主题党日，支委会、党小组会、民主生活会、组织生活会、谈心谈话都已销号")
     for word in ("三会一课", "主题党日", "支委会", "党小组会", "民主生活会", "组织生活会", "谈心谈话", "销号"):
         assert word in words
+
+
+def test_a_reply_naming_items_by_position_weighs_no_title():
+    """"第1项完成80%" against a list seen for the first time needs its 编号 and positions, not the
+    weights of its titles (the costly part of a new list's index)."""
+    clear_cache()
+    titles.title_weights.cache_clear()
+    items = [{"id": f"N-{k}", "title": f"新事项{k}号调研课题", "kind": "project", "target": None} for k in range(1, 6)]
+    parsed = parse("第1项完成80%", items)
+    assert [(u.item, u.percent) for u in parsed.updates] == [("N-1", 80)]
+    assert titles.title_weights.cache_info().currsize == 0
