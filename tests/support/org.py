@@ -117,3 +117,12 @@ def get(session: Session, account: str | None = None, code: str | None = None):
     if account:
         return session.exec(select(Member).where(Member.account == account)).one()
     return session.exec(select(Item).where(Item.code == code)).one()
+
+
+def leave(org, account: str) -> None:
+    """The member left (状态 离开)."""
+    with Session(org.engine) as s:
+        m = s.get(Member, org.people[account].id)
+        m.active = False
+        s.add(m)
+        s.commit()
