@@ -189,11 +189,6 @@ async def test_a_notice_without_a_body_asks_for_it_and_sends_nothing(client, sta
     assert "请写明通知内容" in reply and standin.state.sent == []
 
 
-async def test_healthz(client):
-    resp = await client.get("/healthz")
-    assert resp.status == 200
-
-
 async def test_an_answer_that_misses_the_reply_window_goes_out_by_message_send(client, runtime, standin):
     runtime.config.server.reply_timeout = 0     # nothing is ever ready in time: the late path
     status, body, _ = await post(client, wf.text_xml("wangfang", "我的清单"))
