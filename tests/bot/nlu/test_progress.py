@@ -6,7 +6,7 @@ import pytest
 from bot import nlu
 from bot.nlu import Parse, Update
 from tests.bot.nlu.helpers import check, full, updates
-from tests.support.item_lists import BRANCH, LEADER, OFFICE, SETS, STAFF, TASKS, VETERANS
+from tests.support.item_lists import BRANCH, LEADER, OFFICE, SETS, STAFF, TASKS
 
 # The short development corpus (dev.jsonl), as tuples (item, status, percent, count).
 SHORT = [
@@ -242,34 +242,6 @@ def test_the_trace_has_every_clause():
     nlu.parse("书记，本月：1.支委会开了1次；2.学习计划还没完成", BRANCH + TASKS, trace)
     assert [step["clause"] for step in trace["steps"]] == ["1.支委会开了1次", "2.学习计划还没完成"]
     assert trace["dropped"][0] == ("书记,", "salutation")
-
-
-def test_explain_says_which_words_named_which_item():
-    from bot.nlu.explain import explain
-
-    text = explain("1.召开机关党委会议1次，累计9次；回复如：第2项完成80%", OFFICE)
-    assert "机关党委会议」" in text and "R-1 每月召开机关党委会议" in text
-    assert "次数 1" in text and "全年累计 9 次" in text and "示例" in text
-    assert "本次1次，累计9次" in text
-    assert "（前有否定词）" in explain("调研报告还没完成", OFFICE)
-    assert "只提到事项" in explain("研究换届工作，调研报告已完成", OFFICE)
-    assert "同音纠正" in explain("换届选举已完城", OFFICE)
-    assert "问到的事项：P-2" in explain("换届选举截止哪天", OFFICE)
-    assert "候选" in explain("活动室已完成", SETS["mixed"])
-
-
-def test_the_cli_explains(capsys):
-    import json
-    import tempfile
-
-    from bot.cli import main
-
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
-        json.dump(VETERANS, f, ensure_ascii=False)
-    assert main(["parse", "--items", f.name, "--explain", "支委会开了2次"]) == 0
-    assert "R-2 每月召开支部委员会会议" in capsys.readouterr().out
-    assert main(["parse", "--items", f.name, "--json", "今年已召开支委会8次"]) == 0
-    assert json.loads(capsys.readouterr().out)["updates"][0]["total"] == 8
 
 
 VARIANTS = [
