@@ -1,4 +1,4 @@
-"""``qingdan remind --at`` and ``qingdan schedule`` as an administrator runs them (subprocesses)."""
+"""schedules.commands: ``qingdan remind --at`` and ``qingdan schedule`` as an administrator runs them (subprocesses)."""
 import subprocess
 import sys
 from collections import Counter
