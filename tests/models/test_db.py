@@ -181,3 +181,10 @@ def test_processes_opening_a_new_sqlite_file_together_all_get_it_in_wal(tmp_path
         assert failures.empty(), failures.get()
         with make_engine(url).connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_a_sqlite_file_commits_to_the_disk_every_time(tmp_path):
+    """WAL, and synchronous FULL: a record the person was told is kept survives a power cut."""
+    with make_engine(f"sqlite:///{tmp_path / 'q.db'}").connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2        # FULL
