@@ -165,11 +165,10 @@ def claim_delivery(runtime: Runtime, key: str) -> bool:
 
 
 def _store_reply(runtime: Runtime, key: str, reply: str) -> None:
+    """The reply as the outbox's sends turned out, over the one stored in the callback's transaction."""
     with write_turn(runtime.engine), session_scope(runtime.engine) as session:
-        row = session.exec(select(InboundMessage).where(InboundMessage.dedupe_key == key)).first()
-        if row is not None:
-            row.reply = reply
-            session.add(row)
+        session.connection().execute(
+            update(InboundMessage).where(InboundMessage.dedupe_key == key).values(reply=reply))
 
 
 async def deliver(runtime: Runtime, outbox: list[Outgoing], reply: str) -> str:

@@ -173,6 +173,17 @@ async def test_admin_broadcast_reaches_the_unit_after_confirm(client, standin):
     assert "周五交党费" in standin.state.sent[0].content
 
 
+async def test_a_retry_of_a_notice_that_failed_to_go_out_hears_the_failure_not_the_plan(client, engine, standin):
+    """The reply stored for WeCom's retries is the one the sends turned out to give."""
+    await say(client, "zhaolei", "通知 第二党支部：周五交党费")
+    standin.state.fail_accounts = {"sunli"}
+    reply = await say(client, "zhaolei", "确认", msg_id=8801)
+    assert reply.startswith("通知发送失败") and standin.state.sent == []
+    with Session(engine) as s:
+        stored = s.exec(select(InboundMessage).where(InboundMessage.dedupe_key == "msg:zhaolei:8801")).one()
+    assert stored.reply == reply
+
+
 async def test_a_notice_to_one_branch_reaches_only_that_branch_whatever_the_command_words(client, standin):
     """The twin grammar bug: "群发通知 第一党支部：…" was read as a notice to everyone."""
     for words in ("群发通知 第二党支部：周五开会", "发公告 第二党支部：周五开会", "请发一条通知 第二党支部：周五开会"):

@@ -7,7 +7,16 @@ from hypothesis import strategies as st
 from bot import nlu
 from bot.nlu.segmenter import is_word
 from bot.nlu.text import normalize
-from bot.nlu.titles import GENERIC_CHAR_WEIGHT, MAX_MATCH, PUNCT, UNCOVERED_CHAR_WEIGHT, _is_generic, _substring_weights
+from bot.nlu.titles import (
+    GENERIC_CHAR_WEIGHT,
+    MAX_MATCH,
+    PUNCT,
+    UNCOVERED_CHAR_WEIGHT,
+    _is_generic,
+    _substring_weights,
+    title_bigrams,
+    title_weights,
+)
 
 
 def _weights_by_definition(title: str) -> dict[str, float]:
@@ -41,3 +50,12 @@ def test_title_weights_are_those_of_their_definition(title):
     nlu.load()
     title = normalize(title)
     assert _substring_weights(title) == _weights_by_definition(title)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=st.text(_TITLE_CHARS, min_size=0, max_size=24))
+def test_a_titles_bigrams_are_exactly_the_two_characters_it_weighs(title):
+    """``title_bigrams`` picks a reply's candidate titles without weighing them: it must be the
+    two-character keys of ``title_weights``, or a title a reply names would be missed."""
+    nlu.load()
+    assert title_bigrams(title) == {k for k in title_weights(title) if len(k) == 2}
