@@ -1,6 +1,6 @@
 """The WeCom callback: URL verification, decryption, deduplication, the answer.
 
-The whole answer — claim, handler, stored reply, one transaction (``bot.conversation``) — runs
+The whole answer — claim, handler, stored reply, in one transaction (``bot.conversation``) — runs
 within ``server.reply_timeout`` seconds (well inside WeCom's 5 s) and goes back as the encrypted
 passive reply; past it the callback answers empty at once and the reply follows through
 ``message/send`` when it is ready. A retry of a callback (WeCom retries three times) waits for
@@ -22,13 +22,14 @@ from wechatpy.enterprise import parse_message
 from wechatpy.enterprise.replies import TextReply
 from wechatpy.exceptions import InvalidSignatureException
 
-from bot.conversation import Inbound, answer, claim_delivery
+from bot.conversation import Answering, Inbound, claim_delivery
 from bot.runtime import Runtime
 from bot.wecom import fit_text
 
 log = logging.getLogger(__name__)
 
 RUNTIME = web.AppKey("runtime", Runtime)
+ANSWERING = web.AppKey("answering", Answering)
 
 
 def dedupe_key(msg) -> str:
@@ -127,19 +128,20 @@ async def receive(request: web.Request) -> web.Response:
 
     inbound = inbound_of(msg)
     nonce, timestamp = q.get("nonce") or secrets.token_hex(8), str(int(time.time()))
-    task = asyncio.ensure_future(answer(runtime, inbound))
-    try:
-        ans = await asyncio.wait_for(asyncio.shield(task), runtime.config.server.reply_timeout)
-    except TimeoutError:
-        task.add_done_callback(lambda t: asyncio.ensure_future(_send_late(runtime, inbound, t)))
+    answer = request.app[ANSWERING].answer(inbound)
+    if runtime.config.server.reply_timeout > 0:
+        await asyncio.wait((answer,), timeout=runtime.config.server.reply_timeout)   # never cancels it
+    if not answer.done():
+        answer.add_done_callback(lambda t: asyncio.ensure_future(_send_late(runtime, inbound, t)))
         return web.Response(text="")
+    ans = answer.result()
     if ans.duplicate and not await asyncio.to_thread(claim_delivery, runtime, inbound.key):
         log.info("duplicate callback %s: its answer was delivered already", inbound.key)
         return web.Response(text="")
     return _passive(runtime, msg, ans.reply, nonce, timestamp)
 
 
-async def _send_late(runtime: Runtime, inbound: Inbound, task: asyncio.Task) -> None:
+async def _send_late(runtime: Runtime, inbound: Inbound, task: asyncio.Future) -> None:
     """An answer not ready within ``reply_timeout`` goes out by message/send — unless another
     delivery of the same callback (a retry answered passively, or its own late answer) got it."""
     ans = task.result() if not task.cancelled() and not task.exception() else None
@@ -148,5 +150,7 @@ async def _send_late(runtime: Runtime, inbound: Inbound, task: asyncio.Task) -> 
 
 
 def add_routes(app: web.Application, path: str = "/wecom/callback") -> None:
+    """The callback's routes, answering for ``app[RUNTIME]``."""
+    app[ANSWERING] = Answering(app[RUNTIME])
     app.router.add_get(path, verify_url)
     app.router.add_post(path, receive)

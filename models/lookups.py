@@ -39,16 +39,22 @@ def month_key(at: datetime, tz: ZoneInfo) -> str:
     return at.astimezone(tz).strftime("%Y-%m")
 
 
-@lru_cache(maxsize=65536)
 def _natural(code: str) -> tuple:
-    """"Z-10" → ("Z-", 10, ""): 编号 compared number by number. Cached: the same 编号 recur in
-    every list, and each callback sorts its sender's items."""
+    """"Z-10" → ("Z-", 10, ""): 编号 compared number by number."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code))
+
+
+@lru_cache(maxsize=65536)
+def _kind_and_code(kind: str, code: str) -> tuple[int, tuple]:
+    """The kind's place and the 编号 compared number by number. Cached: the same 编号 recur in
+    every list, and each callback sorts its sender's items."""
+    return KIND_ORDER.get(ItemKind(kind), 9), _natural(code)
 
 
 def item_sort_key(item: Item) -> tuple:
     """Responsibility, project, rectification; by 编号; earlier years' leftovers after this year's."""
-    return (KIND_ORDER.get(ItemKind(item.kind), 9), -item.year, _natural(item.code), item.id or 0)
+    kind, code = _kind_and_code(item.kind, item.code)
+    return (kind, -item.year, code, item.id or 0)
 
 
 # --- people and units ----------------------------------------------------------------------
@@ -58,6 +64,18 @@ _MEMBER_BY_ACCOUNT = select(Member).where(Member.account == bindparam("account")
 
 def member_by_account(session: Session, account: str) -> Member | None:
     return session.exec(_MEMBER_BY_ACCOUNT, params={"account": account}).first()
+
+
+_MEMBERS_BY_ACCOUNTS = select(Member).where(Member.account.in_(bindparam("accounts", expanding=True)))
+
+
+def members_by_accounts(session: Session, accounts: Iterable[str]) -> dict[str, Member]:
+    """The members holding ``accounts``, by account (an account nobody holds is left out), in one
+    query: the senders of the callbacks answered together (``bot.conversation``)."""
+    wanted = list(dict.fromkeys(accounts))
+    if not wanted:
+        return {}
+    return {m.account: m for m in session.exec(_MEMBERS_BY_ACCOUNTS, params={"accounts": wanted})}
 
 
 def unit_secretary(session: Session, unit_id: int) -> Member | None:
@@ -129,14 +147,23 @@ def item_views(session: Session, *conditions) -> list[ItemView]:
 
 
 @lru_cache(maxsize=16)
-def _my_items_statement(year: int):
-    return select(Item).where(Item.owner_id == bindparam("member_id"), live(year))
+def _owners_items_statement(year: int):
+    return select(Item).where(Item.owner_id.in_(bindparam("owner_ids", expanding=True)), live(year))
+
+
+def owners_items(session: Session, owner_ids: Iterable[int], year: int) -> dict[int, list[Item]]:
+    """Each person's live items of the year (``live``), in the order "我的清单" numbers them, in one
+    query: {owner id: their items}, every owner asked for present (with [] when they have none)."""
+    grouped: dict[int, list[Item]] = {owner: [] for owner in owner_ids}
+    if grouped:
+        for item in session.exec(_owners_items_statement(year), params={"owner_ids": list(grouped)}):
+            grouped[item.owner_id].append(item)
+    return {owner: sorted(items, key=item_sort_key) for owner, items in grouped.items()}
 
 
 def my_items(session: Session, member_id: int, year: int) -> list[Item]:
     """A person's live items of the year (``live``), in the order "我的清单" numbers them."""
-    items = session.exec(_my_items_statement(year), params={"member_id": member_id}).all()
-    return sorted(items, key=item_sort_key)
+    return owners_items(session, [member_id], year)[member_id]
 
 
 def _by_unit(rows: Iterable) -> dict[int, list]:

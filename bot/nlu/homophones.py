@@ -77,9 +77,11 @@ def vocabulary(words: Iterable[str]) -> Vocabulary:
 _STATE_VOCABULARY = vocabulary(())
 
 
+@lru_cache(maxsize=8192)
 def _sound_pairs(title: str) -> frozenset[tuple[str, str]]:
     """The sounds of every two neighbouring Chinese characters of a (raw) title, as it is matched
-    (normalized): the first two sounds of each of its words (all Chinese) are among them."""
+    (normalized): the first two sounds of each of its words (all Chinese) are among them. Kept for
+    8,192 titles, as ``titles.title_bigrams``."""
     spoken = [sound(ch) if "\u4e00" <= ch <= "\u9fff" else None for ch in normalized_title(title)]
     return frozenset(pair for pair in zip(spoken, spoken[1:], strict=False) if None not in pair)
 
@@ -128,6 +130,7 @@ class ListVocabulary:
 def clear_cache() -> None:
     """Forget the title words by sound (after the dictionary changed)."""
     _title_table.cache_clear()
+    _sound_pairs.cache_clear()
 
 
 _UNIT_SOUNDS = {"xiang": "项", "tiao": "条"}

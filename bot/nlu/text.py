@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 import opencc
@@ -78,8 +79,10 @@ def to_simplified(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1024)
 def normalize(text: str) -> str:
-    """The canonical form of a reply or a title (see the module docstring)."""
+    """The canonical form of a reply or a title (see the module docstring). The last 1,024 are
+    kept: one reply is normalized by every grammar that reads it (five times a message or more)."""
     text = to_simplified(text).translate(_TABLE)
     text = _CROSS_RE.sub(CROSS, text)
     text = unicodedata.normalize("NFKC", text)

@@ -58,10 +58,12 @@ def normalized_title(title: str) -> str:
     return normalize(title)
 
 
+@lru_cache(maxsize=8192)
 def title_bigrams(title: str) -> frozenset[str]:
     """The two-character substrings of a (raw) title that ``title_weights`` weighs — exactly its
     two-character keys — without weighing anything: which titles a reply may name is known before
-    any title is weighed."""
+    any title is weighed. Kept for 8,192 titles (about 2 KB each), as ``normalized_title``: the
+    lists kept are fewer than the people, and every list made again needs them."""
     t = normalized_title(title)
     return frozenset(t[i:i + 2] for i in range(len(t) - 1) if t[i] not in PUNCT and t[i + 1] not in PUNCT)
 
@@ -71,6 +73,7 @@ def clear_cache() -> None:
     title_weights.cache_clear()
     title_words.cache_clear()
     normalized_title.cache_clear()
+    title_bigrams.cache_clear()
 
 
 @lru_cache(maxsize=65536)

@@ -10,7 +10,8 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from bot import conversation
-from bot.texts import FAILED
+from bot.router import Router
+from bot.texts import FAILED, LEFT_THE_ROLLS, NOT_A_MEMBER
 from models.db import is_busy, make_engine, never_waiting, write_turn
 from models.tables import InboundMessage, Item, Member, MonthlyReport, ProgressUpdate
 from tests.bot.test_callback import say
@@ -199,3 +200,95 @@ def test_only_sqlite_has_an_engine_that_never_waits_and_says_busy(engine):
         assert not is_busy(other.value)
     finally:
         never.dispose()
+
+
+# --- callbacks that arrive together are answered in one transaction (SQLite, on the loop) -------
+
+def text_in(account: str, text: str, msg_id: int) -> conversation.Inbound:
+    return conversation.Inbound(key=f"msg:{account}:{msg_id}", account=account, msg_type="text", text=text,
+                                msg_id=str(msg_id))
+
+
+def together(runtime, *calls: conversation.Inbound) -> list[conversation.Answer]:
+    """``calls`` answered as callbacks arriving together are: one batch, one transaction."""
+    answers = conversation.respond_at_once(runtime, [(call, runtime.clock.now()) for call in calls])
+    assert None not in answers
+    return answers
+
+
+def test_callbacks_answered_together_each_see_what_the_ones_before_wrote(runtime, engine):
+    _sqlite_only(engine)
+    answers = together(runtime, text_in("wangfang", "第1项完成80%", 1), text_in("wangfang", "撤回", 2),
+                       text_in("wangfang", "第1项完成50%", 3), text_in("wangfang", "我的清单", 4))
+    replies = [a.reply for a in answers]
+    assert "未开始 → 进行中 80%" in replies[0] and "已撤回上一条记录" in replies[1], replies
+    assert "未开始 → 进行中 50%" in replies[2], replies[2]               # from P-1 as the undo left it
+    assert "进行中 50%" in replies[3].split("\n")[1], replies[3]         # 我的清单 shows P-1 as it now is
+    assert item(engine, "P-1").percent == 50
+    with Session(engine) as s:
+        assert [r.action for r in s.exec(select(ProgressUpdate).order_by(ProgressUpdate.id))] == \
+            ["update", "undo", "update"]
+        stored = {r.dedupe_key: r.reply for r in s.exec(select(InboundMessage))}
+    assert stored == {f"msg:wangfang:{n}": reply for n, reply in enumerate(replies, 1)}
+
+
+def test_a_secretarys_close_off_answered_together_with_the_owners_undo_refuses_it(runtime, engine):
+    """The same outcome as one after the other: the owner may not undo what the secretary changed since."""
+    _sqlite_only(engine)
+    with Session(engine) as s:
+        z1 = s.exec(select(Item).where(Item.code == "Z-1")).one()
+        z1.status, z1.percent = "in_progress", 50
+        s.add(z1)
+        s.commit()
+    done, closed, undo = together(runtime, text_in("wangfang", "Z-1已整改到位", 11), text_in("liming", "Z-1已销号", 12),
+                                  text_in("wangfang", "撤回", 13))
+    assert "已记录" in done.reply and "已销号" in closed.reply, (done.reply, closed.reply)
+    assert "未能撤回" in undo.reply and "他人" in undo.reply
+    assert item(engine, "Z-1").status == "closed"
+    assert done.outbox and closed.outbox            # the secretary is asked, then the owner is told
+
+
+def test_a_callback_that_fails_among_others_alone_reads_the_failure_and_writes_nothing(runtime, engine):
+    _sqlite_only(engine)
+    broken = Router("broken")
+
+    @broken.message(when=lambda msg: msg.text == "出错")
+    def fail(msg):
+        raise RuntimeError("a handler failing")
+
+    runtime.dispatcher.routers.insert(0, broken)
+    answers = together(runtime, text_in("wangfang", "第1项完成80%", 21), text_in("liming", "出错", 22),
+                       text_in("wangfang", "我的清单", 23))
+    assert "已记录" in answers[0].reply and answers[1].reply == FAILED and "王芳的清单" in answers[2].reply
+    assert item(engine, "P-1").percent == 80
+    with Session(engine) as s:
+        assert sorted(r.dedupe_key for r in s.exec(select(InboundMessage))) == \
+            ["msg:wangfang:21", "msg:wangfang:23"]    # the failed one is not claimed: WeCom's retry is answered
+    runtime.dispatcher.routers.remove(broken)
+    [retry] = together(runtime, text_in("liming", "出错", 22))
+    assert "李明" not in retry.reply and retry.reply != FAILED and not retry.duplicate
+
+
+def test_a_callback_given_twice_in_one_batch_is_answered_once(runtime, engine):
+    _sqlite_only(engine)
+    first, again = together(runtime, text_in("wangfang", "第1项完成80%", 31), text_in("wangfang", "第1项完成80%", 31))
+    assert "已记录" in first.reply and not first.duplicate
+    assert again.duplicate and again.reply == first.reply
+    with Session(engine) as s:
+        assert len(s.exec(select(ProgressUpdate)).all()) == 1
+        assert len(s.exec(select(InboundMessage)).all()) == 1
+    [later] = together(runtime, text_in("wangfang", "第1项完成80%", 31))         # a retry after the commit
+    assert later.duplicate and later.reply == first.reply
+
+
+def test_strangers_and_leavers_answered_together_with_members(runtime, engine):
+    _sqlite_only(engine)
+    with Session(engine) as s:
+        liming = s.exec(select(Member).where(Member.account == "liming")).one()
+        liming.active = False
+        s.add(liming)
+        s.commit()
+    stranger, leaver, member = together(runtime, text_in("nobody", "我的清单", 41), text_in("liming", "我的清单", 42),
+                                        text_in("wangfang", "我的清单", 43))
+    assert (stranger.reply, leaver.reply) == (NOT_A_MEMBER, LEFT_THE_ROLLS)
+    assert "王芳的清单" in member.reply
