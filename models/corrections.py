@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from models.progress import Change, lock, record_progress
-from models.rows import insert_row, set_columns
+from models.rows import insert_values, set_columns
 from models.tables import Item, ItemStatus, Member, ProgressUpdate, UpdateAction
 
 UNDO_WINDOW = timedelta(hours=24)
@@ -63,7 +63,7 @@ def undo(session: Session, member: Member, at: datetime, words: str, msg_id: str
             continue
         count_before = original.count_before if original.count_before is not None else \
             item.done_count - original.count_added
-        revert = ProgressUpdate(
+        revert = dict(
             item_id=item.id, member_id=member.id, at=at, words=words, msg_id=msg_id, action=UpdateAction.UNDO,
             status_before=item.status, status_after=ItemStatus(original.status_before),
             percent_before=item.percent, percent_after=original.percent_before,
@@ -72,7 +72,7 @@ def undo(session: Session, member: Member, at: datetime, words: str, msg_id: str
         set_columns(session, item, status=ItemStatus(original.status_before), percent=original.percent_before,
                     done_count=count_before, updated_at=at, updated_words=words)
         set_columns(session, original, undone_at=at)
-        done.changes.append(Change(item=item, update=insert_row(session, revert)))
+        done.changes.append(Change(item=item, update_id=insert_values(session, ProgressUpdate, **revert)))
     return done
 
 

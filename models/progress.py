@@ -34,7 +34,7 @@ from sqlmodel import Session, select
 from models.db import insert_one_ignoring, reads_are_current
 from models.lookups import month_key
 from models.organisation import Tree
-from models.rows import insert_row, set_columns
+from models.rows import insert_values, set_columns
 from models.tables import (
     Item,
     ItemKind,
@@ -63,12 +63,12 @@ class Change:
     """What one update did (or why it did nothing) to one item, for the reply the person reads."""
 
     item: Item
-    update: ProgressUpdate | None       # None: nothing was written
+    update_id: int | None               # the ProgressUpdate written; None: nothing was written
     note: str = ""                      # e.g. why a 销号 became 已完成, why nothing changed
 
     @property
     def applied(self) -> bool:
-        return self.update is not None
+        return self.update_id is not None
 
 
 @dataclass
@@ -179,14 +179,15 @@ def record_progress(
         note = note or f"已由“已完成”改回“{new.status.zh}”"
     if (new.status, new.percent, new.count) == (item.status, item.percent, item.done_count) and not count:
         return Change(item, None, note or "与当前记录相同，未作更改")
-    update = ProgressUpdate(
-        item_id=item.id, member_id=member.id, at=at, words=words, msg_id=msg_id, action=action,
-        status_before=item.status, status_after=new.status, percent_before=item.percent, percent_after=new.percent,
-        count_before=item.done_count, count_after=new.count, count_added=max(0, new.count - item.done_count),
-    )
+    before = _State(ItemStatus(item.status), item.percent, item.done_count)
     set_columns(session, item, status=new.status, percent=new.percent, done_count=new.count,
                 updated_at=at, updated_words=words)
-    return Change(item=item, update=insert_row(session, update), note=note)
+    update_id = insert_values(
+        session, ProgressUpdate, item_id=item.id, member_id=member.id, at=at, words=words, msg_id=msg_id,
+        action=action, status_before=before.status, status_after=new.status, percent_before=before.percent,
+        percent_after=new.percent, count_before=before.count, count_after=new.count,
+        count_added=max(0, new.count - before.count))
+    return Change(item=item, update_id=update_id, note=note)
 
 
 class ReviewRefused(Exception):
@@ -207,13 +208,12 @@ def _check_reviewer(session: Session, item: Item, secretary: Member) -> None:
 
 def _review(session: Session, item: Item, secretary: Member, at: datetime, words: str, msg_id: str | None,
             action: UpdateAction, status: ItemStatus, percent: int) -> Change:
-    update = ProgressUpdate(
-        item_id=item.id, member_id=secretary.id, at=at, words=words, msg_id=msg_id, action=action,
-        status_before=item.status, status_after=status, percent_before=item.percent, percent_after=percent,
-        count_before=item.done_count, count_after=item.done_count,
-    )
+    update_id = insert_values(
+        session, ProgressUpdate, item_id=item.id, member_id=secretary.id, at=at, words=words, msg_id=msg_id,
+        action=action, status_before=item.status, status_after=status, percent_before=item.percent,
+        percent_after=percent, count_before=item.done_count, count_after=item.done_count)
     set_columns(session, item, status=status, percent=percent, updated_at=at, updated_words=words)
-    return Change(item=item, update=insert_row(session, update))
+    return Change(item=item, update_id=update_id)
 
 
 def close_off(session: Session, *, item: Item, secretary: Member, at: datetime, words: str,

@@ -9,8 +9,10 @@ and the objects stay what the session believes them to be:
 
 * ``set_columns`` — one ``UPDATE … WHERE id = …`` of a persistent object's row, the values then
   set on the object as loaded (no pending change is left for a flush to write again);
-* ``insert_row`` — one ``INSERT … RETURNING id`` of a new object's row, the object then made
-  persistent in the session with that id (a later query returns this very object).
+* ``insert_values`` — one ``INSERT … RETURNING id`` of a new row, from its values (the model's
+  field defaults for the others), with no object made: building a table object cost more than
+  writing its row (45 µs against about 30 for a ``ProgressUpdate``), and a later query loads the
+  row as any other.
 
 Writes the session still holds are flushed first, so rows are written in the order the code
 made them (a correction's undo before its new update: ids keep the history's order). An object
@@ -21,7 +23,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from sqlalchemy import bindparam, insert, update
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
@@ -70,22 +71,29 @@ def set_columns(session: Session, obj: SQLModel, **values) -> None:
         set_committed_value(obj, name, value)
 
 
-def insert_row(session: Session, obj: SQLModel) -> SQLModel:
-    """Insert ``obj``'s row now and make ``obj`` the session's persistent object for it.
+@lru_cache(maxsize=16)
+def _columns(model: type[SQLModel]) -> tuple[str, ...]:
+    return tuple(c.name for c in model.__table__.columns if c.name != "id")
+
+
+def insert_values(session: Session, model: type[SQLModel], **values) -> int:
+    """Insert one row of ``model``'s table now, by one statement; its id.
 
     Args:
         session: the session of the transaction.
-        obj: a new table object (no ``id``); every column the table has is written, as set on
-            ``obj`` (its field defaults included).
+        model: the table class (``ProgressUpdate``).
+        **values: column name → value; a column not given takes the model's field default, or
+            NULL when it has none (as a table object leaves it).
 
     Returns:
-        ``obj``, with its ``id``.
+        The new row's id.
     """
+    columns = _columns(model)
+    unknown = set(values) - set(columns)
+    if unknown:
+        raise TypeError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
     _flush_pending(session)
-    table = type(obj).__table__
-    columns = tuple(c.name for c in table.columns if c.name != "id")
-    obj.id = session.connection().execute(_insert_statement(table, columns),
-                                          {c: getattr(obj, c) for c in columns}).scalar_one()
-    make_transient_to_detached(obj)
-    session.add(obj)
-    return obj
+    fields = model.model_fields
+    row = {c: values[c] if c in values else None if fields[c].is_required()
+           else fields[c].get_default(call_default_factory=True) for c in columns}
+    return session.connection().execute(_insert_statement(model.__table__, columns), row).scalar_one()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from models.rows import insert_row, set_columns
+from models.rows import insert_values, set_columns
 from models.tables import Item, ItemStatus, ProgressUpdate
 from tests.support.org import get
 from tests.support.statements import statements
@@ -56,20 +56,26 @@ def test_an_object_not_yet_written_goes_through_the_session(engine):
         assert get(s, code="P-99").percent == 10
 
 
-def test_insert_row_gives_the_session_this_very_object(engine):
+def test_insert_values_writes_one_row_with_the_models_defaults_and_makes_no_object(engine):
     with Session(engine) as s:
         item, who = get(s, code="P-1"), get(s, "wangfang")
-        update = ProgressUpdate(item_id=item.id, member_id=who.id, at=AT, words="第1项完成", status_before="not_started",
-                                status_after="done", percent_before=0, percent_after=100)
         with statements(engine) as seen:
-            assert insert_row(s, update) is update
-            found = s.exec(select(ProgressUpdate)).one()
+            new_id = insert_values(s, ProgressUpdate, item_id=item.id, member_id=who.id, at=AT, words="第1项完成",
+                                   status_before="not_started", status_after="done", percent_before=0,
+                                   percent_after=100)
             s.commit()
-        assert [x.split()[0] for x in seen] == ["INSERT", "SELECT"]
-        assert found is update and update.id is not None and update not in s.new
+        assert [x.split()[0] for x in seen] == ["INSERT"]
+        assert not any(isinstance(obj, ProgressUpdate) for obj in s.identity_map.values())
     with Session(engine) as s:
         row = s.exec(select(ProgressUpdate)).one()
-        assert (row.words, row.action, row.count_added, row.at) == ("第1项完成", "update", 0, AT)
+        assert row.id == new_id
+        assert (row.words, row.action, row.count_added, row.at, row.undone_at) == ("第1项完成", "update", 0, AT, None)
+
+
+def test_insert_values_refuses_a_column_the_table_does_not_have(engine):
+    with Session(engine) as s, pytest.raises(TypeError, match="percent_afterr"):
+        insert_values(s, ProgressUpdate, item_id=1, member_id=1, at=AT, words="", status_before="done",
+                      status_after="done", percent_before=0, percent_afterr=100)
 
 
 def test_what_the_session_holds_is_written_first(engine):
@@ -79,8 +85,8 @@ def test_what_the_session_holds_is_written_first(engine):
         first = ProgressUpdate(item_id=item.id, member_id=who.id, at=AT, words="经会话", status_before="not_started",
                                status_after="in_progress", percent_before=0, percent_after=10)
         s.add(first)
-        second = insert_row(s, ProgressUpdate(item_id=item.id, member_id=who.id, at=AT, words="直接写",
-                                              status_before="in_progress", status_after="in_progress",
-                                              percent_before=10, percent_after=20))
+        second = insert_values(s, ProgressUpdate, item_id=item.id, member_id=who.id, at=AT, words="直接写",
+                               status_before="in_progress", status_after="in_progress",
+                               percent_before=10, percent_after=20)
         s.commit()
-        assert first.id < second.id
+        assert first.id < second
