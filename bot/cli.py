@@ -44,7 +44,7 @@ ARGPARSE_ZH = {
     "ignored explicit argument %r": "多余的值 %r",
 }
 
-GC_THRESHOLD = 20_000     # new objects between two runs of the cycle collector in serve (see cmd_serve)
+GC_THRESHOLD = 20_000     # new objects between two runs of the cycle collector (see main)
 
 FILE_ERRORS = {errno.ENOENT: "文件夹或文件不存在", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
                errno.EISDIR: "这是一个文件夹", errno.ENOSPC: "磁盘已满", errno.EROFS: "只读文件系统",
@@ -160,11 +160,6 @@ def cmd_serve(args) -> int:
         engine.dispose()
 
     app.on_startup.append(statistics_current)
-    # Each callback makes thousands of short-lived objects (rows, ORM states, the reading of the
-    # reply): at Python's default threshold (700 new objects) the cycle collector ran every few
-    # callbacks and took about 8% of their CPU (bench/callbacks.py); at 20,000 it runs a
-    # twentieth as often. Nearly everything is freed by reference counting anyway.
-    gc.set_threshold(GC_THRESHOLD, 10, 10)
     started = f"qingdan 已启动：http://{cfg.server.host}:{cfg.server.port}/wecom/callback"
     # One access-log line per callback is noise at production rates; errors are logged regardless.
     access_log = logging.getLogger("aiohttp.access") if cfg.server.access_log else None
@@ -399,6 +394,12 @@ def explain_error(exc: BaseException) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Every command makes many short-lived objects: importing sqlmodel, aiohttp and the rest, a
+    # month-end's or an import's rows, each callback's rows, ORM states and reading of the reply.
+    # At Python's default threshold (700 new objects) the cycle collector ran every few callbacks
+    # and took about 8% of their CPU (bench/callbacks.py), and 5% of start-up; at 20,000 it runs
+    # some thirty times less often. Nearly everything is freed by reference counting anyway.
+    gc.set_threshold(GC_THRESHOLD, 10, 10)
     chinese_argparse()
     args = build_parser().parse_args(argv)
     try:
