@@ -312,9 +312,11 @@ class Answering:
         try:
             ans = await self._delivered(waiting.inbound, ans)
         except Exception as exc:  # noqa: BLE001 - the one waiting for the answer hears it
-            waiting.answer.set_exception(exc)
+            if not waiting.answer.done():
+                waiting.answer.set_exception(exc)
         else:
-            waiting.answer.set_result(ans)
+            if not waiting.answer.done():
+                waiting.answer.set_result(ans)
 
     def _on_loop(self, inbound: Inbound, at: datetime) -> asyncio.Future:
         loop = asyncio.get_running_loop()
@@ -345,7 +347,7 @@ class Answering:
                         later.append(waiting)
                     elif ans.outbox:
                         asyncio.ensure_future(self._deliver_into(waiting, ans))
-                    else:
+                    elif not waiting.answer.done():     # nobody cancels it; never raise here if one did
                         waiting.answer.set_result(ans)
                 self._waiting[:0] = later
                 naps = naps + 1 if later else 0
