@@ -204,3 +204,19 @@ def test_output_piped_into_a_reader_that_stops_is_not_an_error(tmp_path):
     r = subprocess.run(f"{sys.executable} -m bot schedule --config {config} | true", shell=True,
                        capture_output=True, text=True, cwd=ROOT, env=clean, timeout=60)
     assert "内部错误" not in r.stderr and "BrokenPipe" not in r.stderr
+
+
+def test_every_command_runs_the_cycle_collector_less_often():
+    """A callback, a month-end or an import makes many short-lived objects: the collector's
+    threshold is raised before the command runs (bench/RESULTS.md: ~8% of a callback's CPU)."""
+    import gc
+
+    from bot import cli
+
+    before = gc.get_threshold()
+    try:
+        with pytest.raises(SystemExit):
+            cli.main(["remind", "--help"])
+        assert gc.get_threshold()[0] == cli.GC_THRESHOLD > before[0]
+    finally:
+        gc.set_threshold(*before)
