@@ -59,11 +59,8 @@ def item_sort_key(item: Item) -> tuple:
 
 # --- people and units ----------------------------------------------------------------------
 
-_MEMBER_BY_ACCOUNT = select(Member).where(Member.account == bindparam("account"))
-
-
 def member_by_account(session: Session, account: str) -> Member | None:
-    return session.exec(_MEMBER_BY_ACCOUNT, params={"account": account}).first()
+    return members_by_accounts(session, [account]).get(account)
 
 
 _MEMBERS_BY_ACCOUNTS = select(Member).where(Member.account.in_(bindparam("accounts", expanding=True)))
@@ -154,11 +151,11 @@ def _owners_items_statement(year: int):
 def owners_items(session: Session, owner_ids: Iterable[int], year: int) -> dict[int, list[Item]]:
     """Each person's live items of the year (``live``), in the order "我的清单" numbers them, in one
     query: {owner id: their items}, every owner asked for present (with [] when they have none)."""
-    grouped: dict[int, list[Item]] = {owner: [] for owner in owner_ids}
-    if grouped:
-        for item in session.exec(_owners_items_statement(year), params={"owner_ids": list(grouped)}):
-            grouped[item.owner_id].append(item)
-    return {owner: sorted(items, key=item_sort_key) for owner, items in grouped.items()}
+    owners = list(dict.fromkeys(owner_ids))
+    if not owners:
+        return {}
+    items = sorted(session.exec(_owners_items_statement(year), params={"owner_ids": owners}), key=item_sort_key)
+    return {owner: [] for owner in owners} | grouped_by(items, "owner_id")
 
 
 def my_items(session: Session, member_id: int, year: int) -> list[Item]:
@@ -166,11 +163,12 @@ def my_items(session: Session, member_id: int, year: int) -> list[Item]:
     return owners_items(session, [member_id], year)[member_id]
 
 
-def _by_unit(rows: Iterable) -> dict[int, list]:
-    """Rows (members, items) grouped by their ``unit_id``, each group in the order given."""
+def grouped_by(rows: Iterable, column: str) -> dict[int, list]:
+    """Rows (members, items) grouped by their ``column`` (``unit_id``, ``owner_id``), each group
+    in the order given."""
     grouped: dict[int, list] = {}
     for row in rows:
-        grouped.setdefault(row.unit_id, []).append(row)
+        grouped.setdefault(getattr(row, column), []).append(row)
     return grouped
 
 
@@ -181,7 +179,8 @@ def unit_item_views(session: Session, unit_ids: Iterable[int], year: int, *condi
     ids = list(unit_ids)
     if not ids:
         return {}
-    return _by_unit(sorted(item_views(session, Item.unit_id.in_(ids), live(year), *conditions), key=item_sort_key))
+    return grouped_by(sorted(item_views(session, Item.unit_id.in_(ids), live(year), *conditions), key=item_sort_key),
+                      "unit_id")
 
 
 def overdue_items(items: list[Item], today: date) -> list[Item]:
@@ -245,7 +244,7 @@ def reporting_by_unit(session: Session, unit_ids: Iterable[int], month: str) -> 
     if not ids:
         return {}
     q = _owing(int(month[:4]), Member.id, Member.name, Member.unit_id).where(Member.unit_id.in_(ids))
-    expected = _by_unit(session.connection().execute(q.distinct().order_by(Member.id)))
+    expected = grouped_by(session.connection().execute(q.distinct().order_by(Member.id)), "unit_id")
     reported = reported_members(session, month)
     return {uid: (people, [m for m in people if m.id not in reported]) for uid, people in expected.items()}
 

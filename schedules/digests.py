@@ -30,6 +30,7 @@ from bot.wecom import MAX_TEXT_BYTES, fit_lines
 from models.lookups import (
     ItemView,
     expected_reporters,
+    grouped_by,
     item_sort_key,
     item_views,
     live,
@@ -58,12 +59,8 @@ def items_by_owner(session: Session, year: int, owner_ids: set[int]) -> dict[int
     """Each owner's items of the year in "我的清单" order (as ``models.lookups.my_items``), in one query
     (over the owners named when they are few, else over the year's items), read-only."""
     few = [Item.owner_id.in_(list(owner_ids))] if len(owner_ids) <= 500 else []
-    rows = item_views(session, live(year), *few)
-    grouped: dict[int, list[Item]] = defaultdict(list)
-    for item in rows:
-        if item.owner_id in owner_ids:
-            grouped[item.owner_id].append(item)
-    return {owner: sorted(items, key=item_sort_key) for owner, items in grouped.items()}
+    rows = sorted((i for i in item_views(session, live(year), *few) if i.owner_id in owner_ids), key=item_sort_key)
+    return grouped_by(rows, "owner_id")
 
 
 def _local_day(at: datetime, cfg: ScheduleConfig) -> date:

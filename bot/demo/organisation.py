@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from bot.config import Config
 from models.db import init_db, make_engine, session_scope
-from models.lookups import member_by_account
+from models.lookups import members_by_accounts
 from models.progress import close_off, mark_reported, record_progress
 from models.stars import DIMENSIONS
 from models.tables import Item, Member
@@ -196,7 +196,7 @@ def seed_history(session: Session, now: datetime, tz: ZoneInfo) -> int:
     year = now.year
     elapsed = (now.date() - date(year, 1, 1)).days / 365
     items = {i.code: i for i in session.exec(select(Item).where(Item.year == year))}
-    members = {a: member_by_account(session, a) for _, a, *_ in MEMBERS}
+    members = members_by_accounts(session, (a for _, a, *_ in MEMBERS))
     updates = 0
 
     def update(code: str, account: str, days_ago: int, words: str, **change) -> None:
