@@ -29,7 +29,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Engine
@@ -39,7 +38,7 @@ from bot import nlu
 from bot.router import Message, Outgoing
 from bot.runtime import Runtime
 from bot.texts import FAILED, LEFT_THE_ROLLS, NOT_A_MEMBER, NOT_TEXT, WELCOME
-from models.db import insert_ignoring, is_busy, session_scope, write_turn, wrote_first
+from models.db import insert_one_ignoring, is_busy, session_scope, write_turn, wrote_first
 from models.lookups import members_by_accounts, owners_items
 from models.tables import InboundMessage, Item, Member
 
@@ -80,13 +79,6 @@ _STORED_REPLIES = select(InboundMessage.dedupe_key, InboundMessage.reply).where(
     InboundMessage.dedupe_key.in_(bindparam("keys", expanding=True)))
 
 
-@lru_cache(maxsize=4)
-def _claim_statement(dialect: str):
-    table = InboundMessage.__table__
-    return (insert_ignoring(dialect, table, ["dedupe_key"]).values({c: bindparam(c) for c in _CLAIMED_COLUMNS})
-            .returning(table.c.id, table.c.dedupe_key))
-
-
 @dataclass
 class Claims:
     """Who answers which callback of a transaction: this delivery (``ids``), or an earlier one."""
@@ -103,7 +95,9 @@ def _claim_all(session: Session, calls: Sequence[tuple[Inbound, datetime]]) -> C
     conn = session.connection()
     rows = [{"dedupe_key": inbound.key, "account": inbound.account, "received_at": at, "msg_type": inbound.msg_type,
              "text": inbound.text} for inbound, at in calls]
-    ids = {key: row_id for row_id, key in conn.execute(_claim_statement(conn.dialect.name), rows)}
+    claim = insert_one_ignoring(conn.dialect.name, InboundMessage.__table__, ("dedupe_key",), _CLAIMED_COLUMNS,
+                                ("id", "dedupe_key"))
+    ids = {key: row_id for row_id, key in conn.execute(claim, rows)}
     if ids:
         wrote_first(session)        # the claims are the transaction's first statement
     others = list({inbound.key for inbound, _ in calls if inbound.key not in ids})

@@ -233,12 +233,14 @@ def insert_ignoring(dialect: str, table, keys: list[str]):
 
 
 @lru_cache(maxsize=32)
-def insert_one_ignoring(dialect: str, table, keys: tuple[str, ...], columns: tuple[str, ...]):
-    """``insert_ignoring`` of one row whose ``columns`` are bound by name, RETURNING its id (none
-    when the row was there already). Built once per dialect and table: on the callback's hot
-    path, building the statement cost more than running it."""
+def insert_one_ignoring(dialect: str, table, keys: tuple[str, ...], columns: tuple[str, ...],
+                        returning: tuple[str, ...] = ("id",)):
+    """``insert_ignoring`` of a row whose ``columns`` are bound by name, RETURNING its ``returning``
+    columns (no row when it was there already; given many rows, one per row inserted). Built once
+    per dialect and table: on the callback's hot path, building the statement cost more than
+    running it."""
     return (insert_ignoring(dialect, table, list(keys))
-            .values({c: bindparam(c) for c in columns}).returning(table.c.id))
+            .values({c: bindparam(c) for c in columns}).returning(*(table.c[c] for c in returning)))
 
 
 class WriteTurn:
