@@ -292,3 +292,21 @@ def test_strangers_and_leavers_answered_together_with_members(runtime, engine):
                                         text_in("wangfang", "我的清单", 43))
     assert (stranger.reply, leaver.reply) == (NOT_A_MEMBER, LEFT_THE_ROLLS)
     assert "王芳的清单" in member.reply
+
+
+async def test_callbacks_from_several_people_sent_at_once_each_get_their_own_answer(client, engine):
+    """Through real encrypted callbacks, as WeCom delivers them: on SQLite these are answered in
+    one batch; each person reads their own answer and only their own update is written."""
+    replies = await asyncio.gather(say(client, "wangfang", "第1项完成80%", msg_id=9101),
+                                   say(client, "liming", "我的清单", msg_id=9102),
+                                   say(client, "stranger", "我的清单", msg_id=9103),
+                                   say(client, "liming", "R-3完成1次", msg_id=9104))
+    assert "已记录王芳的进展" in replies[0] and "[P-1]" in replies[0]
+    assert replies[1].startswith("李明的清单") and "王芳" not in replies[1]
+    assert replies[2] == NOT_A_MEMBER
+    assert "已记录李明的进展" in replies[3] and "[R-3]" in replies[3]
+    assert item(engine, "P-1").percent == 80 and item(engine, "R-3").done_count == 1
+    with Session(engine) as s:
+        assert len(s.exec(select(InboundMessage)).all()) == 4
+        assert sorted(r.member_id for r in s.exec(select(ProgressUpdate))) == sorted(
+            [s.exec(select(Member).where(Member.account == a)).one().id for a in ("wangfang", "liming")])
