@@ -22,7 +22,8 @@ from wechatpy.enterprise import parse_message
 from wechatpy.enterprise.replies import TextReply
 from wechatpy.exceptions import InvalidSignatureException
 
-from bot.conversation import Answering, Inbound, claim_delivery
+from bot.answering import Answering, claim_delivery
+from bot.conversation import Inbound
 from bot.runtime import Runtime
 from bot.wecom import fit_text
 

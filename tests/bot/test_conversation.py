@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from bot import conversation
+from bot import answering, conversation
 from bot.router import Router
 from bot.texts import FAILED, LEFT_THE_ROLLS, NOT_A_MEMBER
 from models.db import is_busy, make_engine, never_waiting, write_turn
@@ -178,7 +178,7 @@ async def test_a_callback_waits_for_another_threads_write_turn(client, engine, r
 
 async def test_a_lock_never_released_gets_the_failure_answer_and_writes_nothing(client, engine, monkeypatch):
     _sqlite_only(engine)
-    monkeypatch.setattr(conversation, "GIVE_UP_AFTER", 0.3)
+    monkeypatch.setattr(answering, "GIVE_UP_AFTER", 0.3)
     with write_lock_held_elsewhere(engine):
         assert await say(client, "wangfang", "第1项完成80%", msg_id=8100) == FAILED
     assert claimed_rows(engine) == 0 and item(engine, "P-1").percent == 0
@@ -211,7 +211,7 @@ def text_in(account: str, text: str, msg_id: int) -> conversation.Inbound:
 
 def together(runtime, *calls: conversation.Inbound) -> list[conversation.Answer]:
     """``calls`` answered as callbacks arriving together are: one batch, one transaction."""
-    answers = conversation.respond_at_once(runtime, [(call, runtime.clock.now()) for call in calls])
+    answers = answering.respond_at_once(runtime, [(call, runtime.clock.now()) for call in calls])
     assert None not in answers
     return answers
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from bot.conversation import deliver
+from bot.answering import deliver
 from bot.nlu import Parse, Update
 from bot.router import Message
 from models.lookups import member_by_account, my_items
