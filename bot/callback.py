@@ -23,7 +23,7 @@ from wechatpy.enterprise.replies import TextReply
 from wechatpy.exceptions import InvalidSignatureException
 
 from bot.answering import Answering, claim_delivery
-from bot.conversation import Inbound
+from bot.inbound import Inbound, read_inbound
 from bot.runtime import Runtime
 from bot.wecom import fit_text
 
@@ -31,22 +31,6 @@ log = logging.getLogger(__name__)
 
 RUNTIME = web.AppKey("runtime", Runtime)
 ANSWERING = web.AppKey("answering", Answering)
-
-
-def dedupe_key(msg) -> str:
-    """The key a callback is recorded under, so that WeCom's retries are answered once.
-
-    MsgIds are unique per sender only: a message is (sender, MsgId). Events carry no MsgId: an
-    event is sender + CreateTime + Event + EventKey (+ TaskId and ResponseCode for card events).
-    Read from the raw XML fields, so a missing or non-numeric MsgId never raises.
-    """
-    raw = getattr(msg, "_data", {}) or {}
-    sender = raw.get("FromUserName") or msg.source or ""
-    msg_id = str(raw.get("MsgId") or "").strip()
-    if msg_id and raw.get("MsgType") != "event":
-        return f"msg:{sender}:{msg_id}"
-    parts = [raw.get(k) or "" for k in ("CreateTime", "MsgType", "Event", "EventKey", "TaskId", "ResponseCode")]
-    return "event:" + ":".join([sender, *map(str, parts)])
 
 
 _DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -68,11 +52,8 @@ def read_envelope(body: bytes) -> dict | None:
 
 
 def inbound_of(msg) -> Inbound:
-    """What answering needs of a parsed wechatpy message."""
-    return Inbound(key=dedupe_key(msg), account=msg.source or "", msg_type=msg.type,
-                   text=getattr(msg, "content", None) if msg.type == "text" else None,
-                   msg_id=str((getattr(msg, "_data", {}) or {}).get("MsgId") or "") or None,
-                   event=getattr(msg, "event", None))
+    """What answering needs of a parsed wechatpy message: every field read from its XML."""
+    return read_inbound(getattr(msg, "_data", None) or {})
 
 
 def cdata_safe(text: str) -> str:

@@ -22,41 +22,21 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot import nlu
-from bot.router import Message, Outgoing
+from bot.inbound import Inbound
+from bot.router import Message, Outgoing, understand
 from bot.runtime import Runtime
-from bot.texts import LEFT_THE_ROLLS, NOT_A_MEMBER, NOT_TEXT, WELCOME
+from bot.texts import LEFT_THE_ROLLS, NOT_A_MEMBER
 from models.db import insert_one_ignoring, session_scope, wrote_first
 from models.lookups import members_by_accounts, owners_items
 from models.tables import InboundMessage, Item, Member
 
 log = logging.getLogger(__name__)
 
-EVENTS_ANSWERED = {"enter_agent": WELCOME, "subscribe": WELCOME}
-
-
-@dataclass
-class Inbound:
-    """One decrypted callback, as far as answering it goes."""
-
-    key: str                    # the dedupe key (see bot.callback.dedupe_key)
-    account: str
-    msg_type: str               # text / image / voice / event / …
-    text: str | None = None
-    msg_id: str | None = None
-    event: str | None = None
-
-
 @dataclass
 class Answer:
     reply: str
     outbox: list[Outgoing] = field(default_factory=list)
     duplicate: bool = False     # a retry of a callback answered before
-
-
-def item_refs(items: list[Item]) -> list[nlu.ItemRef]:
-    """The sender's items as reply understanding sees them, in "我的清单" order."""
-    return [nlu.ItemRef(id=i.code, title=i.title, kind=i.kind, target=i.target_count) for i in items]
 
 
 _CLAIMED_COLUMNS = ("dedupe_key", "account", "received_at", "msg_type", "text")
@@ -108,27 +88,32 @@ class Senders:
 
     @classmethod
     def load(cls, session: Session, calls: Sequence[tuple[Inbound, datetime]]) -> Senders:
-        texts = [(inbound.account, at.year) for inbound, at in calls if inbound.msg_type == "text"]
-        members = members_by_accounts(session, (account for account, _ in texts))
+        members = members_by_accounts(session, (inbound.account for inbound, _ in calls))
         items: dict[tuple[int, int], list[Item]] = {}
-        for year in {year for _, year in texts}:
-            owners = {members[a].id for a, y in texts if y == year and a in members and members[a].active}
+        for year in {at.year for _, at in calls}:
+            owners = {members[i.account].id for i, at in calls
+                      if at.year == year and i.account in members and members[i.account].active}
             items.update(((owner, year), mine) for owner, mine in owners_items(session, owners, year).items())
         return cls(members, items)
 
 
-def _text_reply(session: Session, runtime: Runtime, inbound: Inbound, at: datetime,
-                senders: Senders) -> tuple[str, list[Outgoing]]:
+# A stranger or a leaver is told so when they write or open the app; other events get no answer.
+_TOLD_WHO_MAY_USE = {"enter_agent", "subscribe"}
+
+
+def _reply(session: Session, runtime: Runtime, inbound: Inbound, at: datetime,
+           senders: Senders) -> tuple[str, list[Outgoing]]:
+    """The reply to one callback, and the messages to send to others after the commit."""
     member = senders.members.get(inbound.account)
-    if member is None:
-        return NOT_A_MEMBER, []
-    if not member.active:
-        return LEFT_THE_ROLLS, []
-    text = (inbound.text or "").strip()
-    items = senders.items[(member.id, at.year)]
-    parsed = nlu.parse(text, item_refs(items))
+    if member is None or not member.active:
+        if inbound.msg_type == "event" and inbound.event not in _TOLD_WHO_MAY_USE:
+            return "", []
+        return (NOT_A_MEMBER if member is None else LEFT_THE_ROLLS), []
+    items = senders.items.get((member.id, at.year), [])
+    text = (inbound.text or "").strip() if inbound.msg_type == "text" else (inbound.event_key or "").strip()
+    parsed = understand(text, items) if inbound.msg_type == "text" else None
     msg = Message(member=member, text=text, parsed=parsed, items=items, at=at, session=session,
-                  runtime=runtime, msg_id=inbound.msg_id)
+                  runtime=runtime, msg_id=inbound.msg_id, inbound=inbound)
     return runtime.dispatcher.feed(msg), msg.outbox
 
 
@@ -146,13 +131,7 @@ def answer_together(runtime: Runtime, engine: Engine, calls: Sequence[tuple[Inbo
             if inbound.key not in claims.ids or inbound.key in replies:
                 answers.append(Answer(replies.get(inbound.key, claims.earlier.get(inbound.key, "")), duplicate=True))
                 continue
-            outbox: list[Outgoing] = []
-            if inbound.msg_type == "text":
-                reply, outbox = _text_reply(session, runtime, inbound, at, senders)
-            elif inbound.msg_type == "event":
-                reply = EVENTS_ANSWERED.get(str(inbound.event or "").lower(), "")
-            else:
-                reply = NOT_TEXT
+            reply, outbox = _reply(session, runtime, inbound, at, senders)
             replies[inbound.key] = reply
             answers.append(Answer(reply, outbox))
         if replies:

@@ -74,6 +74,13 @@ def numbered(items: list[Item], only: list[Item] | None = None, today: date | No
 NOT_A_MEMBER = "您好，您还不在本系统的党员名单中，暂时无法使用。如需开通，请联系机关党委管理员。"
 LEFT_THE_ROLLS = "您好，您已不在本系统的在册党员名单中，暂时无法使用。如有疑问，请联系机关党委管理员。"
 NOT_TEXT = "暂时只能识别文字消息。请直接输入文字，例如“我的清单”“第2项完成80%”，回复“帮助”查看全部用法。"
+IMAGE_NOT_KEPT = ("收到图片。图片暂时不能作为佐证材料保存，本条未做任何记录。\n"
+                  "请用文字回复进展，例如“第2项完成80%”；回复“我的清单”查看事项。")
+VOICE_NOT_READ = ("暂时无法识别语音消息，本条未做任何记录。请改用文字回复（可用输入法的语音转文字），"
+                  "例如“第2项完成80%”。")
+MENU_KEY_UNKNOWN = "该菜单项暂未设置，请直接输入文字，例如“我的清单”；回复“帮助”查看全部用法。"
+CARD_NOT_ANSWERED = ("这张卡片已失效，本次点击未做任何记录。请直接输入文字回复，例如“第2项完成80%”；"
+                     "回复“我的清单”查看事项。")
 FAILED = "抱歉，处理您的消息时出错了，本次未做任何更改。请稍后再试，或联系管理员。"
 WELCOME = "欢迎使用清单助手！回复“我的清单”查看您的任务，回复“帮助”查看全部用法。"
 NOT_UNDERSTOOD = ("抱歉，没有看懂您的意思，未做任何记录。\n"
@@ -123,7 +130,7 @@ HELP_ADMIN = """【管理员】
 # --- notices (preview, 确认, receipts) and nudges (催报) -------------------------------------------
 
 NOTICE_SENDERS_ONLY = "发布通知仅限管理员和各级书记使用（书记可向本单位及下级单位发通知），本条未发送。"
-NOTICE_PREVIEW = "将发送给{label}共{count}人{units}：\n“{head}”\n{parts}回复“确认”发送（{minutes}分钟内有效），其他回复取消。"
+NOTICE_PREVIEW = "将发送给{label}共{count}人{units}：\n“{head}”\n{parts}回复“确认”发送（{minutes}分钟内有效），回复“取消”不发。"
 NOTICE_PARTS = "正文较长，将分{n}条发送（每条标明序号）。\n"
 NOTICE_NO_RECIPIENTS = "{label}暂无其他在册成员，本条未发送。"
 NOTICE_SENT = "通知已发送给{label}，共{count}人。回复“通知收到情况”查看确认情况。"

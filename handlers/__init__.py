@@ -5,8 +5,12 @@ The runtime includes ``ROUTERS`` as it is; this list is the one place the order 
 from handlers import (
     ack,
     broadcast,
+    card_taps,
     close_off,
+    events,
     help,
+    media,
+    menu,
     my_list,
     notice_receipts,
     nudge,
@@ -50,6 +54,12 @@ ROUTERS = (
     # "月报：…" naming no item counts as the month's report; one naming items falls to progress.
     written_report.router,
     progress.router,
-    # The catch-all, last.
+    # The catch-all of text, last among text handlers.
     unknown.router,
+    # Other kinds: each router registers on its own observer (bot.router), so their place here
+    # orders them only among handlers of the same kind.
+    menu.router,            # a menu click asks the question its key names
+    card_taps.router,       # a card tap no card module took: told so, nothing changes
+    media.router,           # image, voice, video, file, location, link: a clear answer
+    events.router,          # entering the app, following it: welcome; other events: no answer
 )

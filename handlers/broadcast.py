@@ -6,15 +6,15 @@ An administrator sends to the whole organisation, a secretary to their unit and 
 
 * ``router`` — the notice command: the sender gets a preview (audience count and units, the
   body's beginning, how many parts) and the notice waits as a draft;
-* ``confirmation`` — first of all routers: the sender's "确认" within ten minutes sends the
-  draft (one receipt per recipient, sent after the transaction commits through ``msg.outbox``,
-  in numbered parts when longer than one message, never cut); any other message of the sender
-  cancels the draft and is then answered as usual.
+* ``confirmation`` — first of all routers, while the bot waits for the sender's 确认
+  (``Waiting.NOTICE_CONFIRMATION``, set by the preview): "确认" within ten minutes sends the draft
+  (one receipt per recipient, sent after the transaction commits through ``msg.outbox``, in
+  numbered parts when longer than one message, never cut); "取消" cancels it. Any other message is
+  answered as usual and leaves the draft waiting; a new notice replaces it.
 """
 from __future__ import annotations
 
 import re
-from contextvars import ContextVar
 
 from bot.nlu.notices import is_cancellation, is_confirmation, read_notice
 from bot.router import Message, Outgoing, Router
@@ -34,6 +34,7 @@ from bot.texts import (
     opening,
 )
 from bot.wecom import MAX_TEXT_BYTES, SendResult, fit_text
+from models.conversation import State, Waiting, stop_waiting, wait_for
 from models.notices import (
     DRAFT_TTL,
     Audience,
@@ -56,8 +57,6 @@ PREVIEW_CHARS = 40          # of the body, in the preview
 PREVIEW_UNITS = 8           # units named in the preview; the rest are counted
 MINUTES = int(DRAFT_TTL.total_seconds() // 60)
 _SENTENCE_END_RE = re.compile(r"(?<=[\n。！？；!?;])")
-# Set while a message that cancelled a draft is answered again, so it is not taken twice.
-_REDISPATCHING: ContextVar[bool] = ContextVar("redispatching", default=False)
 
 
 def _size(text: str) -> int:
@@ -122,7 +121,9 @@ def broadcast(msg: Message) -> str:
         return audience
     if not audience.members:
         return NOTICE_NO_RECIPIENTS.format(label=audience.label)
-    draft(session, member, audience, words.body, msg.text, msg.at)
+    cancel_drafts(session, member.id)               # a new notice replaces the one waiting
+    notice = draft(session, member, audience, words.body, msg.text, msg.at)
+    wait_for(session, member, State(Waiting.NOTICE_CONFIRMATION, msg.at, notice_id=notice.id))
     parts = len(notice_parts(words.body, member.name))
     return fit_text(NOTICE_PREVIEW.format(
         label=audience.label, count=len(audience.members), units=_units(audience),
@@ -131,15 +132,12 @@ def broadcast(msg: Message) -> str:
 
 # --- 确认, or anything else ----------------------------------------------------------------------------
 
-def _has_draft(msg: Message) -> bool:
-    """Whether the sender has a notice waiting for 确认. This router sees every message first: only
-    those who may send notices (``may_send``) can have a draft, so nobody else costs a query."""
-    return (not _REDISPATCHING.get() and may_send(msg.member)
-            and pending_draft(msg.session, msg.member.id) is not None)
-
-
 def _confirms(msg: Message) -> bool:
-    return is_confirmation(msg.text) and _has_draft(msg)
+    return is_confirmation(msg.text)
+
+
+def _cancels(msg: Message) -> bool:
+    return is_cancellation(msg.text)
 
 
 class _Report:
@@ -169,12 +167,15 @@ class _Report:
         return text
 
 
-@confirmation.message(when=_confirms)
+@confirmation.message(when=_confirms, waiting=Waiting.NOTICE_CONFIRMATION)
 def send_notice(msg: Message) -> str:
     """确认: the draft goes out (or is found expired); receipts are written now, the parts sent
     after the commit."""
     session, member = msg.session, msg.member
+    stop_waiting(session, member)
     notice = pending_draft(session, member.id)
+    if notice is None:
+        return NOTICE_NO_DRAFT
     if expired(notice, msg.at):
         cancel_drafts(session, member.id)
         return NOTICE_EXPIRED.format(head=opening(notice.text, 20), minutes=MINUTES)
@@ -194,17 +195,9 @@ def send_notice(msg: Message) -> str:
     return NOTICE_SENT.format(label=audience.label, count=len(accounts))
 
 
-@confirmation.message(when=_has_draft)
+@confirmation.message(when=_cancels, waiting=Waiting.NOTICE_CONFIRMATION)
 def cancel_notice(msg: Message) -> str:
-    """Anything but 确认 cancels the sender's draft; the message is then answered as usual
-    ("取消" itself needs no other answer)."""
+    """取消: the draft waiting for 确认 is not sent."""
+    stop_waiting(msg.session, msg.member)
     cancelled = cancel_drafts(msg.session, msg.member.id)
-    note = NOTICE_CANCELLED.format(head=opening(cancelled[0].text, 20)) if cancelled else ""
-    if is_cancellation(msg.text):
-        return note or NOTICE_NO_DRAFT
-    token = _REDISPATCHING.set(True)
-    try:
-        reply = msg.runtime.dispatcher.feed(msg)
-    finally:
-        _REDISPATCHING.reset(token)
-    return f"{note}\n{reply}" if note else reply
+    return NOTICE_CANCELLED.format(head=opening(cancelled[0].text, 20)) if cancelled else NOTICE_NO_DRAFT

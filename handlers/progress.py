@@ -5,7 +5,8 @@
   sender does not own) writes nothing and says so.
 * The item the bot last spoke about (a reminder about one item, a question) applies only to a reply
   that names no item at all and carries a state, percent, count or total, within its time limit;
-  otherwise the bot asks which item, keeping the update until the answer ("第2项").
+  otherwise the bot asks which item and waits (``Waiting.WHICH_ITEM``), keeping the update whole
+  (reply understanding's ``Update``) until the answer ("第2项"), which applies it.
 * Two items matching equally, or an update read from weak evidence: the bot asks, never guesses.
 
 What the bot remembers between messages is ``models.conversation``'s; the state rules are
@@ -13,6 +14,7 @@ What the bot remembers between messages is ``models.conversation``'s; the state 
 """
 from __future__ import annotations
 
+from bot.nlu import Update
 from bot.nlu.codes import find_codes, key_of
 from bot.nlu.text import normalize
 from bot.router import Message, Outgoing, Router
@@ -29,7 +31,7 @@ from bot.texts import (
     progress_zh,
 )
 from bot.wecom import fit_lines
-from models.conversation import PendingUpdate, item_in_mind, keep_pending, remember_item, take_pending
+from models.conversation import State, Waiting, item_in_mind, remember_item, stop_waiting, wait_for
 from models.lookups import code_in_use, month_key
 from models.organisation import Tree
 from models.progress import mark_reported, record_progress
@@ -38,16 +40,13 @@ from models.tables import Item, ItemKind, ItemStatus
 router = Router("progress")
 
 
-def _has_state(u) -> bool:
+def _has_state(u: Update) -> bool:
     return bool(u.status or u.percent is not None or u.count or u.total is not None)
 
 
-def _state(u) -> dict:
-    return {"status": u.status, "percent": u.percent, "count": u.count, "total": u.total}
-
-
-def _pending(msg: Message, u) -> PendingUpdate:
-    return PendingUpdate(status=u.status, percent=u.percent, count=u.count, total=u.total, words=msg.text)
+def _wait_for_item(msg: Message, u: Update) -> None:
+    """Keep ``u`` whole until the sender says which item it is for."""
+    wait_for(msg.session, msg.member, State(Waiting.WHICH_ITEM, msg.at, update=u, words=msg.text))
 
 
 def _number(msg: Message, item: Item) -> int:
@@ -77,8 +76,7 @@ def _foreign_codes(msg: Message) -> list[str]:
 def _unresolved(msg: Message) -> str | None:
     """The reply's words for a reference that names none of the sender's items, if any."""
     own = {i.code for i in msg.items}
-    words = [getattr(u, "unresolved", None) or u.item for u in msg.parsed.updates
-             if getattr(u, "unresolved", None) or (u.item and u.item not in own)]
+    words = [u.unresolved or u.item for u in msg.parsed.updates if u.unresolved or (u.item and u.item not in own)]
     words += _foreign_codes(msg)
     if not words:
         return None
@@ -86,9 +84,13 @@ def _unresolved(msg: Message) -> str | None:
             "回复“我的清单”查看事项及序号、编号。")
 
 
-def _plan(msg: Message) -> tuple[list[tuple[Item, dict, bool]], str] | str:
-    """(item, state, named) triples to apply and the words to keep; or the reply when nothing applies."""
-    session, member = msg.session, msg.member
+def _named_items(msg: Message) -> list[Item]:
+    by_code = {i.code: i for i in msg.items}
+    return list({by_code[u.item].id: by_code[u.item] for u in msg.parsed.updates if u.item in by_code}.values())
+
+
+def _plan(msg: Message) -> tuple[list[tuple[Item, Update, bool]], str] | str:
+    """(item, update, named) triples to apply and the words to keep; or the reply when nothing applies."""
     by_code = {i.code: i for i in reversed(msg.items)}
     updates = msg.parsed.updates
     refused = _unresolved(msg)
@@ -97,34 +99,27 @@ def _plan(msg: Message) -> tuple[list[tuple[Item, dict, bool]], str] | str:
     ambiguous = next((u for u in updates if u.item is None and u.candidates), None)
     if ambiguous:
         if _has_state(ambiguous):
-            keep_pending(session, member, _pending(msg, ambiguous), msg.at)
+            _wait_for_item(msg, ambiguous)
         return _ask_which(msg, [by_code[c] for c in ambiguous.candidates if c in by_code])
-    if any(not getattr(u, "sure", True) for u in updates if _has_state(u)):
+    if any(not u.sure for u in updates if _has_state(u)):
         return NOT_SURE
     if not any(_has_state(u) for u in updates):
-        named = [by_code[u.item] for u in updates if u.item in by_code]
-        pending = take_pending(session, member, msg.at)
-        if pending and len(named) == 1:
-            return [(named[0], pending.state(), True)], f"{pending.words}（{msg.text}）"
+        named = _named_items(msg)
         if len(named) == 1:
-            item = named[0]
-            remember_item(session, member, item, msg.at)
-            return f"{item_line(_number(msg, item), item, msg.at.date())}\n{ASK_ITEM_STATE}"
+            remember_item(msg.session, msg.member, named[0], msg.at)
+            return f"{item_line(_number(msg, named[0]), named[0], msg.at.date())}\n{ASK_ITEM_STATE}"
         return _ask_which(msg, named or None)
     planned = []
     names_an_item = any(u.item for u in updates)
     for u in updates:
         if not _has_state(u):
             continue
-        if u.item:
-            planned.append((by_code[u.item], _state(u), True))
-            continue
-        in_mind = None if names_an_item else item_in_mind(member, msg.items, msg.at)
-        if in_mind is None:
-            keep_pending(session, member, _pending(msg, u), msg.at)
+        in_mind = None if names_an_item else item_in_mind(msg.member, msg.items, msg.at)
+        item = by_code[u.item] if u.item else in_mind
+        if item is None:
+            _wait_for_item(msg, u)
             return _ask_which(msg)
-        planned.append((in_mind, _state(u), False))
-    take_pending(session, member, msg.at)
+        planned.append((item, u, bool(u.item)))
     return planned, msg.text
 
 
@@ -140,6 +135,20 @@ def _ask_for_close_off(msg: Message, item: Item) -> None:
         f"核实后请回复“销号 {item.code}”；如需退回，请回复“退回 {item.code} 原因：……”。")))
 
 
+def _answers_which_item(msg: Message) -> bool:
+    """The reply names exactly one of the sender's items and says nothing of its state ("第2项")."""
+    return (not any(_has_state(u) for u in msg.parsed.updates) and _unresolved(msg) is None
+            and len(_named_items(msg)) == 1)
+
+
+@router.message(intent="progress", waiting=Waiting.WHICH_ITEM, when=_answers_which_item)
+def apply_waiting_update(msg: Message) -> str:
+    """"第2项" after "哪一项？": the update kept whole is applied to that item."""
+    waiting = msg.waiting
+    stop_waiting(msg.session, msg.member)
+    return _record(msg, [(_named_items(msg)[0], waiting.update, True)], f"{waiting.words}（{msg.text}）")
+
+
 @router.message(intent="progress")
 def record_updates(msg: Message) -> str:
     """Apply every understood update in one go and confirm what changed in one reply."""
@@ -148,13 +157,18 @@ def record_updates(msg: Message) -> str:
     plan = _plan(msg)
     if isinstance(plan, str):
         return plan
-    planned, words = plan
-    tz = msg.runtime.tz
+    if msg.waiting is not None and msg.waiting.kind == Waiting.WHICH_ITEM:
+        stop_waiting(msg.session, msg.member)       # a new report: the question asked before is moot
+    return _record(msg, *plan)
+
+
+def _record(msg: Message, planned: list[tuple[Item, Update, bool]], words: str) -> str:
+    """Apply ``planned`` and say what changed, how to undo it, and whether it counts as the month's report."""
     lines, applied = [], 0
-    for item, state, named in planned:
+    for item, update, named in planned:
         before = progress_zh(item)
         change = record_progress(msg.session, item=item, member=msg.member, at=msg.at, words=words,
-                                 msg_id=msg.msg_id, named=named, **state)
+                                 update=update, msg_id=msg.msg_id, named=named)
         head = f"第{_number(msg, item)}项 [{item.code}] {item.title}"
         if change.applied:
             applied += 1
@@ -167,6 +181,6 @@ def record_updates(msg: Message) -> str:
         remember_item(msg.session, msg.member, item, msg.at)
     if not applied:
         return "\n".join(["本条未做任何更改："] + lines)
-    if mark_reported(msg.session, msg.member, msg.at, words, tz):    # the month's first report
-        lines.append(f"已计入{month_zh(month_key(msg.at, tz))}月报。")
+    if mark_reported(msg.session, msg.member, msg.at, words, msg.runtime.tz):    # the month's first report
+        lines.append(f"已计入{month_zh(month_key(msg.at, msg.runtime.tz))}月报。")
     return fit_lines(f"已记录{msg.member.name}的进展：", lines, "…及其余{n}项", footer=HOW_TO_UNDO)

@@ -5,9 +5,11 @@ Two things are remembered, each with a time limit:
 * the **item in mind** — the item the bot last spoke to the person about (a reminder about one
   item, a question, the last update). A reply that names no item but carries a state ("已完成")
   means that item, within ``ITEM_TTL``;
-* the **pending question** — an update the bot could not place ("已完成" with several open items):
-  it asked "哪一项？" and keeps the update until the person answers with an item ("第2项"),
-  within ``PENDING_TTL``.
+* what the bot is **waiting for** from the person (``Waiting``), one thing at a time: which item an
+  update means (it asked "哪一项？" and keeps the update whole until the answer, "第2项"), or a
+  notice's 确认. The dispatcher reads it once per message, before routing (``waiting_for``): the
+  handlers registered for that state are tried first, and any other message is answered as usual
+  and leaves the state alone until its time limit (``TTL``) passes or a new state replaces it.
 
 Handlers use the functions on a loaded ``Member`` (each writes its columns at once, one UPDATE:
 ``models.rows.set_columns``); the push dispatcher, which works in bulk, uses ``remember_item_sql``
@@ -16,32 +18,48 @@ Handlers use the functions on a loaded ``Member`` (each writes its columns at on
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from bot.nlu.model import Update
 from models.rows import set_columns
 from models.tables import Item, Member
 
 ITEM_TTL = timedelta(days=3)        # a reminder about one item makes "已完成" mean that item
-PENDING_TTL = timedelta(hours=2)    # an update waiting for "which item?"
+
+
+class Waiting(StrEnum):
+    """What the bot waits for from one person."""
+
+    WHICH_ITEM = "which_item"                   # an update whose item the bot asked for
+    NOTICE_CONFIRMATION = "notice_confirmation"  # a notice previewed to its sender, for 确认
+
+
+TTL = {
+    Waiting.WHICH_ITEM: timedelta(hours=2),
+    # The draft itself expires sooner (models.notices.DRAFT_TTL): a late 确认 within the day is
+    # told so; after the day, 确认 is read like any other message.
+    Waiting.NOTICE_CONFIRMATION: timedelta(days=1),
+}
 
 
 @dataclass
-class PendingUpdate:
-    """An understood update waiting for its item, and the words it came in."""
+class State:
+    """What the bot waits for, since when, and what it keeps meanwhile."""
 
-    status: str | None
-    percent: int | None
-    count: int | None
-    words: str
-    total: int | None = None
+    kind: Waiting
+    since: datetime
+    update: Update | None = None    # WHICH_ITEM: the update, whole, as understood
+    words: str = ""                 # WHICH_ITEM: the words it came in
+    notice_id: int | None = None    # NOTICE_CONFIRMATION: the draft
 
-    def state(self) -> dict:
-        return {"status": self.status, "percent": self.percent, "count": self.count}
+
+_UPDATE_FIELDS = {f.name for f in fields(Update)}
 
 
 def _fresh(at: datetime, since: datetime | None, ttl: timedelta) -> bool:
@@ -65,21 +83,31 @@ def remember_item_sql(conn: Connection, member_id: int, item_id: int, at: dateti
     conn.execute(update(Member).where(Member.id == member_id).values(context_item_id=item_id, context_at=at))
 
 
-def keep_pending(session: Session, member: Member, pending: PendingUpdate, at: datetime) -> None:
-    """Ask "which item?" and keep the update until the answer."""
-    set_columns(session, member, pending_update=json.dumps(pending.__dict__, ensure_ascii=False), pending_at=at)
+def wait_for(session: Session, member: Member, state: State) -> None:
+    """Wait for ``state`` from ``member`` (replacing whatever was waited for before)."""
+    data = {"kind": str(state.kind), "words": state.words, "notice_id": state.notice_id,
+            "update": asdict(state.update) if state.update is not None else None}
+    set_columns(session, member, waiting=json.dumps(data, ensure_ascii=False), waiting_at=state.since)
 
 
-def take_pending(session: Session, member: Member, at: datetime) -> PendingUpdate | None:
-    """The update waiting for an item, if still fresh; forgotten either way."""
-    raw, since = member.pending_update, member.pending_at
-    if raw is None and since is None:
-        return None
-    set_columns(session, member, pending_update=None, pending_at=None)
-    if not raw or not _fresh(at, since, PENDING_TTL):
+def stop_waiting(session: Session, member: Member) -> None:
+    """Nothing is waited for from ``member`` any more."""
+    if member.waiting is not None or member.waiting_at is not None:
+        set_columns(session, member, waiting=None, waiting_at=None)
+
+
+def waiting_for(member: Member, at: datetime) -> State | None:
+    """What the bot waits for from ``member`` at ``at``: None when nothing, or when its time limit
+    has passed. Reads the member row only (no query)."""
+    if not member.waiting or member.waiting_at is None:
         return None
     try:
-        data = json.loads(raw)
-        return PendingUpdate(**{k: data.get(k) for k in ("status", "percent", "count", "words", "total")})
-    except (ValueError, TypeError):
+        data = json.loads(member.waiting)
+        kind = Waiting(data["kind"])
+        raw = data.get("update")
+        update_ = Update(**{k: v for k, v in raw.items() if k in _UPDATE_FIELDS}) if raw else None
+    except (ValueError, TypeError, KeyError, AttributeError):
         return None
+    if not _fresh(at, member.waiting_at, TTL[kind]):
+        return None
+    return State(kind, member.waiting_at, update_, data.get("words") or "", data.get("notice_id"))

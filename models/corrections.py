@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from bot.nlu.model import Update
 from models.progress import Change, lock, record_progress
 from models.rows import insert_values, set_columns
 from models.tables import Item, ItemStatus, Member, ProgressUpdate, UpdateAction
@@ -87,10 +88,11 @@ def move(session: Session, member: Member, target: Item, at: datetime, words: st
     if original.item_id == target.id:
         return Undone(), None, "上一条记录已经是这一项"
     added = (original.count_after or 0) - (original.count_before or 0)
-    state = {"count": added} if added > 0 else {"status": original.status_after, "percent": original.percent_after}
+    moved = Update(target.code, None, count=added) if added > 0 else \
+        Update(target.code, original.status_after, percent=original.percent_after)
     undone = undo(session, member, at, words, msg_id, [original])
     if undone.refused:
         return undone, None, undone.refused[0][1]
     change = record_progress(session, item=target, member=member, at=at, words=f"{original.words}（{words}）",
-                             msg_id=msg_id, action=UpdateAction.CORRECT, **state)
+                             update=moved, msg_id=msg_id, action=UpdateAction.CORRECT)
     return undone, change, ""

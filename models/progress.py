@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from bot.nlu.model import Update
 from models.db import insert_one_ignoring, reads_are_current
 from models.lookups import month_key
 from models.organisation import Tree
@@ -143,24 +144,22 @@ def record_progress(
     member: Member,
     at: datetime,
     words: str,
-    status: ItemStatus | str | None = None,
-    percent: int | None = None,
-    count: int | None = None,
-    total: int | None = None,
+    update: Update,
     msg_id: str | None = None,
     named: bool = True,
     action: UpdateAction = UpdateAction.UPDATE,
 ) -> Change:
-    """Apply one understood update to ``item`` by the rules above; keep who, when and the words.
+    """Apply one understood update (reply understanding's ``Update``: status, percent, count,
+    total) to ``item`` by the rules above; keep who, when and the words.
 
     ``named`` says whether the reply named this item (position, 编号, title); an update applied to
     the item the bot had in mind has ``named=False`` and may not take a finished item back.
     """
     lock(session, item)
-    status = ItemStatus(status) if status else None
-    percent = max(0, min(100, int(percent))) if percent is not None else None
-    count = int(count) if count is not None and int(count) > 0 else None
-    total = int(total) if total is not None and int(total) >= 0 else None
+    status = ItemStatus(update.status) if update.status else None
+    percent = max(0, min(100, int(update.percent))) if update.percent is not None else None
+    count = int(update.count) if update.count is not None and int(update.count) > 0 else None
+    total = int(update.total) if update.total is not None and int(update.total) >= 0 else None
     if item.status == ItemStatus.CLOSED:
         return Change(item, None, "该整改事项已销号，不能再更改；如需重开，请联系书记")
     note = ""

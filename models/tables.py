@@ -182,12 +182,12 @@ class Member(SQLModel, table=True):
     # not counted as a non-reporter and cannot use the bot; their items wait for reassignment.
     active: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=true()))
     # Conversation memory (owned by models.conversation): the item the bot last spoke to this
-    # person about, and an update waiting for the person to say which item it is for
-    # ("已完成" → "哪一项？" → "第2项").
+    # person about, and what the bot waits for from the person (which item an update is for:
+    # "已完成" → "哪一项？" → "第2项"; a notice's 确认).
     context_item_id: int | None = None          # Item.id (no FK: item → member already points back)
     context_at: datetime | None = _at(nullable=True)
-    pending_update: str | None = None      # JSON of the update awaiting an item
-    pending_at: datetime | None = _at(nullable=True)
+    waiting: str | None = None                  # JSON of models.conversation.State
+    waiting_at: datetime | None = _at(nullable=True)
 
     @property
     def is_secretary(self) -> bool:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from bot.config import Config
+from bot.nlu.model import Update
 from models.db import init_db, make_engine, session_scope
 from models.lookups import members_by_accounts
 from models.progress import close_off, mark_reported, record_progress
@@ -205,7 +206,8 @@ def seed_history(session: Session, now: datetime, tz: ZoneInfo) -> int:
             days_ago = max(days_ago, now.day + 2)
         at = _earlier(now, days_ago)
         record_progress(session, item=items[code], member=members[account], at=at, words=words,
-                        msg_id="demo-history", **change)
+                        update=Update(code, change.pop("status", None), **change),
+                        msg_id="demo-history")
         if at.month == now.month:
             mark_reported(session, members[account], at, words, tz)
         updates += 1

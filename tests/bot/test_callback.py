@@ -155,7 +155,7 @@ async def test_stranger_gets_a_polite_refusal(client, engine):
 async def test_an_image_gets_a_polite_answer(client):
     status, body, params = await post(client, wf.image_xml("wangfang", secrets.randbelow(10**9)))
     assert status == 200
-    assert "文字消息" in wf.read_reply(body, params)
+    assert "图片暂时不能作为佐证材料" in wf.read_reply(body, params)
 
 
 async def test_non_admin_broadcast_is_refused_and_nothing_is_sent(client, standin):
@@ -259,3 +259,16 @@ async def test_database_work_runs_on_the_configured_threads(runtime, aiohttp_cli
     loop = asyncio.get_running_loop()
     names = {await loop.run_in_executor(None, lambda: threading.current_thread().name) for _ in range(5)}
     assert names == {"qingdan-db_0"}
+
+
+async def test_a_total_asked_about_is_stored_whole_once_the_item_is_named(client, engine):
+    """"今年已召开11次" → the bot asks which item → "第1项": the total 11 is kept (it was dropped once)."""
+    asked = await say(client, "liming", "今年已召开11次")
+    assert "哪一项" in asked and "未做任何" not in asked
+    first = asked.split("1. ")[1].split("]")[0].lstrip("[")
+    reply = await say(client, "liming", "第1项")
+    assert "未更改" not in reply and "11" in reply
+    with Session(engine) as s:
+        item = s.exec(select(Item).where(Item.code == first)).one()
+        assert item.done_count == 11
+        assert s.exec(select(ProgressUpdate)).one().words == "今年已召开11次（第1项）"

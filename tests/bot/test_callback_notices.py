@@ -63,11 +63,20 @@ async def test_a_secretarys_notice_stays_within_their_units(client, standin):
     assert "仅限管理员和各级书记" in await say(client, "sun", "通知：周五学习")
 
 
-async def test_another_message_cancels_the_draft(client, standin, engine):
+async def test_another_message_leaves_the_draft_waiting_for_its_confirmation(client, standin, engine):
     await say(client, "guan", "通知：周五学习")
     reply = await say(client, "guan", "我的清单")
-    assert reply.startswith("通知“周五学习”已取消，未发送。\n")
-    assert "没有待确认的通知" in await say(client, "guan", "确认")
+    assert "通知" not in reply and "取消" not in reply         # answered as usual, the draft left alone
+    assert "已发送" in await say(client, "guan", "确认")
+    assert len(standin.state.sent) == 1
+    with Session(engine) as s:
+        assert s.exec(select(Notice)).one().status == NoticeStatus.SENT
+
+
+async def test_cancel_cancels_the_draft(client, standin, engine):
+    await say(client, "guan", "通知：周五学习")
+    assert await say(client, "guan", "取消") == "通知“周五学习”已取消，未发送。"
+    assert "没有待确认的通知" in await say(client, "guan", "确认")      # nothing waits for 确认 any more
     assert standin.state.sent == []
     with Session(engine) as s:
         assert s.exec(select(Notice)).one().status == NoticeStatus.CANCELLED

@@ -96,15 +96,14 @@ async def test_late_confirm_says_expired_and_sends_nothing(chat, standin, engine
         assert s.exec(select(Notice)).one().status == NoticeStatus.CANCELLED
 
 
-async def test_anything_else_cancels_and_is_answered_as_usual(chat, standin, engine):
+async def test_cancel_cancels_and_a_new_notice_replaces_the_draft(chat, standin, engine):
     await chat.ask(broadcast, "zhaolei", "通知：明天开会", "broadcast")
-    reply = await chat.ask(cancel_notice, "zhaolei", "我的清单", "my_list")
-    assert reply.startswith("通知“明天开会”已取消，未发送。\n赵磊，您2026年度暂无清单事项")
     await chat.ask(broadcast, "zhaolei", "通知：后天开会", "broadcast")
     assert await chat.ask(cancel_notice, "zhaolei", "取消", "unknown") == "通知“后天开会”已取消，未发送。"
     with Session(engine) as s:
         assert {n.status for n in s.exec(select(Notice))} == {NoticeStatus.CANCELLED}
         assert s.exec(select(NoticeReceipt)).all() == []
+        assert s.exec(select(Member).where(Member.account == "zhaolei")).one().waiting is None
     assert standin.state.sent == []
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from bot.nlu import Update
-from handlers.progress import record_updates
+from handlers.progress import apply_waiting_update, record_updates
 from models.tables import Item, Member, MonthlyReport, ProgressUpdate
 from tests.support.clock import NOW
 
@@ -37,11 +37,24 @@ async def test_no_item_named_asks_then_the_answer_applies_it(chat, engine):
     reply = await chat.ask(record_updates, "wangfang", "已完成", "progress", [Update(None, "done")])
     assert "哪一项" in reply and "1. [P-1]" in reply
     assert item(engine, "P-1").status == "not_started"
-    reply = await chat.ask(record_updates, "wangfang", "第1项", "progress", [Update("P-1", None)],
+    reply = await chat.ask(apply_waiting_update, "wangfang", "第1项", "progress", [Update("P-1", None)],
                            at=NOW + timedelta(minutes=2))
     assert "已完成" in reply
     p1 = item(engine, "P-1")
     assert p1.status == "done" and p1.updated_words == "已完成（第1项）"
+    with Session(engine) as s:      # answered: nothing is waited for any more
+        assert s.exec(select(Member).where(Member.account == "wangfang")).one().waiting is None
+
+
+async def test_a_total_waiting_for_its_item_is_stored_whole(chat, engine):
+    """"今年已召开11次" → "哪一项？" → "第1项": the total 11 is what is kept (it was dropped once)."""
+    reply = await chat.ask(record_updates, "liming", "今年已召开11次", "progress",
+                           [Update(None, None, total=11, candidates=["R-1", "R-3"])])
+    assert "哪一项" in reply
+    reply = await chat.ask(apply_waiting_update, "liming", "第1项", "progress", [Update("R-1", None)],
+                           at=NOW + timedelta(minutes=2))
+    assert "未更改" not in reply
+    assert item(engine, "R-1").done_count == 11
 
 
 async def test_no_item_named_uses_the_item_last_spoken_about(chat, engine):

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from models.conversation import PendingUpdate, item_in_mind, keep_pending, remember_item, take_pending
+from bot.nlu import Update
+from models.conversation import State, Waiting, item_in_mind, remember_item, stop_waiting, wait_for, waiting_for
 from models.lookups import my_items
 from tests.support.org import get
 from tests.support.statements import statements
@@ -28,28 +29,46 @@ def test_the_item_in_mind_is_remembered_for_three_days(engine):
         assert item_in_mind(who, items, AT + timedelta(days=3, seconds=1)) is None
 
 
-def test_a_pending_update_is_taken_once_and_only_while_fresh(engine):
-    pending = PendingUpdate(status="done", percent=None, count=None, words="已完成")
+def test_an_update_waiting_for_its_item_is_kept_whole_and_only_while_fresh(engine):
+    waiting = State(Waiting.WHICH_ITEM, AT, update=Update(None, None, count=2, total=11, candidates=["R-1", "R-2"]),
+                    words="今年已召开11次")
     with Session(engine) as s:
-        keep_pending(s, get(s, "wangfang"), pending, AT)
+        wait_for(s, get(s, "wangfang"), waiting)
         s.commit()
     with Session(engine) as s:
         who = get(s, "wangfang")
-        assert take_pending(s, who, AT + timedelta(hours=1)) == pending
-        assert take_pending(s, who, AT + timedelta(hours=1)) is None      # forgotten once taken
+        assert waiting_for(who, AT + timedelta(hours=2)) == waiting     # every field of the update, the total too
+        assert waiting_for(who, AT + timedelta(hours=2, seconds=1)) is None     # too late: nothing waited for
+        stop_waiting(s, who)
         s.commit()
     with Session(engine) as s:
         who = get(s, "wangfang")
-        assert (who.pending_update, who.pending_at) == (None, None)
-        keep_pending(s, who, pending, AT)
-        assert take_pending(s, who, AT + timedelta(hours=2, seconds=1)) is None    # too late: forgotten too
+        assert (who.waiting, who.waiting_at) == (None, None)
+        assert waiting_for(who, AT) is None
+
+
+def test_a_new_state_replaces_the_one_before(engine):
+    with Session(engine) as s:
+        who = get(s, "wangfang")
+        wait_for(s, who, State(Waiting.WHICH_ITEM, AT, update=Update(None, "done"), words="已完成"))
+        wait_for(s, who, State(Waiting.NOTICE_CONFIRMATION, AT, notice_id=7))
         s.commit()
     with Session(engine) as s:
-        assert get(s, "wangfang").pending_update is None
+        state = waiting_for(get(s, "wangfang"), AT + timedelta(hours=3))
+        assert (state.kind, state.notice_id, state.update) == (Waiting.NOTICE_CONFIRMATION, 7, None)
 
 
-def test_nothing_pending_writes_nothing(engine):
+def test_a_state_kept_in_an_older_form_reads_as_nothing_waited_for(engine):
+    with Session(engine) as s:
+        who = get(s, "wangfang")
+        who.waiting, who.waiting_at = '{"status": "done", "words": "已完成"}', AT
+        assert waiting_for(who, AT) is None
+        who.waiting = "not json"
+        assert waiting_for(who, AT) is None
+
+
+def test_nothing_waited_for_writes_nothing(engine):
     with Session(engine) as s:
         with statements(engine) as seen:
-            assert take_pending(s, get(s, "wangfang"), AT) is None
+            stop_waiting(s, get(s, "wangfang"))
         assert not [x for x in seen if x.split()[0] not in ("BEGIN", "SELECT")]

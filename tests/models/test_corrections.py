@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from bot.nlu import Update
 from models.corrections import UNDO_WINDOW, last_reply_updates, move, undo
 from models.progress import record_progress
 from models.tables import ProgressUpdate
@@ -18,9 +19,9 @@ def _reply(s: Session, words: str, **state) -> None:
     """王芳's reply "words" setting P-1 (and P-3 when given ``p3``) as the progress handler does."""
     who = get(s, "wangfang")
     p3 = state.pop("p3", None)
-    record_progress(s, item=get(s, code="P-1"), member=who, at=AT, words=words, msg_id="m1", **state)
+    record_progress(s, item=get(s, code="P-1"), member=who, at=AT, words=words, msg_id="m1", update=Update(None, **{"status": None, **state}))
     if p3 is not None:
-        record_progress(s, item=get(s, code="P-3"), member=who, at=AT, words=words, msg_id="m1", percent=p3)
+        record_progress(s, item=get(s, code="P-3"), member=who, at=AT, words=words, msg_id="m1", update=Update(None, None, percent=p3))
 
 
 def test_undo_puts_every_item_of_the_last_reply_back(engine):
@@ -41,7 +42,7 @@ def test_undo_puts_every_item_of_the_last_reply_back(engine):
 def test_undo_is_refused_when_someone_else_changed_the_item_since(engine):
     with Session(engine) as s:
         _reply(s, "第1项完成80%", percent=80)
-        record_progress(s, item=get(s, code="P-1"), member=get(s, "liming"), at=AT, words="改为90%", percent=90)
+        record_progress(s, item=get(s, code="P-1"), member=get(s, "liming"), at=AT, words="改为90%", update=Update(None, None, percent=90))
         s.commit()
         done = undo(s, get(s, "wangfang"), AT + timedelta(minutes=5), "撤回")
         s.commit()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, text
 from sqlmodel import Session, select
 
+from bot.nlu import Update
 from models.db import analyze, init_db, make_engine, never_waiting, ping, reads_are_current, write_turn, wrote_first
 from models.lookups import unreported
 from models.progress import lock, mark_reported, record_progress
@@ -27,7 +28,7 @@ def test_migrations_twice_and_progress_with_aware_times(bare_engine):
     with Session(bare_engine) as s:
         wang = s.exec(select(Member).where(Member.account == "wangfang")).one()
         item = s.exec(select(Item).where(Item.code == "P-3")).one()
-        record_progress(s, item=item, member=wang, at=at, words="活动室八成了", percent=80)
+        record_progress(s, item=item, member=wang, at=at, words="活动室八成了", update=Update(None, None, percent=80))
         mark_reported(s, wang, at, "活动室八成了", TZ)
         unit_id = wang.unit_id
         s.commit()
@@ -118,7 +119,7 @@ def test_lock_rereads_a_stale_item_unless_the_transaction_wrote_first(engine):
             event.remove(engine, "before_cursor_execute", seen)
         # SQLite: nothing to re-read; PostgreSQL: SELECT … FOR UPDATE
         assert (statements == []) is (engine.dialect.name == "sqlite"), statements
-        record_progress(s, item=it, member=s.get(Member, it.owner_id), at=NOW, words="第1项完成60%", percent=60)
+        record_progress(s, item=it, member=s.get(Member, it.owner_id), at=NOW, words="第1项完成60%", update=Update(None, None, percent=60))
         s.commit()
     with Session(engine) as s:
         assert s.exec(select(Item).where(Item.code == "P-1")).one().percent == 60

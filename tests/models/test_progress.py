@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, select
 
+from bot.nlu import Update
 from bot.texts import progress_zh
 from models.progress import ReviewRefused, close_off, record_progress
 from models.tables import ProgressUpdate
@@ -30,7 +31,7 @@ def test_record_progress_rules(engine, kw, status, percent):
     with Session(engine) as s:
         item, who = get(s, code="P-3"), get(s, "wangfang")
         item.status, item.percent = "in_progress", 50
-        change = record_progress(s, item=item, member=who, at=AT, words="原话", msg_id="m1", **kw)
+        change = record_progress(s, item=item, member=who, at=AT, words="原话", msg_id="m1", update=Update(None, **{"status": None, **kw}))
         s.commit()
         assert (item.status, item.percent) == (status, percent)
         upd = s.exec(select(ProgressUpdate)).one()
@@ -42,19 +43,19 @@ def test_record_progress_rules(engine, kw, status, percent):
 def test_counts_add_up_to_the_target(engine):
     with Session(engine) as s:
         item, who = get(s, code="R-1"), get(s, "liming")
-        record_progress(s, item=item, member=who, at=AT, words="召开了2次支委会", count=2)
+        record_progress(s, item=item, member=who, at=AT, words="召开了2次支委会", update=Update(None, None, count=2))
         assert (item.done_count, item.percent, item.status) == (11, 92, "in_progress")
-        record_progress(s, item=item, member=who, at=AT, words="又开了1次", count=1)
+        record_progress(s, item=item, member=who, at=AT, words="又开了1次", update=Update(None, None, count=1))
         assert (item.done_count, item.percent, item.status) == (12, 100, "done")
 
 
 def test_progress_never_closes_off_not_even_a_secretarys_own_item(engine):
     with Session(engine) as s:
         z1, wang = get(s, code="Z-1"), get(s, "wangfang")
-        change = record_progress(s, item=z1, member=wang, at=AT, words="Z-1已销号", status="closed")
+        change = record_progress(s, item=z1, member=wang, at=AT, words="Z-1已销号", update=Update(None, "closed"))
         assert z1.status == "done" and "书记" in change.note
         z2, liming = get(s, code="Z-2"), get(s, "liming")
-        change = record_progress(s, item=z2, member=liming, at=AT, words="Z-2已销号", status="closed")
+        change = record_progress(s, item=z2, member=liming, at=AT, words="Z-2已销号", update=Update(None, "closed"))
         assert z2.status == "done" and z2.percent == 100 and "上级书记" in change.note
 
 
@@ -77,26 +78,26 @@ def test_a_closed_off_rectification_is_never_changed_by_progress(engine):
     with Session(engine) as s:
         z1, wang = get(s, code="Z-1"), get(s, "wangfang")
         z1.status, z1.percent = "closed", 100
-        change = record_progress(s, item=z1, member=wang, at=AT, words="Z-1还没整改完", status="in_progress")
+        change = record_progress(s, item=z1, member=wang, at=AT, words="Z-1还没整改完", update=Update(None, "in_progress"))
         assert not change.applied and "已销号" in change.note and z1.status == "closed"
 
 
 def test_a_running_total_sets_the_count_and_reaching_the_target_is_done(engine):
     with Session(engine) as s:
         r1, liming = get(s, code="R-1"), get(s, "liming")          # 9/12
-        record_progress(s, item=r1, member=liming, at=AT, words="今年已召开支委会12次", total=12)
+        record_progress(s, item=r1, member=liming, at=AT, words="今年已召开支委会12次", update=Update(None, None, total=12))
         assert (r1.done_count, r1.percent, r1.status) == (12, 100, "done")
-        record_progress(s, item=r1, member=liming, at=AT, words="又开了1次", count=1)
+        record_progress(s, item=r1, member=liming, at=AT, words="又开了1次", update=Update(None, None, count=1))
         assert (r1.done_count, r1.status) == (13, "done")
         assert progress_zh(r1) == "已完成13/12次（已超额）"
-        change = record_progress(s, item=r1, member=liming, at=AT, words="支委会开了-1次", count=-1)
+        change = record_progress(s, item=r1, member=liming, at=AT, words="支委会开了-1次", update=Update(None, None, count=-1))
         assert not change.applied and r1.done_count == 13
 
 
 def test_a_bare_done_below_the_target_is_not_taken(engine):
     with Session(engine) as s:
         r1, liming = get(s, code="R-1"), get(s, "liming")          # 9/12, in progress
-        change = record_progress(s, item=r1, member=liming, at=AT, words="支委会已完成", status="done")
+        change = record_progress(s, item=r1, member=liming, at=AT, words="支委会已完成", update=Update(None, "done"))
         assert not change.applied and "12次" in change.note
         assert (r1.done_count, r1.status) == (9, "in_progress")
 
@@ -104,8 +105,8 @@ def test_a_bare_done_below_the_target_is_not_taken(engine):
 def test_going_back_from_done_needs_the_item_named(engine):
     with Session(engine) as s:
         p1, wang = get(s, code="P-1"), get(s, "wangfang")
-        record_progress(s, item=p1, member=wang, at=AT, words="第1项已完成", status="done")
-        change = record_progress(s, item=p1, member=wang, at=AT, words="进行中", status="in_progress", named=False)
+        record_progress(s, item=p1, member=wang, at=AT, words="第1项已完成", update=Update(None, "done"))
+        change = record_progress(s, item=p1, member=wang, at=AT, words="进行中", named=False, update=Update(None, "in_progress"))
         assert not change.applied and p1.status == "done"
-        change = record_progress(s, item=p1, member=wang, at=AT, words="第1项还在进行中", status="in_progress")
+        change = record_progress(s, item=p1, member=wang, at=AT, words="第1项还在进行中", update=Update(None, "in_progress"))
         assert change.applied and p1.status == "in_progress" and p1.percent < 100 and "改回" in change.note

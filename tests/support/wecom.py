@@ -23,18 +23,33 @@ def text_xml(account: str, text: str, msg_id: int | None = None, at: int | None 
     return text_message_xml(CORP_ID, AGENT_ID, account, text, msg_id, at)
 
 
-def image_xml(account: str, msg_id: int) -> str:
+def _xml(account: str, msg_type: str, fields: str, at: int | None = None) -> str:
     return (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
-            f"<FromUserName><![CDATA[{account}]]></FromUserName><CreateTime>{int(time.time())}</CreateTime>"
-            f"<MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://127.0.0.1/x.png]]></PicUrl>"
-            f"<MediaId><![CDATA[m1]]></MediaId><MsgId>{msg_id}</MsgId><AgentID>{AGENT_ID}</AgentID></xml>")
+            f"<FromUserName><![CDATA[{account}]]></FromUserName><CreateTime>{at or int(time.time())}</CreateTime>"
+            f"<MsgType><![CDATA[{msg_type}]]></MsgType>{fields}<AgentID>{AGENT_ID}</AgentID></xml>")
 
 
-def event_xml(account: str, event: str, at: int) -> str:
-    return (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
-            f"<FromUserName><![CDATA[{account}]]></FromUserName><CreateTime>{at}</CreateTime>"
-            f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{event}]]></Event>"
-            f"<EventKey><![CDATA[]]></EventKey><AgentID>{AGENT_ID}</AgentID></xml>")
+def image_xml(account: str, msg_id: int, media_id: str = "m1") -> str:
+    return _xml(account, "image", f"<PicUrl><![CDATA[http://127.0.0.1/x.png]]></PicUrl>"
+                                  f"<MediaId><![CDATA[{media_id}]]></MediaId><MsgId>{msg_id}</MsgId>")
+
+
+def media_xml(account: str, kind: str, msg_id: int) -> str:
+    """A voice, video, file or location message, with the fields WeCom gives each."""
+    fields = {
+        "voice": "<MediaId><![CDATA[v1]]></MediaId><Format><![CDATA[amr]]></Format>",
+        "video": "<MediaId><![CDATA[v2]]></MediaId><ThumbMediaId><![CDATA[t2]]></ThumbMediaId>",
+        "file": "<MediaId><![CDATA[f1]]></MediaId><FileName><![CDATA[台账.xlsx]]></FileName>",
+        "location": "<Location_X>39.9</Location_X><Location_Y>116.3</Location_Y><Scale>15</Scale>"
+                    "<Label><![CDATA[北京]]></Label>",
+        "link": "<Title><![CDATA[学习材料]]></Title><Description><![CDATA[x]]></Description>"
+                "<Url><![CDATA[http://127.0.0.1/a]]></Url><PicUrl><![CDATA[]]></PicUrl>",
+    }[kind]
+    return _xml(account, kind, f"{fields}<MsgId>{msg_id}</MsgId>")
+
+
+def event_xml(account: str, event: str, at: int, key: str = "") -> str:
+    return _xml(account, "event", f"<Event><![CDATA[{event}]]></Event><EventKey><![CDATA[{key}]]></EventKey>", at)
 
 
 def envelope(xml: str, c: WeChatCrypto | None = None) -> tuple[dict, str]:
@@ -47,14 +62,18 @@ def read_reply(body: str, params: dict | None = None) -> str:
     return open_reply(crypto(), body)
 
 
-def card_event_xml(account: str, at: int, task_id: str, key: str = "confirm") -> str:
-    """A template-card button click (no MsgId), as WeCom posts it."""
-    return (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
-            f"<FromUserName><![CDATA[{account}]]></FromUserName><CreateTime>{at}</CreateTime>"
-            f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event>"
-            f"<EventKey><![CDATA[{key}]]></EventKey><TaskId><![CDATA[{task_id}]]></TaskId>"
-            f"<CardType><![CDATA[button_interaction]]></CardType><ResponseCode><![CDATA[rc-{account}]]></ResponseCode>"
-            f"<AgentID>{AGENT_ID}</AgentID></xml>")
+def card_event_xml(account: str, at: int, task_id: str, key: str = "confirm", response_code: str | None = None,
+                   card_type: str = "button_interaction", selected: dict[str, list[str]] | None = None) -> str:
+    """A template-card button click or a vote submitted (no MsgId), as WeCom posts it."""
+    chosen = "".join(
+        f"<SelectedItem><QuestionKey><![CDATA[{q}]]></QuestionKey><OptionIds>"
+        + "".join(f"<OptionId><![CDATA[{o}]]></OptionId>" for o in options) + "</OptionIds></SelectedItem>"
+        for q, options in (selected or {}).items())
+    return _xml(account, "event",
+                f"<Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[{key}]]></EventKey>"
+                f"<TaskId><![CDATA[{task_id}]]></TaskId><CardType><![CDATA[{card_type}]]></CardType>"
+                f"<ResponseCode><![CDATA[{response_code or 'rc-' + account}]]></ResponseCode>"
+                + (f"<SelectedItems>{chosen}</SelectedItems>" if selected else ""), at)
 
 
 async def say(client, account: str, text: str, path: str = "/wecom/callback") -> str:
