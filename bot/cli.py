@@ -290,42 +290,15 @@ def cmd_parse(args) -> int:
     if not args.text:
         print("请给出要解析的文字，或用 --batch CASES.jsonl", file=sys.stderr)
         return 2
-    items = json.loads(Path(args.items).read_text(encoding="utf-8")) if args.items else []
+    from bot.nlu.explain import describe, explain
+
+    refs = nlu.item_refs(json.loads(Path(args.items).read_text(encoding="utf-8")) if args.items else [])
     if args.explain:
-        from bot.nlu.explain import explain
-
-        print(explain(" ".join(args.text), nlu.item_refs(items)))
+        print(explain(" ".join(args.text), refs))
         return 0
-    result = nlu.to_json(nlu.parse(" ".join(args.text), nlu.item_refs(items)))
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        print(describe(result))
+    result = nlu.to_json(nlu.parse(" ".join(args.text), refs))
+    print(json.dumps(result, ensure_ascii=False) if args.json else describe(result, {r.id: r.title for r in refs}))
     return 0
-
-
-STATUS_WORDS = {"done": "已完成", "in_progress": "进行中", "not_started": "未开始", "blocked": "受阻", "closed": "已销号"}
-
-
-def describe(result: dict) -> str:
-    """A parse result in words, for administrators trying phrasings out."""
-    lines = [f"意图：{result['intent']}"]
-    if result.get("asked_items"):
-        lines.append("  问到的事项：" + "、".join(result["asked_items"]))
-    for u in result.get("updates", []):
-        parts = [f"事项 {u['item'] or '（未指明）'}"]
-        if u.get("status"):
-            parts.append(STATUS_WORDS.get(u["status"], u["status"]))
-        if u.get("percent") is not None:
-            parts.append(f"{u['percent']}%")
-        if u.get("count") is not None:
-            parts.append(f"{u['count']}次")
-        if u.get("total") is not None:
-            parts.append(f"累计{u['total']}次")
-        if u.get("candidates"):
-            parts.append("候选：" + "、".join(u["candidates"]))
-        lines.append("  · " + "，".join(parts))
-    return "\n".join(lines)
 
 
 def _add(sub, name: str, func, help_text: str, common) -> argparse.ArgumentParser:
