@@ -24,8 +24,8 @@ from wechatpy.exceptions import InvalidSignatureException
 
 from bot.answering import Answering, claim_delivery
 from bot.conversation import Inbound
+from bot.fitting import fit_text
 from bot.runtime import Runtime
-from bot.wecom import fit_text
 
 log = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ What the bot remembers between messages is ``models.conversation``'s; the state 
 """
 from __future__ import annotations
 
+from bot.fitting import fit_lines
 from bot.nlu.codes import find_codes, key_of
 from bot.nlu.text import normalize
 from bot.router import Message, Outgoing, Router
@@ -28,7 +29,6 @@ from bot.texts import (
     numbered,
     progress_zh,
 )
-from bot.wecom import fit_lines
 from models.conversation import PendingUpdate, item_in_mind, keep_pending, remember_item, take_pending
 from models.lookups import code_in_use, month_key
 from models.organisation import Tree

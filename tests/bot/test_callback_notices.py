@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bot.wecom import MAX_TEXT_BYTES
+from bot.fitting import MAX_TEXT_BYTES
 from handlers.broadcast import notice_parts
 from models.tables import ItemKind, Member, Notice, NoticeReceipt, NoticeStatus, PushLog, PushStatus
 from tests.bot.test_callback import say
