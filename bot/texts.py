@@ -97,6 +97,8 @@ BROADCAST_NEEDS_BODY = "请写明通知内容，例如：通知 全体党员：�
 UNREPORTED_SECRETARIES_ONLY = only_for("“谁还没报”", "各级书记", OWN_REPORT)
 UNIT_MORE = "…及其余{n}项，回复“逾期事项”或“整改清单”查看"
 NAMES_MORE = "…及其余{n}人，回复“谁还没报”查看本月情况"
+UNITS_MORE = "…及其余{n}个单位"
+STARS_NONE = "{label}暂无星级评分记录。评分由机关党委录入后即可查询。"
 
 HELP_MEMBER = """清单助手使用说明
 【查询】
@@ -145,7 +147,6 @@ NOTICE_ACKNOWLEDGED = "已确认收到通知“{head}”。"
 NOTICE_ACK_MORE = "您还有{n}条通知未确认，再回复“收到”可逐条确认。"
 RECEIPTS_NONE = "您还没有发送过通知。发送通知请写如：通知 全体党员：明天下午3点开会"
 RECEIPTS_SENDERS_ONLY = only_for("“通知收到情况”", "发送通知的管理员和书记", "您收到的通知，回复“收到”即确认。")
-RECEIPTS_MORE = "…及其余{n}个单位"
 NUDGE_SECRETARIES_ONLY = only_for("“提醒没报的”（催报）", "各级书记", OWN_REPORT)
 NUDGE_TEXT = "【催报】{sender}提醒您：请报送{month}清单进展。回复“我的清单”查看事项；" + HOW_TO_REPLY
 NUDGE_SEND_FAILED = "催报发送失败（{error}），本次未提醒到任何人，可稍后再说“提醒没报的”重试。"

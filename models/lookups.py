@@ -28,6 +28,7 @@ from models.tables import (
     ItemStatus,
     Member,
     MonthlyReport,
+    StarScore,
 )
 
 KIND_ORDER = {ItemKind.RESPONSIBILITY: 0, ItemKind.PROJECT: 1, ItemKind.RECTIFICATION: 2}
@@ -86,6 +87,19 @@ def owner_names(session: Session, items: Iterable[Item]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(session.connection().execute(select(Member.id, Member.name).where(Member.id.in_(ids))).all())
+
+
+def latest_star_scores(session: Session, unit_ids: Iterable[int]) -> dict[int, StarScore]:
+    """Each unit's latest star assessment, by unit id (a unit never assessed is left out), in one
+    query however many units are asked about."""
+    wanted = list(unit_ids)
+    if not wanted:
+        return {}
+    latest: dict[int, StarScore] = {}
+    for score in session.exec(select(StarScore).where(StarScore.unit_id.in_(wanted))
+                              .order_by(StarScore.unit_id, StarScore.year.desc())):
+        latest.setdefault(score.unit_id, score)
+    return latest
 
 
 def live(year: int):
