@@ -1,8 +1,9 @@
 """Routers in the aiogram manner: each handler module owns a ``Router``; ``handlers.ROUTERS``
 lists them in priority order and the first handler whose filter matches answers.
 
-A handler is ``def handler(msg: Message) -> str``: synchronous, it runs on a worker thread inside
-the callback's one transaction (``bot.conversation``), and returns the reply the person reads.
+A handler is ``def handler(msg: Message) -> str``: synchronous, it runs in the callback's
+transaction (``bot.conversation``; on which thread is ``bot.answering``'s business), and returns
+the reply the person reads.
 A handler that must send messages to others (a notice) does not send: it puts an ``Outgoing`` in
 ``msg.outbox``, which is sent after the transaction commits.
 """
