@@ -43,7 +43,7 @@ def build_app(runtime: Runtime) -> web.Application:
 
     async def on_startup(app: web.Application) -> None:
         # The database work of callbacks on PostgreSQL (on SQLite they are answered on the loop's
-        # own thread: bot.conversation.Answering), of scheduled pushes and of /healthz runs on this
+        # own thread: bot.answering.Answering), of scheduled pushes and of /healthz runs on this
         # loop's default executor. Few threads: they share one GIL with the loop, and on a busy
         # 2-core machine two answered more callbacks with a third of the p99 than Python's default
         # of six (bench/callbacks.py); more pay off only when each query waits on a remote database.

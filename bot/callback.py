@@ -23,9 +23,9 @@ from wechatpy.enterprise.replies import TextReply
 from wechatpy.exceptions import InvalidSignatureException
 
 from bot.answering import Answering, claim_delivery
+from bot.fitting import fit_text
 from bot.inbound import Inbound, read_inbound
 from bot.runtime import Runtime
-from bot.wecom import fit_text
 
 log = logging.getLogger(__name__)
 

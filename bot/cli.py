@@ -8,7 +8,6 @@ that cannot be written — is one Chinese line on stderr and exit status 2, neve
 """
 from __future__ import annotations
 
-import argparse
 import errno
 import gc
 import getpass
@@ -21,28 +20,8 @@ from datetime import datetime
 from pathlib import Path
 
 from bot import config as config_mod
+from bot.cli_args import build_parser, chinese_argparse
 from bot.config import Config, ConfigError
-
-# argparse's own words (3.11), for a small gettext stand-in: help, usage and errors read in Chinese.
-ARGPARSE_ZH = {
-    "usage: ": "用法：",
-    "options": "选项",
-    "positional arguments": "位置参数",
-    "show this help message and exit": "显示本帮助并退出",
-    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
-    "the following arguments are required: %s": "缺少参数：%s",
-    "unrecognized arguments: %s": "无法识别的参数：%s",
-    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "没有 %(value)r 这个选项（可选：%(choices)s）",
-    "invalid %(type)s value: %(value)r": "%(value)r 不是有效的 %(type)s",
-    "expected one argument": "需要一个值",
-    "expected at least one argument": "至少需要一个值",
-    "expected at most one argument": "至多一个值",
-    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是 %(matches)s",
-    "not allowed with argument %s": "不能与 %s 同时使用",
-    "one of the arguments %s is required": "需要 %s 中的一个",
-    "ignored explicit argument %r": "多余的值 %r",
-}
 
 GC_THRESHOLD = 20_000     # new objects between two runs of the cycle collector (see main)
 
@@ -53,16 +32,6 @@ FILE_ERRORS = {errno.ENOENT: "文件夹或文件不存在", errno.EACCES: "没�
 
 class OperatorError(Exception):
     """Something the operator can fix; the message is one Chinese line (exit status 2)."""
-
-
-def _zh(message: str) -> str:
-    return ARGPARSE_ZH.get(message, message)
-
-
-def chinese_argparse() -> None:
-    """argparse looks its words up through ``gettext`` at call time: answer them in Chinese."""
-    argparse._ = _zh
-    argparse.ngettext = lambda one, many, n: _zh(one if n == 1 else many)
 
 
 def _config(args) -> Config:
@@ -290,92 +259,20 @@ def cmd_parse(args) -> int:
     if not args.text:
         print("请给出要解析的文字，或用 --batch CASES.jsonl", file=sys.stderr)
         return 2
-    items = json.loads(Path(args.items).read_text(encoding="utf-8")) if args.items else []
-    if args.explain:
-        from bot.nlu.explain import explain
+    from bot.nlu.explain import describe, explain
 
-        print(explain(" ".join(args.text), nlu.item_refs(items)))
+    refs = nlu.item_refs(json.loads(Path(args.items).read_text(encoding="utf-8")) if args.items else [])
+    if args.explain:
+        print(explain(" ".join(args.text), refs))
         return 0
-    result = nlu.to_json(nlu.parse(" ".join(args.text), nlu.item_refs(items)))
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        print(describe(result))
+    result = nlu.to_json(nlu.parse(" ".join(args.text), refs))
+    print(json.dumps(result, ensure_ascii=False) if args.json else describe(result, {r.id: r.title for r in refs}))
     return 0
 
 
-STATUS_WORDS = {"done": "已完成", "in_progress": "进行中", "not_started": "未开始", "blocked": "受阻", "closed": "已销号"}
-
-
-def describe(result: dict) -> str:
-    """A parse result in words, for administrators trying phrasings out."""
-    lines = [f"意图：{result['intent']}"]
-    if result.get("asked_items"):
-        lines.append("  问到的事项：" + "、".join(result["asked_items"]))
-    for u in result.get("updates", []):
-        parts = [f"事项 {u['item'] or '（未指明）'}"]
-        if u.get("status"):
-            parts.append(STATUS_WORDS.get(u["status"], u["status"]))
-        if u.get("percent") is not None:
-            parts.append(f"{u['percent']}%")
-        if u.get("count") is not None:
-            parts.append(f"{u['count']}次")
-        if u.get("total") is not None:
-            parts.append(f"累计{u['total']}次")
-        if u.get("candidates"):
-            parts.append("候选：" + "、".join(u["candidates"]))
-        lines.append("  · " + "，".join(parts))
-    return "\n".join(lines)
-
-
-def _add(sub, name: str, func, help_text: str, common) -> argparse.ArgumentParser:
-    p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
-    p.set_defaults(func=func)
-    return p
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The command line, in Chinese."""
-    ap = argparse.ArgumentParser(prog="qingdan", description="清单：党建责任清单企业微信助手",
-                                 epilog="每个命令都可加 --config；python -m bot 与 qingdan 相同。")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="PATH", help="配置文件（默认 $QINGDAN_CONFIG，否则 ./config.toml）")
-    sub = ap.add_subparsers(dest="command", required=True, title="命令", metavar="命令",
-                           help="各命令的用法：qingdan 命令 -h")
-
-    _add(sub, "serve", cmd_serve, "回调服务与定时推送（正式运行）", common)
-
-    p = _add(sub, "demo", cmd_demo, "演示：示例组织 + 终端聊天，无需企业微信", common)
-    p.add_argument("--dir", default="qingdan-demo", help="演示数据目录（默认 ./qingdan-demo）")
-    p.add_argument("--fresh", action="store_true", help="丢弃旧的演示数据重新开始")
-
-    _add(sub, "init-db", cmd_init_db, "创建或升级数据库", common)
-
-    p = _add(sub, "import", cmd_import, "从 Excel 导入组织、党员、三张清单和星级评分", common)
-    p.add_argument("book", metavar="BOOK.xlsx", help="Excel 工作簿（格式见 docs/workbook.md）")
-    p.add_argument("--skip-bad-rows", action="store_true", help="跳过读不懂的行，导入其余内容")
-
-    p = _add(sub, "export", cmd_export, "导出当前状态与进度到 Excel", common)
-    p.add_argument("book", metavar="BOOK.xlsx", help="要写出的 Excel 文件")
-    p.add_argument("--year", type=int, help="年度（默认今年）")
-
-    p = _add(sub, "remind", cmd_remind, "执行某一时刻到期的推送（每人每次只发一次），并列出发送失败的人", common)
-    p.add_argument("--at", metavar="ISO8601", help="推送时刻，如 2026-11-25T09:00+08:00（默认现在；不带时区按配置的时区）")
-
-    p = _add(sub, "outbox", cmd_outbox, "列出发送失败、结果不明或账号无效的推送；--retry 把失败的重发一次", common)
-    p.add_argument("--failed", action="store_true", help="只列发送失败的（默认也列结果不明的）")
-    p.add_argument("--since", metavar="ISO8601", help="只看此时刻以后的，如 2026-11-01 或 2026-11-25T09:00+08:00")
-    p.add_argument("--retry", action="store_true", help="把失败的推送重发一次（结果不明的可能已送达，不重发）")
-
-    _add(sub, "schedule", cmd_schedule, "列出各定时任务的下次时间", common)
-
-    p = _add(sub, "parse", cmd_parse, "显示一句回复如何被理解", common)
-    p.add_argument("--items", metavar="ITEMS.json", help="发送人的事项，顺序同“我的清单”")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
-    p.add_argument("--explain", action="store_true", help="逐句说明读到了什么、为什么（事项、状态词、数字）")
-    p.add_argument("--batch", metavar="CASES.jsonl", help="每行 {\"items\": [...], \"text\": \"...\"}")
-    p.add_argument("text", nargs="*", metavar="文字", help="要解析的回复")
-    return ap
+COMMANDS = {"serve": cmd_serve, "demo": cmd_demo, "init-db": cmd_init_db, "import": cmd_import,
+            "export": cmd_export, "remind": cmd_remind, "outbox": cmd_outbox, "schedule": cmd_schedule,
+            "parse": cmd_parse}
 
 
 def explain_error(exc: BaseException) -> str | None:
@@ -403,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     chinese_argparse()
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args) or 0
+        return COMMANDS[args.command](args) or 0
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:            # output piped into head/less that stopped reading: not an error

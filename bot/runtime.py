@@ -59,7 +59,7 @@ class Runtime:
     def loop_engine(self) -> Engine | None:
         """The engine callbacks are answered with on the event loop's thread: on SQLite one whose
         writes never wait (``models.db.never_waiting``), on PostgreSQL none (see
-        ``bot.conversation.Answering``)."""
+        ``bot.answering.Answering``)."""
         return never_waiting(self.engine)
 
     def close(self) -> None:

@@ -16,8 +16,9 @@ from sqlmodel import select
 
 from bot.nlu.scopes import read_scope
 from bot.router import Message
+from bot.texts import only_for
 from models.lookups import month_key
-from models.notices import no_such_unit
+from models.notices import no_such_unit, outside_units
 from models.organisation import Tree
 from models.tables import Member
 
@@ -50,16 +51,16 @@ def asked(msg: Message) -> Asked | str:
         people = list(session.exec(select(Member).where(Member.name.in_(scope.people), Member.active)))
         others = [p for p in people if p.id != member.id and p.unit_id not in allowed]
         if others:
-            return f"{others[0].name}不在您负责的单位范围内，无法查询。"
+            return outside_units(others[0].name, "无法查询", _you_may(tree, member))
         return Asked(tree, [], people, month, "、".join(p.name for p in people), own=False)
     if scope.units:
         outside = [u for u in scope.units if names[u] not in allowed]
         if outside:
-            return f"{outside[0]}不在您负责的单位范围内。" + _you_may(tree, member)
+            return outside_units(outside[0], "无法查询", _you_may(tree, member))
         units = list(dict.fromkeys(uid for u in scope.units for uid in tree.subtree(names[u])))
         return Asked(tree, units, [], month, "、".join(scope.units), own=False)
     if scope.whole and not member.is_admin and not member.is_secretary:
-        return "全机关的情况供书记和管理员查询。" + _you_may(tree, member)
+        return only_for("查询全机关的情况", "书记和管理员", _you_may(tree, member))
     if not allowed:
         return Asked(tree, [], [member], month, "您", own=True)
     label = "全机关" if member.is_admin else tree.name(member.unit_id) + ("及下级单位" if len(allowed) > 1 else "")

@@ -8,7 +8,15 @@ from zoneinfo import ZoneInfo
 from models.tables import Item, ItemStatus
 
 MORE_ITEMS = "…及其余{n}项，回复“我的清单”查看"
+OWN_REPORT = "您可以回复“我这个月报了吗”查看本人月报。"
 HOW_TO_REPLY = "回复如：第2项完成80%、Z-2已整改到位、召开了1次支委会"
+
+
+def only_for(what: str, who: str, instead: str, not_done: str = "") -> str:
+    """A refusal for want of a role, one style for all: what was refused, who may, what was not
+    done (if anything was asked to be done), what the asker can do instead —
+    "“提醒没报的”仅限各级书记使用。您可以回复…"."""
+    return f"{what}仅限{who}使用" + (f"，{not_done}" if not_done else "") + f"。{instead}"
 
 
 def day(d: date) -> str:
@@ -93,9 +101,11 @@ HOW_TO_UNDO = "如有误，回复“撤回”可撤销本次记录，或回复�
 NOT_SURE = "没能确定您说的是哪一项、什么进展，本条未做任何记录。请写明事项和进展，如“第2项已完成”“Z-1完成80%”。"
 NO_ITEMS_TO_UPDATE = "您本年度暂无清单事项，无法记录进展。如有疑问请联系机关党委。"
 BROADCAST_NEEDS_BODY = "请写明通知内容，例如：通知 全体党员：明天下午3点在三楼会议室开会"
-UNREPORTED_SECRETARIES_ONLY = "“谁还没报”供各级书记查看本单位月报情况。您可以回复“我这个月报了吗”查看本人月报。"
+UNREPORTED_SECRETARIES_ONLY = only_for("“谁还没报”", "各级书记", OWN_REPORT)
 UNIT_MORE = "…及其余{n}项，回复“逾期事项”或“整改清单”查看"
 NAMES_MORE = "…及其余{n}人，回复“谁还没报”查看本月情况"
+UNITS_MORE = "…及其余{n}个单位"
+STARS_NONE = "{label}暂无星级评分记录。评分由机关党委录入后即可查询。"
 
 HELP_MEMBER = """清单助手使用说明
 【查询】
@@ -129,7 +139,7 @@ HELP_ADMIN = """【管理员】
 
 # --- notices (preview, 确认, receipts) and nudges (催报) -------------------------------------------
 
-NOTICE_SENDERS_ONLY = "发布通知仅限管理员和各级书记使用（书记可向本单位及下级单位发通知），本条未发送。"
+NOTICE_SENDERS_ONLY = only_for("发通知", "管理员和各级书记", "如需通知大家，请联系本单位书记。", not_done="本条未发送")
 NOTICE_PREVIEW = "将发送给{label}共{count}人{units}：\n“{head}”\n{parts}回复“确认”发送（{minutes}分钟内有效），回复“取消”不发。"
 NOTICE_PARTS = "正文较长，将分{n}条发送（每条标明序号）。\n"
 NOTICE_NO_RECIPIENTS = "{label}暂无其他在册成员，本条未发送。"
@@ -143,10 +153,8 @@ NOTICE_ASK_ACK = "收到请回复“收到”。"
 NOTICE_ACKNOWLEDGED = "已确认收到通知“{head}”。"
 NOTICE_ACK_MORE = "您还有{n}条通知未确认，再回复“收到”可逐条确认。"
 RECEIPTS_NONE = "您还没有发送过通知。发送通知请写如：通知 全体党员：明天下午3点开会"
-RECEIPTS_SENDERS_ONLY = "“通知收到情况”供发送通知的管理员和书记查看所发通知的确认情况。"
-RECEIPTS_MORE = "…及其余{n}个单位"
-NUDGE_SECRETARIES_ONLY = ("“提醒没报的”（催报）仅书记可用：各级书记可提醒本单位及下级单位未报送月报的人员。"
-                          "您可以回复“我这个月报了吗”查看本人月报。")
+RECEIPTS_SENDERS_ONLY = only_for("“通知收到情况”", "发送通知的管理员和书记", "您收到的通知，回复“收到”即确认。")
+NUDGE_SECRETARIES_ONLY = only_for("“提醒没报的”（催报）", "各级书记", OWN_REPORT)
 NUDGE_TEXT = "【催报】{sender}提醒您：请报送{month}清单进展。回复“我的清单”查看事项；" + HOW_TO_REPLY
 NUDGE_SEND_FAILED = "催报发送失败（{error}），本次未提醒到任何人，可稍后再说“提醒没报的”重试。"
 

@@ -16,7 +16,7 @@ import re
 import ssl
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -27,10 +27,10 @@ from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.exceptions import WeChatClientException
 
 from bot.config import WeComConfig
+from bot.fitting import fit_text
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT_BYTES = 2048
 MAX_TOUSER = 1000
 TOKEN_ERRORS = {40001, 40014, 41001, 42001}   # invalid / missing / expired access token
 RETRIED = {-1, 45009}                          # system busy / over the API's rate: worth another try
@@ -69,37 +69,6 @@ def install_log_redaction() -> None:
 
 def make_crypto(cfg: WeComConfig) -> WeChatCrypto:
     return WeChatCrypto(cfg.token, cfg.encoding_aes_key, cfg.corp_id)
-
-
-def fit_text(text: str, limit: int = MAX_TEXT_BYTES, tail: str = "…") -> str:
-    """``text`` cut on a character boundary so that it is at most ``limit`` UTF-8 bytes."""
-    if len(text.encode("utf-8")) <= limit:
-        return text
-    room = limit - len(tail.encode("utf-8"))
-    out = text.encode("utf-8")[:room].decode("utf-8", "ignore")
-    return out + tail
-
-
-def fit_lines(head: str, lines: Iterable[str], more: str, footer: str = "", limit: int = MAX_TEXT_BYTES,
-              count: int | None = None) -> str:
-    """``head``, as many ``lines`` as fit in ``limit`` bytes, then ``footer``. If some lines are
-    left out, ``more.format(n=...)`` stands in their place (e.g. "…及其余{n}项，回复“我的清单”查看").
-
-    ``lines`` may be a generator when ``count`` says how many lines it would give: only the lines
-    that fit are then made (a question over a whole organ has thousands, a message holds a few dozen)."""
-    def size(s: str) -> int:
-        return len(s.encode("utf-8"))
-
-    total = len(lines) if count is None else count
-    tail = "\n" + footer if footer else ""
-    body = head
-    for i, line in enumerate(lines):
-        rest = total - i - 1
-        closing = ("\n" + more.format(n=rest) if rest else "") + tail
-        if size(body + "\n" + line + closing) > limit:
-            return fit_text(body + "\n" + more.format(n=total - i) + tail, limit)
-        body += "\n" + line
-    return body + tail
 
 
 class _Client(WeChatClient):

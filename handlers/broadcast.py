@@ -14,8 +14,7 @@ An administrator sends to the whole organisation, a secretary to their unit and 
 """
 from __future__ import annotations
 
-import re
-
+from bot.fitting import MAX_TEXT_BYTES, byte_size, chunks, fit_text
 from bot.nlu.notices import is_cancellation, is_confirmation, read_notice
 from bot.router import Message, Outgoing, Router
 from bot.texts import (
@@ -33,7 +32,7 @@ from bot.texts import (
     NOTICE_SENT,
     opening,
 )
-from bot.wecom import MAX_TEXT_BYTES, SendResult, fit_text
+from bot.wecom import SendResult
 from models.conversation import State, Waiting, stop_waiting, wait_for
 from models.notices import (
     DRAFT_TTL,
@@ -56,29 +55,6 @@ confirmation = Router("notice_confirmation")
 PREVIEW_CHARS = 40          # of the body, in the preview
 PREVIEW_UNITS = 8           # units named in the preview; the rest are counted
 MINUTES = int(DRAFT_TTL.total_seconds() // 60)
-_SENTENCE_END_RE = re.compile(r"(?<=[\n。！？；!?;])")
-
-
-def _size(text: str) -> int:
-    return len(text.encode("utf-8"))
-
-
-def _chunks(text: str, budget: int) -> list[str]:
-    """``text`` in pieces of at most ``budget`` bytes, cut after a line or a sentence where one
-    fits, else on a character boundary; joined again they are ``text``."""
-    out, current = [], ""
-    for piece in _SENTENCE_END_RE.split(text):
-        if _size(current + piece) <= budget:
-            current += piece
-            continue
-        if current:
-            out.append(current)
-        while _size(piece) > budget:
-            cut = piece.encode("utf-8")[:budget].decode("utf-8", "ignore")
-            out.append(cut)
-            piece = piece[len(cut):]
-        current = piece
-    return out + ([current] if current else [])
 
 
 def notice_parts(body: str, sender: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
@@ -86,16 +62,16 @@ def notice_parts(body: str, sender: str, limit: int = MAX_TEXT_BYTES) -> list[st
     ``limit`` bytes; the signature and how to acknowledge close the last."""
     tail = f"\n——{sender}\n{NOTICE_ASK_ACK}"
     whole = f"【通知】{body}{tail}"
-    if _size(whole) <= limit:
+    if byte_size(whole) <= limit:
         return [whole]
     n = 2
     while True:
-        chunks = _chunks(body, limit - _size(f"【通知（{n}/{n}）】") - _size(tail))
-        if len(str(len(chunks))) <= len(str(n)):
+        pieces = chunks(body, limit - byte_size(f"【通知（{n}/{n}）】") - byte_size(tail))
+        if len(str(len(pieces))) <= len(str(n)):
             break
-        n = len(chunks)
-    k = len(chunks)
-    return [f"【通知（{i}/{k}）】{c.strip(chr(10))}" + (tail if i == k else "") for i, c in enumerate(chunks, 1)]
+        n = len(pieces)
+    k = len(pieces)
+    return [f"【通知（{i}/{k}）】{c.strip(chr(10))}" + (tail if i == k else "") for i, c in enumerate(pieces, 1)]
 
 
 def _units(audience: Audience) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bot.nlu.codes import read_review
 from bot.router import Message, Outgoing, Router
+from bot.texts import only_for
 from models.lookups import item_with_code, unit_item_by_code
 from models.organisation import Tree
 from models.progress import ReviewRefused, close_off, reopen, send_back
@@ -46,7 +47,7 @@ def review_rectifications(msg: Message) -> str:
     review = read_review(msg.text)
     verb, rule = VERBS[review.verb]
     if not msg.member.is_secretary:
-        return f"{verb}整改事项需由书记办理。整改完成后请回复如“Z-1已整改到位”，由书记核实销号。"
+        return only_for(f"{verb}整改事项", "书记", "整改完成后请回复如“Z-1已整改到位”，由书记核实销号。")
     tree = Tree.load(msg.session)
     lines = []
     for code in review.codes:

@@ -1,8 +1,8 @@
 """我的清单: the sender's items of the year, numbered, with status, progress and deadline; a question
 about particular items ("第2项完成了吗？", "换届选举截止哪天") gets just those items' lines."""
+from bot.fitting import fit_lines
 from bot.router import Message, Router
 from bot.texts import HOW_TO_REPLY, MORE_ITEMS, numbered
-from bot.wecom import fit_lines
 
 router = Router("my_list")
 

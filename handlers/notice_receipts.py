@@ -1,10 +1,10 @@
 """通知收到情况 / 通知回执 / 谁没收到通知: for the sender's latest notice, per unit, how many
 acknowledged ("收到") and who has not; the sender's other recent notices one line each.
 "所有通知收到情况" lists the recent notices one line each."""
+from bot.fitting import fit_lines
 from bot.nlu.notices import read_receipts_question
 from bot.router import Message, Router
-from bot.texts import RECEIPTS_MORE, RECEIPTS_NONE, RECEIPTS_SENDERS_ONLY, moment, opening
-from bot.wecom import fit_lines
+from bot.texts import RECEIPTS_NONE, RECEIPTS_SENDERS_ONLY, UNITS_MORE, moment, opening
 from models.notices import RECENT, may_send, receipts, sent_notices, tallies
 from models.organisation import Tree
 from models.tables import Notice
@@ -39,4 +39,4 @@ def show_receipts(msg: Message) -> str:
     footer = ""
     if len(notices) > 1:
         footer = "\n".join(["此前的通知："] + [_brief(msg, n, counts) for n in notices[1:]])
-    return fit_lines(title, lines, RECEIPTS_MORE, footer=footer)
+    return fit_lines(title, lines, UNITS_MORE, footer=footer)

@@ -5,10 +5,11 @@ The grammar is ``bot.nlu.nudges``, the rules ``models.nudges``: the day's push-l
 claimed in this transaction, the reminder goes out after the commit (``msg.outbox``) and the rows
 are then marked as the send turned out.
 """
+from bot.fitting import fit_text
 from bot.nlu.nudges import read_nudge
 from bot.router import Message, Outgoing, Router
 from bot.texts import NUDGE_SECRETARIES_ONLY, NUDGE_SEND_FAILED, NUDGE_TEXT, month_zh
-from bot.wecom import SendResult, fit_text
+from bot.wecom import SendResult
 from models.lookups import month_key
 from models.nudges import claim, occasion, plan, settle
 from models.organisation import Tree

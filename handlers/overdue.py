@@ -2,10 +2,10 @@
 an administrator), a unit or person named, or the asker's own."""
 from sqlmodel import select
 
+from bot.fitting import fit_lines
 from bot.router import Message, Router
 from bot.scope import asked
 from bot.texts import MORE_ITEMS, day, progress_zh
-from bot.wecom import fit_lines
 from models.lookups import live, overdue_items, owner_names, unit_item_views
 from models.tables import Item
 

@@ -14,6 +14,7 @@ What the bot remembers between messages is ``models.conversation``'s; the state 
 """
 from __future__ import annotations
 
+from bot.fitting import fit_lines
 from bot.nlu import Update
 from bot.nlu.codes import find_codes, key_of
 from bot.nlu.text import normalize
@@ -30,7 +31,6 @@ from bot.texts import (
     numbered,
     progress_zh,
 )
-from bot.wecom import fit_lines
 from models.conversation import State, Waiting, item_in_mind, remember_item, stop_waiting, wait_for
 from models.lookups import code_in_use, month_key
 from models.organisation import Tree

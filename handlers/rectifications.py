@@ -2,10 +2,10 @@
 or person named, or the asker's own. Open first, then done awaiting 销号; closed ones counted."""
 from sqlmodel import select
 
+from bot.fitting import fit_lines
 from bot.router import Message, Router
 from bot.scope import asked
 from bot.texts import MORE_ITEMS, day, progress_zh
-from bot.wecom import fit_lines
 from models.lookups import item_sort_key, live, owner_names, unit_item_views
 from models.tables import Item, ItemKind, ItemStatus
 

@@ -1,18 +1,21 @@
 """星级: a unit's star rating (星级考评) — the asker's own unit, a unit named ("第一支部几星"), or
-for a secretary or administrator a ranking of the units below, with stars, total and any veto."""
-from sqlmodel import select
+for a secretary or administrator a ranking of the units below, with stars, total and any veto.
 
+A ranking over a whole organ (hundreds of units) reads every unit's latest assessment in one query
+and keeps to one message: the asker's own unit first, then the units rated 软弱涣散 (they are to be
+put in order next year), then the rest by rank, each line with its rank, as many as fit, and how
+many are left out; the head counts the units of each rating."""
+from bot.fitting import fit_lines
 from bot.router import Message, Router
-from bot.scope import asked
-from models.stars import StarRating, dimension_parts, star_rating
+from bot.scope import Asked, asked
+from bot.texts import STARS_NONE, UNITS_MORE
+from models.lookups import latest_star_scores
+from models.stars import STARS_ZH, StarRating, dimension_parts, star_rating
 from models.tables import StarScore, Unit
 
 router = Router("star_level")
 
-
-def _latest(msg: Message, unit_id: int) -> StarScore | None:
-    return msg.session.exec(select(StarScore).where(StarScore.unit_id == unit_id)
-                            .order_by(StarScore.year.desc())).first()
+UNRATED_SHOWN = 8           # units without an assessment named; the rest are counted
 
 
 def _rating(msg: Message, score: StarScore) -> StarRating:
@@ -21,9 +24,9 @@ def _rating(msg: Message, score: StarScore) -> StarRating:
 
 
 def _detail(msg: Message, unit: Unit) -> str:
-    score = _latest(msg, unit.id)
+    score = latest_star_scores(msg.session, [unit.id]).get(unit.id)
     if score is None:
-        return f"{unit.name}暂无星级评分记录。评分由机关党委录入后即可查询。"
+        return STARS_NONE.format(label=unit.name)
     rating, parts = _rating(msg, score), dimension_parts(score)
     if rating.weak_lax:
         head = f"{unit.name}{score.year}年度星级考评：未评星（总分{rating.total:g}分），列为软弱涣散党组织，需在下一年度整顿。"
@@ -32,23 +35,40 @@ def _detail(msg: Message, unit: Unit) -> str:
             f"各项得分：{parts}\n群众满意率{score.satisfaction_rate:g}%")
 
 
-def _ranking(msg: Message, a) -> str:
-    rated = []
-    for uid in a.units:
-        score = _latest(msg, uid)
-        if score is not None:
-            rated.append((a.tree.name(uid), score, _rating(msg, score)))
-    unrated = [a.tree.name(uid) for uid in a.units if _latest(msg, uid) is None]
-    if not rated:
-        return f"{a.label}暂无星级评分记录。评分由机关党委录入后即可查询。"
-    rated.sort(key=lambda r: (-r[2].stars, -r[2].total))
-    lines = [f"{a.label}星级考评（{max(s.year for _, s, _ in rated)}年度）："]
-    for n, (name, _, rating) in enumerate(rated, 1):
+def _counts(ratings: list[StarRating]) -> str:
+    """"五星3个、四星10个、未评星1个"."""
+    return "、".join(f"{zh}{n}个" for stars, zh in STARS_ZH.items()
+                    if (n := sum(1 for r in ratings if r.stars == stars)))
+
+
+def _unrated(names: list[str]) -> str:
+    if not names:
+        return ""
+    more = f"等{len(names)}个单位" if len(names) > UNRATED_SHOWN else ""
+    return "暂无评分：" + "、".join(names[:UNRATED_SHOWN]) + more
+
+
+def _ranking(msg: Message, a: Asked) -> str:
+    scores = latest_star_scores(msg.session, a.units)
+    if not scores:
+        return STARS_NONE.format(label=a.label)
+    ratings = {uid: _rating(msg, score) for uid, score in scores.items()}
+    ranked = sorted(scores, key=lambda uid: (-ratings[uid].stars, -ratings[uid].total))   # stable: tree order
+    rank = {uid: n for n, uid in enumerate(ranked, 1)}
+    own = msg.member.unit_id
+    shown = list(dict.fromkeys([*(uid for uid in [own] if uid in rank),
+                                *(uid for uid in ranked if ratings[uid].weak_lax), *ranked]))
+
+    def line(uid: int) -> str:
+        rating = ratings[uid]
         veto = f"，软弱涣散：{'；'.join(rating.reasons)}" if rating.weak_lax else ""
-        lines.append(f"{n}. {name} {rating.zh} {rating.total:g}分{veto}")
-    if unrated:
-        lines.append("暂无评分：" + "、".join(unrated))
-    return "\n".join(lines)
+        mine = "（本单位）" if uid == own else ""
+        return f"{rank[uid]}. {a.tree.name(uid)}{mine} {rating.zh} {rating.total:g}分{veto}"
+
+    year = max(score.year for score in scores.values())
+    head = f"{a.label}星级考评（{year}年度）：{_counts(list(ratings.values()))}"
+    unrated = _unrated([a.tree.name(uid) for uid in a.units if uid not in scores])
+    return fit_lines(head, (line(uid) for uid in shown), UNITS_MORE, footer=unrated, count=len(shown))
 
 
 @router.message(intent="star_level")

@@ -1,9 +1,9 @@
 """谁还没报: who has not reported for the month — over the secretary's units (grouped by unit,
 counts first), a unit or person named, or a month named ("11月谁还没报")."""
+from bot.fitting import fit_lines
 from bot.router import Message, Router
 from bot.scope import asked
 from bot.texts import NAMES_MORE, UNREPORTED_SECRETARIES_ONLY, month_zh
-from bot.wecom import fit_lines
 from models.lookups import report_for, reporting_by_unit
 
 router = Router("unreported")

@@ -28,7 +28,7 @@ from models.tables import (
     ItemStatus,
     Member,
     MonthlyReport,
-    Unit,
+    StarScore,
 )
 
 KIND_ORDER = {ItemKind.RESPONSIBILITY: 0, ItemKind.PROJECT: 1, ItemKind.RECTIFICATION: 2}
@@ -75,25 +75,9 @@ def members_by_accounts(session: Session, accounts: Iterable[str]) -> dict[str, 
     return {m.account: m for m in session.exec(_MEMBERS_BY_ACCOUNTS, params={"accounts": wanted})}
 
 
-def unit_secretary(session: Session, unit_id: int) -> Member | None:
-    """The unit's secretary: the member of the unit holding a secretary title."""
-    return session.exec(
-        select(Member).where(Member.unit_id == unit_id, Member.title.in_(SECRETARY_TITLES), Member.active)
-        .order_by(Member.id)
-    ).first()
-
-
 def secretaries(session: Session) -> list[Member]:
     return list(session.exec(select(Member).where(Member.title.in_(SECRETARY_TITLES), Member.active)
                              .order_by(Member.id)))
-
-
-def unit_members(session: Session, unit_id: int) -> list[Member]:
-    return list(session.exec(select(Member).where(Member.unit_id == unit_id, Member.active).order_by(Member.id)))
-
-
-def all_members(session: Session) -> list[Member]:
-    return list(session.exec(select(Member).where(Member.active).order_by(Member.id)))
 
 
 def owner_names(session: Session, items: Iterable[Item]) -> dict[int, str]:
@@ -105,18 +89,19 @@ def owner_names(session: Session, items: Iterable[Item]) -> dict[int, str]:
     return dict(session.connection().execute(select(Member.id, Member.name).where(Member.id.in_(ids))).all())
 
 
-def unit_by_name(session: Session, name: str) -> Unit | None:
-    """The unit of that exact name, else the only unit whose name contains ``name``."""
-    unit = session.exec(select(Unit).where(Unit.name == name)).first()
-    if unit:
-        return unit
-    found = [u for u in session.exec(select(Unit)) if name and name in u.name]
-    return found[0] if len(found) == 1 else None
+def latest_star_scores(session: Session, unit_ids: Iterable[int]) -> dict[int, StarScore]:
+    """Each unit's latest star assessment, by unit id (a unit never assessed is left out), in one
+    query however many units are asked about."""
+    wanted = list(unit_ids)
+    if not wanted:
+        return {}
+    latest: dict[int, StarScore] = {}
+    for score in session.exec(select(StarScore).where(StarScore.unit_id.in_(wanted))
+                              .order_by(StarScore.unit_id, StarScore.year.desc())):
+        latest.setdefault(score.unit_id, score)
+    return latest
 
 
-# --- items -----------------------------------------------------------------------------------
-
-@lru_cache(maxsize=16)
 def live(year: int):
     """The items that count in ``year``: the year's own, every unfinished item of earlier years,
     and every rectification not yet closed off whatever its year. (Items live until finished.)

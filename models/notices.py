@@ -67,6 +67,12 @@ def no_such_unit(tree: Tree, name: str, noun: str = "组织") -> str:
     return f"没有找到{noun}“{name}”。" + (f"相近的有：{'、'.join(near)}。" if near else "请写单位全称或简称，如“第一支部”。")
 
 
+def outside_units(who: str, not_done: str, instead: str) -> str:
+    """A refusal for a unit or person outside the asker's units, one style for all: who, why,
+    what was not done, what the asker can do instead."""
+    return f"{who}不在您负责的单位范围内，{not_done}。{instead}"
+
+
 def scope_label(tree: Tree, member: Member) -> str:
     """The units a member acts on, as they read: "全机关", "第一党支部及下级单位", "第一党支部"."""
     if member.is_admin:
@@ -133,8 +139,7 @@ def plan(session: Session, tree: Tree, sender: Member, words: NoticeWords) -> Au
     if unit_id is None:
         return no_such_unit(tree, words.target) + "本条未发送。"
     if not whole and unit_id not in tree.subtree(sender.unit_id):
-        return (f"{tree.name(unit_id)}不在您负责的单位范围内，本条未发送。"
-                f"您可向{scope_label(tree, sender)}发通知。")
+        return outside_units(tree.name(unit_id), "本条未发送", f"您可向{scope_label(tree, sender)}发通知。")
     return _audience(session, tree, NoticeScope.UNIT, unit_id, below, sender.id)
 
 

@@ -16,19 +16,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.wecom import SendResult
 from models.db import session_scope
 from models.lookups import expected_reporters, report_for, unreported
-from models.notices import find_unit, no_such_unit, scope_label
+from models.notices import find_unit, no_such_unit, outside_units, scope_label
 from models.organisation import Tree
 from models.push_log import claim_many
 from models.tables import Member, PushLog, PushStatus, utcnow
+
+if TYPE_CHECKING:       # the type only: models knows nothing of the sender (README, Dependencies)
+    from bot.wecom import SendResult
 
 _UNIT_WORD_RE = re.compile(r"(?:党支部|支部|党总支|总支|党委|党组|党小组|单位|机关)$")
 
@@ -49,7 +52,7 @@ class Plan:
 
 
 def _outside(tree: Tree, sender: Member, who: str) -> str:
-    return f"{who}不在您负责的单位范围内，无法提醒。您可提醒{scope_label(tree, sender)}的人员。"
+    return outside_units(who, "无法提醒", f"您可提醒{scope_label(tree, sender)}的人员。")
 
 
 def _person(session: Session, tree: Tree, sender: Member, name: str, month: str) -> Plan | str:

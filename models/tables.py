@@ -11,6 +11,7 @@ from enum import Enum, StrEnum
 from sqlalchemy import Boolean, DateTime, Index, String, TypeDecorator, UniqueConstraint, true
 from sqlmodel import Column, Field, SQLModel
 
+from bot.statuses import STATUS_ZH
 from models.stars import total_of
 
 
@@ -85,7 +86,6 @@ class ItemStatus(StrEnum):
     BLOCKED = "blocked"
     CLOSED = "closed"
 
-
     @property
     def zh(self) -> str:
         """How the status reads: 未开始 / 进行中 / 已完成 / 受阻 / 已销号."""
@@ -97,19 +97,7 @@ class ItemStatus(StrEnum):
         return self in (ItemStatus.DONE, ItemStatus.CLOSED)
 
 
-STATUS_ZH = {
-    ItemStatus.NOT_STARTED: "未开始",
-    ItemStatus.IN_PROGRESS: "进行中",
-    ItemStatus.DONE: "已完成",
-    ItemStatus.BLOCKED: "受阻",
-    ItemStatus.CLOSED: "已销号",
-}
 FINISHED = (ItemStatus.DONE, ItemStatus.CLOSED)
-KIND_ZH = {
-    ItemKind.RESPONSIBILITY: "责任清单",
-    ItemKind.PROJECT: "项目清单",
-    ItemKind.RECTIFICATION: "整改清单",
-}
 
 
 class Title(StrEnum):

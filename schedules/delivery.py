@@ -34,7 +34,8 @@ from sqlalchemy import not_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.wecom import MAX_TEXT_BYTES, SendResult, fit_text, redact, text_message
+from bot.fitting import MAX_TEXT_BYTES, byte_size, fit_text
+from bot.wecom import SendResult, redact, text_message
 from models.conversation import remember_item_sql
 from models.db import session_scope
 from models.push_log import CLAIMABLE, claim_many
@@ -128,15 +129,11 @@ def parcels_of(pushes_by_occasion: list[tuple[str, list[Push]]]) -> list[Parcel]
         for push in pushes:
             parcels = by_member.setdefault(push.member_id, [])
             last = parcels[-1] if parcels else None
-            if last is None or _size(last.content + JOINER + push.content) > MAX_TEXT_BYTES:
+            if last is None or byte_size(last.content + JOINER + push.content) > MAX_TEXT_BYTES:
                 last = Parcel(push.member_id, push.account, [])
                 parcels.append(last)
             last.parts.append((occasion, push))
     return [parcel for parcels in by_member.values() for parcel in parcels]
-
-
-def _size(text: str) -> int:
-    return len(text.encode("utf-8"))
 
 
 def _claim_batch(engine: Engine, batch: list[Parcel]) -> list[Parcel]:

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from bot.config import ScheduleConfig
+from bot.fitting import MAX_TEXT_BYTES, fit_lines
 from bot.texts import (
     HOW_TO_REPLY,
     MORE_ITEMS,
@@ -26,7 +27,6 @@ from bot.texts import (
     numbered,
     progress_zh,
 )
-from bot.wecom import MAX_TEXT_BYTES, fit_lines
 from models.lookups import (
     ItemView,
     expected_reporters,

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.fitting import fit_lines
 from bot.texts import LEAVER_ITEMS_FOOTER, LEAVER_ITEMS_HEAD, LEAVER_ITEMS_MORE, item_line
-from bot.wecom import fit_lines
 from models.db import session_scope
 from models.lookups import item_sort_key, live
 from models.organisation import Tree

@@ -16,8 +16,8 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from bot.fitting import MAX_TEXT_BYTES, byte_size, fit_lines, fit_text
 from bot.texts import UNIT_MORE, day, month_zh, progress_zh
-from bot.wecom import MAX_TEXT_BYTES, fit_lines, fit_text
 from models.lookups import expected_reporters, item_sort_key, live, overdue_items, unreported
 from models.organisation import Tree
 from models.tables import Item, ItemKind, ItemStatus, Member, MonthlyReport
@@ -25,10 +25,6 @@ from models.tables import Item, ItemKind, ItemStatus, Member, MonthlyReport
 INDENT = "　"                       # a full-width space per level below the secretary's unit
 UNITS_LEFT_OUT = "另有{n}个单位未列出（其中{clean}个月报全部报送、无逾期、无未销号整改）"
 CLEAN_UNITS = "其余{n}个单位：月报全部报送，无逾期事项，无未销号整改"
-
-
-def _size(text: str) -> int:
-    return len(text.encode("utf-8"))
 
 
 # --- per-unit figures of a quarter ------------------------------------------------------------
@@ -172,10 +168,10 @@ def _rollup(tree: Tree, own: int, units: list[int], figures: dict[int, UnitFigur
         return "\n".join([head, *lines, footer])
 
     kept = set(units)
-    if _size(text(kept)) > MAX_TEXT_BYTES:
+    if byte_size(text(kept)) > MAX_TEXT_BYTES:
         kept = {own}
         for uid in below:
-            if figures[uid].clean or _size(text(kept | {uid})) > MAX_TEXT_BYTES:
+            if figures[uid].clean or byte_size(text(kept | {uid})) > MAX_TEXT_BYTES:
                 break
             kept.add(uid)
     return fit_text(text(kept))

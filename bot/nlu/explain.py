@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.statuses import STATUS_ZH, kind_zh, status_zh
+
 from . import item_refs, parse, to_json
 from .model import ItemRef
 
-STATUS_ZH = {"done": "已完成", "in_progress": "进行中", "not_started": "未开始", "blocked": "受阻",
-             "closed": "已销号", "not_closed": "未销号"}
-KIND_ZH = {"responsibility": "责任清单", "project": "项目清单", "rectification": "整改清单"}
+SIGNAL_ZH = STATUS_ZH | {"not_closed": "未销号"}      # a state word may also deny a 销号
 HOW_ZH = {"position": "序号", "code": "编号", "all": "全部事项", "rest": "其余事项", "enumeration": "条目序号",
           "title": "标题词"}
 DROPPED_ZH = {"example": "示例/提示语，不计", "salutation": "称呼", "closing": "结尾客套话", "detail": "括号内补充说明", "denied": "被否定的半句",
@@ -35,7 +35,7 @@ def explain(text: str, items: Sequence[ItemRef | dict]) -> str:
         lines.append(f"同音纠正：{trace['repaired']}")
     for words, why in trace.get("dropped") or ():
         if why.startswith("section:"):
-            lines.append(f"分节：「{words}」→ 以下序号按{KIND_ZH.get(why[8:], why[8:])}计")
+            lines.append(f"分节：「{words}」→ 以下序号按{kind_zh(why[8:])}计")
         else:
             lines.append(f"略去：「{words}」（{DROPPED_ZH.get(why, why)}）")
     if trace.get("questions"):
@@ -52,7 +52,7 @@ def _clause_lines(n: int, step: dict, refs: list[ItemRef]) -> list[str]:
     clause = step["clause"]
     head = f"第{n}句「{clause}」"
     if step.get("section"):
-        head += f"（在{KIND_ZH.get(step['section'], step['section'])}一节中）"
+        head += f"（在{kind_zh(step['section'])}一节中）"
     lines = [head]
     for m in step["mentions"]:
         words = "、".join(f"「{clause[a:b]}」" for a, b in m.spans)
@@ -78,10 +78,10 @@ def _clause_lines(n: int, step: dict, refs: list[ItemRef]) -> list[str]:
 
 def _signal_zh(s) -> str:
     if s.kind == "status":
-        text = f"状态 {STATUS_ZH.get(s.value, s.value)}"
+        text = f"状态 {SIGNAL_ZH.get(s.value, s.value)}"
         return text + "（前有否定词）" if s.negated else text
     if s.kind == "weak":
-        return f"弱信号（表态或计划），仅在别无所说时算作{STATUS_ZH.get(s.value, s.value)}"
+        return f"弱信号（表态或计划），仅在别无所说时算作{SIGNAL_ZH.get(s.value, s.value)}"
     if s.kind == "percent":
         return f"进度 {s.value}%"
     if s.kind == "bad_percent":
@@ -100,14 +100,20 @@ def _signal_zh(s) -> str:
 
 
 def _result_line(result: dict, refs: list[ItemRef]) -> str:
-    titles = {r.id: r.title for r in refs}
-    lines = [f"结果：意图 {result['intent']}"]
+    return "结果：" + describe(result, {r.id: r.title for r in refs}).replace("意图：", "意图 ", 1)
+
+
+def describe(result: dict, titles: dict[str, str] | None = None) -> str:
+    """A parse result (``to_json``) in words: its intent, then each update (the item with its title
+    where ``titles`` has it, the state, the figures). ``qingdan parse`` prints it."""
+    titles = titles or {}
+    lines = [f"意图：{result['intent']}"]
     if result.get("asked_items"):
         lines.append("  问到的事项：" + "、".join(result["asked_items"]))
-    for u in result["updates"]:
+    for u in result.get("updates", []):
         parts = [f"{u['item']} {titles.get(u['item'], '')}".strip() if u["item"] else "（未指明事项）"]
         if u["status"]:
-            parts.append(STATUS_ZH.get(u["status"], u["status"]))
+            parts.append(status_zh(u["status"]))
         if u["percent"] is not None:
             parts.append(f"{u['percent']}%")
         if u["count"] is not None:

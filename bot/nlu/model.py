@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.statuses import STATUS_ZH
+
 INTENTS = ("progress", "my_list", "star_level", "overdue", "unreported", "rectifications",
            "report_status", "broadcast", "help", "ack", "unknown")
-STATUSES = ("done", "in_progress", "not_started", "blocked", "closed")
+STATUSES = tuple(STATUS_ZH)     # an Update's status: the item statuses models store
 
 
 @dataclass

@@ -17,9 +17,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session, select
 
+from bot.statuses import status_zh
 from models.lookups import live
 from models.stars import DIMENSIONS
-from models.tables import STATUS_ZH, Item, ItemKind, Member, MonthlyReport, StarScore, Unit
+from models.tables import Item, ItemKind, Member, MonthlyReport, StarScore, Unit
 from models.workbook.sheets import (
     DUTIES,
     ITEM_SHEETS,
@@ -33,8 +34,6 @@ from models.workbook.sheets import (
     UNITS,
     headers,
 )
-
-_STATUS_ZH = {status.value: zh for status, zh in STATUS_ZH.items()}
 
 
 def _width(v: Any) -> int:
@@ -139,7 +138,7 @@ def item_rows(sheet: str, items: list[Item], account: dict[int, str], tz: ZoneIn
             row = [i.code, i.title, i.measures, owner, i.source, i.deadline]
         latest = " ".join(s for s in (_stamp(i.updated_at, tz), i.updated_words or "") if s)
         done = i.done_count if i.target_count is not None else None
-        row += [_STATUS_ZH.get(i.status, i.status), i.percent, done, latest]
+        row += [status_zh(i.status), i.percent, done, latest]
         if sheet == RECTIFICATIONS:
             row.append(i.year)
         rows.append(row)

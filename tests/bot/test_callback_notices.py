@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from bot.wecom import MAX_TEXT_BYTES
+from bot.fitting import MAX_TEXT_BYTES
 from handlers.broadcast import notice_parts
 from models.tables import ItemKind, Member, Notice, NoticeReceipt, NoticeStatus, PushLog, PushStatus
 from tests.bot.test_callback import say
@@ -131,7 +131,7 @@ async def test_ack_acknowledges_the_latest_and_receipts_count_per_unit(client, s
 
 async def test_nudges_once_a_day_within_the_secretarys_units(client, standin, engine, org, runtime):
     org.reported("sun", "2026-11", NOW)
-    assert "仅书记可用" in await say(client, "sun", "提醒没报的")
+    assert "仅限各级书记使用" in await say(client, "sun", "提醒没报的")
     reply = await say(client, "zhao", "提醒没报的")
     assert reply == "已提醒第一党支部2026年11月未报送的1人：周二。"
     assert _to(standin) == ["zhou"] and standin.state.sent[-1].content.startswith("【催报】第一党支部书记赵书记提醒您")

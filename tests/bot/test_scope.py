@@ -59,11 +59,13 @@ async def test_a_unit_person_or_month_named_is_answered_exactly(client, runtime)
 
 
 async def test_what_is_outside_or_unknown_is_refused_with_a_reason(client):
-    assert "第二党支部不在您负责的单位范围内" in await say(client, "zhangwei", "第二支部谁还没报")
-    assert "吴敏不在您负责的单位范围内" in await say(client, "zhangwei", "吴敏报了吗")
+    # One style: who is outside, what was not done, what the asker may do instead.
+    assert "第二党支部不在您负责的单位范围内，无法查询。您可查询" in await say(client, "zhangwei", "第二支部谁还没报")
+    assert "吴敏不在您负责的单位范围内，无法查询。您可查询" in await say(client, "zhangwei", "吴敏报了吗")
+    assert (await say(client, "lina", "全机关有哪些逾期的")).startswith("查询全机关的情况仅限书记和管理员使用。您可查询本人的情况")
     reply = await say(client, "wangxd", "第九支部谁还没报")
     assert "没有找到“第九支部”" in reply and "第一党支部" in reply
-    assert "供各级书记" in await say(client, "lina", "谁还没报")
+    assert "“谁还没报”仅限各级书记使用" in await say(client, "lina", "谁还没报")
 
 
 async def test_overdue_rectifications_and_stars_over_the_subtree(client):

@@ -5,7 +5,7 @@ import asyncio
 import logging
 
 from bot.config import WeComConfig
-from bot.wecom import MAX_TEXT_BYTES, RedactingFilter, WeComSender, fit_lines, fit_text, install_log_redaction, redact
+from bot.wecom import RedactingFilter, WeComSender, install_log_redaction, redact
 from tests.support import wecom as wf
 
 
@@ -56,39 +56,6 @@ async def test_invalid_users_are_reported(standin):
     result = await s.send_text(["a", "b"], "x")
     await s.aclose()
     assert result.invalid == ["b"]
-
-
-def test_fit_text_keeps_within_2048_bytes_on_a_character_boundary():
-    text = "党" * 1000
-    out = fit_text(text)
-    assert len(out.encode()) <= MAX_TEXT_BYTES
-    assert out.endswith("…") and out[:-1] == "党" * len(out[:-1])
-    assert fit_text("短") == "短"
-
-
-def test_fit_lines_names_what_was_left_out():
-    lines = [f"{n}. 事项{'很长' * 30}" for n in range(1, 60)]
-    out = fit_lines("标题", lines, "…及其余{n}项，回复“我的清单”查看", footer="回复如：第2项完成80%")
-    assert len(out.encode()) <= MAX_TEXT_BYTES
-    shown = sum(1 for line in out.splitlines() if line[:1].isdigit())
-    assert f"…及其余{59 - shown}项" in out
-    assert out.endswith("回复如：第2项完成80%")
-    assert fit_lines("标题", ["1. a", "2. b"], "…{n}") == "标题\n1. a\n2. b"
-
-
-def test_fit_lines_makes_only_the_lines_that_fit_when_told_how_many_there_are():
-    made = []
-
-    def lines():
-        for k in range(10_000):
-            made.append(k)
-            yield f"{k + 1}. 第{k + 1}个党支部的逾期事项"
-
-    out = fit_lines("标题", lines(), "…及其余{n}项", count=10_000)
-    shown = out.count("党支部的逾期事项")
-    assert len(out.encode("utf-8")) <= MAX_TEXT_BYTES and f"…及其余{10_000 - shown}项" in out
-    assert len(made) == shown + 1           # the line that did not fit, and none after it
-    assert out == fit_lines("标题", [f"{k + 1}. 第{k + 1}个党支部的逾期事项" for k in range(10_000)], "…及其余{n}项")
 
 
 async def test_a_failed_send_leaves_no_secret_or_token_in_the_error_or_the_log(standin, caplog):

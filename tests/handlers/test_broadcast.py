@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from bot.wecom import MAX_TEXT_BYTES
+from bot.fitting import MAX_TEXT_BYTES
 from handlers.broadcast import broadcast, cancel_notice, notice_parts, send_notice
 from models.tables import AuditEvent, Member, Notice, NoticeReceipt, NoticeStatus
 from tests.support.clock import NOW

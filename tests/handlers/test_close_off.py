@@ -81,4 +81,4 @@ async def test_only_the_secretary_who_closed_it_reopens_it(chat, engine, standin
 
 async def test_a_member_cannot_send_back(chat, engine):
     reply = await chat.ask(review_rectifications, "wangfang", "退回 Z-1 原因：不对", "unknown")
-    assert "需由书记办理" in reply
+    assert reply.startswith("退回整改事项仅限书记使用。整改完成后请回复如“Z-1已整改到位”")

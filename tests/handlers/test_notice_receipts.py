@@ -16,7 +16,7 @@ async def _notice(chat, account: str, text: str, at) -> None:
 
 async def test_receipts_per_unit_for_the_latest_notice(chat):
     assert "还没有发送过通知" in await chat.ask(show_receipts, "zhaolei", "通知收到情况", "ack")
-    assert "供发送通知的管理员和书记" in await chat.ask(show_receipts, "wangfang", "通知收到情况", "ack")
+    assert "“通知收到情况”仅限发送通知的管理员和书记使用。" in await chat.ask(show_receipts, "wangfang", "通知收到情况", "ack")
     await _notice(chat, "zhaolei", "通知 全体书记：周一交材料", NOW - timedelta(hours=3))
     await _notice(chat, "zhaolei", "通知：周五开会", NOW - timedelta(hours=2))
     for account in ("wangfang", "liming", "sunli"):

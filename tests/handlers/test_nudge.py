@@ -11,7 +11,7 @@ from tests.support.clock import NOW
 
 
 async def test_only_secretaries_nudge(chat, standin):
-    assert "仅书记可用" in await chat.ask(nudge, "wangfang", "提醒没报的", "unknown")
+    assert "“提醒没报的”（催报）仅限各级书记使用。" in await chat.ask(nudge, "wangfang", "提醒没报的", "unknown")
     assert standin.state.sent == []
 
 
@@ -38,7 +38,7 @@ async def test_named_unit_or_person_within_the_units(chat, standin):
     reply = await chat.ask(nudge, "liming", "提醒周强报送", "unknown")
     assert "周强（第二党支部）不在您负责的单位范围内" in reply and standin.state.sent == []
     reply = await chat.ask(nudge, "liming", "提醒第二支部没报的", "unknown")
-    assert "第二党支部不在您负责的单位范围内" in reply
+    assert "第二党支部不在您负责的单位范围内，无法提醒。您可提醒第一党支部" in reply
     reply = await chat.ask(nudge, "jiwei", "提醒二支部没报的", "unknown")
     assert reply == "已提醒第二党支部2026年11月未报送的1人：周强。"
     assert "没有找到名为“吴敏”的党员" in await chat.ask(nudge, "jiwei", "提醒吴敏报送", "unknown")

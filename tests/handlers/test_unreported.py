@@ -11,7 +11,7 @@ from tests.support.statements import asked_before_and_after_more_units
 
 async def test_unreported_is_for_secretaries(chat, engine):
     reply = await chat.ask(show_unreported, "wangfang", "谁还没报", "unreported")
-    assert "供各级书记" in reply
+    assert reply == "“谁还没报”仅限各级书记使用。您可以回复“我这个月报了吗”查看本人月报。"
     reply = await chat.ask(show_unreported, "liming", "谁还没报", "unreported")
     assert "未报2人" in reply and "王芳" in reply and "李明" in reply and "周强" not in reply
     with Session(engine) as s:

@@ -3,12 +3,19 @@ from __future__ import annotations
 
 import pytest
 
-from models.tables import FINISHED, SECRETARY_TITLES, Item, ItemStatus, Member, Title
+from bot.nlu import STATUSES
+from bot.statuses import KIND_ZH, STATUS_ZH
+from models.tables import FINISHED, SECRETARY_TITLES, Item, ItemKind, ItemStatus, Member, Title
 
 
 def test_finished_is_done_or_closed_off_and_the_sql_form_says_the_same():
     assert {s for s in ItemStatus if s.finished} == set(FINISHED) == {ItemStatus.DONE, ItemStatus.CLOSED}
     assert [s.zh for s in ItemStatus] == ["未开始", "进行中", "已完成", "受阻", "已销号"]
+
+
+def test_one_table_of_status_and_kind_words_for_what_is_stored_and_what_a_parse_says():
+    assert set(STATUS_ZH) == set(ItemStatus) == set(STATUSES)
+    assert set(KIND_ZH) == set(ItemKind)
 
 
 @pytest.mark.parametrize("status, open_", [("not_started", True), ("in_progress", True), ("blocked", True),

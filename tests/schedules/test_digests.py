@@ -3,8 +3,8 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.fitting import MAX_TEXT_BYTES
 from bot.texts import numbered
-from bot.wecom import MAX_TEXT_BYTES
 from models.lookups import my_items
 from schedules.runner import run_due
 from tests.support.cli import by_person

@@ -2,7 +2,7 @@
 of non-reporters to the secretary answering for them."""
 from datetime import date, datetime
 
-from bot.wecom import MAX_TEXT_BYTES
+from bot.fitting import MAX_TEXT_BYTES
 from schedules.runner import run_due
 from schedules.supervision import quarter_months
 from tests.support.cli import by_person

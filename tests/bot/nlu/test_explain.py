@@ -28,3 +28,5 @@ def test_the_cli_explains(capsys):
     assert "R-2 每月召开支部委员会会议" in capsys.readouterr().out
     assert main(["parse", "--items", f.name, "--json", "今年已召开支委会8次"]) == 0
     assert json.loads(capsys.readouterr().out)["updates"][0]["total"] == 8
+    assert main(["parse", "--items", f.name, "支委会开完了"]) == 0
+    assert "R-2 每月召开支部委员会会议，已完成" in capsys.readouterr().out

@@ -232,9 +232,17 @@ def test_parse_survives_non_text():
     assert nlu.parse("已完成", [None, 3, {"id": "X-1"}]).intent == "progress"   # type: ignore[list-item]
 
 
-def test_load_is_idempotent_and_timed():
-    assert isinstance(nlu.load(), float)
-    assert nlu.load(["加强党员教育管理"]) >= 0.0
+def test_load_is_idempotent_and_adds_the_words_given():
+    from bot.nlu import segmenter
+
+    nlu.load()
+    words = segmenter._dictionary()
+    nlu.load()
+    assert segmenter._dictionary() is words                 # loaded once, not again
+    new = "庚辰测评词条甲乙"                                  # no dictionary has it
+    assert not segmenter.is_word(new)
+    nlu.load([new])
+    assert segmenter.is_word(new) and segmenter._dictionary() is words
 
 
 def test_the_trace_has_every_clause():
