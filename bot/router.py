@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from bot.messages import OutMessage, as_message
 from models.tables import Item, Member
 
 if TYPE_CHECKING:
@@ -28,13 +29,22 @@ Filter = Callable[["Message"], bool]
 
 @dataclass
 class Outgoing:
-    """A message to others, sent once the handler's transaction has committed.
+    """A message to others (a ``bot.messages`` value; a string is a text), sent once the handler's
+    transaction has committed.
 
     ``report(result)``, when given, turns the send's outcome into the reply the sender reads."""
 
     accounts: list[str]
-    text: str
+    message: OutMessage | str
     report: Callable[[SendResult], str] | None = None
+
+    def __post_init__(self) -> None:
+        self.message = as_message(self.message)
+
+    @property
+    def text(self) -> str:
+        """The message's text form."""
+        return self.message.text
 
 
 @dataclass
