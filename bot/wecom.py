@@ -40,6 +40,7 @@ TOKEN_ERRORS = {40001, 40014, 41001, 42001}   # invalid / missing / expired acce
 RETRIED = {-1, 45009}                          # system busy / over the API's rate: worth another try
 JSON = {"Content-Type": "application/json; charset=utf-8"}
 INVALID_MEDIA = 40007                          # WeCom does not know the media_id (expired after 3 days)
+TASK_ID_USED = 42014                           # a template card's task_id was used before
 # A media_id lives three days; one uploaded longer ago than this is not used again (a margin for
 # a send that is retried a while later).
 MEDIA_REUSE = 3 * 86400 - 6 * 3600
@@ -253,23 +254,26 @@ class WeComSender:
 
         return post
 
-    async def _request(self, what: str, post: Callable[[], Awaitable[dict]]) -> tuple[dict, SendResult]:
+    async def _request(self, what: str, post: Callable[[], Awaitable[dict]],
+                       arrived: frozenset[int] = frozenset()) -> tuple[dict, SendResult]:
         """``post()`` with bounded retries: a token WeCom calls expired is fetched again, a busy
         WeCom (-1, 45009) or trouble on the way is tried again, any other refusal is final.
+        An errcode in ``arrived`` after an attempt whose answer was lost means that attempt did
+        arrive (a card's task_id already used: 42014) and counts as success.
         (WeCom's answer, a result saying how it went with every secret redacted from its error.)"""
         attempts = max(1, self.cfg.max_retries + 1)
-        failed = SendResult(ok=False)
+        failed, lost = SendResult(ok=False), False
         for attempt in range(attempts):
             try:
                 res = await post()
                 errcode = res.get("errcode") or 0
-                if not errcode:
+                if not errcode or (lost and errcode in arrived):
                     return res, SendResult(ok=True)
                 errmsg = res.get("errmsg", "")
             except WeChatClientException as exc:           # from the token fetch
                 errcode, errmsg = exc.errcode, exc.errmsg
             except Exception as exc:  # noqa: BLE001 - network trouble: retry, then report
-                errcode, errmsg = None, f"{type(exc).__name__}: {exc}"
+                errcode, errmsg, lost = None, f"{type(exc).__name__}: {exc}", True
             failed = SendResult(ok=False, errcode=errcode,
                                 error=redact(f"{errcode}: {errmsg}" if errcode is not None else errmsg))
             if errcode in TOKEN_ERRORS:
@@ -284,7 +288,8 @@ class WeComSender:
     async def _call(self, accounts: Sequence[str], msg: dict) -> SendResult:
         body = json.dumps({**msg, "touser": "|".join(accounts), "agentid": self.cfg.agent_id},
                           ensure_ascii=False).encode("utf-8")
-        res, result = await self._request("message/send", self._poster("message/send", lambda: body, JSON))
+        res, result = await self._request("message/send", self._poster("message/send", lambda: body, JSON),
+                                          arrived=frozenset({TASK_ID_USED}))
         if result.ok:
             result.invalid = [a for a in str(res.get("invaliduser", "") or "").split("|") if a]
             result.response_code = res.get("response_code")

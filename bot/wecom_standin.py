@@ -86,6 +86,7 @@ class StandInState:
     # answers 60020 (not from a trusted IP) or 81013 (user, department and tag all invalid).
     fail_accounts: set[str] = field(default_factory=set)
     fail_errcode: int = 60020
+    lose_answers: int = 0                 # accept this many sends but answer 502, as if the answer was lost
     listeners: list[Callable[[SentMessage], None]] = field(default_factory=list)
     clock: Callable[[], float] = time.time
     media: dict[str, Media] = field(default_factory=dict)                 # media_id → upload
@@ -173,8 +174,12 @@ def make_app(state: StandInState) -> web.Application:
         except Refusal as r:
             return refused(r)
         invalid = [u for u in touser if state.known_users is not None and u not in state.known_users]
+        answer = record(body, [u for u in touser if u not in invalid])
+        if state.lose_answers > 0:
+            state.lose_answers -= 1
+            return web.Response(status=502, text="bad gateway")
         return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": "|".join(invalid),
-                                  "msgid": secrets.token_hex(8), **record(body, [u for u in touser if u not in invalid])})
+                                  "msgid": secrets.token_hex(8), **answer})
 
     def record(body: dict, valid: list[str]) -> dict:
         """Keep an accepted message; the response_code of an interactive card."""
