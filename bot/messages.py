@@ -60,7 +60,8 @@ class TemplateCard:
 @dataclass(frozen=True)
 class Image:
     """An image, sent by the media_id an upload of it gave. Its bytes are ``data``, or read from
-    ``path`` when sent (what the push log stores then is the path, not the bytes)."""
+    ``path`` when sent: what the push log stores then is the path, not the bytes (give a path for an
+    image pushed to many: each recipient's row keeps its own copy)."""
 
     filename: str
     text: str
