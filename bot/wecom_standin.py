@@ -259,6 +259,17 @@ def text_message_xml(corp_id: str, agent_id: int, account: str, text: str, msg_i
             f"<Content>{cdata(text)}</Content><MsgId>{msg_id}</MsgId><AgentID>{agent_id}</AgentID></xml>")
 
 
+def card_event_xml(corp_id: str, agent_id: int, account: str, task_id: str, key: str, response_code: str,
+                   card_type: str = "button_interaction", sent_at: int | None = None) -> str:
+    """The plain XML of a tap on a template card's button (``template_card_event``), as WeCom
+    builds it; ``response_code`` from ``StandInState.tap``."""
+    return (f"<xml><ToUserName>{cdata(corp_id)}</ToUserName><FromUserName>{cdata(account)}</FromUserName>"
+            f"<CreateTime>{sent_at or int(time.time())}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+            f"<Event><![CDATA[template_card_event]]></Event><EventKey>{cdata(key)}</EventKey>"
+            f"<TaskId>{cdata(task_id)}</TaskId><CardType>{cdata(card_type)}</CardType>"
+            f"<ResponseCode>{cdata(response_code)}</ResponseCode><AgentID>{agent_id}</AgentID></xml>")
+
+
 def seal_callback(crypto: WeChatCrypto, corp_id: str, agent_id: int, xml: str) -> tuple[dict, str]:
     """(query parameters, body) of the encrypted callback WeCom would post for ``xml``."""
     nonce, timestamp = secrets.token_hex(8), str(int(time.time()))

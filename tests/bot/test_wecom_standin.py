@@ -8,12 +8,13 @@ import time
 
 import aiohttp
 import pytest
+import xmltodict
 from wechatpy.enterprise import parse_message
 from wechatpy.enterprise.replies import TextReply
 
 from bot.callback import read_envelope
 from bot.wecom_rules import Refusal
-from bot.wecom_standin import StandIn, open_reply, seal_callback, text_message_xml
+from bot.wecom_standin import StandIn, card_event_xml, open_reply, seal_callback, text_message_xml
 from tests.support import wecom as wf
 
 
@@ -68,8 +69,9 @@ class Api:
         self.http, self.standin = http, standin
 
     async def token(self) -> str:
+        state = self.standin.state
         async with self.http.get(f"{self.standin.base_url}gettoken",
-                                 params={"corpid": "wwc", "corpsecret": "s3"}) as r:
+                                 params={"corpid": state.corp_id, "corpsecret": state.secret}) as r:
             return (await r.json())["access_token"]
 
     async def post(self, path: str, body: dict) -> dict:
@@ -174,3 +176,18 @@ async def test_textcards_and_news_need_a_title_and_a_link():
         assert (await api.send("a", "news", {"articles": [link] * 9}))["errcode"] == 40058
         assert (await api.send("a", "voice_note", {"x": 1}))["errcode"] == 40008
         assert [m.content for m in standin.state.sent] == ["月度报告\n十一月", "月度报告\n十一月"]
+
+
+async def test_a_tap_is_sealed_as_the_template_card_event_wecom_would_post():
+    async with StandIn(corp_id=wf.CORP_ID, secret="s3") as standin, aiohttp.ClientSession() as http:
+        await Api(http, standin).send("wangfang", "template_card", card("push-9"))
+    code = standin.state.tap("wangfang", "push-9", "key-1")
+    crypto = wf.crypto()
+    query, body = seal_callback(crypto, wf.CORP_ID, wf.AGENT_ID,
+                                card_event_xml(wf.CORP_ID, wf.AGENT_ID, "wangfang", "push-9", "key-1", code))
+    envelope = read_envelope(body.encode("utf-8"))
+    plain = crypto.decrypt_message(envelope, query["msg_signature"], query["timestamp"], query["nonce"])
+    event = xmltodict.parse(plain)["xml"]
+    assert (event["MsgType"], event["Event"], event["FromUserName"]) == ("event", "template_card_event", "wangfang")
+    assert (event["TaskId"], event["EventKey"], event["CardType"], event["ResponseCode"]) == (
+        "push-9", "key-1", "button_interaction", code)
