@@ -273,7 +273,8 @@ class WeComSender:
             except WeChatClientException as exc:           # from the token fetch
                 errcode, errmsg = exc.errcode, exc.errmsg
             except Exception as exc:  # noqa: BLE001 - network trouble: retry, then report
-                errcode, errmsg, lost = None, f"{type(exc).__name__}: {exc}", True
+                errcode, errmsg = None, f"{type(exc).__name__}: {exc}"
+                lost = lost or _may_have_arrived(exc)
             failed = SendResult(ok=False, errcode=errcode,
                                 error=redact(f"{errcode}: {errmsg}" if errcode is not None else errmsg))
             if errcode in TOKEN_ERRORS:
@@ -378,6 +379,12 @@ class WeComSender:
                            **change}, ensure_ascii=False).encode("utf-8")
         path = "message/update_template_card"
         return (await self._request(path, self._poster(path, lambda: body, JSON)))[1]
+
+
+def _may_have_arrived(exc: Exception) -> bool:
+    """Whether a call that raised ``exc`` may have reached WeCom: its answer was lost or timed out
+    (aiohttp's; the token fetch uses requests), not a connection that was never made."""
+    return isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError) and not isinstance(exc, aiohttp.ClientConnectorError)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
