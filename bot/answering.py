@@ -89,7 +89,7 @@ def _store_reply(runtime: Runtime, key: str, reply: str) -> None:
 async def deliver(runtime: Runtime, outbox: list[Outgoing], reply: str) -> str:
     """Send a handler's outbox (after its transaction committed); the reply, as the sends turned out."""
     for out in outbox:
-        result = await runtime.sender.send_text(out.accounts, out.text)
+        result = await runtime.sender.send(out.accounts, out.message)
         if out.report is not None:
             reply = out.report(result)
     return reply

@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from bot import nlu
 from bot.inbound import MESSAGE_KINDS
+from bot.messages import OutMessage, as_message
 from models.conversation import State, Waiting, waiting_for
 from models.tables import Item, Member
 
@@ -42,13 +43,22 @@ ANY_EVENT = "event"             # the observer of every event that has none of i
 
 @dataclass
 class Outgoing:
-    """A message to others, sent once the handler's transaction has committed.
+    """A message to others (a ``bot.messages`` value; a string is a text), sent once the handler's
+    transaction has committed.
 
     ``report(result)``, when given, turns the send's outcome into the reply the sender reads."""
 
     accounts: list[str]
-    text: str
+    message: OutMessage | str
     report: Callable[[SendResult], str] | None = None
+
+    def __post_init__(self) -> None:
+        self.message = as_message(self.message)
+
+    @property
+    def text(self) -> str:
+        """The message's text form."""
+        return self.message.text
 
 
 @dataclass

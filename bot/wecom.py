@@ -2,13 +2,16 @@
 
 wechatpy's client is synchronous and, left alone, retries an expired token (42001) without
 limit. ``WeComSender`` uses it for the access token only, in a thread of its own and never on the
-event loop, with its own retry off; ``message/send`` goes through aiohttp on the loop, retried a
-bounded number of times. Every call — the token fetch too — goes to ``api_base_url``; ``touser``
-is split into calls of at most 1000 accounts and text kept within WeCom's 2048 bytes.
+event loop, with its own retry off; ``message/send``, ``media/upload`` and
+``message/update_template_card`` go through aiohttp on the loop, retried a bounded number of times.
+Every call — the token fetch too — goes to ``api_base_url``; ``touser`` is split into calls of at
+most 1000 accounts and text kept within WeCom's 2048 bytes. What is sent is a ``bot.messages``
+value: a text, a template card, an image (uploaded first), a textcard or news.
 """
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import os
@@ -16,7 +19,7 @@ import re
 import ssl
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -28,6 +31,7 @@ from wechatpy.exceptions import WeChatClientException
 
 from bot.config import WeComConfig
 from bot.fitting import fit_text
+from bot.messages import Image, OutMessage, TemplateCard, Text, as_message
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,11 @@ MAX_TOUSER = 1000
 TOKEN_ERRORS = {40001, 40014, 41001, 42001}   # invalid / missing / expired access token
 RETRIED = {-1, 45009}                          # system busy / over the API's rate: worth another try
 JSON = {"Content-Type": "application/json; charset=utf-8"}
+INVALID_MEDIA = 40007                          # WeCom does not know the media_id (expired after 3 days)
+TASK_ID_USED = 42014                           # a template card's task_id was used before
+# A media_id lives three days; one uploaded longer ago than this is not used again (a margin for
+# a send that is retried a while later).
+MEDIA_REUSE = 3 * 86400 - 6 * 3600
 
 
 _SECRET_RE = re.compile(r"(access_token|corpsecret|secret)=[^&\s'\"<>]+", re.IGNORECASE)
@@ -102,11 +111,30 @@ class _Client(WeChatClient):
 class SendResult:
     ok: bool
     invalid: list[str] = field(default_factory=list)   # accounts WeCom named as invalid
-    error: str = ""
+    error: str = ""                                    # redacted: never a token or secret
+    errcode: int | None = None                         # WeCom's, when it refused
+    response_code: str | None = None                   # an interactive card's, to update it (72 h, once)
+
+    def merge(self, other: SendResult) -> None:
+        """Fold the result of another call of the same send into this one."""
+        self.ok &= other.ok
+        self.invalid += other.invalid
+        self.error = self.error or other.error
+        self.errcode = self.errcode if self.errcode is not None else other.errcode
+        self.response_code = self.response_code or other.response_code
+
+
+class WeComError(Exception):
+    """WeCom refused a call or could not be reached; the text is redacted."""
+
+    def __init__(self, errcode: int | None, error: str):
+        super().__init__(error)
+        self.errcode = errcode
 
 
 class WeComSender:
-    """Active messages through ``message/send``: on the event loop, with bounded retries.
+    """Active messages through ``message/send`` (and ``media/upload``, ``update_template_card``):
+    on the event loop, with bounded retries.
 
     The access token comes from wechatpy's client (``_Client``: one fetch at a time, with a
     timeout, in a worker thread, never on the loop). ``message/send`` itself goes through aiohttp
@@ -118,8 +146,10 @@ class WeComSender:
     that loop releases them (``close()`` from outside any loop does the same).
     """
 
-    def __init__(self, cfg: WeComConfig, workers: int = 8):
+    def __init__(self, cfg: WeComConfig, workers: int = 8, clock: Callable[[], float] = time.time):
         self.cfg = cfg
+        self.clock = clock                                      # for the age of uploaded media
+        self._media: dict[str, tuple[str, float]] = {}          # image digest → (media_id, uploaded at)
         self.client = _Client(cfg)
         self.workers = max(1, workers)
         self._token_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wecom-token")
@@ -180,57 +210,150 @@ class WeComSender:
     def _forget_token(self) -> None:
         self.client.session.delete(self.client.access_token_key)
 
-    async def _post(self, body: bytes) -> dict:
-        http, gate = self._session()
-        token = await self._token()
-        async with gate, http.post(self.cfg.api_base_url + "message/send", params={"access_token": token},
-                                   data=body, headers=JSON, proxy=self._proxy) as res:
-            res.raise_for_status()
-            return await res.json(content_type=None)
+    def _poster(self, path: str, body: Callable[[], bytes | aiohttp.FormData], headers: dict | None = None,
+                **params: str) -> Callable[[], Awaitable[dict]]:
+        """One POST to ``path`` with a current token (``body()`` is made again for each attempt)."""
+        async def post() -> dict:
+            http, gate = self._session()
+            token = await self._token()
+            async with gate, http.post(self.cfg.api_base_url + path, params={"access_token": token, **params},
+                                       data=body(), headers=headers, proxy=self._proxy) as res:
+                res.raise_for_status()
+                return await res.json(content_type=None)
 
-    async def _call(self, accounts: Sequence[str], msg: dict) -> SendResult:
-        body = json.dumps({**msg, "touser": "|".join(accounts), "agentid": self.cfg.agent_id},
-                          ensure_ascii=False).encode("utf-8")
+        return post
+
+    async def _request(self, what: str, post: Callable[[], Awaitable[dict]],
+                       arrived: frozenset[int] = frozenset()) -> tuple[dict, SendResult]:
+        """``post()`` with bounded retries: a token WeCom calls expired is fetched again, a busy
+        WeCom (-1, 45009) or trouble on the way is tried again, any other refusal is final.
+        An errcode in ``arrived`` after an attempt whose answer was lost means that attempt did
+        arrive (a card's task_id already used: 42014) and counts as success.
+        (WeCom's answer, a result saying how it went with every secret redacted from its error.)"""
         attempts = max(1, self.cfg.max_retries + 1)
-        last = ""
+        failed, lost = SendResult(ok=False), False
         for attempt in range(attempts):
             try:
-                res = await self._post(body)
+                res = await post()
                 errcode = res.get("errcode") or 0
-                if not errcode:
-                    invalid = [a for a in str(res.get("invaliduser", "") or "").split("|") if a]
-                    return SendResult(ok=True, invalid=invalid)
+                if not errcode or (lost and errcode in arrived):
+                    return res, SendResult(ok=True)
                 errmsg = res.get("errmsg", "")
             except WeChatClientException as exc:           # from the token fetch
                 errcode, errmsg = exc.errcode, exc.errmsg
             except Exception as exc:  # noqa: BLE001 - network trouble: retry, then report
                 errcode, errmsg = None, f"{type(exc).__name__}: {exc}"
-            last = redact(f"{errcode}: {errmsg}" if errcode is not None else errmsg)
+                lost = lost or _may_have_arrived(exc)
+            failed = SendResult(ok=False, errcode=errcode,
+                                error=redact(f"{errcode}: {errmsg}" if errcode is not None else errmsg))
             if errcode in TOKEN_ERRORS:
                 self._forget_token()
             elif errcode is not None and errcode not in RETRIED:
-                break  # a real refusal (bad agent, bad user…): retrying will not help
+                break  # a real refusal (bad agent, bad user, bad media_id…): retrying will not help
             if attempt + 1 < attempts:
                 await asyncio.sleep(min(0.2 * (2 ** attempt), 2.0))
-        log.warning("message/send failed after %d attempt(s): %s", attempts, last)
-        return SendResult(ok=False, error=last)
+        log.warning("%s failed after %d attempt(s): %s", what, attempts, failed.error)
+        return {}, failed
+
+    async def _call(self, accounts: Sequence[str], msg: dict) -> SendResult:
+        body = json.dumps({**msg, "touser": "|".join(accounts), "agentid": self.cfg.agent_id},
+                          ensure_ascii=False).encode("utf-8")
+        res, result = await self._request("message/send", self._poster("message/send", lambda: body, JSON),
+                                          arrived=frozenset({TASK_ID_USED}))
+        if result.ok:
+            result.invalid = [a for a in str(res.get("invaliduser", "") or "").split("|") if a]
+            result.response_code = res.get("response_code")
+        return result
+
+    # -- media ----------------------------------------------------------------------------------
+    async def upload_media(self, kind: str, filename: str, data: bytes) -> str:
+        """``media/upload``: the media_id WeCom gives ``data`` (kind image, voice, video or file).
+        Raises ``WeComError`` (its text redacted) when WeCom refuses or cannot be reached."""
+        def form() -> aiohttp.FormData:
+            f = aiohttp.FormData()
+            f.add_field("media", data, filename=filename, content_type="application/octet-stream")
+            return f
+
+        res, result = await self._request("media/upload", self._poster("media/upload", form, type=kind))
+        if not result.ok:
+            raise WeComError(result.errcode, result.error)
+        return str(res["media_id"])
+
+    async def media_id_of(self, image: Image, *, fresh: bool = False) -> str:
+        """The media_id of ``image``: one this sender uploaded less than ``MEDIA_REUSE`` seconds ago
+        (a media_id lives three days), else a new upload, remembered with its time; ``fresh``
+        always uploads."""
+        data = image.content()
+        key = hashlib.sha256(image.filename.encode("utf-8") + b"\0" + data).hexdigest()
+        known = self._media.get(key)
+        if known and not fresh and self.clock() - known[1] < MEDIA_REUSE:
+            return known[0]
+        media_id = await self.upload_media("image", image.filename, data)
+        self._media[key] = (media_id, self.clock())
+        return media_id
+
+    async def _body(self, message: OutMessage, extra: dict, *, fresh: bool = False) -> dict:
+        """The ``message/send`` body of ``message`` (an image uploaded first; a text fitted to 2048 bytes)."""
+        if isinstance(message, Image):
+            body = message.to_wecom(await self.media_id_of(message, fresh=fresh))
+        elif isinstance(message, Text):
+            body = text_message(message.text)
+        else:
+            body = message.to_wecom()
+        return {**body, **extra}
+
+    async def _send_part(self, accounts: list[str], message: OutMessage, body: dict | None, extra: dict) -> SendResult:
+        """One call of ``send``; an image whose media_id WeCom no longer knows (40007) is uploaded
+        again and sent once more."""
+        try:
+            body = body or await self._body(message, extra)
+            result = await self._call(accounts, body)
+            if result.errcode == INVALID_MEDIA and isinstance(message, Image):
+                result = await self._call(accounts, await self._body(message, extra, fresh=True))
+            return result
+        except WeComError as exc:
+            return SendResult(ok=False, errcode=exc.errcode, error=str(exc))
 
     # -- what callers use -----------------------------------------------------------------------
-    async def send(self, accounts: Sequence[str], msg: dict) -> SendResult:
-        """Send ``msg`` to ``accounts`` in calls of at most 1000; the results merged."""
+    async def send(self, accounts: Sequence[str], message: OutMessage | str, *, duplicate_check: int = 0) -> SendResult:
+        """Send ``message`` (a string is a text) to ``accounts`` in calls of at most 1000; the results
+        merged. An image is uploaded first, and again if WeCom no longer knows its media_id.
+        ``duplicate_check``: seconds within which WeCom itself drops an identical message (0: off)."""
         accounts = list(dict.fromkeys(a for a in accounts if a))
         if not accounts:
             return SendResult(ok=True)
+        message = as_message(message)
+        extra = {"enable_duplicate_check": 1, "duplicate_check_interval": duplicate_check} if duplicate_check else {}
+        body = None if isinstance(message, Image) else await self._body(message, extra)
         merged = SendResult(ok=True)
         for i in range(0, len(accounts), MAX_TOUSER):
-            r = await self._call(accounts[i:i + MAX_TOUSER], msg)
-            merged.ok &= r.ok
-            merged.invalid += r.invalid
-            merged.error = merged.error or r.error
+            merged.merge(await self._send_part(accounts[i:i + MAX_TOUSER], message, body, extra))
         return merged
 
     async def send_text(self, accounts: Sequence[str], content: str) -> SendResult:
-        return await self.send(accounts, text_message(content))
+        return await self.send(accounts, Text(content))
+
+    async def update_template_card(self, userids: Sequence[str], response_code: str, replace_name: str | None = None,
+                                   card: TemplateCard | None = None) -> SendResult:
+        """``message/update_template_card``: grey out the buttons of the card a tap's
+        ``response_code`` belongs to with ``replace_name``, or put ``card`` in its place, for
+        ``userids`` (at most 1000: one code is one call). A response_code works once and for 72
+        hours: WeCom refuses it after that."""
+        if (replace_name is None) == (card is None):
+            raise ValueError("update_template_card takes replace_name or card, one of them")
+        if len(userids) > MAX_TOUSER:
+            raise ValueError(f"update_template_card takes at most {MAX_TOUSER} userids")
+        change = {"button": {"replace_name": replace_name}} if card is None else {"template_card": dict(card.card)}
+        body = json.dumps({"userids": list(userids), "agentid": self.cfg.agent_id, "response_code": response_code,
+                           **change}, ensure_ascii=False).encode("utf-8")
+        path = "message/update_template_card"
+        return (await self._request(path, self._poster(path, lambda: body, JSON)))[1]
+
+
+def _may_have_arrived(exc: Exception) -> bool:
+    """Whether a call that raised ``exc`` may have reached WeCom: its answer was lost or timed out
+    (aiohttp's; the token fetch uses requests), not a connection that was never made."""
+    return isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError) and not isinstance(exc, aiohttp.ClientConnectorError)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -1,5 +1,10 @@
-"""A local stand-in for the WeCom API: answers ``gettoken`` and ``message/send`` the way WeCom does
-and records what would have been sent. Used by ``qingdan demo`` and by the tests.
+"""A local stand-in for the WeCom API: answers ``gettoken``, ``message/send`` (text, image,
+textcard, news, template cards), ``media/upload`` and ``message/update_template_card`` the way
+WeCom does, refuses what WeCom refuses, and records what would have been sent. Used by
+``qingdan demo`` and by the tests.
+
+What it refuses as WeCom does is ``bot.wecom_rules``.
+``StandInState.clock`` is the stand-in's time: tests move it to age media and response codes.
 
 Point ``[wecom] api_base_url`` at ``StandIn.base_url`` (``http://127.0.0.1:PORT/cgi-bin/``).
 """
@@ -18,16 +23,54 @@ import xmltodict
 from aiohttp import web
 from wechatpy.enterprise.crypto import WeChatCrypto
 
+from bot.wecom_rules import (
+    INTERACTIVE,
+    INVALID_PARAMETER,
+    Refusal,
+    check_message,
+    check_update,
+)
+
 FAIL_ERRMSG = {60020: "not allow to access from your ip",
                81013: "user & party & tag all invalid"}
+MEDIA_KINDS = {"image": 10 * 2**20, "voice": 2 * 2**20, "video": 10 * 2**20, "file": 20 * 2**20}
 
 
 @dataclass
 class SentMessage:
     touser: list[str]
     msgtype: str
-    content: str
+    content: str                        # the text, or what a card, image or link says
     raw: dict
+    response_code: str | None = None    # an interactive card's, as message/send answered it
+
+
+@dataclass
+class Media:
+    media_id: str
+    kind: str
+    filename: str
+    data: bytes
+    created_at: float
+
+
+@dataclass
+class ResponseCode:
+    task_id: str
+    accounts: list[str]
+    issued_at: float
+    used: bool = False
+
+
+@dataclass
+class CardUpdate:
+    """One accepted ``message/update_template_card`` call."""
+
+    userids: list[str]
+    response_code: str
+    task_id: str
+    replace_name: str | None
+    card: dict | None
 
 
 @dataclass
@@ -43,10 +86,33 @@ class StandInState:
     # answers 60020 (not from a trusted IP) or 81013 (user, department and tag all invalid).
     fail_accounts: set[str] = field(default_factory=set)
     fail_errcode: int = 60020
+    lose_answers: int = 0                 # accept this many sends but answer 502, as if the answer was lost
     listeners: list[Callable[[SentMessage], None]] = field(default_factory=list)
+    clock: Callable[[], float] = time.time
+    media: dict[str, Media] = field(default_factory=dict)                 # media_id → upload
+    uploads: list[Media] = field(default_factory=list)                    # every upload, in order
+    cards: dict[str, SentMessage] = field(default_factory=dict)           # task_id → the card sent
+    response_codes: dict[str, ResponseCode] = field(default_factory=dict)
+    updates: list[CardUpdate] = field(default_factory=list)
 
     def to(self, account: str) -> list[SentMessage]:
         return [m for m in self.sent if account in m.touser]
+
+    def issue_code(self, task_id: str, accounts: list[str]) -> str:
+        code = secrets.token_hex(16)
+        self.response_codes[code] = ResponseCode(task_id, list(accounts), self.clock())
+        return code
+
+    def tap(self, account: str, task_id: str, key: str) -> str:
+        """A tap on a button of the card ``task_id`` sent to ``account``: the ResponseCode the
+        ``template_card_event`` carries (raises ``Refusal`` for a card, person or key WeCom would
+        never report)."""
+        card = self.cards.get(task_id)
+        if card is None or account not in card.touser:
+            raise Refusal(INVALID_PARAMETER, f"no card {task_id} was sent to {account}")
+        if key not in {b.get("key") for b in card.raw["template_card"].get("button_list", [])}:
+            raise Refusal(INVALID_PARAMETER, f"the card {task_id} has no button {key}")
+        return self.issue_code(task_id, [account])
 
 
 def _content(body: dict) -> str:
@@ -54,10 +120,37 @@ def _content(body: dict) -> str:
     part = body.get(kind) or {}
     if kind == "textcard":
         return f"{part.get('title', '')}\n{part.get('description', '')}"
+    if kind == "news":
+        return "\n".join(f"{a.get('title', '')}\n{a.get('description', '')}" for a in part.get("articles", []))
+    if kind == "template_card":
+        title = part.get("main_title") or {}
+        buttons = " ".join(f"[{b.get('text', '')}]" for b in part.get("button_list", []))
+        return "\n".join(filter(None, [title.get("title"), title.get("desc"), part.get("sub_title_text"), buttons]))
+    if kind == "image":
+        return "[图片]"
     return str(part.get("content", ""))
 
 
 def make_app(state: StandInState) -> web.Application:
+    def token_refusal(request: web.Request) -> web.Response | None:
+        token = request.query.get("access_token", "")
+        if state.expire_next > 0:
+            state.expire_next -= 1
+            state.tokens.discard(token)
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        if token not in state.tokens:
+            return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
+        return None
+
+    def refused(r: Refusal) -> web.Response:
+        return web.json_response({"errcode": r.errcode, "errmsg": r.errmsg})
+
+    async def json_body(request: web.Request) -> dict:
+        try:
+            return json.loads(await request.read())
+        except ValueError:
+            raise Refusal(47001, "data format error") from None
+
     async def gettoken(request: web.Request) -> web.Response:
         q = request.query
         if q.get("corpid") != state.corp_id or q.get("corpsecret") != state.secret:
@@ -68,32 +161,70 @@ def make_app(state: StandInState) -> web.Application:
         return web.json_response({"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200})
 
     async def message_send(request: web.Request) -> web.Response:
-        token = request.query.get("access_token", "")
-        if state.expire_next > 0:
-            state.expire_next -= 1
-            state.tokens.discard(token)
-            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
-        if token not in state.tokens:
-            return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
+        if (refusal := token_refusal(request)) is not None:
+            return refusal
         try:
-            body = json.loads(await request.read())
-        except ValueError:
-            return web.json_response({"errcode": 47001, "errmsg": "data format error"})
-        touser = [u for u in str(body.get("touser", "")).split("|") if u]
-        if len(touser) > 1000:
-            return web.json_response({"errcode": 40031, "errmsg": "invalid userid list: over 1000"})
-        if state.fail_accounts.intersection(touser):
-            return web.json_response({"errcode": state.fail_errcode, "errmsg": FAIL_ERRMSG.get(
-                state.fail_errcode, "refused by the stand-in")})
+            body = await json_body(request)
+            touser = [u for u in str(body.get("touser", "")).split("|") if u]
+            if len(touser) > 1000:
+                raise Refusal(40031, "invalid userid list: over 1000")
+            if state.fail_accounts.intersection(touser):
+                raise Refusal(state.fail_errcode, FAIL_ERRMSG.get(state.fail_errcode, "refused by the stand-in"))
+            check_message(state, body)
+        except Refusal as r:
+            return refused(r)
         invalid = [u for u in touser if state.known_users is not None and u not in state.known_users]
-        valid = [u for u in touser if u not in invalid]
+        answer = record(body, [u for u in touser if u not in invalid])
+        if state.lose_answers > 0:
+            state.lose_answers -= 1
+            return web.Response(status=502, text="bad gateway")
+        return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": "|".join(invalid),
+                                  "msgid": secrets.token_hex(8), **answer})
+
+    def record(body: dict, valid: list[str]) -> dict:
+        """Keep an accepted message; the response_code of an interactive card."""
         msg = SentMessage(touser=valid, msgtype=body.get("msgtype", ""), content=_content(body), raw=body)
+        card = body.get("template_card") if msg.msgtype == "template_card" else None
+        if card and card.get("task_id"):
+            state.cards[card["task_id"]] = msg
+            if card.get("card_type") in INTERACTIVE:
+                msg.response_code = state.issue_code(card["task_id"], valid)
         if valid:
             state.sent.append(msg)
             for listener in list(state.listeners):
                 listener(msg)
-        return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": "|".join(invalid),
-                                  "msgid": secrets.token_hex(8)})
+        return {"response_code": msg.response_code} if msg.response_code else {}
+
+    async def media_upload(request: web.Request) -> web.Response:
+        if (refusal := token_refusal(request)) is not None:
+            return refusal
+        kind = request.query.get("type", "")
+        if kind not in MEDIA_KINDS:
+            return refused(Refusal(40004, "invalid media type"))
+        part = (await request.post()).get("media")
+        if not isinstance(part, web.FileField):
+            return refused(Refusal(41005, "media data missing"))
+        data = part.file.read()
+        if not 5 < len(data) <= MEDIA_KINDS[kind]:
+            return refused(Refusal(40009 if kind == "image" else 40006, "invalid file size"))
+        media = Media(secrets.token_hex(16), kind, part.filename or "", data, state.clock())
+        state.media[media.media_id] = media
+        state.uploads.append(media)
+        return web.json_response({"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media.media_id,
+                                  "created_at": str(int(media.created_at))})
+
+    async def update_template_card(request: web.Request) -> web.Response:
+        if (refusal := token_refusal(request)) is not None:
+            return refusal
+        try:
+            body = await json_body(request)
+            code = check_update(state, body)
+        except Refusal as r:
+            return refused(r)
+        code.used = True
+        state.updates.append(CardUpdate(list(body.get("userids") or []), body["response_code"], code.task_id,
+                                        (body.get("button") or {}).get("replace_name"), body.get("template_card")))
+        return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": []})
 
     async def recorded(request: web.Request) -> web.Response:
         """Not a WeCom endpoint: what was sent so far, for tests that run the stand-in in its own process."""
@@ -104,9 +235,11 @@ def make_app(state: StandInState) -> web.Application:
         """Not a WeCom endpoint: counts, for benchmarks that run the stand-in in its own process."""
         return web.json_response({"messages": len(state.sent), "token_fetches": state.token_fetches})
 
-    app = web.Application()
+    app = web.Application(client_max_size=32 * 2**20)
     app.router.add_get("/cgi-bin/gettoken", gettoken)
     app.router.add_post("/cgi-bin/message/send", message_send)
+    app.router.add_post("/cgi-bin/media/upload", media_upload)
+    app.router.add_post("/cgi-bin/message/update_template_card", update_template_card)
     app.router.add_get("/_standin/sent", recorded)
     app.router.add_get("/_standin/stats", stats)
     return app
@@ -124,6 +257,24 @@ def text_message_xml(corp_id: str, agent_id: int, account: str, text: str, msg_i
     return (f"<xml><ToUserName>{cdata(corp_id)}</ToUserName><FromUserName>{cdata(account)}</FromUserName>"
             f"<CreateTime>{sent_at or int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
             f"<Content>{cdata(text)}</Content><MsgId>{msg_id}</MsgId><AgentID>{agent_id}</AgentID></xml>")
+
+
+def card_event_xml(corp_id: str, agent_id: int, account: str, task_id: str, key: str, response_code: str,
+                   card_type: str = "button_interaction", sent_at: int | None = None,
+                   selected: dict[str, list[str]] | None = None) -> str:
+    """The plain XML of a tap on a template card's button, or a vote / choice submitted
+    (``template_card_event``, with ``SelectedItems``: question key → option ids), as WeCom builds
+    it; ``response_code`` from ``StandInState.tap``."""
+    chosen = "".join(
+        f"<SelectedItem><QuestionKey>{cdata(question)}</QuestionKey><OptionIds>"
+        + "".join(f"<OptionId>{cdata(option)}</OptionId>" for option in options) + "</OptionIds></SelectedItem>"
+        for question, options in (selected or {}).items())
+    return (f"<xml><ToUserName>{cdata(corp_id)}</ToUserName><FromUserName>{cdata(account)}</FromUserName>"
+            f"<CreateTime>{sent_at or int(time.time())}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+            f"<Event><![CDATA[template_card_event]]></Event><EventKey>{cdata(key)}</EventKey>"
+            f"<TaskId>{cdata(task_id)}</TaskId><CardType>{cdata(card_type)}</CardType>"
+            f"<ResponseCode>{cdata(response_code)}</ResponseCode>"
+            + (f"<SelectedItems>{chosen}</SelectedItems>" if selected else "") + f"<AgentID>{agent_id}</AgentID></xml>")
 
 
 def seal_callback(crypto: WeChatCrypto, corp_id: str, agent_id: int, xml: str) -> tuple[dict, str]:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -27,7 +28,7 @@ from models.db import session_scope
 from models.lookups import expected_reporters, report_for, unreported
 from models.notices import find_unit, no_such_unit, outside_units, scope_label
 from models.organisation import Tree
-from models.push_log import claim_many
+from models.push_log import claim_many, marked, outcome
 from models.tables import Member, PushLog, PushStatus, utcnow
 
 if TYPE_CHECKING:       # the type only: models knows nothing of the sender (README, Dependencies)
@@ -109,17 +110,14 @@ def claim(session: Session, key: str, members: list[Member], content: str,
 
 
 def settle(engine: Engine, key: str, members: dict[int, str], result: SendResult) -> None:
-    """Mark the claimed rows (member id → account) as the send turned out: sent, failed (may be
-    claimed again today) or invalid (WeCom named the account invalid)."""
-    invalid = {mid for mid, account in members.items() if account in set(result.invalid)}
-    if not result.ok:
-        groups = [(list(members), {"status": PushStatus.FAILED, "error": result.error[:500]})]
-    else:
-        groups = [([mid for mid in members if mid not in invalid], {"status": PushStatus.SENT, "sent_at": utcnow()}),
-                  (sorted(invalid), {"status": PushStatus.INVALID, "error": "invaliduser"})]
+    """Mark the claimed rows (member id → account) as the send turned out (``models.push_log.outcome``):
+    sent, failed (may be claimed again today) or invalid (WeCom named the account invalid)."""
+    groups: dict[tuple[PushStatus, str | None], list[int]] = defaultdict(list)
+    for mid, account in members.items():
+        groups[outcome(result, account)].append(mid)
+    now = utcnow()
     with session_scope(engine) as session:
-        for ids, values in groups:
-            if ids:
-                session.connection().execute(
-                    update(PushLog).where(PushLog.occasion == key, PushLog.member_id.in_(ids),
-                                          PushLog.status == PushStatus.PENDING).values(**values))
+        for (status, error), ids in groups.items():
+            session.connection().execute(
+                update(PushLog).where(PushLog.occasion == key, PushLog.member_id.in_(sorted(ids)),
+                                      PushLog.status == PushStatus.PENDING).values(**marked(status, error, now)))

@@ -5,10 +5,15 @@ A row is **owed** — claimable again — when WeCom answered with an error (``f
 claimed with no send attempt on record (``pending`` without ``attempted_at``). Any other row means
 the message went out, may have gone out (``pending`` with an attempt, ``unknown``), or must not go
 out (``invalid``): it is never claimed again.
+
+A row keeps what was sent: ``content``, the text (or a rich message's text form), and for a card,
+an image, a textcard or news ``message``, its JSON (``bot.messages.to_stored``). ``outcome`` is the
+one rule turning a send's result into a row's status.
 """
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session
@@ -16,9 +21,37 @@ from sqlmodel import Session
 from models.db import insert_ignoring
 from models.tables import PushLog, PushStatus
 
+if TYPE_CHECKING:
+    from bot.wecom import SendResult
+
 RETRYABLE = (PushStatus.FAILED,)
 CLAIMABLE = or_(PushLog.status.in_(RETRYABLE),
                 and_(PushLog.status == PushStatus.PENDING, PushLog.attempted_at.is_(None)))
+
+
+class Claim(NamedTuple):
+    """One row to claim: the occasion, the recipient, the text (form) and a rich message's JSON."""
+
+    occasion: str
+    member_id: int
+    content: str
+    message: str | None = None
+
+
+def outcome(result: SendResult, account: str) -> tuple[PushStatus, str | None]:
+    """The status (and error) a send's result gives the row of the recipient ``account``:
+    ``failed`` when WeCom refused the call (still owed), ``invalid`` when it named the account
+    invalid (never retried), else ``sent``."""
+    if not result.ok:
+        return PushStatus.FAILED, result.error[:500]
+    if account in result.invalid:
+        return PushStatus.INVALID, "invaliduser"
+    return PushStatus.SENT, None
+
+
+def marked(status: PushStatus, error: str | None, now: datetime) -> dict:
+    """The values a row's update takes for ``outcome``'s status and error (``sent_at`` when sent)."""
+    return {"status": status, "error": error, "sent_at": now if status == PushStatus.SENT else None}
 
 
 def claim(session: Session, occasion: str, member_id: int, content: str, now: datetime) -> bool:
@@ -35,8 +68,8 @@ def claim(session: Session, occasion: str, member_id: int, content: str, now: da
     return (occasion, member_id) in claim_many(session, [(occasion, member_id, content)], now)
 
 
-def claim_many(session: Session, rows: list[tuple[str, int, str]], now: datetime) -> set[tuple[str, int]]:
-    """``claim`` for many ``(occasion, member_id, content)`` at once, in one transaction: one
+def claim_many(session: Session, rows: list[Claim | tuple[str, int, str]], now: datetime) -> set[tuple[str, int]]:
+    """``claim`` for many ``Claim(occasion, member_id, content[, message])`` at once, in one transaction: one
     INSERT … ON CONFLICT DO NOTHING RETURNING over all the rows (SQLAlchemy sends it as multi-row
     statements) takes every row not yet logged — RETURNING, since PostgreSQL's driver reports no
     rowcount for it; each row already there is then taken over only if still owed (``CLAIMABLE``).
@@ -45,21 +78,23 @@ def claim_many(session: Session, rows: list[tuple[str, int, str]], now: datetime
         return set()
     conn = session.connection()
     table = PushLog.__table__
-    values = [{"occasion": o, "member_id": m, "created_at": now, "attempted_at": now,
-               "status": PushStatus.PENDING, "content": content} for o, m, content in rows]
+    claims = [Claim(*row) for row in rows]
+    values = [{"occasion": c.occasion, "member_id": c.member_id, "created_at": now, "attempted_at": now,
+               "status": PushStatus.PENDING, "content": c.content, "message": c.message} for c in claims]
     stmt = insert_ignoring(conn.dialect.name, table, ["occasion", "member_id"]).returning(table.c.occasion, table.c.member_id)
     claimed = {(r.occasion, r.member_id) for r in conn.execute(stmt, values)}   # "insertmanyvalues"
-    for o, m, content in rows:
-        if (o, m) not in claimed and _take_over(session, o, m, content, now):
-            claimed.add((o, m))
+    for c in claims:
+        if (c.occasion, c.member_id) not in claimed and _take_over(session, c, now):
+            claimed.add((c.occasion, c.member_id))
     return claimed
 
 
-def _take_over(session: Session, occasion: str, member_id: int, content: str, now: datetime) -> bool:
+def _take_over(session: Session, c: Claim, now: datetime) -> bool:
     """Claim a row that exists, if it is still owed."""
     res = session.connection().execute(
         update(PushLog)
-        .where(PushLog.occasion == occasion, PushLog.member_id == member_id, CLAIMABLE)
-        .values(status=PushStatus.PENDING, created_at=now, attempted_at=now, content=content, error=None)
+        .where(PushLog.occasion == c.occasion, PushLog.member_id == c.member_id, CLAIMABLE)
+        .values(status=PushStatus.PENDING, created_at=now, attempted_at=now, content=c.content,
+                message=c.message, error=None)
     )
     return res.rowcount == 1

@@ -317,7 +317,8 @@ class PushLog(SQLModel, table=True):
     sent_at: datetime | None = _at(nullable=True)
     status: PushStatus = _enum(PushStatus, PushStatus.PENDING)
     attempted_at: datetime | None = _at(nullable=True)   # the send began (None: never attempted)
-    content: str = ""
+    content: str = ""                             # the text sent, or a rich message's text form
+    message: str | None = None                    # a rich message as JSON (bot.messages); None: a text
     error: str | None = None
 
 

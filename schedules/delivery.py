@@ -3,15 +3,18 @@ exactly once unless the process dies while that very message is in flight.
 
 What goes out is a **parcel**: one message to one person at one moment, carrying the pushes of one
 or more occasions due then (the month-end prompt and a deadline reminder at 09:00 on the 25th are
-one message, so nobody gets two). Parcels go in batches (``BATCH``); for each batch:
+one message, so nobody gets two). Only texts join: a card, an image or a link (``bot.messages``)
+is a parcel of its own. Parcels go in batches (``BATCH``); for each batch:
 
 1. **claim** — in one transaction, insert each part's ``(occasion, member)`` PushLog row as
-   ``pending`` with ``attempted_at`` set, or take over a row still owed (a failure WeCom reported,
-   or a row with no attempt on record). The row is unique, so a part already logged — by this run,
+   ``pending`` with ``attempted_at`` set and what it sends (the text form, and a rich message's
+   JSON), or take over a row still owed (a failure WeCom reported, or a row with no attempt on
+   record). The row is unique, so a part already logged — by this run,
    an earlier one or another process — is dropped from its parcel; a parcel left empty is skipped.
 2. **send** — one ``message/send`` per parcel, ``workers`` at a time (the sender bounds its
    connections too; one token fetch at a time).
-3. **mark** — in one transaction, ``sent`` (or ``failed`` / ``invalid``) for every claimed part.
+3. **mark** — in one transaction, ``sent`` (or ``failed`` / ``invalid``: ``models.push_log.outcome``)
+   for every claimed part.
 
 So a batch costs two commits, not two per message. A process killed between 1 and 3 leaves the
 batch's claimed rows ``pending`` with an attempt on record: those messages may or may not have
@@ -35,10 +38,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.fitting import MAX_TEXT_BYTES, byte_size, fit_text
-from bot.wecom import SendResult, redact, text_message
+from bot.messages import OutMessage, Text, to_stored
+from bot.wecom import SendResult, redact
 from models.conversation import remember_item_sql
 from models.db import session_scope
-from models.push_log import CLAIMABLE, claim_many
+from models.push_log import CLAIMABLE, Claim, claim_many, marked, outcome
 from models.tables import PushLog, PushStatus, utcnow
 from schedules.digests import Push
 
@@ -66,14 +70,6 @@ class Tally:
         self.sent, self.failed = self.sent + other.sent, self.failed + other.failed
         self.invalid, self.skipped = self.invalid + other.invalid, self.skipped + other.skipped
         return self
-
-
-def push_message(content: str) -> dict:
-    """The ``message/send`` body of a push: plain text (shown by every WeCom and WeChat client)."""
-    msg = text_message(content)
-    msg["enable_duplicate_check"] = 1
-    msg["duplicate_check_interval"] = DUPLICATE_CHECK_SECONDS
-    return msg
 
 
 def logged_members(session: Session, occasion: str) -> set[int]:
@@ -107,7 +103,18 @@ class Parcel:
 
     @property
     def content(self) -> str:
+        """The text sent (the parts' texts joined), or the one rich message's text form."""
         return fit_text(JOINER.join(push.content for _, push in self.parts))
+
+    @property
+    def message(self) -> OutMessage:
+        """What is sent: the one part's message, or the parts' texts joined."""
+        return self.parts[0][1].message if len(self.parts) == 1 else Text(self.content)
+
+    @property
+    def joinable(self) -> bool:
+        """Only texts join into one message."""
+        return all(isinstance(push.message, Text) for _, push in self.parts)
 
     @property
     def context_item_id(self) -> int | None:
@@ -119,8 +126,9 @@ class Parcel:
 def parcels_of(pushes_by_occasion: list[tuple[str, list[Push]]]) -> list[Parcel]:
     """The pushes due at one moment, one parcel per person, parts in the occasions' order.
 
-    Parts join into one message while the joined text fits in one WeCom text (``MAX_TEXT_BYTES``);
-    a part that would push it over starts the person's next parcel, so nothing is ever cut. Each
+    Text parts join into one message while the joined text fits in one WeCom text (``MAX_TEXT_BYTES``);
+    a part that would push it over starts the person's next parcel, so nothing is ever cut. A card,
+    an image or a link goes alone, in the occasions' order. Each
     push's own text already fits, so a person gets a second message only when two long digests fall
     due at the same moment (a secretary's 季督 and 月报督促 on a short month's first working day).
     """
@@ -129,7 +137,8 @@ def parcels_of(pushes_by_occasion: list[tuple[str, list[Push]]]) -> list[Parcel]
         for push in pushes:
             parcels = by_member.setdefault(push.member_id, [])
             last = parcels[-1] if parcels else None
-            if last is None or byte_size(last.content + JOINER + push.content) > MAX_TEXT_BYTES:
+            if (last is None or not last.joinable or not isinstance(push.message, Text)
+                    or byte_size(last.content + JOINER + push.content) > MAX_TEXT_BYTES):
                 last = Parcel(push.member_id, push.account, [])
                 parcels.append(last)
             last.parts.append((occasion, push))
@@ -139,7 +148,8 @@ def parcels_of(pushes_by_occasion: list[tuple[str, list[Push]]]) -> list[Parcel]
 def _claim_batch(engine: Engine, batch: list[Parcel]) -> list[Parcel]:
     """Claim every part of the batch in one transaction (one statement for the rows not yet
     logged, ``models.push_log.claim_many``); the parcels with what was claimed."""
-    rows = [(occasion, push.member_id, push.content) for parcel in batch for occasion, push in parcel.parts]
+    rows = [Claim(occasion, push.member_id, push.content, to_stored(push.message))
+            for parcel in batch for occasion, push in parcel.parts]
     with session_scope(engine) as s:
         taken = claim_many(s, rows, utcnow())
     return [Parcel(parcel.member_id, parcel.account,
@@ -147,37 +157,29 @@ def _claim_batch(engine: Engine, batch: list[Parcel]) -> list[Parcel]:
             for parcel in batch]
 
 
-def _status(parcel: Parcel, result: SendResult) -> tuple[PushStatus, str | None]:
-    if not result.ok:
-        return FAILED, result.error[:500]
-    if parcel.account in result.invalid:
-        return INVALID, "invaliduser"
-    return SENT, None
-
-
 def _mark_batch(engine: Engine, sent: list[tuple[Parcel, SendResult]], at: datetime) -> list[tuple[str, PushStatus]]:
     """Mark every claimed part in one transaction: sent ones in one statement per occasion."""
-    outcome: list[tuple[str, PushStatus]] = []
+    outcomes: list[tuple[str, PushStatus]] = []
     done: dict[str, list[int]] = {}
     with session_scope(engine) as s:
         conn = s.connection()
         for parcel, result in sent:
-            status, error = _status(parcel, result)
+            status, error = outcome(result, parcel.account)
             for occasion, push in parcel.parts:
-                outcome.append((occasion, status))
+                outcomes.append((occasion, status))
                 if status == SENT:
                     done.setdefault(occasion, []).append(push.member_id)
                     continue
                 conn.execute(update(PushLog).where(PushLog.occasion == occasion, PushLog.member_id == push.member_id)
-                             .values(status=status, sent_at=None, error=error))
+                             .values(**marked(status, error, None)))
             if status == SENT and parcel.context_item_id is not None:
                 # A message about one item: a bare "已完成" in reply applies to it.
                 remember_item_sql(conn, parcel.member_id, parcel.context_item_id, at)
         now = utcnow()
         for occasion, members in done.items():
             conn.execute(update(PushLog).where(PushLog.occasion == occasion, PushLog.member_id.in_(members))
-                         .values(status=SENT, sent_at=now, error=None))
-    return outcome
+                         .values(**marked(SENT, None, now)))
+    return outcomes
 
 
 # --- delivery ---------------------------------------------------------------------------------
@@ -186,7 +188,7 @@ async def deliver_parcels(engine: Engine, sender, parcels: list[Parcel], at: dat
                           workers: int = DEFAULT_WORKERS, batch: int = BATCH) -> dict[str, Tally]:
     """Send each parcel's unclaimed parts once (see the module docstring); a Tally per occasion.
 
-    ``sender`` is a ``bot.wecom.WeComSender`` (anything with ``async send(accounts, msg)``).
+    ``sender`` is a ``bot.wecom.WeComSender`` (anything with ``async send(accounts, message, duplicate_check=)``).
     """
     tallies: dict[str, Tally] = {}
     gate = asyncio.Semaphore(max(1, workers))
@@ -194,7 +196,8 @@ async def deliver_parcels(engine: Engine, sender, parcels: list[Parcel], at: dat
     async def send(parcel: Parcel) -> tuple[Parcel, SendResult]:
         async with gate:
             try:
-                return parcel, await sender.send([parcel.account], push_message(parcel.content))
+                return parcel, await sender.send([parcel.account], parcel.message,
+                                                 duplicate_check=DUPLICATE_CHECK_SECONDS)
             except Exception as exc:  # noqa: BLE001 - the sender should not raise; record it if it does
                 log.exception("push to %s raised", parcel.account)
                 return parcel, SendResult(ok=False, error=redact(repr(exc)))

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from bot.config import ScheduleConfig
 from bot.fitting import MAX_TEXT_BYTES, fit_lines
+from bot.messages import OutMessage, as_message
 from bot.texts import (
     HOW_TO_REPLY,
     MORE_ITEMS,
@@ -45,12 +46,20 @@ from schedules.timetable import Occasion, PushKind, deadline_offsets, last_day_o
 
 @dataclass
 class Push:
-    """One message to one person for one occasion."""
+    """One message to one person for one occasion: a ``bot.messages`` value (a string is a text)."""
 
     member_id: int
     account: str
-    content: str
+    message: OutMessage | str
     context_item_id: int | None = None   # set when the digest is about exactly one item
+
+    def __post_init__(self) -> None:
+        self.message = as_message(self.message)
+
+    @property
+    def content(self) -> str:
+        """The text, or a rich message's text form (what the push log and the outbox show)."""
+        return self.message.text
 
 
 # --- shared pieces ----------------------------------------------------------------------------

@@ -9,7 +9,8 @@ Everything here reads the push log (``PushLog``, see ``schedules.delivery``):
   (at most once); it is listed so that someone can ask the person.
 
 ``resend`` writes no sending code of its own: it hands the failed rows, as ``Push`` values with the
-content they were built with, to ``schedules.delivery.deliver`` — the claim/send/mark path every
+message they were built with (a card as a card, an image uploaded again: ``bot.messages.from_stored``),
+to ``schedules.delivery.deliver`` — the claim/send/mark path every
 scheduled run takes. A failed row resent here while the scheduler's catch-up runs the same occasion
 is claimed by only one of them (the claim is a conditional update of a ``failed`` row), so nobody
 gets it twice. Errors were redacted (``bot.wecom.redact``) before they were stored, and are again
@@ -27,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from bot.messages import from_stored
 from bot.wecom import redact
 from models.db import session_scope
 from models.tables import Member, PushLog, PushStatus, utcnow
@@ -66,7 +68,8 @@ class Entry:
     status: PushStatus
     at: datetime | None          # when its send began (or its claim, if never attempted)
     error: str | None
-    content: str
+    content: str                 # the text, or a rich message's text form
+    message: str | None = None   # a rich message's JSON (``bot.messages.to_stored``)
 
     @property
     def label(self) -> str:
@@ -108,7 +111,7 @@ def find(engine: Engine, *, statuses: Iterable[PushStatus] = (FAILED, UNKNOWN), 
     """Push log rows with one of ``statuses`` whose send began at or after ``since``, oldest first."""
     at = func.coalesce(PushLog.attempted_at, PushLog.created_at)
     query = (select(PushLog.id, PushLog.occasion, PushLog.member_id, Member.account, Member.name, Member.active,
-                    PushLog.status, at, PushLog.error, PushLog.content)
+                    PushLog.status, at, PushLog.error, PushLog.content, PushLog.message)
              .join(Member, Member.id == PushLog.member_id)
              .where(PushLog.status.in_(list(statuses))))
     if since is not None:
@@ -128,12 +131,12 @@ def settle(engine: Engine, stale: timedelta) -> int:
 
 async def resend(engine: Engine, sender, entries: Iterable[Entry], at: datetime) -> tuple[list[Entry], Tally]:
     """Send each failed entry of ``entries`` once more, through ``deliver`` (claim, send, mark), with
-    the content it was built with. Entries of members who have left are not resent. Returns the
+    the message it was built with. Entries of members who have left are not resent. Returns the
     entries as they stand afterwards, and the tally."""
     owed = [e for e in entries if e.status == FAILED and e.active]
     by_occasion: dict[str, list[Push]] = defaultdict(list)
     for e in owed:
-        by_occasion[e.occasion].append(Push(member_id=e.member_id, account=e.account, content=e.content))
+        by_occasion[e.occasion].append(Push(e.member_id, e.account, from_stored(e.message, e.content)))
     total = Tally()
     for occasion, pushes in by_occasion.items():
         total += await deliver(engine, sender, occasion, pushes, at)

@@ -1,10 +1,14 @@
-"""schedules.delivery: each (occasion, person) goes out once — reruns, failures, invalid accounts, crashes."""
+"""schedules.delivery: each (occasion, person) goes out once — reruns, failures, invalid accounts,
+crashes — and a card or an image goes out, and is retried, as itself."""
+import time
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from bot.messages import Button, Image, TemplateCard, button_card, from_stored
 from models.tables import Member, PushLog, utcnow
-from schedules.delivery import parcels_of
+from schedules import outbox
+from schedules.delivery import deliver, parcels_of
 from schedules.digests import Push
 from schedules.runner import run_due
 from tests.support.cli import by_person
@@ -137,3 +141,63 @@ def test_parts_that_do_not_fit_one_message_go_in_the_next_never_cut():
     assert [(p.account, p.content) for p in parcels] == [
         ("li", long_a), ("li", long_b), ("wu", short + "\n\n" + short)]
     assert all(len(p.content.encode()) <= 2048 for p in parcels)
+
+
+# --- cards and images -----------------------------------------------------------------------------
+
+def card(task_id: str) -> TemplateCard:
+    return button_card(task_id, "【截止提醒】讲专题党课", [Button("已完成", "done"), Button("在推进", "doing")],
+                       "【截止提醒】讲专题党课 今天到期，回复“第1项完成”即可。")
+
+
+def rows(engine) -> dict[tuple[str, int], PushLog]:
+    with Session(engine) as s:
+        return {(r.occasion, r.member_id): r for r in s.exec(select(PushLog))}
+
+
+def test_only_texts_join_a_card_goes_alone():
+    parcels = parcels_of([("monthly_prompt:2026-11", [Push(1, "sun", "【月报提醒】"), Push(2, "wu", "【月报提醒】")]),
+                          ("deadline:2026-11-25", [Push(1, "sun", card("push-a")), Push(2, "wu", "【截止提醒】")]),
+                          ("last_day:2026-11", [Push(1, "sun", "【月末提醒】")])])
+    assert [(p.account, p.message.kind, p.content) for p in parcels] == [
+        ("sun", "text", "【月报提醒】"), ("sun", "template_card", card("push-a").text), ("sun", "text", "【月末提醒】"),
+        ("wu", "text", "【月报提醒】\n\n【截止提醒】")]
+
+
+async def test_a_card_is_pushed_logged_with_its_json_and_retried_as_a_card(org, engine, sender, standin):
+    sun, wu = org.people["sun"].id, org.people["wu"].id
+    occasion = "deadline:2026-11-25"
+    standin.state.fail_accounts = {"sun"}
+    tally = await deliver(engine, sender, occasion, [Push(sun, "sun", card("push-sun")), Push(wu, "wu", card("push-wu"))],
+                          PROMPT_AT)
+    assert (tally.sent, tally.failed) == (1, 1)
+    logged = rows(engine)
+    assert logged[(occasion, sun)].status == "failed" and logged[(occasion, sun)].content == card("push-sun").text
+    assert from_stored(logged[(occasion, sun)].message, "") == card("push-sun")          # the card, whole
+
+    standin.state.fail_accounts = set()
+    after, total = await outbox.resend(engine, sender, outbox.find(engine), PROMPT_AT)
+    assert total.sent == 1 and [e.status for e in after] == ["sent"]
+    [again] = standin.state.to("sun")
+    assert again.msgtype == "template_card" and again.raw["template_card"]["task_id"] == "push-sun"
+    assert again.response_code is not None
+    assert rows(engine)[(occasion, sun)].status == "sent" and len(standin.state.sent) == 2
+
+
+async def test_an_image_push_whose_media_id_expired_is_retried_by_uploading_again(org, engine, sender, standin):
+    sun = org.people["sun"].id
+    occasion = "reassign:2026-11-20"
+    photo = Image("ledger.png", "[图片] 整改台账", data=b"\x89PNG-ledger")
+    standin.state.fail_accounts = {"sun"}
+    assert (await deliver(engine, sender, occasion, [Push(sun, "sun", photo)], PROMPT_AT)).failed == 1
+    assert len(standin.state.uploads) == 1 and standin.state.sent == []
+    logged = rows(engine)[(occasion, sun)]
+    assert logged.content == "[图片] 整改台账" and "media_id" not in logged.message
+
+    standin.state.fail_accounts = set()
+    standin.state.clock = lambda: time.time() + 3 * 86400               # the first media_id has expired
+    after, total = await outbox.resend(engine, sender, outbox.find(engine), PROMPT_AT)
+    assert total.sent == 1 and [e.status for e in after] == ["sent"]
+    assert [u.data for u in standin.state.uploads] == [b"\x89PNG-ledger"] * 2
+    [sent] = standin.state.sent
+    assert sent.msgtype == "image" and sent.raw["image"]["media_id"] == standin.state.uploads[1].media_id

@@ -1,7 +1,9 @@
 """``qingdan outbox`` as an administrator runs it (subprocesses), on SQLite and PostgreSQL, against a
 stand-in WeCom that refuses the sends to some accounts (``state.fail_accounts``)."""
+import asyncio
 import subprocess
 import sys
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,10 +12,15 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from bot.cli import main
+from bot.messages import Button, Image, button_card
+from bot.wecom import WeComSender
 from models.tables import PushLog, PushStatus, utcnow
+from schedules.delivery import deliver
+from schedules.digests import Push
 from schedules.outbox import Entry, failure_lines, occasion_label
 from tests.support.cli import qingdan
-from tests.support.config import write_config
+from tests.support.config import make_config, write_config
 from tests.support.org import Org
 
 PROMPT = "2026-11-25T01:00:00Z"          # 09:00 in Shanghai: the monthly prompt is due
@@ -171,3 +178,34 @@ def test_outbox_lists_pushes_refused_for_an_invalid_account_but_never_resends_th
     assert next(x for x in out if "u5（党员5）" in x).startswith("  账号无效  ")
     assert not any("u5" in x for x in lines(qingdan("outbox", "--failed", config=failed)))
     assert not any("u5" in x for x in lines(qingdan("outbox", "--retry", config=failed)))
+
+
+def test_retry_sends_a_card_as_a_card_and_an_image_by_uploading_it_again(tmp_path, db_url, bare_engine, org,
+                                                                         standin, capsys):
+    """``qingdan outbox --retry`` (run in-process): the stored message, not just its text form."""
+    config = write_config(tmp_path / "config.toml", db_url, standin.base_url)
+    card = button_card("push-u3", "【截止提醒】讲专题党课", [Button("已完成", "done")], "【截止提醒】讲专题党课，回复“第1项完成”")
+    photo = Image("ledger.png", "[图片] 整改台账", data=b"\x89PNG-ledger")
+    u3, u4 = org.people["u3"].id, org.people["u4"].id
+    standin.state.fail_accounts = {"u3", "u4"}
+
+    async def push() -> int:
+        sender = WeComSender(make_config(db_url, standin.base_url).wecom)
+        try:
+            pushes = [Push(u3, "u3", card), Push(u4, "u4", photo)]
+            return (await deliver(bare_engine, sender, "deadline:2026-11-25", pushes, datetime.now(UTC))).failed
+        finally:
+            await sender.aclose()
+
+    assert asyncio.run(push()) == 2
+    assert main(["outbox", "--config", str(config)]) == 0
+    assert "失败 2 条" in capsys.readouterr().out
+    standin.state.fail_accounts = set()
+    standin.state.clock = lambda: time.time() + 3 * 86400             # the first upload's media_id has expired
+    assert main(["outbox", "--retry", "--config", str(config)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "重发 2 条：" and out[-1] == "发送 2 人"
+    [sent_card] = standin.state.to("u3")
+    assert sent_card.msgtype == "template_card" and sent_card.raw["template_card"] == dict(card.card)
+    [sent_image] = standin.state.to("u4")
+    assert len(standin.state.uploads) == 2 and sent_image.raw["image"]["media_id"] == standin.state.uploads[1].media_id

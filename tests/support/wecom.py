@@ -6,6 +6,7 @@ import time
 
 from wechatpy.enterprise.crypto import WeChatCrypto
 
+from bot.wecom_standin import card_event_xml as standin_card_event_xml
 from bot.wecom_standin import open_reply, seal_callback, text_message_xml
 
 CORP_ID = "wwqingdantest"
@@ -65,15 +66,8 @@ def read_reply(body: str, params: dict | None = None) -> str:
 def card_event_xml(account: str, at: int, task_id: str, key: str = "confirm", response_code: str | None = None,
                    card_type: str = "button_interaction", selected: dict[str, list[str]] | None = None) -> str:
     """A template-card button click or a vote submitted (no MsgId), as WeCom posts it."""
-    chosen = "".join(
-        f"<SelectedItem><QuestionKey><![CDATA[{q}]]></QuestionKey><OptionIds>"
-        + "".join(f"<OptionId><![CDATA[{o}]]></OptionId>" for o in options) + "</OptionIds></SelectedItem>"
-        for q, options in (selected or {}).items())
-    return _xml(account, "event",
-                f"<Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[{key}]]></EventKey>"
-                f"<TaskId><![CDATA[{task_id}]]></TaskId><CardType><![CDATA[{card_type}]]></CardType>"
-                f"<ResponseCode><![CDATA[{response_code or 'rc-' + account}]]></ResponseCode>"
-                + (f"<SelectedItems>{chosen}</SelectedItems>" if selected else ""), at)
+    return standin_card_event_xml(CORP_ID, AGENT_ID, account, task_id, key, response_code or f"rc-{account}",
+                                  card_type, at, selected)
 
 
 async def say(client, account: str, text: str, path: str = "/wecom/callback") -> str:
