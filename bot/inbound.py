@@ -6,6 +6,7 @@ wechatpy 1.8.18 parses the common fields of messages and events but none of a te
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -82,13 +83,17 @@ def dedupe_key(raw: Mapping) -> str:
     """The key a callback is recorded under, so that WeCom's retries are answered once.
 
     MsgIds are unique per sender only: a message is (sender, MsgId). Events carry no MsgId: an
-    event is sender + CreateTime + Event + EventKey + TaskId (+ ResponseCode for card events).
-    A missing or non-numeric MsgId never raises."""
+    event is sender + CreateTime + Event + EventKey + TaskId (+ ResponseCode for card events); a
+    message that came without a MsgId is keyed the same way plus a digest of what it says, so two
+    such messages in one second are two. A missing or non-numeric MsgId never raises."""
     sender = _text(raw, "FromUserName") or ""
     msg_id = _text(raw, "MsgId") or ""
     if msg_id and raw.get("MsgType") != "event":
         return f"msg:{sender}:{msg_id}"
     parts = [_text(raw, k) or "" for k in ("CreateTime", "MsgType", "Event", "EventKey", "TaskId", "ResponseCode")]
+    if raw.get("MsgType") != "event":      # a message without a MsgId: two in one second differ by what they say
+        said = "\x1f".join(_text(raw, k) or "" for k in ("Content", "MediaId", "PicUrl", "Label", "Url"))
+        parts.append(hashlib.sha256(said.encode("utf-8")).hexdigest()[:16])
     return "event:" + ":".join([sender, *parts])
 
 

@@ -107,3 +107,23 @@ def test_fields_that_are_not_text_are_read_as_absent():
     inbound = read_inbound(raw)
     assert (inbound.text, inbound.msg_id, inbound.kind) == ("", None, "text")
     assert read_inbound({}).kind == ""
+
+
+def test_two_messages_without_a_msg_id_in_one_second_are_two_and_a_retry_is_one():
+    def without_id(text: str) -> dict:
+        raw = _raw(wf.text_xml("wangfang", text, msg_id=1, at=1700000000))
+        del raw["MsgId"]
+        return raw
+
+    assert dedupe_key(without_id("第1项完成了")) != dedupe_key(without_id("第2项完成了"))
+    assert dedupe_key(without_id("第1项完成了")) == dedupe_key(without_id("第1项完成了"))
+
+
+async def test_two_messages_without_a_msg_id_in_one_second_are_both_answered(client, engine):
+    at = int(time.time())
+    for text in ("第1项完成了", "我的清单"):
+        xml = wf.text_xml("wangfang", text, msg_id=1, at=at).replace("<MsgId>1</MsgId>", "")
+        assert "<MsgId>" not in xml
+        assert await post(client, xml)
+    with Session(engine) as s:
+        assert len(s.exec(select(InboundMessage)).all()) == 2
