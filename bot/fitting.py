@@ -8,8 +8,9 @@ sentence, for a notice sent in numbered parts).
 """
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 MAX_TEXT_BYTES = 2048
 _SENTENCE_END_RE = re.compile(r"(?<=[\n。！？；!?;])")
@@ -39,16 +40,31 @@ def fit_lines(head: str, lines: Iterable[str], more: str, footer: str = "", limi
 
     ``lines`` may be a generator when ``count`` says how many lines it would give: only the lines
     that fit are then made (a question over a whole organ has thousands, a message holds a few dozen)."""
-    total = len(lines) if count is None else count
+    return fit_page(head, lines, more, footer, limit=limit, count=count)[0]
+
+
+def fit_page(head: str, lines: Iterable[str], more: str, footer: str = "", start: int = 0,
+             limit: int = MAX_TEXT_BYTES, count: int | None = None,
+             weight: Callable[[str], int] | None = None) -> tuple[str, int]:
+    """``fit_lines`` from line ``start`` on (the lines before it are passed over); the text, and the
+    index of the first line it left out (the number of lines when none was).
+
+    With ``weight``, ``more`` counts what the lines left out stand for (the items under a unit's
+    heading, the people a unit's line names) and ``count`` is the weight of all the lines."""
+    weigh = weight or (lambda _line: 1)
+    lines = list(lines) if weight is not None and not isinstance(lines, Sequence) else lines
+    total = (len(lines) if weight is None else sum(map(weigh, lines))) if count is None else count
+    before = sum(map(weigh, lines[:start])) if weight is not None else start
     tail = "\n" + footer if footer else ""
-    body = head
-    for i, line in enumerate(lines):
-        rest = total - i - 1
-        closing = ("\n" + more.format(n=rest) if rest else "") + tail
+    body, shown, left = head, start, total - before
+    for line in itertools.islice(lines, start, None):
+        rest = left - weigh(line)
+        closing = ("\n" + more.format(n=rest) if rest > 0 else "") + tail
         if byte_size(body + "\n" + line + closing) > limit:
-            return fit_text(body + "\n" + more.format(n=total - i) + tail, limit)
+            return fit_text(body + "\n" + more.format(n=left) + tail, limit), shown
         body += "\n" + line
-    return body + tail
+        shown, left = shown + 1, rest
+    return body + tail, shown
 
 
 def chunks(text: str, budget: int) -> list[str]:

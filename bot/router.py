@@ -77,6 +77,7 @@ class Message:
     outbox: list[Outgoing] = field(default_factory=list)
     inbound: Inbound | None = None   # the callback's own fields (event key, TaskId, MediaId …)
     waiting: State | None = None     # what the bot waits for from the sender, read before routing
+    page: int = 1                    # which page of a long answer is asked for ("更多": bot.paging)
 
     @property
     def kind(self) -> str:

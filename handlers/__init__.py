@@ -11,6 +11,7 @@ from handlers import (
     help,
     media,
     menu,
+    more,
     my_list,
     notice_receipts,
     nudge,
@@ -29,6 +30,8 @@ ROUTERS = (
     # A notice waiting for its sender's "确认" comes before everything: 确认 sends it (never read as
     # progress), and any other message of the sender cancels it before being answered as usual.
     broadcast.confirmation,
+    # "更多" / "下一页" after an answer cut at a page's end: the same question, the next page.
+    more.router,
     # A notice's body may contain anything ("通知 全体党员：第2项完成了吗？"): a notice command
     # at the start of the message decides before any query or progress reading.
     broadcast.router,

@@ -7,7 +7,7 @@ report, a notice) is never acted on.
 """
 from bot.router import Message, Router, understand
 from bot.texts import MENU_KEY_UNKNOWN
-from handlers import help, my_list, overdue, rectifications, report_status, star_level, unreported
+from handlers.questions import QUESTIONS
 
 router = Router("menu")
 
@@ -20,16 +20,6 @@ MENU_KEYS = {
     "star_level": "我单位星级",
     "unreported": "谁还没报",
     "help": "帮助",
-}
-
-QUESTIONS = {
-    "my_list": my_list.show_my_list,
-    "report_status": report_status.show_report_status,
-    "overdue": overdue.show_overdue,
-    "rectifications": rectifications.show_rectifications,
-    "star_level": star_level.show_star_level,
-    "unreported": unreported.show_unreported,
-    "help": help.show_help,
 }
 
 

@@ -2,10 +2,10 @@
 an administrator), a unit or person named, or the asker's own."""
 from sqlmodel import select
 
-from bot.fitting import fit_lines
+from bot.paging import items_only, paged
 from bot.router import Message, Router
 from bot.scope import asked
-from bot.texts import MORE_ITEMS, day, progress_zh
+from bot.texts import day, progress_zh
 from models.lookups import live, overdue_items, owner_names, unit_item_views
 from models.tables import Item
 
@@ -34,7 +34,7 @@ def show_overdue(msg: Message) -> str:
         if not items:
             return f"{label}事项目前没有逾期，请继续保持。"
         owners = owner_names(msg.session, items)
-        return fit_lines(f"{label}逾期事项（{len(items)}项）：", [_line(msg, i, owners) for i in items], MORE_ITEMS)
+        return paged(msg, f"{label}逾期事项（{len(items)}项）：", [_line(msg, i, owners) for i in items])
     of_unit = unit_item_views(msg.session, a.units, today.year, Item.deadline < today)
     groups = []
     for uid in a.units:
@@ -51,4 +51,4 @@ def show_overdue(msg: Message) -> str:
             yield f"{a.tree.name(uid)}（{len(items)}项）"
             yield from (_line(msg, i, owners) for i in items)
 
-    return fit_lines(f"{a.label}逾期事项共{total}项：", lines(), MORE_ITEMS, count=len(groups) + total)
+    return paged(msg, f"{a.label}逾期事项共{total}项：", lines(), count=total, weight=items_only)

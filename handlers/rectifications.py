@@ -2,10 +2,10 @@
 or person named, or the asker's own. Open first, then done awaiting 销号; closed ones counted."""
 from sqlmodel import select
 
-from bot.fitting import fit_lines
+from bot.paging import items_only, paged
 from bot.router import Message, Router
 from bot.scope import asked
-from bot.texts import MORE_ITEMS, day, progress_zh
+from bot.texts import day, progress_zh
 from models.lookups import item_sort_key, live, owner_names, unit_item_views
 from models.tables import Item, ItemKind, ItemStatus
 
@@ -50,7 +50,7 @@ def show_rectifications(msg: Message) -> str:
         owners = owner_names(msg.session, rects)
         lines = [_line(msg, i, owners) for i in _shown(rects)]
         head = f"{label}整改事项{_counts(rects)}"
-        return fit_lines(head, lines, MORE_ITEMS) if lines else head + "。全部整改已销号。"
+        return paged(msg, head, lines) if lines else head + "。全部整改已销号。"
     of_unit = unit_item_views(msg.session, a.units, year, Item.kind == ItemKind.RECTIFICATION)
     by_unit = [(uid, of_unit[uid]) for uid in a.units if of_unit.get(uid)]
     all_rects = [i for _, rects in by_unit for i in rects]
@@ -66,5 +66,5 @@ def show_rectifications(msg: Message) -> str:
                 yield f"{a.tree.name(uid)}：{_counts(rects)}"
             yield from (_line(msg, i, owners) for i in owed)
 
-    count = sum(len(owed) for _, _, owed in shown) + (len(shown) if named else 0)
-    return fit_lines(f"{a.label}整改事项{_counts(all_rects)}", lines(), MORE_ITEMS, count=count)
+    count = sum(len(owed) for _, _, owed in shown)
+    return paged(msg, f"{a.label}整改事项{_counts(all_rects)}", lines(), count=count, weight=items_only)

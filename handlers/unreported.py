@@ -1,9 +1,9 @@
 """谁还没报: who has not reported for the month — over the secretary's units (grouped by unit,
 counts first), a unit or person named, or a month named ("11月谁还没报")."""
-from bot.fitting import fit_lines
+from bot.paging import paged
 from bot.router import Message, Router
 from bot.scope import asked
-from bot.texts import NAMES_MORE, UNREPORTED_SECRETARIES_ONLY, month_zh
+from bot.texts import UNREPORTED_SECRETARIES_ONLY, month_zh
 from models.lookups import report_for, reporting_by_unit
 
 router = Router("unreported")
@@ -37,4 +37,4 @@ def show_unreported(msg: Message) -> str:
     if not expected_total:
         return f"{a.label}{month_zh(a.month)}没有需要报送月报的人员。"
     head = f"{a.label}{month_zh(a.month)}月报：应报{expected_total}人，未报{missing_total}人"
-    return fit_lines(head, lines, NAMES_MORE)
+    return paged(msg, head, lines, noun="个单位")

@@ -1,7 +1,7 @@
 """bot.fitting: every message within WeCom's 2048 bytes, cut on a character boundary, saying what was left out."""
 from __future__ import annotations
 
-from bot.fitting import MAX_TEXT_BYTES, byte_size, chunks, fit_lines, fit_text
+from bot.fitting import MAX_TEXT_BYTES, byte_size, chunks, fit_lines, fit_page, fit_text
 
 
 def test_byte_size_counts_utf8_bytes():
@@ -53,3 +53,26 @@ def test_chunks_are_lossless_within_the_budget_and_cut_after_lines_and_sentences
     pieces = chunks(one_line, 31)                  # no sentence end: cut on a character boundary
     assert "".join(pieces) == one_line and all(byte_size(p) <= 31 for p in pieces)
     assert [len(p) for p in pieces] == [10, 10, 10, 10, 10]
+
+
+def test_fit_page_goes_on_where_the_page_before_stopped_and_loses_no_line():
+    lines = [f"第{i}行：" + "党建" * 40 for i in range(1, 61)]
+    shown, start, pages = [], 0, 0
+    while start < len(lines):
+        text, end = fit_page("标题", lines, "…还有{n}项", start=start)
+        assert byte_size(text) <= 2048 and end > start
+        assert text.endswith(f"…还有{len(lines) - end}项") if end < len(lines) else "还有" not in text
+        shown += [line for line in text.split("\n") if line.startswith("第")]
+        start, pages = end, pages + 1
+    assert shown == lines and pages > 2
+
+
+def test_fit_page_counts_what_lines_stand_for_with_a_weight():
+    lines = []
+    for unit in range(30):
+        lines.append(f"第{unit}支部（3项）")
+        lines += [f"· [Z-{unit}-{k}] " + "整改" * 30 for k in range(3)]
+    text, end = fit_page("逾期事项共90项：", lines, "…还有{n}项", count=90,
+                         weight=lambda line: 1 if line.startswith("· ") else 0)
+    items_shown = sum(1 for line in text.split("\n") if line.startswith("· "))
+    assert end < len(lines) and text.endswith(f"…还有{90 - items_shown}项")
