@@ -149,6 +149,7 @@ NOTICE_SEND_FAILED = "通知发送失败（{error}），请稍后重新发送。
 NOTICE_INVALID = "以下账号不在应用可见范围内，未收到：{accounts}"
 NOTICE_EXPIRED = "通知“{head}”超过{minutes}分钟未确认，已作废，未发送。如需发送，请重新发送通知。"
 NOTICE_CANCELLED = "通知“{head}”已取消，未发送。"
+NOTICE_ASK_AGAIN = "通知“{head}”还未发送：回复“确认”发送给{count}人，回复“取消”不发。"
 NOTICE_NO_DRAFT = "没有待确认的通知。发送通知请写如：通知 全体党员：明天下午3点开会"
 NOTICE_ASK_ACK = "收到请回复“收到”。"
 NOTICE_ACKNOWLEDGED = "已确认收到通知“{head}”。"

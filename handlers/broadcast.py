@@ -15,11 +15,12 @@ An administrator sends to the whole organisation, a secretary to their unit and 
 from __future__ import annotations
 
 from bot.fitting import MAX_TEXT_BYTES, byte_size, chunks, fit_text
-from bot.nlu.notices import is_cancellation, is_confirmation, read_notice
+from bot.nlu.notices import is_cancellation, is_confirmation, is_loose_yes, names_a_notice_cancellation, read_notice
 from bot.router import Message, Outgoing, Router
 from bot.texts import (
     BROADCAST_NEEDS_BODY,
     NOTICE_ASK_ACK,
+    NOTICE_ASK_AGAIN,
     NOTICE_CANCELLED,
     NOTICE_EXPIRED,
     NOTICE_INVALID,
@@ -177,3 +178,18 @@ def cancel_notice(msg: Message) -> str:
     stop_waiting(msg.session, msg.member)
     cancelled = cancel_drafts(msg.session, msg.member.id)
     return NOTICE_CANCELLED.format(head=opening(cancelled[0].text, 20)) if cancelled else NOTICE_NO_DRAFT
+
+
+@confirmation.message(when=lambda msg: is_loose_yes(msg.text), waiting=Waiting.NOTICE_CONFIRMATION)
+def ask_once_more(msg: Message) -> str:
+    """"好的", "可以": agreement that does not say "send" — asked once more, the draft still waiting."""
+    notice = pending_draft(msg.session, msg.member.id)
+    if notice is None or expired(notice, msg.at):
+        return send_notice(msg)         # gone or too late: said so as a 确认 would be
+    return NOTICE_ASK_AGAIN.format(head=opening(notice.text, 20), count=notice.recipients)
+
+
+@confirmation.message(when=lambda msg: names_a_notice_cancellation(msg.text) and may_send(msg.member))
+def nothing_to_cancel(msg: Message) -> str:
+    """"取消" from one who sends notices, with none waiting: said so (no other reading of it)."""
+    return NOTICE_NO_DRAFT

@@ -116,7 +116,9 @@ def read_notice(text: str) -> Notice | None:
 
 # --- the sender's answer to a preview -------------------------------------------------------------
 
-_CONFIRM_RE = re.compile(r"(?:好的?|可以|没问题|无误)?(?:确认|确定)(?:无误)?(?:发送|发布|下发|发出|发)?(?:吧|的)?")
+_CONFIRM_RE = re.compile(r"(?:好的?|可以|没问题|无误)?(?:确认|确定)(?:无误)?(?:发送|发布|下发|发出|发)?(?:吧|的)?"
+                         r"|(?:好的?|可以|行)?(?:请|就)?(?:发送|发布|下发|发出去?|发吧)(?:吧|了)?")
+_YES_RE = re.compile(r"(?:好的?|好吧|可以|行|嗯+|对|是的?|没问题|ok|OK|Ok|收到)(?:的|了|吧)?")
 _CANCEL_RE = re.compile(r"(?:取消|撤销|撤回|不发了?|先不发|暂不发送?|算了|不用发了?)(?:发送|通知|吧|了)?")
 
 
@@ -127,6 +129,17 @@ def _bare(text: str) -> str:
 def is_confirmation(text: str) -> bool:
     """"确认", "确认发送", "确定": the sender sends the notice previewed to them."""
     return _CONFIRM_RE.fullmatch(_bare(text)) is not None
+
+
+def is_loose_yes(text: str) -> bool:
+    """"好的", "可以", "嗯": agreement that does not say "send" (the bot asks once more)."""
+    return _YES_RE.fullmatch(_bare(text)) is not None
+
+
+def names_a_notice_cancellation(text: str) -> bool:
+    """"取消", "不发了", "算了": a cancellation that can only be about a notice (not "撤回", which
+    also takes back a progress report)."""
+    return is_cancellation(text) and not re.search(r"撤回|撤销", _bare(text))
 
 
 def is_cancellation(text: str) -> bool:

@@ -150,3 +150,26 @@ async def test_nudges_once_a_day_within_the_secretarys_units(client, standin, en
         rows = s.exec(select(PushLog).order_by(PushLog.id)).all()
         assert [r.occasion for r in rows] == ["nudge:2026-11-20"] * 3 + ["nudge:2026-11-21"]
         assert all(r.status == PushStatus.SENT for r in rows)
+
+
+@pytest.mark.parametrize("word", ["发送", "发吧", "可以发送", "确认"])
+async def test_words_that_say_send_send_the_draft(client, standin, engine, word):
+    await say(client, "guan", "通知：周五学习")
+    assert "已发送" in await say(client, "guan", word)
+    assert len(standin.state.sent) == 1
+
+
+@pytest.mark.parametrize("word", ["好的", "可以", "嗯"])
+async def test_agreement_that_does_not_say_send_asks_once_more_and_keeps_the_draft(client, standin, engine, word):
+    await say(client, "guan", "通知：周五学习")
+    again = await say(client, "guan", word)
+    assert "还未发送" in again and "回复“确认”发送" in again
+    assert standin.state.sent == []
+    assert "已发送" in await say(client, "guan", "确认")
+    with Session(engine) as s:
+        assert s.exec(select(Notice)).one().status == NoticeStatus.SENT
+
+
+async def test_cancel_with_no_draft_answers_about_notices(client, standin):
+    assert "没有待确认的通知" in await say(client, "guan", "取消")
+    assert standin.state.sent == []
