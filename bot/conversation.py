@@ -1,5 +1,6 @@
-"""Callbacks answered together in ONE transaction (``answer_together``): where and when that
-runs is ``bot.answering``'s.
+"""Callbacks answered together in ONE transaction (``answer_together``), or a question answered in a
+read-only one and then claimed with its reply (``answer_reading``, ``store_answers``): where and
+when these run is ``bot.answering``'s.
 
 1. claim each callback by its dedupe key (an ``InboundMessage`` row, unique); a retry of a callback
    already answered gets the stored reply and changes nothing;
@@ -14,7 +15,7 @@ fails, the transaction rolls back, claims included, and the caller answers each 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,7 +27,7 @@ from bot import nlu
 from bot.router import Message, Outgoing
 from bot.runtime import Runtime
 from bot.texts import LEFT_THE_ROLLS, NOT_A_MEMBER, NOT_TEXT, WELCOME
-from models.db import insert_one_ignoring, session_scope, wrote_first
+from models.db import insert_one_ignoring, read_only_session, session_scope, wrote_first
 from models.lookups import members_by_accounts, owners_items
 from models.tables import InboundMessage, Item, Member
 
@@ -132,30 +133,62 @@ def _text_reply(session: Session, runtime: Runtime, inbound: Inbound, at: dateti
     return runtime.dispatcher.feed(msg), msg.outbox
 
 
+def answer_one(session: Session, runtime: Runtime, inbound: Inbound, at: datetime, senders: Senders) -> Answer:
+    """One callback's answer within a transaction (claimed or read-only: not this function's business)."""
+    if inbound.msg_type == "text":
+        reply, outbox = _text_reply(session, runtime, inbound, at, senders)
+        return Answer(reply, outbox)
+    if inbound.msg_type == "event":
+        return Answer(EVENTS_ANSWERED.get(str(inbound.event or "").lower(), ""))
+    return Answer(NOT_TEXT)
+
+
+def _settle(session: Session, calls: Sequence[tuple[Inbound, datetime]], claims: Claims,
+            answer_of: Callable[[Inbound, datetime], Answer]) -> list[Answer]:
+    """Each claimed callback's answer in turn, its reply stored on its row (one statement for all);
+    a callback given twice, or claimed by an earlier delivery, gets the reply stored for it."""
+    answers: list[Answer] = []
+    replies: dict[str, str] = {}        # dedupe key → the reply given to it here
+    for inbound, at in calls:
+        if inbound.key not in claims.ids or inbound.key in replies:
+            answers.append(Answer(replies.get(inbound.key, claims.earlier.get(inbound.key, "")), duplicate=True))
+            continue
+        answers.append(answer_of(inbound, at))
+        replies[inbound.key] = answers[-1].reply
+    if replies:
+        session.connection().execute(_STORE_REPLY, [{"claimed": claims.ids[key], "reply": reply}
+                                                    for key, reply in replies.items()])
+    return answers
+
+
 def answer_together(runtime: Runtime, engine: Engine, calls: Sequence[tuple[Inbound, datetime]]) -> list[Answer]:
     """The answers to ``calls``, in ONE transaction: all claimed at once, then each answered in
     turn; a callback given twice, or claimed by an earlier delivery, gets the reply stored for it.
     Raises whatever fails: then nothing of any of them was written."""
     calls = [(inbound, at.astimezone(runtime.tz)) for inbound, at in calls]
-    answers: list[Answer] = []
-    replies: dict[str, str] = {}        # dedupe key → the reply given to it here
     with session_scope(engine) as session:
         claims = _claim_all(session, calls)
         senders = Senders.load(session, [call for call in calls if call[0].key in claims.ids])
-        for inbound, at in calls:
-            if inbound.key not in claims.ids or inbound.key in replies:
-                answers.append(Answer(replies.get(inbound.key, claims.earlier.get(inbound.key, "")), duplicate=True))
-                continue
-            outbox: list[Outgoing] = []
-            if inbound.msg_type == "text":
-                reply, outbox = _text_reply(session, runtime, inbound, at, senders)
-            elif inbound.msg_type == "event":
-                reply = EVENTS_ANSWERED.get(str(inbound.event or "").lower(), "")
-            else:
-                reply = NOT_TEXT
-            replies[inbound.key] = reply
-            answers.append(Answer(reply, outbox))
-        if replies:
-            session.connection().execute(_STORE_REPLY, [{"claimed": claims.ids[key], "reply": reply}
-                                                        for key, reply in replies.items()])
-    return answers
+        return _settle(session, calls, claims, lambda inbound, at: answer_one(session, runtime, inbound, at, senders))
+
+
+def answer_reading(runtime: Runtime, engine: Engine, inbound: Inbound, at: datetime) -> Answer:
+    """The answer to one callback from a read-only transaction, claimed by nobody (``store_answers``
+    claims it): a question's answer, read without holding any write lock. Raises what the
+    database says if the answer would write (``models.db.refused_a_write``), and whatever fails."""
+    at = at.astimezone(runtime.tz)
+    with read_only_session(engine) as session:
+        ans = answer_one(session, runtime, inbound, at, Senders.load(session, [(inbound, at)]))
+        session.flush()                 # a change to a loaded object is a write too
+    return ans
+
+
+def store_answers(runtime: Runtime, engine: Engine, answered: Sequence[tuple[Inbound, datetime, Answer]]) -> list[Answer]:
+    """Claim callbacks answered by ``answer_reading`` and store their replies, in ONE transaction:
+    one claimed by an earlier delivery (a retry answered meanwhile) gets the reply stored for it
+    instead, so that every delivery hears the one reply stored. Raises whatever fails: then nothing
+    of any of them was written."""
+    calls = [(inbound, at.astimezone(runtime.tz)) for inbound, at, _ in answered]
+    given = {inbound.key: ans for inbound, _, ans in answered}
+    with session_scope(engine) as session:
+        return _settle(session, calls, _claim_all(session, calls), lambda inbound, _: given[inbound.key])
