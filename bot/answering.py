@@ -55,8 +55,9 @@ def asks_only(inbound: Inbound) -> bool:
     if inbound.msg_type != "text" or not inbound.text:
         return False
     clean = normalize(inbound.text[:MAX_CHARS])
-    intent = intents.command_intent(clean) or (intents.question_intent(clean) if intents.is_question(clean) else None)
-    return intent in QUERIES
+    if intents.command_intent(clean) in QUERIES:
+        return True
+    return intents.is_question(clean) and (intents.question_intent(clean) in QUERIES or intents.asks_about_an_item(clean))
 
 
 def _failed(inbound: Inbound) -> Answer:
