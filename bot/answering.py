@@ -39,7 +39,7 @@ from bot.nlu.text import normalize
 from bot.router import Outgoing
 from bot.runtime import Runtime
 from bot.texts import FAILED
-from models.db import refused_a_write, session_scope, write_turn
+from models.db import is_busy, refused_a_write, session_scope, write_turn
 from models.tables import InboundMessage
 
 log = logging.getLogger(__name__)
@@ -72,9 +72,9 @@ def _alone_on_failure(answer: Callable[[list], list[Answer]], calls: list) -> li
     is a tuple whose first member is its ``Inbound``."""
     try:
         return list(answer(calls))
-    except Exception:  # noqa: BLE001
-        if len(calls) == 1:
-            return [_failed(calls[0][0])]
+    except Exception as exc:  # noqa: BLE001
+        if len(calls) == 1 or is_busy(exc):     # alone, or the file locked by another process throughout
+            return [_failed(call[0]) for call in calls]
     return [ans for call in calls for ans in _alone_on_failure(answer, [call])]
 
 

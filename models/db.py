@@ -168,6 +168,13 @@ def make_engine(url: str, *, busy_wait: float = 30.0) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args=args)
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked" (SQLITE_BUSY or SQLITE_LOCKED, any
+    extended code): another connection held the lock past the busy timeout."""
+    orig = getattr(exc, "orig", exc)
+    return (getattr(orig, "sqlite_errorcode", 0) & 0xFF) in (5, 6)
+
+
 def refused_a_write(exc: BaseException) -> bool:
     """Whether ``exc`` (or what it wraps) is the database refusing a write in a read-only
     transaction (``read_only_session``): SQLite's SQLITE_READONLY, PostgreSQL's 25006."""

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from models.db import (
     analyze,
     init_db,
+    is_busy,
     make_engine,
     ping,
     read_only_session,
@@ -133,6 +134,27 @@ def test_lock_rereads_a_stale_item_unless_the_transaction_wrote_first(engine):
         s.commit()
     with Session(engine) as s:
         assert s.exec(select(Item).where(Item.code == "P-1")).one().percent == 60
+
+
+def test_a_sqlite_file_locked_by_another_connection_past_the_busy_wait_is_busy(engine):
+    """``is_busy``: the callbacks' batch then fails for all of them at once, not once each."""
+    if engine.dialect.name != "sqlite":
+        return
+    impatient = make_engine(engine.url.render_as_string(hide_password=False), busy_wait=0)
+    holder = engine.connect()
+    holder.info["begin"] = "BEGIN IMMEDIATE"
+    holder.begin()
+    try:
+        with pytest.raises(DBAPIError) as locked, impatient.begin() as conn:
+            conn.execute(update(Item).values(percent=1))
+        assert is_busy(locked.value) and not refused_a_write(locked.value)
+        with pytest.raises(DBAPIError) as other, impatient.connect() as conn:
+            conn.exec_driver_sql("SELECT * FROM no_such_table")
+        assert not is_busy(other.value)
+    finally:
+        holder.rollback()
+        holder.close()
+        impatient.dispose()
 
 
 def test_a_read_only_session_reads_and_the_database_refuses_its_writes(engine):
