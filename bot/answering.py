@@ -60,9 +60,9 @@ def asks_only(inbound: Inbound) -> bool:
     return intents.is_question(clean) and (intents.question_intent(clean) in QUERIES or intents.asks_about_an_item(clean))
 
 
-def _failed(inbound: Inbound) -> Answer:
-    """The person always gets an answer; the log gets the trace."""
-    log.exception("answering callback %s from %s failed", inbound.key, inbound.account)
+def _failed(inbound: Inbound, exc: BaseException | None = None) -> Answer:
+    """The person always gets an answer; the log gets the trace (of ``exc``, else the one handled)."""
+    log.error("answering callback %s from %s failed", inbound.key, inbound.account, exc_info=exc or True)
     return Answer(FAILED)
 
 
@@ -117,7 +117,7 @@ async def deliver(runtime: Runtime, outbox: list[Outgoing], reply: str) -> str:
     return reply
 
 
-@dataclass
+@dataclass(eq=False)
 class _Waiting:
     inbound: Inbound
     at: datetime
@@ -127,15 +127,19 @@ class _Waiting:
 
 class Answering:
     """Answers the callbacks of one running bot (one per web app) on threads of its own (see the
-    module docstring). A thread takes the callbacks that arrived one at a time — answering a
-    question there and then, read-only, setting any other aside — and commits what was set aside
-    when nothing more has arrived or after ``BATCH`` of them, unless another thread is committing."""
+    module docstring). A thread takes the callbacks that arrived (at most ``BATCH``): it answers
+    the questions among them together, read-only, there and then — but a secretary's or an
+    administrator's, which is put back to be answered alone, by one thread while at least one other
+    goes on with the rest — and sets the others aside; what was set aside and the answers to store
+    are committed when nothing more has arrived or after ``BATCH`` of them, unless another thread
+    is committing."""
 
     def __init__(self, runtime: Runtime, threads: int | None = None) -> None:
         self.runtime = runtime
         self.threads = max(2, threads or runtime.config.server.db_threads)
         self._cond = threading.Condition()
         self._incoming: deque[_Waiting] = deque()
+        self._wide: deque[_Waiting] = deque()                  # secretaries' and administrators' questions
         self._answered: list[tuple[_Waiting, Answer]] = []     # questions answered, to claim and store
         self._claimed: list[_Waiting] = []                     # to answer in a claimed transaction
         self._committing = False
@@ -151,12 +155,12 @@ class Answering:
             if self._closed:
                 raise RuntimeError("answering has been closed")
             if not self._workers:
-                self._workers = [threading.Thread(target=self._work, name=f"qingdan-answer-{n}", daemon=True)
-                                 for n in range(self.threads)]
+                self._workers = [threading.Thread(target=self._work, args=(n == 0,), name=f"qingdan-answer-{n}",
+                                                  daemon=True) for n in range(self.threads)]
                 for worker in self._workers:
                     worker.start()
             self._incoming.append(waiting)
-            self._cond.notify()
+            self._cond.notify_all()
         return waiting.answer
 
     def close(self) -> None:
@@ -173,51 +177,77 @@ class Answering:
         return bool(self._answered or self._claimed) and not self._committing and \
             (not self._incoming or run >= BATCH)
 
-    def _work(self) -> None:
+    def _next(self, first: bool, run: int) -> tuple[str, list]:
+        """What this thread does next (with the lock held; waits until there is something): the
+        first thread commits and answers what arrives, the others the wide questions."""
+        while True:
+            if first and self._commit_due(run):
+                answered, self._answered = self._answered[:BATCH], self._answered[BATCH:]
+                claimed, self._claimed = self._claimed[:BATCH], self._claimed[BATCH:]
+                self._committing = True
+                return "commit", [answered, claimed]
+            if first and self._incoming:
+                return "read", [self._incoming.popleft() for _ in range(min(BATCH, len(self._incoming)))]
+            if not first and self._wide:
+                return "wide", [self._wide.popleft()]
+            if self._closed and not (self._answered or self._claimed or self._wide or self._incoming):
+                return "stop", []
+            self._cond.wait()
+
+    def _work(self, first: bool) -> None:
         run = 0         # callbacks this thread took since it last committed
         while True:
             with self._cond:
-                while not (self._incoming or self._commit_due(run)):
-                    if self._closed and not (self._answered or self._claimed or self._committing):
-                        return
-                    self._cond.wait()
-                if self._commit_due(run):
-                    answered, self._answered = self._answered[:BATCH], self._answered[BATCH:]
-                    claimed, self._claimed = self._claimed[:BATCH], self._claimed[BATCH:]
-                    self._committing, taken = True, None
-                else:
-                    taken = self._incoming.popleft()
-            if taken is None:
-                try:
-                    self._commit(answered, claimed)
-                finally:
-                    with self._cond:
-                        self._committing = False
-                        self._cond.notify_all()
-                run = 0
-            else:
-                self._take(taken)
-                run += 1
-
-    def _take(self, waiting: _Waiting) -> None:
-        """A question answered read-only now, anything else set aside for the next commit."""
-        ans = None
-        if asks_only(waiting.inbound):
+                job, taken = self._next(first, run)
+            if job == "stop":
+                return
             try:
-                ans = answer_reading(self.runtime, self.runtime.engine, waiting.inbound, waiting.at)
-            except Exception as exc:  # noqa: BLE001
-                if not refused_a_write(exc):        # failed: nothing written, nothing claimed
-                    self._hand_out([(waiting, _failed(waiting.inbound))])
-                    return
-            if ans is not None and ans.outbox:      # it sends: claimed first, like any that writes
-                ans = None
-        with self._cond:
-            if ans is None:
-                self._claimed.append(waiting)
-            else:
-                self._answered.append((waiting, ans))
-            self._cond.notify()
+                if job == "commit":
+                    self._commit(*taken)
+                else:
+                    self._take(taken, wide=job == "wide")
+            finally:
+                with self._cond:
+                    if job == "commit":
+                        self._committing = False
+                    self._cond.notify_all()
+            run = 0 if job == "commit" else run + len(taken)
 
+    def _take(self, taken: list[_Waiting], wide: bool = False) -> None:
+        """The questions among ``taken`` answered read-only now (see the class), the rest set aside
+        for the next commit."""
+        keys: set[str] = set()
+        questions = [w for w in taken if asks_only(w.inbound) and not (w.inbound.key in keys or keys.add(w.inbound.key))]
+        with self._cond:        # a key given twice among them: the second like any other (answer_together)
+            self._claimed.extend(w for w in taken if w not in questions)
+        while questions:
+            questions = self._read(questions, wide)
+
+    def _read(self, questions: list[_Waiting], wide: bool) -> list[_Waiting]:
+        """Answer ``questions`` in one read-only transaction; those left untried after one that
+        stopped it, to answer next."""
+        by_key = {w.inbound.key: w for w in questions}
+
+        def give(inbound: Inbound, at: datetime, ans: Answer) -> None:
+            with self._cond:
+                self._answered.append((by_key[inbound.key], ans))
+                self._cond.notify_all()
+
+        unread = answer_reading(self.runtime, self.runtime.engine, [(w.inbound, w.at) for w in questions], give,
+                                wide=wide)
+        left = [w for w in questions if w.inbound.key in {i.key for i, _ in unread.untried}]
+        with self._cond:
+            self._wide.extend(w for w in questions if w.inbound.key in {i.key for i, _ in unread.wide})
+            self._claimed.extend(w for w in questions if w.inbound.key in {i.key for i, _ in unread.writes})
+            if unread.stopped is not None:
+                inbound, _, exc = unread.stopped
+                if refused_a_write(exc):     # a question whose answer writes: claimed first, like the rest
+                    self._claimed.append(by_key[inbound.key])
+                    inbound = None
+            self._cond.notify_all()
+        if unread.stopped is not None and inbound is not None:      # failed: nothing written, nothing claimed
+            self._hand_out([(by_key[inbound.key], _failed(inbound, unread.stopped[2]))])
+        return left
     def _commit(self, answered: list[tuple[_Waiting, Answer]], claimed: list[_Waiting]) -> None:
         try:
             if answered:

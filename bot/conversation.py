@@ -1,6 +1,6 @@
-"""Callbacks answered together in ONE transaction (``answer_together``), or a question answered in a
-read-only one and then claimed with its reply (``answer_reading``, ``store_answers``): where and
-when these run is ``bot.answering``'s.
+"""Callbacks answered together in ONE transaction (``answer_together``), or questions answered
+together in a read-only one and then claimed with their replies (``answer_reading``,
+``store_answers``): where and when these run is ``bot.answering``'s.
 
 1. claim each callback by its dedupe key (an ``InboundMessage`` row, unique); a retry of a callback
    already answered gets the stored reply and changes nothing;
@@ -172,15 +172,45 @@ def answer_together(runtime: Runtime, engine: Engine, calls: Sequence[tuple[Inbo
         return _settle(session, calls, claims, lambda inbound, at: answer_one(session, runtime, inbound, at, senders))
 
 
-def answer_reading(runtime: Runtime, engine: Engine, inbound: Inbound, at: datetime) -> Answer:
-    """The answer to one callback from a read-only transaction, claimed by nobody (``store_answers``
-    claims it): a question's answer, read without holding any write lock. Raises what the
-    database says if the answer would write (``models.db.refused_a_write``), and whatever fails."""
-    at = at.astimezone(runtime.tz)
+@dataclass
+class Unread:
+    """What a read-only batch (``answer_reading``) did not answer, and why."""
+
+    wide: list[tuple[Inbound, datetime]] = field(default_factory=list)     # a secretary's or an administrator's
+    writes: list[tuple[Inbound, datetime]] = field(default_factory=list)   # its answer sends to others
+    stopped: tuple[Inbound, datetime, Exception] | None = None   # failed: the database refused its write, or other
+    untried: list[tuple[Inbound, datetime]] = field(default_factory=list)  # after the one that stopped the batch
+
+
+def answer_reading(runtime: Runtime, engine: Engine, calls: Sequence[tuple[Inbound, datetime]],
+                   give: Callable[[Inbound, datetime, Answer], None], *, wide: bool = False) -> Unread:
+    """Questions answered one after another in ONE read-only transaction, claimed by nobody
+    (``store_answers`` claims them), each answer handed to ``give`` as soon as it is made: read
+    without holding any write lock. Left for the caller (``Unread``): unless ``wide``, the
+    questions of secretaries and administrators (they may read many units: asked apart, they hold
+    up nobody else); an answer that sends to others; and one that failed — if the database refused its write
+    (``models.db.refused_a_write``), it must be answered in a claimed transaction — with the rest
+    after it, untried."""
+    calls = [(inbound, at.astimezone(runtime.tz)) for inbound, at in calls]
+    unread = Unread()
     with read_only_session(engine) as session:
-        ans = answer_one(session, runtime, inbound, at, Senders.load(session, [(inbound, at)]))
-        session.flush()                 # a change to a loaded object is a write too
-    return ans
+        senders = Senders.load(session, calls)
+        for n, (inbound, at) in enumerate(calls):
+            member = senders.members.get(inbound.account)
+            if not wide and member is not None and (member.is_admin or member.is_secretary):
+                unread.wide.append((inbound, at))
+                continue
+            try:
+                ans = answer_one(session, runtime, inbound, at, senders)
+                session.flush()                 # a change to a loaded object is a write too
+            except Exception as exc:  # noqa: BLE001 - the caller decides; the transaction is spent
+                unread.stopped, unread.untried = (inbound, at, exc), calls[n + 1:]
+                break
+            if ans.outbox:
+                unread.writes.append((inbound, at))
+            else:
+                give(inbound, at, ans)
+    return unread
 
 
 def store_answers(runtime: Runtime, engine: Engine, answered: Sequence[tuple[Inbound, datetime, Answer]]) -> list[Answer]:

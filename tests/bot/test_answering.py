@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from bot.answering import asks_only
 from bot.conversation import Inbound
 from bot.router import Router
-from bot.texts import FAILED
+from bot.texts import FAILED, NOT_A_MEMBER
 from models.tables import InboundMessage, Item, ProgressUpdate
 from tests.bot.test_callback import post, say
 from tests.support import wecom as wf
@@ -95,9 +95,14 @@ async def test_a_question_whose_answer_writes_is_answered_in_a_claimed_transacti
 
     try:
         assert asks_only(Inbound("k", "wangfang", "text", "我的清单"))
-        assert await say(client, "wangfang", "我的清单", msg_id=5301) == "记下了"
+        replies = await asyncio.gather(say(client, "zhouqiang", "我的清单", msg_id=5300),
+                                       say(client, "wangfang", "我的清单", msg_id=5301),
+                                       say(client, "nobody", "我的清单", msg_id=5302),
+                                       say(client, "zhouqiang", "我这个月报了吗", msg_id=5303))
     finally:
         runtime.dispatcher.routers.remove(writes)
+    assert replies[0].startswith("周强的清单") and replies[1] == "记下了" and replies[2] == NOT_A_MEMBER, replies
+    assert "尚未报送" in replies[3] or "已于" in replies[3], replies[3]
     with Session(engine) as s:
         assert s.exec(select(Item).where(Item.code == "P-2")).one().percent == 10       # once
     assert rows(engine)["msg:wangfang:5301"] == "记下了"
