@@ -110,9 +110,9 @@ def bench_serve(name: str, url: str, args, org, tmp: Path, standin_url: str, ech
     with Serve(config, port, tmp / f"{name}.log", root) as serve:
         serve.wait_healthy()
         kinds = [(kind[0].format(n=1), secretaries if len(kind) > 2 else accounts) for kind in MIXES[args.mix]]
-        alone = {text: sorted(one_by_one(port, text, who, 15, 90_000_000 + i * 100))[7] * 1000
-                 for i, (text, who) in enumerate([*kinds, (SLOW[1], [SLOW[0]])])}
-        print(f"  {name} 单个回调（无并发，中位数）：" + "，".join(f"{t} {ms:.0f} ms" for t, ms in alone.items())
+        alone = [(text, sorted(one_by_one(port, text, who, 15, 90_000_000 + i * 100))[7] * 1000)
+                 for i, (text, who) in enumerate([*kinds, (SLOW[1], [SLOW[0]])])]
+        print(f"  {name} 单个回调（无并发，中位数）：" + "，".join(f"{t} {ms:.0f} ms" for t, ms in alone)
               + f"（最后一项为{SLOW_ASKER}所问）", flush=True)
         for c in args.concurrency:
             serve.wait_idle()

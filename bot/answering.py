@@ -1,24 +1,28 @@
 """Callbacks to answers: the one way a callback is answered, off the event loop.
 
-The loop only hands each decrypted callback to ``Answering`` and waits for its future; a few
-database threads of its own (``server.db_threads``, at least two) give the answers:
+The loop only hands each decrypted callback to ``Answering`` and waits for its future; database
+threads of its own (``server.db_threads``, at least two) give the answers, the same way on both
+engines:
 
-* a callback that reads like a question ("我的清单", "有哪些逾期的", "我单位星级" …: ``asks_only``) is
-  answered alone in a read-only transaction (``conversation.answer_reading``): it takes no write
-  lock, so a question that reads the whole organisation for 300 ms holds up nobody but its asker
-  while the other threads go on. The database refuses any write in it; an answer that would write
-  (a waiting notice cancelled, a 催报) is answered again as the others are, below.
-* its reply is then claimed and stored with those of the other questions answered meanwhile, in
-  one transaction (``conversation.store_answers``): a retry answered meanwhile wins, and the
-  question hears the reply stored for it — one reply per callback, the one given.
+* the callbacks that read like questions ("我的清单", "有哪些逾期的", "我单位星级" …: ``asks_only``)
+  among those that arrived together are answered in one read-only transaction
+  (``conversation.answer_reading``): it takes no write lock, and the database refuses any write in
+  it — an answer that would write (a waiting notice cancelled, a 催报) is given again as below.
+  A question of an administrator or of a secretary with units below theirs, which may read the
+  whole organisation for hundreds of milliseconds, is answered apart by one of the other threads:
+  it holds up nobody but its asker.
+* the replies of questions are claimed and stored together in one transaction
+  (``conversation.store_answers``): a retry answered meanwhile wins, and the question hears the
+  reply stored for it — one reply per callback, the one given.
 * every other callback is answered with those waiting beside it in ONE transaction
   (``conversation.answer_together``, group commit): claimed, answered in turn as if alone, replies
   stored, one commit. If anything fails each is answered again in a transaction of its own, so
   only the failing one reads ``FAILED`` and has written nothing.
 
-One thread commits at a time (on SQLite the file has one writer anyway; the process's writers take
-turns on ``models.db.write_turn``); the others answer questions meanwhile. Nobody is answered before
-the commit that stores their reply; a handler's outbox is sent after it (``deliver``).
+The first thread answers what arrives and commits (one commit at a time: on SQLite the file has one
+writer anyway, and the process's writers take turns on ``models.db.write_turn``); the others answer
+those wide questions. Nobody is answered before the commit that stores
+their reply; a handler's outbox is sent after it (``deliver``).
 """
 from __future__ import annotations
 
@@ -127,22 +131,21 @@ class _Waiting:
 
 class Answering:
     """Answers the callbacks of one running bot (one per web app) on threads of its own (see the
-    module docstring). A thread takes the callbacks that arrived (at most ``BATCH``): it answers
-    the questions among them together, read-only, there and then — but a secretary's or an
-    administrator's, which is put back to be answered alone, by one thread while at least one other
-    goes on with the rest — and sets the others aside; what was set aside and the answers to store
-    are committed when nothing more has arrived or after ``BATCH`` of them, unless another thread
-    is committing."""
+    module docstring). The first thread takes the callbacks that arrived (at most ``BATCH``): it
+    answers the questions among them together, read-only, there and then — but the wide ones
+    (see the module docstring), which it leaves to the other threads — and sets the others aside; it
+    commits what was set aside and the answers to store when nothing more has arrived, or after
+    ``BATCH`` of them."""
 
     def __init__(self, runtime: Runtime, threads: int | None = None) -> None:
         self.runtime = runtime
         self.threads = max(2, threads or runtime.config.server.db_threads)
         self._cond = threading.Condition()
         self._incoming: deque[_Waiting] = deque()
-        self._wide: deque[_Waiting] = deque()                  # secretaries' and administrators' questions
+        self._wide: deque[_Waiting] = deque()                  # questions that may read many units
         self._answered: list[tuple[_Waiting, Answer]] = []     # questions answered, to claim and store
         self._claimed: list[_Waiting] = []                     # to answer in a claimed transaction
-        self._committing = False
+        self._reading_wide = 0
         self._workers: list[threading.Thread] = []
         self._closed = False
 
@@ -174,8 +177,7 @@ class Answering:
     # --- on the threads -------------------------------------------------------------------------
 
     def _commit_due(self, run: int) -> bool:
-        return bool(self._answered or self._claimed) and not self._committing and \
-            (not self._incoming or run >= BATCH)
+        return bool(self._answered or self._claimed) and (not self._incoming or run >= BATCH)
 
     def _next(self, first: bool, run: int) -> tuple[str, list]:
         """What this thread does next (with the lock held; waits until there is something): the
@@ -184,13 +186,14 @@ class Answering:
             if first and self._commit_due(run):
                 answered, self._answered = self._answered[:BATCH], self._answered[BATCH:]
                 claimed, self._claimed = self._claimed[:BATCH], self._claimed[BATCH:]
-                self._committing = True
                 return "commit", [answered, claimed]
             if first and self._incoming:
                 return "read", [self._incoming.popleft() for _ in range(min(BATCH, len(self._incoming)))]
             if not first and self._wide:
+                self._reading_wide += 1
                 return "wide", [self._wide.popleft()]
-            if self._closed and not (self._answered or self._claimed or self._wide or self._incoming):
+            if self._closed and not (self._answered or self._claimed or self._wide or self._incoming
+                                     or self._reading_wide):
                 return "stop", []
             self._cond.wait()
 
@@ -208,8 +211,7 @@ class Answering:
                     self._take(taken, wide=job == "wide")
             finally:
                 with self._cond:
-                    if job == "commit":
-                        self._committing = False
+                    self._reading_wide -= job == "wide"
                     self._cond.notify_all()
             run = 0 if job == "commit" else run + len(taken)
 

@@ -29,7 +29,7 @@ from bot.runtime import Runtime
 from bot.texts import LEFT_THE_ROLLS, NOT_A_MEMBER, NOT_TEXT, WELCOME
 from models.db import insert_one_ignoring, read_only_session, session_scope, wrote_first
 from models.lookups import members_by_accounts, owners_items
-from models.tables import InboundMessage, Item, Member
+from models.tables import InboundMessage, Item, Member, Unit
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,8 @@ def _claim_all(session: Session, calls: Sequence[tuple[Inbound, datetime]]) -> C
     back for each callback this delivery claimed (once for a key given twice); a concurrent
     delivery of the same callback waits for this transaction, then finds the row. The replies of
     those claimed before are read back in one query."""
+    if not calls:
+        return Claims({}, {})
     conn = session.connection()
     rows = [{"dedupe_key": inbound.key, "account": inbound.account, "received_at": at, "msg_type": inbound.msg_type,
              "text": inbound.text} for inbound, at in calls]
@@ -176,10 +178,22 @@ def answer_together(runtime: Runtime, engine: Engine, calls: Sequence[tuple[Inbo
 class Unread:
     """What a read-only batch (``answer_reading``) did not answer, and why."""
 
-    wide: list[tuple[Inbound, datetime]] = field(default_factory=list)     # a secretary's or an administrator's
+    wide: list[tuple[Inbound, datetime]] = field(default_factory=list)     # may read many units
     writes: list[tuple[Inbound, datetime]] = field(default_factory=list)   # its answer sends to others
     stopped: tuple[Inbound, datetime, Exception] | None = None   # failed: the database refused its write, or other
     untried: list[tuple[Inbound, datetime]] = field(default_factory=list)  # after the one that stopped the batch
+
+
+_PARENTS = select(Unit.parent_id).where(Unit.parent_id.in_(bindparam("units", expanding=True))).distinct()
+
+
+def _asking_widely(session: Session, senders: Senders) -> set[str]:
+    """The accounts among ``senders`` whose questions may read more than one unit: administrators,
+    and secretaries of a unit with units below it."""
+    secretaries = {m.unit_id for m in senders.members.values() if m.is_secretary and not m.is_admin}
+    parents = set(session.connection().execute(_PARENTS, {"units": list(secretaries)}).scalars()) if secretaries else set()
+    return {account for account, m in senders.members.items()
+            if m.active and (m.is_admin or m.is_secretary and m.unit_id in parents)}
 
 
 def answer_reading(runtime: Runtime, engine: Engine, calls: Sequence[tuple[Inbound, datetime]],
@@ -187,17 +201,17 @@ def answer_reading(runtime: Runtime, engine: Engine, calls: Sequence[tuple[Inbou
     """Questions answered one after another in ONE read-only transaction, claimed by nobody
     (``store_answers`` claims them), each answer handed to ``give`` as soon as it is made: read
     without holding any write lock. Left for the caller (``Unread``): unless ``wide``, the
-    questions of secretaries and administrators (they may read many units: asked apart, they hold
-    up nobody else); an answer that sends to others; and one that failed — if the database refused its write
+    questions of administrators and of secretaries with units below theirs (they may read many
+    units: asked apart, they hold up nobody else); an answer that sends to others; and one that failed — if the database refused its write
     (``models.db.refused_a_write``), it must be answered in a claimed transaction — with the rest
     after it, untried."""
     calls = [(inbound, at.astimezone(runtime.tz)) for inbound, at in calls]
     unread = Unread()
     with read_only_session(engine) as session:
         senders = Senders.load(session, calls)
+        asks_widely = set() if wide else _asking_widely(session, senders)
         for n, (inbound, at) in enumerate(calls):
-            member = senders.members.get(inbound.account)
-            if not wide and member is not None and (member.is_admin or member.is_secretary):
+            if inbound.account in asks_widely:
                 unread.wide.append((inbound, at))
                 continue
             try:

@@ -61,7 +61,7 @@ async def test_a_slow_question_holds_up_neither_healthz_nor_another_persons_call
     started, release = threading.Event(), threading.Event()
     slow = first(runtime, Router("slow"))
 
-    @slow.message(when=lambda msg: msg.member.account == "liming" and msg.text == "有哪些逾期的")
+    @slow.message(when=lambda msg: msg.member.account == "jiwei" and msg.text == "有哪些逾期的")
     def slow_question(msg):
         msg.session.exec(select(Item)).all()
         started.set()
@@ -69,10 +69,11 @@ async def test_a_slow_question_holds_up_neither_healthz_nor_another_persons_call
         return "慢的回答"
 
     try:
-        asked = asyncio.ensure_future(say(client, "liming", "有哪些逾期的", msg_id=5201))
+        asked = asyncio.ensure_future(say(client, "jiwei", "有哪些逾期的", msg_id=5201))   # over the organ
         assert await asyncio.to_thread(started.wait, 30)
         assert (await client.get("/healthz")).status == 200
         assert "王芳的清单" in await say(client, "wangfang", "我的清单", msg_id=5202)
+        assert "李明" in await say(client, "liming", "谁还没报", msg_id=5204)           # a branch's secretary
         assert "已记录" in await say(client, "wangfang", "第2项完成50%", msg_id=5203)
         assert not asked.done()
         release.set()
@@ -80,7 +81,7 @@ async def test_a_slow_question_holds_up_neither_healthz_nor_another_persons_call
     finally:
         release.set()
         runtime.dispatcher.routers.remove(slow)
-    assert rows(engine)["msg:liming:5201"] == "慢的回答"
+    assert rows(engine)["msg:jiwei:5201"] == "慢的回答"
 
 
 async def test_a_question_whose_answer_writes_is_answered_in_a_claimed_transaction(client, runtime, engine):
