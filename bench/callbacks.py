@@ -101,6 +101,9 @@ HEADER = (f"  {'目标':<10}{'并发':>4}{'请求':>5}{'每秒':>7}{'对比回�
           f"{'迟答':>4}{'错误':>4}{'服务端CPU ms/个':>6}")
 
 
+_ALONE_IDS = [90_000_000]
+
+
 def bench_serve(name: str, url: str, args, org, tmp: Path, standin_url: str, echo: dict[int, LoadResult],
                 root: Path) -> None:
     accounts = [m[1] for m in org.members]
@@ -110,7 +113,8 @@ def bench_serve(name: str, url: str, args, org, tmp: Path, standin_url: str, ech
     with Serve(config, port, tmp / f"{name}.log", root) as serve:
         serve.wait_healthy()
         kinds = [(kind[0].format(n=1), secretaries if len(kind) > 2 else accounts) for kind in MIXES[args.mix]]
-        alone = [(text, sorted(one_by_one(port, text, who, 15, 90_000_000 + i * 100))[7] * 1000)
+        first_id = _ALONE_IDS[0] = _ALONE_IDS[0] + 10_000        # new messages: no serve has seen them
+        alone = [(text, sorted(one_by_one(port, text, who, 15, first_id + i * 100))[7] * 1000)
                  for i, (text, who) in enumerate([*kinds, (SLOW[1], [SLOW[0]])])]
         print(f"  {name} 单个回调（无并发，中位数）：" + "，".join(f"{t} {ms:.0f} ms" for t, ms in alone)
               + f"（最后一项为{SLOW_ASKER}所问）", flush=True)
