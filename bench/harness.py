@@ -43,12 +43,18 @@ CORP_ID, AGENT_ID, SECRET = "wwbench0001", 1000002, "bench-secret"
 TOKEN, AES_KEY = "bench-token", "QingdanBenchmarkKey0123456789abcdefghijklmn"   # 43 characters
 CALLBACK = "/wecom/callback"
 
-# What members send, with its share. "daily": the two things members do most, asking for their list
-# and reporting progress; "full" adds asking whether they reported and what is overdue.
+# What members send, with its share (and who sends it: any member, or the secretaries of 党支部 and
+# 党总支). "daily": the two things members do most, asking for their list and reporting progress;
+# "full" adds asking whether they reported and what is overdue; "all": every common kind, the
+# progress naming any of the five items, 谁还没报 asked by secretaries.
 MIXES = {
     "daily": (("我的清单", 50), ("第1项完成80%", 50)),
     "full": (("我的清单", 40), ("第1项完成80%", 30), ("我这个月报了吗", 15), ("有哪些逾期的", 15)),
+    "all": (("我的清单", 25), ("第{n}项完成80%", 30), ("我这个月报了吗", 10), ("有哪些逾期的", 10),
+            ("我单位星级", 10), ("整改清单", 5), ("谁还没报", 10, "secretaries")),
+    "my_list": (("我的清单", 100),),
 }
+SECRETARY_TITLES = ("支部书记", "党总支书记")
 
 
 def free_port() -> int:
@@ -89,10 +95,11 @@ port = {port}
 # --- serve as a subprocess ------------------------------------------------------------------------
 
 class Serve:
-    """``qingdan serve`` in its own process, its output in ``log``."""
+    """``qingdan serve`` in its own process, its output in ``log``; the code of the checkout at
+    ``root`` (this one by default: another commit's, to compare in one run)."""
 
-    def __init__(self, config: Path, port: int, log: Path):
-        self.config, self.port, self.log = config, port, log
+    def __init__(self, config: Path, port: int, log: Path, root: Path = ROOT):
+        self.config, self.port, self.log, self.root = config, port, log, root
         self.proc: subprocess.Popen | None = None
         self.started = 0.0
 
@@ -100,7 +107,7 @@ class Serve:
         env = {k: v for k, v in os.environ.items() if not k.startswith("QINGDAN_")}
         self.started = time.perf_counter()
         self.proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--config", str(self.config)],
-                                     cwd=ROOT, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
+                                     cwd=self.root, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
         return self
 
     def wait_healthy(self, timeout: float = 60) -> float:
@@ -162,6 +169,7 @@ class LoadResult:
     late: int = 0          # answered empty: the reply went out later by message/send
     errors: int = 0        # anything but 200, or no answer
     latencies: list[float] = field(default_factory=list)
+    slow: list[float] = field(default_factory=list)     # the slow sender's latencies (``run_load(slow=…)``)
     server_cpu_ms: float = float("nan")   # the server's CPU time per callback (``run_load(server_pid=…)``)
 
     @property
@@ -180,15 +188,26 @@ class LoadResult:
         return xs[min(len(xs) - 1, int(p / 100 * len(xs)))] * 1000
 
 
-def sealed(n: int, accounts: list[str], msg_base: int, seed: int, mix: str = "daily") -> list[tuple[dict, str]]:
-    """``n`` encrypted callbacks, each a new message (own MsgId) from a random member."""
+def sealed(n: int, accounts: list[str], msg_base: int, seed: int, mix: str = "daily",
+           secretaries: list[str] = ()) -> list[tuple[dict, str]]:
+    """``n`` encrypted callbacks, each a new message (own MsgId) from a random member (a random
+    secretary for the kinds the mix gives to secretaries)."""
     rng, c = random.Random(seed), crypto()
-    texts = [t for t, share in MIXES[mix] for _ in range(share)]
+    kinds = [kind for kind in MIXES[mix] for _ in range(kind[1])]
     out = []
     for i in range(n):
-        xml = text_message_xml(CORP_ID, AGENT_ID, rng.choice(accounts), rng.choice(texts), msg_base + i)
+        text, _, *who = rng.choice(kinds)
+        sender = rng.choice(secretaries if who and secretaries else accounts)
+        xml = text_message_xml(CORP_ID, AGENT_ID, sender, text.format(n=rng.randint(1, 5)), msg_base + i)
         out.append(seal_callback(c, CORP_ID, AGENT_ID, xml))
     return out
+
+
+def said(n: int, account: str, text: str, msg_base: int) -> list[tuple[dict, str]]:
+    """``n`` encrypted callbacks of ``account`` saying ``text``, each a new message."""
+    c = crypto()
+    return [seal_callback(c, CORP_ID, AGENT_ID, text_message_xml(CORP_ID, AGENT_ID, account, text, msg_base + i))
+            for i in range(n)]
 
 
 def request_bytes(port: int, query: dict, body: str) -> bytes:
@@ -208,19 +227,22 @@ async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, 
     return status, await reader.readexactly(length) if length else b""
 
 
-async def _drive(port: int, requests: list[bytes], concurrency: int, seconds: float) -> LoadResult:
-    """Post ``requests`` from ``concurrency`` senders, each on its own keep-alive connection. A
-    small HTTP client of its own: aiohttp's client costs more CPU per request than the echo server
+async def _drive(port: int, requests: list[bytes], concurrency: int, seconds: float,
+                 slow: list[bytes] = ()) -> LoadResult:
+    """Post ``requests`` from ``concurrency`` senders, each on its own keep-alive connection, and
+    ``slow`` one after another from one more sender while they run (its latencies apart). A small
+    HTTP client of its own: aiohttp's client costs more CPU per request than the echo server
     spends answering, and the two share the machine's cores."""
     result = LoadResult(concurrency)
     queue = iter(requests)
     started = time.perf_counter()
     stop_at = started + seconds
+    running = [concurrency]
 
-    async def sender() -> None:
+    async def sender(queue=queue, latencies=result.latencies) -> None:
         reader = writer = None
         for request in queue:
-            if time.perf_counter() > stop_at:
+            if time.perf_counter() > stop_at or latencies is result.slow and not running[0]:
                 break
             t0 = time.perf_counter()
             try:
@@ -238,11 +260,13 @@ async def _drive(port: int, requests: list[bytes], concurrency: int, seconds: fl
                 if writer is not None:
                     writer.close()
                 reader = writer = None
-            result.latencies.append(time.perf_counter() - t0)
+            latencies.append(time.perf_counter() - t0)
         if writer is not None:
             writer.close()
+        if latencies is result.latencies:
+            running[0] -= 1
 
-    await asyncio.gather(*(sender() for _ in range(concurrency)))
+    await asyncio.gather(*(sender() for _ in range(concurrency)), sender(iter(slow), result.slow))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -263,12 +287,13 @@ def one_by_one(port: int, text: str, accounts: list[str], n: int, msg_base: int)
     return out
 
 
-def _child(port, requests, concurrency, seconds, accounts, msg_base, seed, mix, out) -> None:
-    calls = [request_bytes(port, q, b) for q, b in sealed(requests, accounts, msg_base, seed, mix)]   # before the clock
+def _child(port, requests, concurrency, seconds, accounts, msg_base, seed, mix, secretaries, slow, out) -> None:
+    calls = [request_bytes(port, q, b) for q, b in sealed(requests, accounts, msg_base, seed, mix, secretaries)]
     warm = [request_bytes(port, q, b) for q, b in sealed(min(concurrency, 20), accounts, msg_base + requests, seed + 1,
-                                                          mix)]
-    asyncio.run(_drive(port, warm, len(warm), 30))
-    out.put(asyncio.run(_drive(port, calls, concurrency, seconds)))
+                                                          mix, secretaries)]
+    slow_calls = [request_bytes(port, q, b) for q, b in said(1000, *slow, msg_base + requests + 100)] if slow else []
+    asyncio.run(_drive(port, warm, len(warm), 30))                  # all sealed before the clock
+    out.put(asyncio.run(_drive(port, calls, concurrency, seconds, slow_calls)))
 
 
 _MSG_BASE = [10_000_000]
@@ -281,21 +306,23 @@ def cpu_seconds(pid: int) -> float:
 
 
 def run_load(port: int, requests: int, concurrency: int, seconds: float, accounts: list[str],
-             seed: int = 1, mix: str = "daily", server_pid: int | None = None) -> LoadResult:
+             seed: int = 1, mix: str = "daily", server_pid: int | None = None, secretaries: list[str] = (),
+             slow: tuple[str, str] | None = None) -> LoadResult:
     """Drive ``requests`` callbacks (at most ``seconds``) from ``concurrency`` senders in a child
-    process. With ``server_pid``, the server's CPU time per callback is measured too (its warm-up
+    process; with ``slow`` = (account, text), one more sender says that over and over meanwhile.
+    With ``server_pid``, the server's CPU time per callback is measured too (its warm-up and slow
     callbacks included, so that the figure is never flattering)."""
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
     _MSG_BASE[0] += 1_000_000
     p = ctx.Process(target=_child, args=(port, requests, concurrency, seconds, accounts, _MSG_BASE[0], seed, mix,
-                                         out))
+                                         list(secretaries), slow, out))
     before = cpu_seconds(server_pid) if server_pid else 0.0
     p.start()
     result = out.get(timeout=seconds + 300)
     p.join(30)
     if server_pid:
-        answered = result.done + min(concurrency, 20)       # with the warm-up callbacks
+        answered = result.done + len(result.slow) + min(concurrency, 20)       # with the warm-up callbacks
         result.server_cpu_ms = (cpu_seconds(server_pid) - before) / answered * 1000
     return result
 

@@ -285,8 +285,8 @@ def rss_mib(pid: int | None = None) -> float:
     return kb / 1024
 
 
-def git_commit() -> str:
-    r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+def git_commit(root: Path = ROOT) -> str:
+    r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True)
     return r.stdout.strip() or "?"
 
 

@@ -42,8 +42,8 @@ def build_app(runtime: Runtime) -> web.Application:
     app.router.add_get("/healthz", healthz)
 
     async def on_startup(app: web.Application) -> None:
-        # The database work of callbacks on PostgreSQL (on SQLite they are answered on the loop's
-        # own thread: bot.answering.Answering), of scheduled pushes and of /healthz runs on this
+        # Callbacks are answered on threads of their own (bot.answering.Answering); the database
+        # work of scheduled pushes, of a late answer's delivery claim and of /healthz runs on this
         # loop's default executor. Few threads: they share one GIL with the loop, and on a busy
         # 2-core machine two answered more callbacks with a third of the p99 than Python's default
         # of six (bench/callbacks.py); more pay off only when each query waits on a remote database.

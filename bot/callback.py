@@ -134,5 +134,10 @@ async def _send_late(runtime: Runtime, inbound: Inbound, task: asyncio.Future) -
 def add_routes(app: web.Application, path: str = "/wecom/callback") -> None:
     """The callback's routes, answering for ``app[RUNTIME]``."""
     app[ANSWERING] = Answering(app[RUNTIME])
+
+    async def stop_answering(app: web.Application) -> None:
+        await asyncio.to_thread(app[ANSWERING].close)
+
+    app.on_cleanup.append(stop_answering)
     app.router.add_get(path, verify_url)
     app.router.add_post(path, receive)

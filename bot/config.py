@@ -65,7 +65,7 @@ class ServerConfig:
     port: int = 8080
     reply_timeout: float = 4.0    # past this the answer goes out by message/send instead
     access_log: bool = False      # one line per request; errors are logged either way
-    db_threads: int = 2           # threads for database work (callbacks on PostgreSQL; pushes, /healthz)
+    db_threads: int = 2           # threads answering callbacks (at least 2); and for pushes, /healthz
 
 
 class Dates(tuple):

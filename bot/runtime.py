@@ -12,7 +12,7 @@ from bot.config import Config
 from bot.router import Dispatcher
 from bot.wecom import WeComSender, make_crypto
 from handlers import ROUTERS
-from models.db import make_engine, never_waiting
+from models.db import make_engine
 
 
 @dataclass
@@ -55,15 +55,6 @@ class Runtime:
         """The callback crypto (token, EncodingAESKey, corp ID), built once."""
         return make_crypto(self.config.wecom)
 
-    @cached_property
-    def loop_engine(self) -> Engine | None:
-        """The engine callbacks are answered with on the event loop's thread: on SQLite one whose
-        writes never wait (``models.db.never_waiting``), on PostgreSQL none (see
-        ``bot.answering.Answering``)."""
-        return never_waiting(self.engine)
-
     def close(self) -> None:
         self.sender.close()
         self.engine.dispose()
-        if self.__dict__.get("loop_engine") is not None:
-            self.loop_engine.dispose()

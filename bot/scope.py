@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import literal
+from sqlalchemy import String, bindparam
 from sqlmodel import select
 
 from bot.nlu.scopes import read_scope
@@ -41,8 +41,7 @@ def asked(msg: Message) -> Asked | str:
     tree = Tree.load(session)
     names = {u.name: uid for uid, u in tree.units.items()}
     allowed = tree.units_of(member)
-    # Only the names that occur in the text (the database looks, not a loop over thousands of rows).
-    people_names = set(session.exec(select(Member.name).where(Member.active, literal(msg.text).contains(Member.name))))
+    people_names = _names_in(session, msg.text)
     scope = read_scope(msg.text, names, people_names, msg.at.date())
     month = scope.month or month_key(msg.at, msg.runtime.tz)
     if scope.unknown_units and not scope.units:
@@ -65,6 +64,23 @@ def asked(msg: Message) -> Asked | str:
         return Asked(tree, [], [member], month, "您", own=True)
     label = "全机关" if member.is_admin else tree.name(member.unit_id) + ("及下级单位" if len(allowed) > 1 else "")
     return Asked(tree, allowed, [], month, label, own=True)
+
+
+# A name is 2 to NAME_CHARS characters; a question of up to LOOKED_UP characters has its names
+# looked up among its parts, a longer one (rare) every name is tried against.
+NAME_CHARS, LOOKED_UP = 16, 100
+_NAMED = select(Member.name).where(Member.active, Member.name.in_(bindparam("names", expanding=True)))
+_NAMED_IN = select(Member.name).where(Member.active, bindparam("text", type_=String).contains(Member.name))
+
+
+def _names_in(session, text: str) -> set[str]:
+    """The names of members on the rolls that occur in ``text``: found by the index on
+    ``member.name`` among the text's parts, not by trying every member's name against the text (a
+    scan that grew with the organisation, on every question)."""
+    if len(text) > LOOKED_UP:
+        return set(session.connection().execute(_NAMED_IN, {"text": text}).scalars())
+    parts = {text[i:j] for i in range(len(text)) for j in range(i + 2, min(len(text), i + NAME_CHARS) + 1)}
+    return set(session.connection().execute(_NAMED, {"names": sorted(parts)}).scalars()) if parts else set()
 
 
 def _you_may(tree: Tree, member: Member) -> str:

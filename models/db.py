@@ -138,7 +138,7 @@ def make_engine(url: str, *, busy_wait: float = 30.0) -> Engine:
     (``SELECT … FOR UPDATE``) used on PostgreSQL.
 
     ``busy_wait`` is how long a SQLite connection waits for another's write lock (``busy_timeout``)
-    before failing with "database is locked"; 0 fails at once (``never_waiting``).
+    before failing with "database is locked".
 
     A URL that is not supported, or a SQLite file in a missing folder, raises DatabaseError."""
     url = check_url(url)
@@ -168,23 +168,47 @@ def make_engine(url: str, *, busy_wait: float = 30.0) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args=args)
 
 
-def never_waiting(engine: Engine) -> Engine | None:
-    """A second engine on ``engine``'s SQLite file whose connections never wait for a lock: a write
-    that would wait for another connection's transaction fails at once with "database is locked"
-    (``is_busy``). None on PostgreSQL, where waiting for a row lock is normal, and for an in-memory
-    SQLite database (a second engine would open another one). ``bot.conversation``
-    answers a callback with it on the event loop's own thread, which must never wait."""
-    url = engine.url
-    if engine.dialect.name != "sqlite" or url.database in (None, "", ":memory:") or "memory" in str(url.query):
-        return None     # PostgreSQL; or an in-memory SQLite database, which a second engine would not see
-    return make_engine(url.render_as_string(hide_password=False), busy_wait=0)
-
-
 def is_busy(exc: BaseException) -> bool:
     """Whether ``exc`` is SQLite's "database is locked" (SQLITE_BUSY or SQLITE_LOCKED, any
-    extended code): another connection holds the lock, and the same work may simply be done again."""
+    extended code): another connection held the lock past the busy timeout."""
     orig = getattr(exc, "orig", exc)
     return (getattr(orig, "sqlite_errorcode", 0) & 0xFF) in (5, 6)
+
+
+def refused_a_write(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it wraps) is the database refusing a write in a read-only
+    transaction (``read_only_session``): SQLite's SQLITE_READONLY, PostgreSQL's 25006."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        orig = getattr(exc, "orig", None) or exc
+        if (getattr(orig, "sqlite_errorcode", 0) & 0xFF) == 8 or getattr(orig, "sqlstate", None) == "25006":
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+@contextmanager
+def read_only_session(engine: Engine) -> Iterator[Session]:
+    """A session whose one transaction may only read, always rolled back: the database itself
+    refuses any write in it (``refused_a_write``). On SQLite it takes no write lock and waits for
+    none (WAL: readers see the last commit and never block the writer); its connection leaves
+    read-only again before it goes back to the pool."""
+    with Session(engine, expire_on_commit=False) as session:
+        conn = session.connection()
+        sqlite = conn.dialect.name == "sqlite"
+        conn.exec_driver_sql("PRAGMA query_only=ON" if sqlite else "SET TRANSACTION READ ONLY")
+        raw = conn.connection.dbapi_connection     # reachable whatever state the session is left in
+        try:
+            yield session
+        finally:
+            if sqlite:
+                try:
+                    raw.execute("PRAGMA query_only=OFF")
+                except BaseException:
+                    conn.invalidate()       # never back to the pool read-only
+                    raise
+            session.rollback()
 
 
 def alembic_config(url: str):
@@ -243,43 +267,7 @@ def insert_one_ignoring(dialect: str, table, keys: tuple[str, ...], columns: tup
             .values({c: bindparam(c) for c in columns}).returning(*(table.c[c] for c in returning)))
 
 
-class WriteTurn:
-    """The process's turn to write to one SQLite file: a lock that threads wait for (``with``) and
-    the event loop only takes when it is free and no thread is waiting for it (``take_if_free``),
-    so threads are not starved by the loop's back-to-back callbacks."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._guard = threading.Lock()
-        self._waiting = 0
-
-    def acquire(self, blocking: bool = True) -> bool:
-        if not blocking:
-            return self._lock.acquire(blocking=False)
-        with self._guard:
-            self._waiting += 1
-        try:
-            return self._lock.acquire()
-        finally:
-            with self._guard:
-                self._waiting -= 1
-
-    def take_if_free(self) -> bool:
-        """Take the turn unless it is taken or a thread is waiting for it."""
-        return not self._waiting and self._lock.acquire(blocking=False)
-
-    def release(self) -> None:
-        self._lock.release()
-
-    def __enter__(self) -> WriteTurn:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.release()
-
-
-_WRITE_TURNS: weakref.WeakKeyDictionary[Engine, WriteTurn] = weakref.WeakKeyDictionary()
+_WRITE_TURNS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 _WRITE_TURNS_GUARD = threading.Lock()
 
 
@@ -289,13 +277,13 @@ def write_turn(engine: Engine) -> AbstractContextManager:
     SQLite lets one transaction write at a time, and a second writer waits by napping and retrying
     (``busy_timeout``: naps of 1, 2, 5 … 100 ms), so under load a wait that should take a few
     milliseconds takes hundreds and the naps decide who goes next. A process's own writers (the
-    callbacks, on the database threads) take turns on a lock first: the next one starts the moment
-    the one before commits. Writers in other processes (the CLI, a second ``serve``) still meet
-    ``busy_timeout``. PostgreSQL locks rows, not the database: no turn is taken there."""
+    callbacks' batches, the delivery claims) take turns on a lock first: the next one starts the
+    moment the one before commits. Writers in other processes (the CLI, a second ``serve``) still
+    meet ``busy_timeout``. PostgreSQL locks rows, not the database: no turn is taken there."""
     if engine.dialect.name != "sqlite":
         return nullcontext()
     with _WRITE_TURNS_GUARD:
-        return _WRITE_TURNS.setdefault(engine, WriteTurn())
+        return _WRITE_TURNS.setdefault(engine, threading.Lock())
 
 
 _WROTE_FIRST = "qingdan.wrote_first"

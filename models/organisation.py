@@ -4,37 +4,48 @@
 secretary is covered by the nearest secretary above it; nobody answers for themself — the
 secretary responsible for a person is the nearest one above them who is not that person.
 
-``Tree`` is loaded once per transaction (units and active secretaries: a few hundred rows at most)
-and answers the walks in memory. Members who have left (``Member.active`` false) are nobody's
+``Tree`` is loaded once per transaction (the units as rows, the active secretaries when first asked
+for: a few hundred rows at most) and answers the walks in memory. Members who have left (``Member.active`` false) are nobody's
 secretary and nobody's responsibility.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlmodel import Session, select
 
 from models.tables import SECRETARY_TITLES, Member, Unit
 
+_UNITS = select(Unit.id, Unit.name, Unit.parent_id).order_by(Unit.id)
+
 
 @dataclass
 class Tree:
-    units: dict[int, Unit]
+    units: dict[int, Unit]                      # unit id → its row (id, name, parent_id)
     children: dict[int | None, list[int]] = field(default_factory=dict)
-    secretaries: dict[int, Member] = field(default_factory=dict)   # unit id → its secretary
+    session: Session | None = None              # where the secretaries are read, when first asked for
 
     @classmethod
     def load(cls, session: Session) -> Tree:
-        units = {u.id: u for u in session.exec(select(Unit).order_by(Unit.id))}
-        tree = cls(units)
+        """The units as plain rows (a question's scope needs only their names and parents: a
+        thousand ORM objects cost more than the rest of a member's question); the secretaries
+        when first needed."""
+        units = {u.id: u for u in session.connection().execute(_UNITS)}
+        tree = cls(units, session=session)
         for u in units.values():
             parent = u.parent_id if u.parent_id in units else None
             tree.children.setdefault(parent, []).append(u.id)
-        rows = session.exec(select(Member).where(Member.title.in_(SECRETARY_TITLES), Member.active)
-                            .order_by(Member.id))
-        for m in rows:
-            tree.secretaries.setdefault(m.unit_id, m)
         return tree
+
+    @cached_property
+    def secretaries(self) -> dict[int, Member]:
+        """Unit id → its secretary (the first by id, among members still on the rolls)."""
+        out: dict[int, Member] = {}
+        for m in self.session.exec(select(Member).where(Member.title.in_(SECRETARY_TITLES), Member.active)
+                                   .order_by(Member.id)):
+            out.setdefault(m.unit_id, m)
+        return out
 
     def roots(self) -> list[int]:
         return list(self.children.get(None, []))

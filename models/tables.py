@@ -157,8 +157,9 @@ class Unit(SQLModel, table=True):
 class Member(SQLModel, table=True):
     """A person known to the bot by WeCom account (企业微信账号)."""
 
-    # The secretaries (``Tree.load``, digests) are a few hundred of thousands of members: found by index.
-    __table_args__ = (Index("ix_member_title", "title"),)
+    # The secretaries (``Tree.load``, digests) are a few hundred of thousands of members: found by
+    # index; so are the people a question names (``bot.scope``: the names among its substrings).
+    __table_args__ = (Index("ix_member_title", "title"), Index("ix_member_name", "name"))
 
     id: int | None = Field(default=None, primary_key=True)
     account: str = Field(unique=True, index=True)

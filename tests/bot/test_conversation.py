@@ -3,16 +3,12 @@ replies never lose an update, and every write can be taken back."""
 from __future__ import annotations
 
 import asyncio
-from contextlib import contextmanager
 
-import pytest
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from bot import answering, conversation
 from bot.router import Router
 from bot.texts import FAILED, LEFT_THE_ROLLS, NOT_A_MEMBER
-from models.db import is_busy, make_engine, never_waiting, write_turn
 from models.tables import InboundMessage, Item, Member, MonthlyReport, ProgressUpdate
 from tests.bot.test_callback import say
 
@@ -124,85 +120,7 @@ async def test_a_member_who_left_cannot_use_the_bot_and_is_not_a_non_reporter(cl
     assert "王芳" not in await say(client, "liming", "谁还没报")
 
 
-# --- on SQLite, callbacks are answered on the event loop's thread, never waiting there ----------
-
-def _sqlite_only(engine) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("the answer on the event loop is SQLite's; PostgreSQL answers on a worker thread")
-
-
-@contextmanager
-def write_lock_held_elsewhere(engine):
-    """Another connection (as another process would) holding the SQLite file's write lock."""
-    other = make_engine(engine.url.render_as_string(hide_password=False))
-    conn = other.connect()
-    conn.info["begin"] = "BEGIN IMMEDIATE"       # models.db.make_engine's way to take the lock first
-    conn.begin()
-    try:
-        yield
-    finally:
-        conn.rollback()
-        conn.close()
-        other.dispose()
-
-
-def claimed_rows(engine) -> int:
-    with Session(engine) as s:
-        return len(s.exec(select(InboundMessage)).all())
-
-
-async def test_a_callback_waits_out_another_connections_write_lock_with_the_loop_free(client, engine):
-    _sqlite_only(engine)
-    with write_lock_held_elsewhere(engine):
-        task = asyncio.ensure_future(say(client, "wangfang", "第1项完成80%"))
-        await asyncio.sleep(0.3)
-        assert not task.done()                               # it waits for the lock …
-        assert (await client.get("/healthz")).status == 200    # … and the loop answers meanwhile
-        assert claimed_rows(engine) == 0
-    assert "已记录" in await task
-    assert item(engine, "P-1").percent == 80 and claimed_rows(engine) == 1
-
-
-async def test_a_callback_waits_for_another_threads_write_turn(client, engine, runtime):
-    _sqlite_only(engine)
-    turn = write_turn(runtime.engine)
-    turn.acquire()
-    try:
-        task = asyncio.ensure_future(say(client, "wangfang", "我的清单"))
-        await asyncio.sleep(0.2)
-        assert not task.done()
-    finally:
-        turn.release()
-    assert "王芳的清单" in await task
-
-
-async def test_a_lock_never_released_gets_the_failure_answer_and_writes_nothing(client, engine, monkeypatch):
-    _sqlite_only(engine)
-    monkeypatch.setattr(answering, "GIVE_UP_AFTER", 0.3)
-    with write_lock_held_elsewhere(engine):
-        assert await say(client, "wangfang", "第1项完成80%", msg_id=8100) == FAILED
-    assert claimed_rows(engine) == 0 and item(engine, "P-1").percent == 0
-    assert "已记录" in await say(client, "wangfang", "第1项完成80%", msg_id=8100)    # WeCom's retry
-    assert item(engine, "P-1").percent == 80
-
-
-def test_only_sqlite_has_an_engine_that_never_waits_and_says_busy(engine):
-    never = never_waiting(engine)
-    if engine.dialect.name != "sqlite":
-        assert never is None
-        return
-    try:
-        with write_lock_held_elsewhere(engine), pytest.raises(OperationalError) as raised, never.begin() as conn:
-            conn.exec_driver_sql(f"DELETE FROM {InboundMessage.__tablename__}")
-        assert is_busy(raised.value)
-        with pytest.raises(OperationalError) as other, never.connect() as conn:
-            conn.exec_driver_sql("SELECT * FROM no_such_table")
-        assert not is_busy(other.value)
-    finally:
-        never.dispose()
-
-
-# --- callbacks that arrive together are answered in one transaction (SQLite, on the loop) -------
+# --- callbacks that arrive together are answered in one transaction (group commit) -------------
 
 def text_in(account: str, text: str, msg_id: int) -> conversation.Inbound:
     return conversation.Inbound(key=f"msg:{account}:{msg_id}", account=account, msg_type="text", text=text,
@@ -211,13 +129,10 @@ def text_in(account: str, text: str, msg_id: int) -> conversation.Inbound:
 
 def together(runtime, *calls: conversation.Inbound) -> list[conversation.Answer]:
     """``calls`` answered as callbacks arriving together are: one batch, one transaction."""
-    answers = answering.respond_at_once(runtime, [(call, runtime.clock.now()) for call in calls])
-    assert None not in answers
-    return answers
+    return answering.answer_batch(runtime, [(call, runtime.clock.now()) for call in calls])
 
 
 def test_callbacks_answered_together_each_see_what_the_ones_before_wrote(runtime, engine):
-    _sqlite_only(engine)
     answers = together(runtime, text_in("wangfang", "第1项完成80%", 1), text_in("wangfang", "撤回", 2),
                        text_in("wangfang", "第1项完成50%", 3), text_in("wangfang", "我的清单", 4))
     replies = [a.reply for a in answers]
@@ -234,7 +149,6 @@ def test_callbacks_answered_together_each_see_what_the_ones_before_wrote(runtime
 
 def test_a_secretarys_close_off_answered_together_with_the_owners_undo_refuses_it(runtime, engine):
     """The same outcome as one after the other: the owner may not undo what the secretary changed since."""
-    _sqlite_only(engine)
     with Session(engine) as s:
         z1 = s.exec(select(Item).where(Item.code == "Z-1")).one()
         z1.status, z1.percent = "in_progress", 50
@@ -249,7 +163,6 @@ def test_a_secretarys_close_off_answered_together_with_the_owners_undo_refuses_i
 
 
 def test_a_callback_that_fails_among_others_alone_reads_the_failure_and_writes_nothing(runtime, engine):
-    _sqlite_only(engine)
     broken = Router("broken")
 
     @broken.message(when=lambda msg: msg.text == "出错")
@@ -270,7 +183,6 @@ def test_a_callback_that_fails_among_others_alone_reads_the_failure_and_writes_n
 
 
 def test_a_callback_given_twice_in_one_batch_is_answered_once(runtime, engine):
-    _sqlite_only(engine)
     first, again = together(runtime, text_in("wangfang", "第1项完成80%", 31), text_in("wangfang", "第1项完成80%", 31))
     assert "已记录" in first.reply and not first.duplicate
     assert again.duplicate and again.reply == first.reply
@@ -282,7 +194,6 @@ def test_a_callback_given_twice_in_one_batch_is_answered_once(runtime, engine):
 
 
 def test_strangers_and_leavers_answered_together_with_members(runtime, engine):
-    _sqlite_only(engine)
     with Session(engine) as s:
         liming = s.exec(select(Member).where(Member.account == "liming")).one()
         liming.active = False
@@ -295,8 +206,9 @@ def test_strangers_and_leavers_answered_together_with_members(runtime, engine):
 
 
 async def test_callbacks_from_several_people_sent_at_once_each_get_their_own_answer(client, engine):
-    """Through real encrypted callbacks, as WeCom delivers them: on SQLite these are answered in
-    one batch; each person reads their own answer and only their own update is written."""
+    """Through real encrypted callbacks, as WeCom delivers them (answered together, or the
+    question read-only beside them): each person reads their own answer and only their own update
+    is written."""
     replies = await asyncio.gather(say(client, "wangfang", "第1项完成80%", msg_id=9101),
                                    say(client, "liming", "我的清单", msg_id=9102),
                                    say(client, "stranger", "我的清单", msg_id=9103),

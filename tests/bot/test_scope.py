@@ -53,6 +53,7 @@ async def test_a_unit_person_or_month_named_is_answered_exactly(client, runtime)
     assert reply.splitlines()[0].startswith("第二党支部2026年11月月报：应报2人，未报2人")
     assert "第一党支部" not in reply
     assert "李娜：已于" in await say(client, "wangxd", "李娜报了吗")
+    assert "李娜：已于" in await say(client, "wangxd", "请问" * 60 + "李娜报了吗")     # long: every name tried
     runtime.clock.offset += datetime(2026, 12, 1, 10, 0, tzinfo=TZ) - NOW     # 1 December
     reply = await say(client, "wangxd", "11月谁还没报")
     assert "2026年11月" in reply.splitlines()[0] and "李娜" not in reply

@@ -1,16 +1,28 @@
 """models.db: the schema by migrations, and aware times, on both engines (see tests/support/databases.py)."""
 from __future__ import annotations
 
-import threading
 import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, text
+import pytest
+from sqlalchemy import event, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from bot.nlu import Update
-from models.db import analyze, init_db, make_engine, never_waiting, ping, reads_are_current, write_turn, wrote_first
+from models.db import (
+    analyze,
+    init_db,
+    is_busy,
+    make_engine,
+    ping,
+    read_only_session,
+    reads_are_current,
+    refused_a_write,
+    write_turn,
+    wrote_first,
+)
 from models.lookups import unreported
 from models.progress import lock, mark_reported, record_progress
 from models.tables import Item, Member, MonthlyReport, ProgressUpdate
@@ -125,30 +137,49 @@ def test_lock_rereads_a_stale_item_unless_the_transaction_wrote_first(engine):
         assert s.exec(select(Item).where(Item.code == "P-1")).one().percent == 60
 
 
-def test_the_event_loop_takes_the_turn_only_when_no_thread_holds_it_or_waits_for_it(bare_engine):
-    """``take_if_free`` (the event loop's way) never overtakes a waiting thread."""
-    if bare_engine.dialect.name != "sqlite":
+def test_a_sqlite_file_locked_by_another_connection_past_the_busy_wait_is_busy(engine):
+    """``is_busy``: the callbacks' batch then fails for all of them at once, not once each."""
+    if engine.dialect.name != "sqlite":
         return
-    turn = write_turn(bare_engine)
-    turn.acquire()
-    waiter = threading.Thread(target=lambda: (turn.acquire(), time.sleep(0.2), turn.release()))
-    waiter.start()
-    time.sleep(0.1)
-    assert not turn.take_if_free()                  # held, and a thread waits
-    turn.release()
-    time.sleep(0.05)
-    assert not turn.take_if_free()                  # the waiting thread has it now
-    waiter.join()
-    assert turn.take_if_free()
-    turn.release()
+    impatient = make_engine(engine.url.render_as_string(hide_password=False), busy_wait=0)
+    holder = engine.connect()
+    holder.info["begin"] = "BEGIN IMMEDIATE"
+    holder.begin()
+    try:
+        with pytest.raises(DBAPIError) as locked, impatient.begin() as conn:
+            conn.execute(update(Item).values(percent=1))
+        assert is_busy(locked.value) and not refused_a_write(locked.value)
+        with pytest.raises(DBAPIError) as other, impatient.connect() as conn:
+            conn.exec_driver_sql("SELECT * FROM no_such_table")
+        assert not is_busy(other.value)
+    finally:
+        holder.rollback()
+        holder.close()
+        impatient.dispose()
 
 
-def test_an_in_memory_database_has_no_engine_that_never_waits():
-    """A second engine on ``sqlite://`` would open another, empty database."""
-    for url in ("sqlite://", "sqlite:///:memory:"):
-        engine = make_engine(url)
-        assert never_waiting(engine) is None
-        engine.dispose()
+def test_a_read_only_session_reads_and_the_database_refuses_its_writes(engine):
+    """Both engines refuse a write in it (``refused_a_write``), an ORM change included; the
+    connection writes as usual afterwards (SQLite's query_only is reset before the pool gets it)."""
+    with read_only_session(engine) as s:
+        p1 = s.exec(select(Item).where(Item.code == "P-1")).one()
+        with pytest.raises(DBAPIError) as refused:
+            s.connection().execute(update(Item).where(Item.id == p1.id).values(percent=50))
+        assert refused_a_write(refused.value)
+    with read_only_session(engine) as s:
+        s.exec(select(Item).where(Item.code == "P-1")).one().percent = 40
+        with pytest.raises(DBAPIError) as refused:
+            s.flush()
+        assert refused_a_write(refused.value)
+    with pytest.raises(DBAPIError) as other, read_only_session(engine) as s:
+        s.connection().exec_driver_sql("SELECT * FROM no_such_table")
+    assert not refused_a_write(other.value)
+    for _ in range(3):                  # whichever pooled connection comes back: it writes
+        with Session(engine) as s:
+            s.connection().execute(update(Item).where(Item.code == "P-1").values(percent=30))
+            s.commit()
+    with Session(engine) as s:
+        assert s.exec(select(Item).where(Item.code == "P-1")).one().percent == 30
 
 
 def _open_new_file(url: str, start: float, failures) -> None:
