@@ -3,6 +3,7 @@ the migrations, once per session: ``tests.support.databases.Templates``), the or
 runtime pointed at the stand-in. Helpers live in ``tests/support/``."""
 from __future__ import annotations
 
+import gc
 from datetime import datetime
 
 import pytest
@@ -16,6 +17,15 @@ from tests.support import wecom as wf
 from tests.support.clock import NOW, TZ
 from tests.support.config import SECRET, make_config
 from tests.support.databases import ENGINES, Templates, fresh_database
+
+
+@pytest.fixture(autouse=True)
+def collector_threshold():
+    """``bot.cli.main`` raises the cycle collector's threshold for its process; a test that calls it
+    directly leaves the next test Python's own."""
+    saved = gc.get_threshold()
+    yield
+    gc.set_threshold(*saved)
 
 
 @pytest.fixture(params=ENGINES)
@@ -59,7 +69,7 @@ async def standin():
 
 @pytest.fixture
 def threaded_standin():
-    """The stand-in in a thread of its own, for tests that run ``qingdan`` as a subprocess."""
+    """The stand-in in a thread of its own, for tests that run ``qingdan`` commands (``tests.support.cli``)."""
     with ThreadedStandIn(corp_id=wf.CORP_ID, secret=SECRET) as s:
         yield s
 
