@@ -242,7 +242,6 @@ def test_qingdan_called_in_the_tests_process_answers_as_python_m_bot_does(tmp_pa
     org.item("u1", "X-1", "讲专题党课")
     engine.dispose()
     for args in (("outbox", "-h"), ("remind", "--bogus"), ("schedule", "--config", str(tmp_path / "none.toml")),
-                 ("init-db", "--config", str(cfg)), ("schedule", "--config", str(cfg)),
                  ("remind", "--at", "2026-11-25T09:00", "--config", str(cfg))):      # WeCom unreachable: logged
         inside, outside = qingdan(*args), qingdan_process(*args)
         assert (inside.returncode, inside.stdout, inside.stderr) == (outside.returncode, outside.stdout, outside.stderr)
