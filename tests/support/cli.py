@@ -12,7 +12,6 @@ and so do the tests that need one: signals, two processes at once, a pipe closed
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import gc
 import io
@@ -44,43 +43,40 @@ def qingdan_process(*args: str, config: Path | None = None, env: dict | None = N
 def qingdan(*args: str, config: Path | None = None, env: dict | None = None,
             timeout: float = 120, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess:
     """``qingdan ARGS [--config CONFIG]`` with no QINGDAN_* variable from the test's environment
-    unless ``env`` sets it, ``stdin`` as its input; its exit status, stdout and stderr."""
+    unless ``env`` sets it, ``stdin`` as its input; its exit status, stdout and stderr
+    (``subprocess.TimeoutExpired`` after ``timeout`` seconds)."""
     if args and args[0] in AS_PROCESS:
         return qingdan_process(*args, config=config, env=env, timeout=timeout, cwd=cwd, stdin=stdin)
-    argv = [*args] + (["--config", str(config)] if config else [])
-    result: list = []
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:                       # a plain test: call it here
-        result.append(_in_process(argv, env or {}, cwd, stdin))
-    else:                                      # an async test: its loop is running in this thread
-        worker = threading.Thread(target=lambda: result.append(_in_process(argv, env or {}, cwd, stdin)))
-        worker.start()
-        worker.join()
-    return result[0]
-
-
-def _in_process(argv: list[str], env: dict, cwd: Path, stdin: str | None) -> subprocess.CompletedProcess:
     from bot.cli import main
 
+    argv = [*args] + (["--config", str(config)] if config else [])
     out, err = io.StringIO(), io.StringIO()
     engines: list[Engine] = []
-    here = threading.get_ident()
+    status: list[int] = []
 
     def opened(conn) -> None:                  # noqa: ANN001 - the engines the command connects with
-        if threading.get_ident() == here and conn.engine not in engines:
+        if threading.current_thread() is command and conn.engine not in engines:
             engines.append(conn.engine)
 
-    with _process_state(env, cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    # On a thread of its own: an async test's loop is running on this one (asyncio.run would refuse),
+    # and a command that never returns fails the test after ``timeout`` instead of hanging the suite.
+    command = threading.Thread(target=lambda: status.append(_exit_status(main, argv)), daemon=True,
+                               name="qingdan-command")
+    with _process_state(env or {}, cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         sys.stdin = io.StringIO(stdin or "")
         event.listen(Engine, "engine_connect", opened)
         try:
-            code = _exit_status(main, argv)
+            command.start()
+            command.join(timeout)
         finally:
             event.remove(Engine, "engine_connect", opened)
-            for engine in engines:
-                engine.dispose()
-    return subprocess.CompletedProcess([sys.executable, "-m", "bot", *argv], code, out.getvalue(), err.getvalue())
+            if not command.is_alive():
+                for engine in engines:
+                    engine.dispose()
+    if command.is_alive():
+        raise subprocess.TimeoutExpired(["qingdan", *argv], timeout, out.getvalue(), err.getvalue())
+    return subprocess.CompletedProcess([sys.executable, "-m", "bot", *argv], status[0], out.getvalue(),
+                                       err.getvalue())
 
 
 def _exit_status(main, argv: list[str]) -> int:
