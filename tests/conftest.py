@@ -1,8 +1,9 @@
 """The one shared set-up: a fresh database per test on SQLite and on PostgreSQL (schema built by
-the migrations), the organisation builder, the stand-in WeCom API, and the real aiohttp app with a
+the migrations, once per session: ``tests.support.databases.Templates``), the organisation builder, the stand-in WeCom API, and the real aiohttp app with a
 runtime pointed at the stand-in. Helpers live in ``tests/support/``."""
 from __future__ import annotations
 
+import gc
 from datetime import datetime
 
 import pytest
@@ -10,12 +11,21 @@ import pytest
 from bot.app import build_app
 from bot.runtime import Clock, Runtime
 from bot.wecom_standin import StandIn, ThreadedStandIn
-from models.db import init_db, make_engine
+from models.db import make_engine
 from tests.support import org as org_support
 from tests.support import wecom as wf
 from tests.support.clock import NOW, TZ
 from tests.support.config import SECRET, make_config
-from tests.support.databases import ENGINES, fresh_database
+from tests.support.databases import ENGINES, Templates, fresh_database
+
+
+@pytest.fixture(autouse=True)
+def collector_threshold():
+    """``bot.cli.main`` raises the cycle collector's threshold for its process; a test that calls it
+    directly leaves the next test Python's own."""
+    saved = gc.get_threshold()
+    yield
+    gc.set_threshold(*saved)
 
 
 @pytest.fixture(params=ENGINES)
@@ -25,11 +35,16 @@ def db_url(request, tmp_path):
         yield url
 
 
+@pytest.fixture(scope="session")
+def schema_templates(tmp_path_factory) -> Templates:
+    return Templates(tmp_path_factory.mktemp("templates"))
+
+
 @pytest.fixture
-def bare_engine(db_url):
-    """The schema as ``qingdan init-db`` makes it, and no rows."""
+def bare_engine(db_url, schema_templates):
+    """The schema as ``qingdan init-db`` makes it (a copy of this session's), and no rows."""
+    schema_templates.fill(db_url)
     eng = make_engine(db_url)
-    init_db(eng)
     yield eng
     eng.dispose()
 
@@ -54,7 +69,7 @@ async def standin():
 
 @pytest.fixture
 def threaded_standin():
-    """The stand-in in a thread of its own, for tests that run ``qingdan`` as a subprocess."""
+    """The stand-in in a thread of its own, for tests that run ``qingdan`` commands (``tests.support.cli``)."""
     with ThreadedStandIn(corp_id=wf.CORP_ID, secret=SECRET) as s:
         yield s
 

@@ -9,11 +9,10 @@ import openpyxl
 import pytest
 
 from bot import config as config_mod
-from bot.cli import main
 from bot.runtime import Runtime
 from models.workbook import build_workbook
 from tests.support import wecom as wf
-from tests.support.cli import qingdan_ok
+from tests.support.cli import qingdan, qingdan_ok
 
 YEAR = datetime.now().year
 
@@ -89,17 +88,17 @@ async def test_import_chat_export(tmp_path, config_file, standin, aiohttp_client
     assert standin.state.sent == []   # everything was answered by passive reply
 
 
-def test_import_takes_the_star_maxima_from_the_config(tmp_path, config_file, capsys):
+def test_import_takes_the_star_maxima_from_the_config(tmp_path, config_file):
     """`qingdan import` checks each star-rating dimension against ``[stars] max_*``."""
     stars = [["组织", "年度", "组织建设", "队伍建设", "制度建设", "阵地建设", "活动开展", "工作实绩",
               "群众满意度测评", "群众满意率", "三会一课落实(是/否)", "阵地达标(是/否)", "受警告以上处分人数"],
              ["第一党支部", YEAR, 15, 15, 15, 12, 15, 20, 10, "95%", "是", "是", 0]]
     book = tmp_path / "评分.xlsx"
     build_workbook({"组织": BOOK["组织"], "星级评分": stars}).save(book)
-    assert main(["init-db", "--config", str(config_file)]) == 0
-    assert main(["import", str(book), "--config", str(config_file)]) == 1
-    assert "「星级评分」第2行：阵地建设 12 超过该项满分10分" in capsys.readouterr().err
+    qingdan_ok("init-db", config=config_file)
+    refused = qingdan("import", str(book), config=config_file)
+    assert refused.returncode == 1
+    assert "「星级评分」第2行：阵地建设 12 超过该项满分10分" in refused.stderr
     with config_file.open("a", encoding="utf-8") as f:
         f.write("\n[stars]\nmax_venue = 12\n")
-    assert main(["import", str(book), "--config", str(config_file)]) == 0
-    assert "星级评分：新增1" in capsys.readouterr().out
+    assert "星级评分：新增1" in qingdan_ok("import", str(book), config=config_file).stdout

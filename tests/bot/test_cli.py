@@ -1,7 +1,7 @@
-"""The ``qingdan`` command as an operator meets it (subprocesses): errors they can fix are one
-Chinese line on stderr and exit status 2, never a traceback; help is in Chinese; ``remind`` says
-which moment it used; ``serve`` logs no line per request unless asked, and starts with current
-statistics."""
+"""The ``qingdan`` command as an operator meets it (``tests.support.cli.qingdan``; ``serve`` and a
+closed pipe run as processes): errors they can fix are one Chinese line on stderr and exit status
+2, never a traceback; help is in Chinese; ``remind`` says which moment it used; ``serve`` logs no
+line per request unless asked, and starts with current statistics."""
 from __future__ import annotations
 
 import os
@@ -17,19 +17,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import PLACEHOLDERS
+from tests.support.cli import qingdan
 from tests.support.config import write_config
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = {"corp_id": "wwreal0001", "secret": "real-secret", "token": "real-token",
         "encoding_aes_key": "A" * 43}
-
-
-def qingdan(*args: str, config: Path | None = None, env: dict | None = None,
-            timeout: float = 60) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("QINGDAN_")}
-    argv = [sys.executable, "-m", "bot", *args] + (["--config", str(config)] if config else [])
-    return subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env={**clean, **(env or {})},
-                          timeout=timeout)
 
 
 def one_line(r: subprocess.CompletedProcess) -> str:
@@ -221,3 +214,36 @@ def test_every_command_runs_the_cycle_collector_less_often():
         assert gc.get_threshold() == (cli.GC_THRESHOLD, 10, 10)
     finally:
         gc.set_threshold(*before)
+
+
+# --- the suite's in-process ``qingdan`` is the process ------------------------------------------------
+
+def test_qingdan_called_in_the_tests_process_answers_as_python_m_bot_does(tmp_path, monkeypatch):
+    """``tests.support.cli.qingdan`` calls ``bot.cli.main`` in the test's process: the same exit
+    status, stdout and stderr (log lines included) as the process, and the test's process left as
+    it was (logging, the collector's threshold, argparse, environment, directory)."""
+    import argparse
+    import gc
+    import logging
+
+    from models.db import make_engine
+    from tests.support.cli import qingdan_process
+    from tests.support.org import Org
+
+    monkeypatch.setenv("QINGDAN_CONFIG", str(tmp_path / "elsewhere.toml"))     # not seen by the command
+    cfg = config_with(tmp_path, f"sqlite:///{tmp_path / 'q.db'}")
+    root = logging.getLogger()
+    state = (root.handlers[:], root.level, gc.get_threshold(), argparse._, dict(os.environ), os.getcwd())
+    assert qingdan("init-db", config=cfg).returncode == 0
+    engine = make_engine(f"sqlite:///{tmp_path / 'q.db'}")
+    org = Org(engine)
+    org.unit("b1", "第一党支部", "党支部")
+    org.person("u1", "党员1", "b1", "支部书记")
+    org.item("u1", "X-1", "讲专题党课")
+    engine.dispose()
+    for args in (("outbox", "-h"), ("remind", "--bogus"), ("schedule", "--config", str(tmp_path / "none.toml")),
+                 ("remind", "--at", "2026-11-25T09:00", "--config", str(cfg))):      # WeCom unreachable: logged
+        inside, outside = qingdan(*args), qingdan_process(*args)
+        assert (inside.returncode, inside.stdout, inside.stderr) == (outside.returncode, outside.stdout, outside.stderr)
+    assert "WARNING bot.wecom" in inside.stderr and inside.returncode == 1
+    assert (root.handlers, root.level, gc.get_threshold(), argparse._, dict(os.environ), os.getcwd()) == state

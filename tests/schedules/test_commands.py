@@ -1,4 +1,5 @@
-"""schedules.commands: ``qingdan remind --at`` and ``qingdan schedule`` as an administrator runs them (subprocesses)."""
+"""schedules.commands: ``qingdan remind --at`` and ``qingdan schedule`` as an administrator runs them
+(``tests.support.cli``; two at once as processes)."""
 import subprocess
 import sys
 from collections import Counter

@@ -1,5 +1,6 @@
-"""``qingdan outbox`` as an administrator runs it (subprocesses), on SQLite and PostgreSQL, against a
-stand-in WeCom that refuses the sends to some accounts (``state.fail_accounts``)."""
+"""``qingdan outbox`` as an administrator runs it (``tests.support.cli``; two at once as processes),
+on SQLite and PostgreSQL, against a stand-in WeCom that refuses the sends to some accounts
+(``state.fail_accounts``)."""
 import asyncio
 import subprocess
 import sys

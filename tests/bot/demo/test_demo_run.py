@@ -1,11 +1,9 @@
-"""``qingdan demo`` as a new user runs it: no configuration, lines piped in, a subprocess."""
+"""``qingdan demo`` as a new user runs it: no configuration, lines piped in (``tests.support.cli``)."""
 from __future__ import annotations
 
 import calendar
-import os
 import re
 import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,19 +13,15 @@ from sqlmodel import select
 
 from models.db import make_engine, session_scope
 from models.tables import AuditEvent, Item, Member, StarScore, Unit
+from tests.support.cli import qingdan
 
 TZ = ZoneInfo("Asia/Shanghai")
-REPO = Path(__file__).resolve().parents[3]
 
 
 def run_demo(workdir: Path, lines: list[str], *extra: str) -> subprocess.CompletedProcess:
-    """``python -m bot demo --dir DIR`` in an empty directory with no QINGDAN_* variables."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QINGDAN_")}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "demo", "--dir", str(workdir / "data"), *extra],
-        input="".join(line + "\n" for line in lines), capture_output=True, text=True, encoding="utf-8",
-        cwd=workdir, env=env, timeout=60)
+    """``qingdan demo --dir DIR`` in an empty directory with no QINGDAN_* variables."""
+    return qingdan("demo", "--dir", str(workdir / "data"), *extra, cwd=workdir,
+                   stdin="".join(line + "\n" for line in lines))
 
 
 def next_report_moment(now: datetime) -> datetime:
