@@ -181,7 +181,10 @@ def cmd_import(args) -> int:
         print(f"导入失败，未写入任何数据。共{len(exc.problems)}处问题：", file=sys.stderr)
         for p in exc.problems:
             print(f"  {p}", file=sys.stderr)
-        print("改正后重新导入；或加 --skip-bad-rows 跳过这些行、导入其余内容。", file=sys.stderr)
+        if any(p.row for p in exc.problems):        # rows can be skipped; a book that cannot be read cannot
+            print("改正后重新导入；或加 --skip-bad-rows 跳过这些行、导入其余内容。", file=sys.stderr)
+        else:
+            print("改正后重新导入。", file=sys.stderr)
         return 1
     analyze(engine)
     for line in summary.lines():

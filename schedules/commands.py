@@ -11,11 +11,13 @@ from sqlalchemy.engine import Engine
 from bot.config import Config, ConfigError
 from bot.wecom import WeComSender
 from bot.wecom_errors import TokenUnavailable
-from models.db import check_connection, init_db, make_engine
+from models.db import check_connection, init_db, make_engine, session_scope
 from models.tables import PushStatus, utcnow
 from schedules import leavers, outbox
 from schedules.runner import Outcome, run_due
 from schedules.scheduler import job_specs
+from schedules.timetable import quiet_at
+from schedules.upcoming import next_push_at
 
 
 def open_database(cfg: Config) -> Engine:
@@ -61,14 +63,27 @@ def remind(cfg: Config, at: datetime) -> int:
     started = utcnow()
     try:
         outcomes = asyncio.run(with_sender(cfg, lambda sender: run_due(cfg, engine, sender, at)))
-        lines = outcome_lines(engine, outcomes, started)
+        lines = outcome_lines(engine, outcomes, started) or [nothing_due(engine, cfg, at)]
     except TokenUnavailable as exc:
         stopped(exc)
         return 1
     finally:
         engine.dispose()
-    print("\n".join(lines) if lines else "无到期推送", flush=True)
+    print("\n".join(lines), flush=True)
     return 1 if any(o.failed for o in outcomes) else 0
+
+
+def nothing_due(engine: Engine, cfg: Config, at: datetime) -> str:
+    """"无到期推送", and, when ``at`` is in the quiet hours, that this is why and when the next push
+    that would reach somebody goes out (``schedules.upcoming``)."""
+    s = cfg.schedule
+    if not quiet_at(at, s):
+        return "无到期推送"
+    with session_scope(engine) as session:
+        nxt = next_push_at(session, at, s)
+    then = f"下一次推送：{nxt.astimezone(cfg.tz):%Y-%m-%d %H:%M}" if nxt else "此后一年内没有要发的推送"
+    return (f"无到期推送：{at.astimezone(cfg.tz):%H:%M} 在免打扰时段（{s.quiet_start:%H:%M}–{s.quiet_end:%H:%M}）内，"
+            f"此时不发推送；{then}")
 
 
 def outcome_lines(engine: Engine, outcomes: list[Outcome], started: datetime) -> list[str]:
@@ -157,7 +172,7 @@ def show_schedule(cfg: Config) -> int:
     for spec in job_specs(cfg.schedule):
         nxt = spec.trigger.get_next_fire_time(None, now)
         when = nxt.astimezone(tz).strftime("%Y-%m-%d %H:%M") if nxt else "（不会触发）"
-        print(f"  {spec.id:<15}{spec.label}：下次 {when}")
+        print(f"  {spec.label}：下次 {when}")
     return 0
 
 
