@@ -69,12 +69,12 @@ class _SheetParser(WorkSheetParser):
 def _unreadable(exc: Exception) -> WorkbookError:
     """The cause in Chinese: not a workbook at all, a format openpyxl does not read, or damaged."""
     if isinstance(exc, InvalidFileException):
-        why = "不是 .xlsx 工作簿（这种文件格式读不了；.xls、.csv 请先用 Excel 另存为 .xlsx）"
+        why = "无法打开：不是 .xlsx 工作簿（这种文件格式读不了；.xls、.csv 请先用 Excel 另存为 .xlsx）"
     elif isinstance(exc, zipfile.BadZipFile):
-        why = "不是 Excel 工作簿（文件内容不是 .xlsx 格式；请用 Excel 打开后另存为 .xlsx）"
+        why = "无法打开：不是 Excel 工作簿（文件内容不是 .xlsx 格式；请用 Excel 打开后另存为 .xlsx）"
     else:
         why = "无法打开：文件已损坏或不是 .xlsx 工作簿（请用 Excel 打开后另存为 .xlsx）"
-    return WorkbookError([RowProblem(BOOK, 0, why)])
+    return WorkbookError([RowProblem(BOOK, 0, why)])   # "无法打开：…" (tests/models/workbook/test_read.py)
 
 
 def open_book(path: Any) -> openpyxl.Workbook:
