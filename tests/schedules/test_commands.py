@@ -54,7 +54,8 @@ def test_two_concurrent_runs_send_each_owner_exactly_once(setup, standin):
 def test_remind_before_the_time_and_after_the_month(setup, standin):
     before = qingdan("remind", "--at", "2026-11-24T23:59:00Z", config=setup)     # 07:59 Shanghai
     stale = qingdan("remind", "--at", "2026-12-01T10:00:00+08:00", config=setup)
-    assert before.stdout.splitlines()[1:] == ["无到期推送"]
+    assert before.stdout.splitlines()[1:] == [      # in the quiet hours: why, and when the next push is
+        "无到期推送：07:59 在免打扰时段（22:00–08:00）内，此时不发推送；下一次推送：2026-11-25 09:00"]
     assert "月报提醒" not in stale.stdout
     assert [m for m in standin.state.sent if "月报提醒" in m.content] == []
 
