@@ -32,7 +32,7 @@ from wechatpy.exceptions import WeChatClientException
 from bot.config import WeComConfig
 from bot.fitting import fit_text
 from bot.messages import Image, OutMessage, TemplateCard, Text, as_message
-from bot.wecom_errors import TokenUnavailable, network_reason
+from bot.wecom_errors import TOKEN_REFUSALS, TokenUnavailable, network_reason
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +225,8 @@ class WeComSender:
                 return
             except WeChatClientException as exc:
                 detail = redact(f"{exc.errcode}: {exc.errmsg}")
-                reason = f"企业微信拒绝：{detail}"
+                hint = TOKEN_REFUSALS.get(exc.errcode)
+                reason = f"企业微信拒绝：{detail}" + (f"（{hint}）" if hint else "")
                 if exc.errcode not in RETRIED:
                     tries = attempt + 1
                     break

@@ -26,6 +26,10 @@ def network_reason(text: str) -> str | None:
     return None
 
 
+# gettoken's refusals that name a key of the configuration.
+TOKEN_REFUSALS = {40001: "wecom.secret 不对，或不是这个应用的 Secret", 40013: "wecom.corp_id 不对"}
+
+
 class TokenUnavailable(Exception):
     """No access token after the bounded fetches of one run: ``str()`` is one Chinese line, ``detail``
     the last error as it came (redacted)."""

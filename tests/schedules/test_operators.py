@@ -5,6 +5,7 @@ run within ``wecom.timeout`` × a bounded number of fetches, and nothing that wa
 stored as failed."""
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -99,3 +100,24 @@ def test_a_slow_token_endpoint_stops_the_run_within_the_timeout_and_leaves_the_p
     again = qingdan("remind", "--at", PROMPT, config=config)
     assert again.returncode == 0, again.stderr
     assert again.stdout.splitlines()[1:] == ["月报提醒 2026-11：发送 3 人"]
+
+
+def test_a_wrong_secret_is_one_fetch_and_names_the_key(standin):
+    from bot.config import WeComConfig
+    from bot.wecom import WeComSender
+    from bot.wecom_errors import TokenUnavailable
+    from tests.support import wecom as wf
+
+    async def ready() -> str:
+        sender = WeComSender(WeComConfig(corp_id=wf.CORP_ID, agent_id=wf.AGENT_ID, secret="wrong",
+                                         api_base_url=standin.base_url, max_retries=3))
+        try:
+            with pytest.raises(TokenUnavailable) as info:
+                await sender.ready()
+            return str(info.value)
+        finally:
+            await sender.aclose()
+
+    assert asyncio.run(ready()) == ("取不到企业微信的访问令牌（试了1次）：企业微信拒绝：40001: invalid credential"
+                                    "（wecom.secret 不对，或不是这个应用的 Secret）")
+    assert standin.state.token_requests == 1          # a refusal is not tried again
