@@ -181,7 +181,10 @@ def cmd_import(args) -> int:
         print(f"导入失败，未写入任何数据。共{len(exc.problems)}处问题：", file=sys.stderr)
         for p in exc.problems:
             print(f"  {p}", file=sys.stderr)
-        print("改正后重新导入；或加 --skip-bad-rows 跳过这些行、导入其余内容。", file=sys.stderr)
+        if any(p.row for p in exc.problems):        # rows can be skipped; a book that cannot be read cannot
+            print("改正后重新导入；或加 --skip-bad-rows 跳过这些行、导入其余内容。", file=sys.stderr)
+        else:
+            print("改正后重新导入。", file=sys.stderr)
         return 1
     analyze(engine)
     for line in summary.lines():
@@ -210,27 +213,36 @@ def cmd_export(args) -> int:
     return 0
 
 
+def _quiet_logging() -> None:
+    """What a sending command prints is its own Chinese lines: the log (English, for ``serve``) shows
+    only errors, or everything with ``QINGDAN_DEBUG=1``; never a secret."""
+    from bot.wecom import install_log_redaction
+
+    level = logging.DEBUG if os.environ.get("QINGDAN_DEBUG") else logging.ERROR
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
+
+
 def cmd_remind(args) -> int:
     """Run every push due at ``--at`` exactly once per recipient and occasion."""
-    from bot.wecom import install_log_redaction
     from schedules.commands import remind
 
     cfg = _config(args)
+    cfg.require_sending()              # nothing goes to the real WeCom with empty credentials
     at = _moment(args.at, cfg, "时间")
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    install_log_redaction()
+    _quiet_logging()
     return remind(cfg, at)
 
 
 def cmd_outbox(args) -> int:
     """Failed pushes and those whose outcome is unknown; ``--retry`` resends the failed ones once."""
-    from bot.wecom import install_log_redaction
     from schedules.commands import show_outbox
 
     cfg = _config(args)
+    if args.retry:
+        cfg.require_sending()
     since = _moment(args.since, cfg, "--since 的时间") if args.since else None
-    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
-    install_log_redaction()
+    _quiet_logging()
     return show_outbox(cfg, failed_only=args.failed, since=since, retry=args.retry)
 
 

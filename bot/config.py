@@ -140,20 +140,29 @@ class Config:
     def tz(self) -> ZoneInfo:
         return self.schedule.tz
 
-    def require_wecom(self) -> None:
-        """Stop if what talking to WeCom needs is missing or still the example's placeholder
-        (serve needs it; demo fills it itself)."""
-        w = self.wecom
-        for key in ("corp_id", "secret", "token", "encoding_aes_key"):
-            if not getattr(w, key):
-                raise ConfigError(f"wecom.{key}", "缺失", "is missing")
-            if getattr(w, key) in PLACEHOLDERS[key]:
-                raise ConfigError(f"wecom.{key}", "仍是示例值，请填入企业微信管理后台中的真实值",
-                                  "is still the example's placeholder")
-        if not w.agent_id:
+    def require_sending(self) -> None:
+        """Stop if what sending to WeCom needs (corp_id, secret, agent_id) is missing or still the
+        example's placeholder: every command that sends checks this before it does anything."""
+        for key in ("corp_id", "secret"):
+            _filled(self.wecom, key)
+        if not self.wecom.agent_id:
             raise ConfigError("wecom.agent_id", "缺失", "is missing")
-        if len(w.encoding_aes_key) != 43:
+
+    def require_wecom(self) -> None:
+        """``require_sending`` and what callbacks need too (serve needs it; demo fills it itself)."""
+        self.require_sending()
+        for key in ("token", "encoding_aes_key"):
+            _filled(self.wecom, key)
+        if len(self.wecom.encoding_aes_key) != 43:
             raise ConfigError("wecom.encoding_aes_key", "应为43个字符", "must be 43 characters")
+
+
+def _filled(w: WeComConfig, key: str) -> None:
+    if not getattr(w, key):
+        raise ConfigError(f"wecom.{key}", "缺失", "is missing")
+    if getattr(w, key) in PLACEHOLDERS[key]:
+        raise ConfigError(f"wecom.{key}", "仍是示例值，请填入企业微信管理后台中的真实值",
+                          "is still the example's placeholder")
 
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")

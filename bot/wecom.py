@@ -32,6 +32,7 @@ from wechatpy.exceptions import WeChatClientException
 from bot.config import WeComConfig
 from bot.fitting import fit_text
 from bot.messages import Image, OutMessage, TemplateCard, Text, as_message
+from bot.wecom_errors import TOKEN_REFUSALS, TokenUnavailable, network_reason
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,11 @@ _SECRET_RE = re.compile(r"(access_token|corpsecret|secret)=[^&\s'\"<>]+", re.IGN
 def redact(text: str) -> str:
     """``text`` with every ``access_token=…`` / ``corpsecret=…`` value replaced by ***."""
     return _SECRET_RE.sub(lambda m: f"{m[1]}=***", text or "")
+
+
+def exception_text(exc: BaseException) -> str:
+    """``"Type: message"`` of ``exc``, redacted."""
+    return redact(f"{type(exc).__name__}: {exc}")
 
 
 class RedactingFilter(logging.Filter):
@@ -207,6 +213,31 @@ class WeComSender:
         loop = asyncio.get_running_loop()
         return (await loop.run_in_executor(self._token_pool, c.fetch_access_token))["access_token"]
 
+    async def ready(self) -> None:
+        """A current access token at hand before a run sends: fetched if need be, at most
+        ``max_retries + 1`` times, each bounded by ``timeout``. Raises ``TokenUnavailable`` (one
+        Chinese line) otherwise, so that the run stops before it claims or marks anything."""
+        tries = max(1, self.cfg.max_retries + 1)
+        reason = detail = ""
+        for attempt in range(tries):
+            try:
+                await self._token()
+                return
+            except WeChatClientException as exc:
+                detail = redact(f"{exc.errcode}: {exc.errmsg}")
+                hint = TOKEN_REFUSALS.get(exc.errcode)
+                reason = f"企业微信拒绝：{detail}" + (f"（{hint}）" if hint else "")
+                if exc.errcode not in RETRIED:
+                    tries = attempt + 1
+                    break
+            except Exception as exc:  # noqa: BLE001 - the network: tried again, then one line
+                detail = exception_text(exc)
+                reason = network_reason(detail) or f"出错：{detail}"
+            if attempt + 1 < tries:
+                await asyncio.sleep(min(0.2 * (2 ** attempt), 2.0))
+        log.warning("access token unavailable after %d fetch(es): %s", tries, detail)
+        raise TokenUnavailable(reason, detail, tries)
+
     def _forget_token(self) -> None:
         self.client.session.delete(self.client.access_token_key)
 
@@ -242,7 +273,9 @@ class WeComSender:
             except WeChatClientException as exc:           # from the token fetch
                 errcode, errmsg = exc.errcode, exc.errmsg
             except Exception as exc:  # noqa: BLE001 - network trouble: retry, then report
-                errcode, errmsg = None, f"{type(exc).__name__}: {exc}"
+                errcode, errmsg = None, exception_text(exc)
+                log.debug("%s: %s", what, errmsg)
+                errmsg = network_reason(errmsg) or errmsg
                 lost = lost or _may_have_arrived(exc)
             failed = SendResult(ok=False, errcode=errcode,
                                 error=redact(f"{errcode}: {errmsg}" if errcode is not None else errmsg))

@@ -80,6 +80,8 @@ class StandInState:
     tokens: set[str] = field(default_factory=set)
     sent: list[SentMessage] = field(default_factory=list)
     token_fetches: int = 0
+    token_requests: int = 0               # gettoken calls, answered or not
+    token_delay: float = 0.0              # seconds gettoken waits before it answers (a slow WeCom)
     expire_next: int = 0                  # answer this many sends with 42001 (expired token)
     known_users: set[str] | None = None   # when set, others come back as invaliduser
     # A send naming any of these accounts is refused as a whole with ``fail_errcode`` — as WeCom
@@ -152,6 +154,9 @@ def make_app(state: StandInState) -> web.Application:
             raise Refusal(47001, "data format error") from None
 
     async def gettoken(request: web.Request) -> web.Response:
+        state.token_requests += 1
+        if state.token_delay:
+            await asyncio.sleep(state.token_delay)
         q = request.query
         if q.get("corpid") != state.corp_id or q.get("corpsecret") != state.secret:
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})

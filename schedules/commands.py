@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
 from bot.config import Config, ConfigError
 from bot.wecom import WeComSender
-from models.db import check_connection, init_db, make_engine
+from bot.wecom_errors import TokenUnavailable
+from models.db import check_connection, init_db, make_engine, session_scope
 from models.tables import PushStatus, utcnow
 from schedules import leavers, outbox
 from schedules.runner import Outcome, run_due
 from schedules.scheduler import job_specs
+from schedules.timetable import quiet_at
+from schedules.upcoming import next_push_at
 
 
 def open_database(cfg: Config) -> Engine:
@@ -30,6 +35,14 @@ async def with_sender(cfg: Config, work):
         return await work(sender)
     finally:
         await sender.aclose()
+
+
+def stopped(exc: TokenUnavailable) -> None:
+    """Say, in Chinese on stderr, that the run stopped sending for want of a token."""
+    print(str(exc), file=sys.stderr)
+    print("本次停止发送：未发出的推送没有记为失败，仍待发送（下次 qingdan remind 或服务的整点补发时发出）。", file=sys.stderr)
+    if os.environ.get("QINGDAN_DEBUG"):
+        print(f"详细信息：{exc.detail}", file=sys.stderr)
 
 
 def moment_line(at: datetime, cfg: Config) -> str:
@@ -50,11 +63,27 @@ def remind(cfg: Config, at: datetime) -> int:
     started = utcnow()
     try:
         outcomes = asyncio.run(with_sender(cfg, lambda sender: run_due(cfg, engine, sender, at)))
-        lines = outcome_lines(engine, outcomes, started)
+        lines = outcome_lines(engine, outcomes, started) or [nothing_due(engine, cfg, at)]
+    except TokenUnavailable as exc:
+        stopped(exc)
+        return 1
     finally:
         engine.dispose()
-    print("\n".join(lines) if lines else "无到期推送", flush=True)
+    print("\n".join(lines), flush=True)
     return 1 if any(o.failed for o in outcomes) else 0
+
+
+def nothing_due(engine: Engine, cfg: Config, at: datetime) -> str:
+    """"无到期推送", and, when ``at`` is in the quiet hours, that this is why and when the next push
+    that would reach somebody goes out (``schedules.upcoming``)."""
+    s = cfg.schedule
+    if not quiet_at(at, s):
+        return "无到期推送"
+    with session_scope(engine) as session:
+        nxt = next_push_at(session, at, s)
+    then = f"下一次推送：{nxt.astimezone(cfg.tz):%Y-%m-%d %H:%M}" if nxt else "此后一年内没有要发的推送"
+    return (f"无到期推送：{at.astimezone(cfg.tz):%H:%M} 在免打扰时段（{s.quiet_start:%H:%M}–{s.quiet_end:%H:%M}）内，"
+            f"此时不发推送；{then}")
 
 
 def outcome_lines(engine: Engine, outcomes: list[Outcome], started: datetime) -> list[str]:
@@ -109,8 +138,12 @@ def _resend(cfg: Config, engine: Engine, entries: list[outbox.Entry]) -> int:
         print("没有失败的推送可重发")
         return 0
     left = [e for e in entries if not e.active]
-    after, tally = asyncio.run(with_sender(
-        cfg, lambda sender: outbox.resend(engine, sender, entries, datetime.now(cfg.tz))))
+    try:
+        after, tally = asyncio.run(with_sender(
+            cfg, lambda sender: outbox.resend(engine, sender, entries, datetime.now(cfg.tz))))
+    except TokenUnavailable as exc:
+        stopped(exc)
+        return 1
     print(f"重发 {len(after)} 条：")
     for e in after:
         result = outbox.STATUS_ZH[e.status]
@@ -139,7 +172,7 @@ def show_schedule(cfg: Config) -> int:
     for spec in job_specs(cfg.schedule):
         nxt = spec.trigger.get_next_fire_time(None, now)
         when = nxt.astimezone(tz).strftime("%Y-%m-%d %H:%M") if nxt else "（不会触发）"
-        print(f"  {spec.id:<15}{spec.label}：下次 {when}")
+        print(f"  {spec.label}：下次 {when}")
     return 0
 
 
@@ -152,11 +185,16 @@ def tell_about_leavers(cfg: Config, engine: Engine, accounts: list[str]) -> None
         return
     print("\n".join(leavers.report_lines(found)), flush=True)
     try:
-        cfg.require_wecom()
+        cfg.require_sending()
     except ConfigError as exc:
         print(f"未通过企业微信告知（{str(exc).split(' / ')[0]}）：请把上面的事项转给相关书记。")
         return
-    tally = asyncio.run(with_sender(cfg, lambda sender: leavers.tell(engine, sender, found, at, cfg.tz)))
+    try:
+        tally = asyncio.run(with_sender(cfg, lambda sender: leavers.tell(engine, sender, found, at, cfg.tz)))
+    except TokenUnavailable as exc:
+        stopped(exc)
+        print("请把上面的事项转给相关书记。", file=sys.stderr)
+        return
     told = len({m.id for r in found for m in r.told})
     line = f"已通过企业微信告知{told}人" if not (tally.failed or tally.invalid) else \
         f"告知{told}人：发送{tally.sent}条，失败{tally.failed}条，账号无效{tally.invalid}条（qingdan outbox 查看，--retry 重发）"

@@ -188,7 +188,11 @@ async def deliver_parcels(engine: Engine, sender, parcels: list[Parcel], at: dat
                           workers: int = DEFAULT_WORKERS, batch: int = BATCH) -> dict[str, Tally]:
     """Send each parcel's unclaimed parts once (see the module docstring); a Tally per occasion.
 
-    ``sender`` is a ``bot.wecom.WeComSender`` (anything with ``async send(accounts, message, duplicate_check=)``).
+    ``sender`` is a ``bot.wecom.WeComSender`` (anything with ``async ready()`` and
+    ``async send(accounts, message, duplicate_check=)``). Before each batch is claimed the sender
+    makes sure of its access token (a bounded number of fetches, each within ``wecom.timeout``);
+    when it cannot, ``bot.wecom_errors.TokenUnavailable`` stops the run there: what was not
+    attempted is neither claimed nor marked, and stays owed to the next run.
     """
     tallies: dict[str, Tally] = {}
     gate = asyncio.Semaphore(max(1, workers))
@@ -204,6 +208,7 @@ async def deliver_parcels(engine: Engine, sender, parcels: list[Parcel], at: dat
 
     for start in range(0, len(parcels), max(1, batch)):
         chunk = parcels[start:start + batch]
+        await sender.ready()
         claimed = await asyncio.to_thread(_claim_batch, engine, chunk)
         for before, after in zip(chunk, claimed, strict=True):
             taken = {occasion for occasion, _ in after.parts}

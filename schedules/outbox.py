@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 
 from bot.messages import from_stored
 from bot.wecom import redact
+from bot.wecom_errors import network_reason
 from models.db import session_scope
 from models.tables import Member, PushLog, PushStatus, utcnow
 from schedules.delivery import Tally, deliver, settle_pending
@@ -101,6 +102,8 @@ _ERRCODE = re.compile(r"^\s*(\d+)\s*:")
 def explain_error(error: str | None) -> str:
     """A stored error, redacted, with what the errcode means where we know it."""
     text = redact(error or "").strip() or "（无错误信息）"
+    if not _ERRCODE.match(text):
+        text = network_reason(text) or text       # a row stored in English before: one Chinese line
     m = _ERRCODE.match(text)
     hint = ERRCODE_HINTS.get(int(m[1])) if m else None
     return f"{text}（{hint}）" if hint else text

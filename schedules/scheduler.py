@@ -26,6 +26,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import ScheduleConfig
 from bot.runtime import Runtime
+from bot.wecom_errors import TokenUnavailable
 from models.tables import utcnow
 from schedules.delivery import settle_pending
 from schedules.digests import PUSHES
@@ -74,6 +75,9 @@ async def run_job(runtime: Runtime, lock: asyncio.Lock, job_id: str, kinds: tupl
         at = runtime.clock.now()
         try:
             outcomes = await run_due(runtime.config, runtime.engine, runtime.sender, at, kinds=kinds)
+        except TokenUnavailable as exc:     # nothing unattempted was marked: the next run sends it
+            log.warning("scheduled job %s stopped: %s", job_id, exc)
+            return
         except Exception:  # noqa: BLE001 - keep the scheduler alive; the next run picks up
             log.exception("scheduled job %s failed", job_id)
             return

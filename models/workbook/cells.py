@@ -17,6 +17,7 @@ from typing import Any
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils.datetime import from_excel
 
+from bot.nlu.numbers import to_int
 from models.tables import TITLES, UnitKind
 
 
@@ -131,7 +132,10 @@ def parse_year(v: Any, label: str) -> int | None:
 
 
 def parse_positive_int(v: Any, label: str) -> int | None:
-    """Empty, or a whole number of at least 1 ("4"、"4次")."""
+    """Empty, or a whole number of at least 1 ("4"、"4次"; Chinese numerals as the chat takes
+    them, ``bot.nlu.numbers.to_int``: "两次"、"十二次")."""
+    if isinstance(v, str) and (n := to_int(norm(v).removesuffix("次"))) is not None:
+        v = n
     x = parse_number(v, label, "次")
     if x is None:
         return None

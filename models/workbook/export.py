@@ -7,7 +7,7 @@ exported book re-imports without changing anything. Times are shown in the confi
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,12 +15,13 @@ import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.statuses import status_zh
 from models.lookups import live
 from models.stars import DIMENSIONS
-from models.tables import Item, ItemKind, Member, MonthlyReport, StarScore, Unit
+from models.tables import AuditEvent, Item, ItemKind, Member, MonthlyReport, StarScore, Unit
 from models.workbook.sheets import (
     DUTIES,
     ITEM_SHEETS,
@@ -93,6 +94,9 @@ def _stamp(at: datetime | None, tz: ZoneInfo) -> str:
     return at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
+NOT_APPLICABLE = "—"      # 月报 of a month before the first import: nobody was asked
+
+
 def _yes_no(flag: bool) -> str:
     return "是" if flag else "否"
 
@@ -157,21 +161,33 @@ def star_rows(scores: list[StarScore], unit_name: dict[int, str]) -> list[list]:
     return rows
 
 
+def first_import_month(session: Session, tz: ZoneInfo) -> str | None:
+    """"2026-11": the month of the first import in ``tz`` (None if there was none). Before it the
+    bot asked nobody for a 月报, so those months are not applicable ("—"), not 未报."""
+    first = session.exec(select(func.min(AuditEvent.at)).where(AuditEvent.action == "import")).one()
+    if first is None:
+        return None
+    return f"{(first if first.tzinfo else first.replace(tzinfo=UTC)).astimezone(tz):%Y-%m}"
+
+
 def report_rows(session: Session, members: list[Member], owners: set[int], unit_name: dict[int, str],
                 months: list[str], tz: ZoneInfo) -> list[list]:
-    """月报: every owner of an item of the year, every month of the year so far, reported or not."""
+    """月报: every owner of an item of the year, every month of the year so far, reported or not
+    ("—" for a month before the first import)."""
     rows = [list(REPORT_HEADERS)]
     if not months:
         return rows
     reports = {(r.member_id, r.month): r for r in session.exec(
         select(MonthlyReport).where(MonthlyReport.month.in_(months)))}
+    start = first_import_month(session, tz) or months[0]
     for month in months:
         for m in members:
             if m.id not in owners:
                 continue
             rep = reports.get((m.id, month))
+            reported = _yes_no(rep is not None) if rep is not None or month >= start else NOT_APPLICABLE
             rows.append([m.account, m.name, unit_name.get(m.unit_id), month,
-                         _yes_no(rep is not None), _stamp(rep.reported_at, tz) if rep else ""])
+                         reported, _stamp(rep.reported_at, tz) if rep else ""])
     return rows
 
 

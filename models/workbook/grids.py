@@ -39,6 +39,7 @@ parsing any sheet; a book with 1904 dates is read by openpyxl throughout. ``Shee
 from __future__ import annotations
 
 import re
+import zipfile
 from datetime import date, datetime
 from typing import Any
 
@@ -46,6 +47,7 @@ import openpyxl
 from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.datetime import WINDOWS_EPOCH
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 from openpyxl.worksheet.cell_range import CellRange
 
@@ -65,7 +67,14 @@ class _SheetParser(WorkSheetParser):
 
 
 def _unreadable(exc: Exception) -> WorkbookError:
-    return WorkbookError([RowProblem(BOOK, 0, f"无法打开（{type(exc).__name__}: {exc}），请确认是 .xlsx 文件")])
+    """The cause in Chinese: not a workbook at all, a format openpyxl does not read, or damaged."""
+    if isinstance(exc, InvalidFileException):
+        why = "无法打开：不是 .xlsx 工作簿（这种文件格式读不了；.xls、.csv 请先用 Excel 另存为 .xlsx）"
+    elif isinstance(exc, zipfile.BadZipFile):
+        why = "无法打开：不是 Excel 工作簿（文件内容不是 .xlsx 格式；请用 Excel 打开后另存为 .xlsx）"
+    else:
+        why = "无法打开：文件已损坏或不是 .xlsx 工作簿（请用 Excel 打开后另存为 .xlsx）"
+    return WorkbookError([RowProblem(BOOK, 0, why)])   # "无法打开：…" (tests/models/workbook/test_read.py)
 
 
 def open_book(path: Any) -> openpyxl.Workbook:

@@ -55,7 +55,8 @@ def test_two_concurrent_runs_send_each_owner_exactly_once(setup, standin):
 def test_remind_before_the_time_and_after_the_month(setup, standin):
     before = qingdan("remind", "--at", "2026-11-24T23:59:00Z", config=setup)     # 07:59 Shanghai
     stale = qingdan("remind", "--at", "2026-12-01T10:00:00+08:00", config=setup)
-    assert before.stdout.splitlines()[1:] == ["无到期推送"]
+    assert before.stdout.splitlines()[1:] == [      # in the quiet hours: why, and when the next push is
+        "无到期推送：07:59 在免打扰时段（22:00–08:00）内，此时不发推送；下一次推送：2026-11-25 09:00"]
     assert "月报提醒" not in stale.stdout
     assert [m for m in standin.state.sent if "月报提醒" in m.content] == []
 
@@ -68,8 +69,13 @@ def test_remind_catches_up_later_in_the_month(setup, standin):
 def test_schedule_lists_every_job(setup):
     out = qingdan("schedule", config=setup)
     assert out.returncode == 0, out.stderr
-    for job in ("monthly_prompt", "last_day", "escalation", "deadline", "quarterly", "duty_report", "catch_up"):
-        assert job in out.stdout
+    from bot.config import ScheduleConfig
+    from schedules.scheduler import job_specs
+
+    specs = job_specs(ScheduleConfig())
+    assert len(specs) == 7 and len(out.stdout.splitlines()) == 1 + len(specs)
+    for spec in specs:                   # Chinese names only: the job ids are for the code
+        assert f"  {spec.label}：下次 " in out.stdout and spec.id not in out.stdout
     assert "Asia/Shanghai" in out.stdout
 
 

@@ -3,6 +3,7 @@ crashes — and a card or an image goes out, and is retried, as itself."""
 import time
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.messages import Button, Image, TemplateCard, button_card, from_stored
@@ -35,25 +36,38 @@ async def test_running_again_sends_nothing(org, config, engine, sender, standin)
 
 
 async def test_failed_send_is_retried_by_the_next_run(org, config, engine, standin):
+    from bot.wecom import WeComSender
+
+    org.item("sun", "X-1", "讲专题党课")
+    standin.state.fail_accounts = {"sun"}                       # WeCom refuses the send (60020)
+    sender = WeComSender(config.wecom)
+    try:
+        out = await run_due(config, engine, sender, PROMPT_AT, kinds=["monthly_prompt"])
+        assert out[0].failed == 1 and "失败 1 人" in out[0].line
+        standin.state.fail_accounts = set()
+        out = await run_due(config, engine, sender, PROMPT_AT + timedelta(hours=1), kinds=["monthly_prompt"])
+    finally:
+        await sender.aclose()
+    assert out[0].sent == 1 and len(standin.state.sent) == 1
+    with Session(engine) as s:
+        assert [r.status for r in s.exec(select(PushLog))] == ["sent"]
+
+
+async def test_a_token_that_cannot_be_fetched_stops_the_run_before_anything_is_claimed(org, config, engine):
     from bot.config import WeComConfig
     from bot.wecom import WeComSender
+    from bot.wecom_errors import TokenUnavailable
 
     org.item("sun", "X-1", "讲专题党课")
     dead = WeComSender(WeComConfig(corp_id="wwstandin", agent_id=1, secret="standin-secret",
                                    api_base_url="http://127.0.0.1:9/cgi-bin/", max_retries=0, timeout=1))
     try:
-        out = await run_due(config, engine, dead, PROMPT_AT, kinds=["monthly_prompt"])
+        with pytest.raises(TokenUnavailable, match="无法连接企业微信"):
+            await run_due(config, engine, dead, PROMPT_AT, kinds=["monthly_prompt"])
     finally:
         await dead.aclose()
-    assert out[0].failed == 1 and "失败 1 人" in out[0].line
-    live = WeComSender(config.wecom)
-    try:
-        out = await run_due(config, engine, live, PROMPT_AT + timedelta(hours=1), kinds=["monthly_prompt"])
-    finally:
-        await live.aclose()
-    assert out[0].sent == 1 and len(standin.state.sent) == 1
     with Session(engine) as s:
-        assert [r.status for r in s.exec(select(PushLog))] == ["sent"]
+        assert list(s.exec(select(PushLog))) == []
 
 
 async def test_invalid_account_is_logged_and_not_retried(org, config, engine, sender, standin):

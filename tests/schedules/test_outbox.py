@@ -152,10 +152,15 @@ def test_two_retries_at_once_send_each_failed_push_once(failed, standin):
 def test_errors_are_shown_without_secrets(failed, bare_engine, org):
     with Session(bare_engine) as s:
         s.exec(update(PushLog).where(PushLog.member_id == org.people["u3"].id)
+               .values(error="60020: https://qyapi/cgi-bin/gettoken?corpid=ww&corpsecret=TOPSECRET"))
+        s.exec(update(PushLog).where(PushLog.member_id == org.people["u7"].id)
                .values(error="ConnectionError: https://qyapi/cgi-bin/gettoken?corpid=ww&corpsecret=TOPSECRET"))
         s.commit()
     r = qingdan("outbox", config=failed)
     assert "TOPSECRET" not in r.stdout + r.stderr and "corpsecret=***" in r.stdout
+    # a connection error stored in English (before issue 22) reads as one Chinese line
+    assert "u7（党员7）  月报提醒 2026-11" in r.stdout and "ConnectionError" not in r.stdout
+    assert "无法连接企业微信（请检查网络、代理和 wecom.api_base_url）" in r.stdout
 
 
 def test_occasion_labels_and_long_failure_lists():

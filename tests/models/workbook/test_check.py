@@ -35,7 +35,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(bare_engine, tmp_path)
                               ["Z-1", "重复编号", "措施", "wangfang", "巡察", "2026-12-01"],
                               ["Z-4", "日期不对", "措施", "wangfang", "巡察", "2026-02-30"],
                               ["Z-5", None, "措施", "wangfang", "巡察", "下个月"]]
-    book["责任清单"] = DUTIES + [["R-4", "jiwei", "事项", "二〇二六", "两次"], ["R-5", "jiwei", "事项", 2026, 0]]
+    book["责任清单"] = DUTIES + [["R-4", "jiwei", "事项", "二〇二六", "若干次"], ["R-5", "jiwei", "事项", 2026, 0]]
     err = import_error(bare_engine, save(tmp_path, book))
     text = reasons(err)
     expected = [
@@ -53,7 +53,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(bare_engine, tmp_path)
         assert line in text, (line, text)
     assert any(t.startswith("「整改清单」第7行：整改时限 下个月 不是日期") for t in text)
     assert any(t.startswith("「责任清单」第5行：年度 二〇二六 不是有效的年份") for t in text)
-    assert any(t.startswith("「责任清单」第5行：目标次数 两次") for t in text)
+    assert any(t.startswith("「责任清单」第5行：目标次数 若干次") for t in text)
     assert "「责任清单」第6行：目标次数 0 应为正整数（或留空）" in text
     assert all(isinstance(p, RowProblem) and p.sheet and p.row for p in err.problems)
     assert "「整改清单」第4行" in str(err)
