@@ -78,6 +78,9 @@ async def run_job(runtime: Runtime, lock: asyncio.Lock, job_id: str, kinds: tupl
         except TokenUnavailable as exc:     # nothing unattempted was marked: the next run sends it
             log.warning("scheduled job %s stopped: %s", job_id, exc)
             return
+        except asyncio.CancelledError:      # serve stopping: pushes never attempted stay owed to the next run
+            log.info("scheduled job %s stopped: the server is shutting down", job_id)
+            return
         except Exception:  # noqa: BLE001 - keep the scheduler alive; the next run picks up
             log.exception("scheduled job %s failed", job_id)
             return

@@ -72,3 +72,4 @@ async def test_startup_catches_up_what_is_still_due(org, config, engine, sender,
     assert statuses == {org.people["sun"].id: "sent", org.people["wu"].id: "unknown",
                         org.people["zhou"].id: "pending"}
     assert app[SCHEDULER].get_job("monthly_prompt") is not None
+
