@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from models.tables import Item, ItemStatus
+from models.yearly import behind_pace, closed_with_year
 
 MORE_ITEMS = "…及其余{n}项，回复“我的清单”查看"
 OWN_REPORT = "您可以回复“我这个月报了吗”查看本人月报。"
@@ -44,23 +45,35 @@ def status_zh(item: Item) -> str:
     return ItemStatus(item.status).zh
 
 
-def progress_zh(item: Item) -> str:
-    """"进行中 60%", "已完成5/12次", "已完成13/12次（已超额）", "已完成"."""
+def progress_zh(item: Item, today: date) -> str:
+    """"进行中 60%", "已开展5/12次", "已开展8/12次，落后进度" (``models.yearly.behind_pace`` on
+    ``today``), "已完成12/12次", "已完成13/12次（已超额）", "已开展7/12次，未达标" (a duty of a year
+    closed), "已完成"."""
     if item.target_count:
-        text = f"已完成{item.done_count}/{item.target_count}次"
-        if item.done_count > item.target_count:
-            text += "（已超额）"
-        if item.percent != min(100, round(100 * item.done_count / item.target_count)):
-            text += f"，进度{item.percent}%"   # a percentage reported in words, not as a count
-        return text if item.status != ItemStatus.BLOCKED else f"受阻，{text}"
+        return _count_zh(item, today)
     if (item.status == ItemStatus.IN_PROGRESS and item.percent) or (item.status == ItemStatus.BLOCKED and item.percent):
         return f"{status_zh(item)} {item.percent}%"
     return status_zh(item)
 
 
+def _count_zh(item: Item, today: date) -> str:
+    """A quantified duty: 已完成 only when the target is met, else 已开展, and how it keeps pace."""
+    done, target = item.done_count, item.target_count
+    text = f"{'已完成' if done >= target else '已开展'}{done}/{target}次"
+    if done > target:
+        text += "（已超额）"
+    if item.percent != min(100, round(100 * done / target)):
+        text += f"，进度{item.percent}%"   # a percentage reported in words, not as a count
+    if done < target and closed_with_year(item.kind, item.year, today):
+        text += "，未达标"
+    elif behind_pace(done, target, item.year, today):
+        text += "，落后进度"
+    return text if item.status != ItemStatus.BLOCKED else f"受阻，{text}"
+
+
 def item_line(number: int, item: Item, today: date) -> str:
     """One numbered line as "我的清单" and the monthly prompt show it."""
-    line = f"{number}. [{item.code}] {item.title}｜{progress_zh(item)}"
+    line = f"{number}. [{item.code}] {item.title}｜{progress_zh(item, today)}"
     if item.year != today.year:
         line += f"｜{item.year}年度"            # an unfinished item of an earlier year
     if item.deadline:

@@ -16,7 +16,7 @@ def _line(msg: Message, item: Item, owners: dict[int, str]) -> str:
     today = msg.at.date()
     owner = owners.get(item.owner_id, "")
     return (f"· [{item.code}] {item.title}｜{owner}｜截止{day(item.deadline)}，已逾期{(today - item.deadline).days}天"
-            f"｜{progress_zh(item)}")
+            f"｜{progress_zh(item, today)}")
 
 
 @router.message(intent="overdue")

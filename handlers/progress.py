@@ -166,13 +166,13 @@ def _record(msg: Message, planned: list[tuple[Item, Update, bool]], words: str) 
     """Apply ``planned`` and say what changed, how to undo it, and whether it counts as the month's report."""
     lines, applied = [], 0
     for item, update, named in planned:
-        before = progress_zh(item)
+        before = progress_zh(item, msg.at.date())
         change = record_progress(msg.session, item=item, member=msg.member, at=msg.at, words=words,
                                  update=update, msg_id=msg.msg_id, named=named)
         head = f"第{_number(msg, item)}项 [{item.code}] {item.title}"
         if change.applied:
             applied += 1
-            lines.append(f"{head}：{before} → {progress_zh(item)}")
+            lines.append(f"{head}：{before} → {progress_zh(item, msg.at.date())}")
             _ask_for_close_off(msg, item)
             if change.note:
                 lines.append(f"  （{change.note}）")

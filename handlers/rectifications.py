@@ -22,7 +22,7 @@ def _line(msg: Message, item: Item, owners: dict[int, str]) -> str:
     late = "（已逾期）" if item.is_open and item.deadline and item.deadline < today else ""
     due = f"｜时限{day(item.deadline)}{late}" if item.deadline else ""
     tail = "，待书记销号" if item.status == ItemStatus.DONE else ""
-    return f"· [{item.code}] {item.title}｜{owners.get(item.owner_id, '')}｜{progress_zh(item)}{tail}{due}"
+    return f"· [{item.code}] {item.title}｜{owners.get(item.owner_id, '')}｜{progress_zh(item, today)}{tail}{due}"
 
 
 def _counts(rects: list[Item]) -> str:

@@ -48,7 +48,7 @@ def correct_last_reply(msg: Message) -> str:
         if not undone.changes and not undone.refused:
             return "24小时内没有您可撤回的进展记录。"
         lines = ["已撤回上一条记录：" if undone.changes else "未能撤回："]
-        lines += [f"{_number(msg, c.item)}[{c.item.code}] {c.item.title}：恢复为{progress_zh(c.item)}"
+        lines += [f"{_number(msg, c.item)}[{c.item.code}] {c.item.title}：恢复为{progress_zh(c.item, msg.at.date())}"
                   for c in undone.changes]
         lines += [f"{_number(msg, item)}[{item.code}] {item.title}：{why}" for item, why in undone.refused]
         return "\n".join(lines)
@@ -56,6 +56,6 @@ def correct_last_reply(msg: Message) -> str:
     if change is None or not change.applied:
         return f"未作更正：{why or change.note}"
     old = undone.changes[0].item
-    return (f"已更正：\n{_number(msg, old)}[{old.code}] {old.title}：恢复为{progress_zh(old)}\n"
-            f"{_number(msg, target)}[{target.code}] {target.title}：{progress_zh(target)}\n"
+    return (f"已更正：\n{_number(msg, old)}[{old.code}] {old.title}：恢复为{progress_zh(old, msg.at.date())}\n"
+            f"{_number(msg, target)}[{target.code}] {target.title}：{progress_zh(target, msg.at.date())}\n"
             "如仍有误，可再回复“撤回”。")

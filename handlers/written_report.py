@@ -7,6 +7,7 @@ from bot.router import Message, Router
 from bot.texts import month_zh
 from models.lookups import month_key
 from models.progress import mark_reported
+from models.reports import stand_on_written
 
 router = Router("written_report")
 
@@ -25,5 +26,6 @@ def receive_written_report(msg: Message) -> str:
     tz = msg.runtime.tz
     month = month_key(msg.at, tz)
     if not mark_reported(msg.session, msg.member, msg.at, msg.text, tz):
+        stand_on_written(msg.session, msg.member, msg.at, msg.text, tz)
         return f"已收到。您{month_zh(month)}的月报此前已报送，本条内容已知悉。如需更新事项进度，请回复如“第2项完成80%”。"
     return f"已收到您{month_zh(month)}的书面月报，计为已报送。如需同时更新事项进度，请回复如“第2项完成80%”。"

@@ -3,7 +3,9 @@
 ``last_reply_updates`` finds a member's last reply that changed items (its ``ProgressUpdate`` rows:
 same member, same message). ``undo`` puts each of its items back as it was before — within
 ``UNDO_WINDOW`` and only if nobody else has changed the item since — and records the revert as an
-update of its own (action ``undo``: who, when, the words typed, before → after). ``move`` (不对，
+update of its own (action ``undo``: who, when, the words typed, before → after). What was undone no
+longer stands: the item's 最近更新 is its last change still standing, and the month's report
+stands on what remains (``models.reports.restate``). ``move`` (不对，
 是第3项) undoes the last reply's single update and applies the same state to another item.
 """
 from __future__ import annotations
@@ -14,7 +16,9 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from bot.nlu.model import Update
-from models.progress import Change, lock, record_progress
+from models.lookups import month_key
+from models.progress import Change, lock, mark_reported, record_progress
+from models.reports import latest_standing, restate
 from models.rows import insert_values, set_columns
 from models.tables import Item, ItemStatus, Member, ProgressUpdate, UpdateAction
 
@@ -55,8 +59,10 @@ def _changed_by_others_since(session: Session, update: ProgressUpdate) -> bool:
 
 def undo(session: Session, member: Member, at: datetime, words: str, msg_id: str | None = None,
          updates: list[ProgressUpdate] | None = None) -> Undone:
-    """Revert ``updates`` (default: the member's last reply) item by item; see the module docstring."""
+    """Revert ``updates`` (default: the member's last reply) item by item; see the module docstring.
+    ``at`` is in the configured zone (as a message's time is): the months are read in it."""
     done = Undone()
+    months = set()
     for original in updates if updates is not None else last_reply_updates(session, member, at):
         item = lock(session, session.get(Item, original.item_id))
         if _changed_by_others_since(session, original):
@@ -70,10 +76,15 @@ def undo(session: Session, member: Member, at: datetime, words: str, msg_id: str
             percent_before=item.percent, percent_after=original.percent_before,
             count_before=item.done_count, count_after=count_before,
         )
-        set_columns(session, item, status=ItemStatus(original.status_before), percent=original.percent_before,
-                    done_count=count_before, updated_at=at, updated_words=words)
         set_columns(session, original, undone_at=at)
+        standing = latest_standing(session, item.id)
+        set_columns(session, item, status=ItemStatus(original.status_before), percent=original.percent_before,
+                    done_count=count_before, updated_at=standing.at if standing else None,
+                    updated_words=standing.words if standing else None)
         done.changes.append(Change(item=item, update_id=insert_values(session, ProgressUpdate, **revert)))
+        months.add(month_key(original.at, at.tzinfo))
+    for month in sorted(months):
+        restate(session, member.id, month, at.tzinfo)
     return done
 
 
@@ -95,4 +106,6 @@ def move(session: Session, member: Member, target: Item, at: datetime, words: st
         return undone, None, undone.refused[0][1]
     change = record_progress(session, item=target, member=member, at=at, words=f"{original.words}（{words}）",
                              update=moved, msg_id=msg_id, action=UpdateAction.CORRECT)
+    if change.applied:          # the report moved with it: the month stands on the correction
+        mark_reported(session, member, at, f"{original.words}（{words}）", at.tzinfo)
     return undone, change, ""

@@ -103,11 +103,12 @@ def latest_star_scores(session: Session, unit_ids: Iterable[int]) -> dict[int, S
 
 
 def live(year: int):
-    """The items that count in ``year``: the year's own, every unfinished item of earlier years,
-    and every rectification not yet closed off whatever its year. (Items live until finished.)
-    Built once per year: the expression is immutable and shared by every statement using it."""
+    """The items that count in ``year``: the year's own, every unfinished project of earlier years,
+    and every rectification not yet closed off whatever its year. A responsibility duty belongs to
+    its year and closes with it as it stands (``models.yearly``): it is never carried. Built once
+    per year: the expression is immutable and shared by every statement using it."""
     return or_(Item.year == year,
-               and_(Item.year < year, Item.status.not_in(FINISHED)),
+               and_(Item.year < year, Item.kind == ItemKind.PROJECT, Item.status.not_in(FINISHED)),
                and_(Item.kind == ItemKind.RECTIFICATION, Item.status != ItemStatus.CLOSED, Item.year < year))
 
 

@@ -168,7 +168,7 @@ def deadline(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
         lines = []
         for i in items:
             mark = f"{number[i.id]}." if i.id in number else "·"
-            lines.append(f"{mark} [{i.code}] {i.title}｜{progress_zh(i)}｜截止{day(i.deadline)}，{_deadline_note(i, today)}")
+            lines.append(f"{mark} [{i.code}] {i.title}｜{progress_zh(i, today)}｜截止{day(i.deadline)}，{_deadline_note(i, today)}")
         one = items[0].id if len(items) == 1 else None
         head = f"【截止提醒】{m.name}，您有{len(items)}项事项临近截止或已逾期："
         footer = ONE_ITEM_REPLY if one else HOW_TO_REPLY

@@ -125,7 +125,7 @@ def _unit_detail(unit_name: str, f: UnitFigures, head: str, owners: dict[int, Me
     lines.append(f"未销号整改{len(f.rectifications)}项" + ("：" if f.rectifications else "。"))
     overdue = {i.id for i in f.overdue}
     for i in f.rectifications:
-        state = "已完成，待核实销号" if i.status == ItemStatus.DONE else progress_zh(i)
+        state = "已完成，待核实销号" if i.status == ItemStatus.DONE else progress_zh(i, today)
         late = "（已逾期）" if i.id in overdue else ""
         limit = f"｜时限{day(i.deadline)}{late}" if i.deadline else ""
         lines.append(f"· [{i.code}] {i.title}｜{_owner(owners, i)}｜{state}{limit}")

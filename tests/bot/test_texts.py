@@ -25,13 +25,17 @@ def item(**kw) -> Item:
     ({"status": "blocked", "percent": 30}, "受阻 30%"),
     ({"status": "done", "percent": 100}, "已完成"),
     ({"status": "closed", "percent": 100}, "已销号"),
-    ({"target_count": 12, "done_count": 5, "percent": 42, "status": "in_progress"}, "已完成5/12次"),
+    ({"target_count": 12, "done_count": 5, "percent": 42, "status": "in_progress"}, "已开展5/12次，落后进度"),
+    ({"target_count": 12, "done_count": 10, "percent": 83, "status": "in_progress"}, "已开展10/12次"),
+    ({"target_count": 12, "done_count": 12, "percent": 100, "status": "done"}, "已完成12/12次"),
     ({"target_count": 12, "done_count": 13, "percent": 100, "status": "done"}, "已完成13/12次（已超额）"),
-    ({"target_count": 12, "done_count": 5, "percent": 60, "status": "in_progress"}, "已完成5/12次，进度60%"),
-    ({"target_count": 2, "done_count": 1, "percent": 50, "status": "blocked"}, "受阻，已完成1/2次"),
+    ({"target_count": 12, "done_count": 5, "percent": 60, "status": "in_progress"}, "已开展5/12次，进度60%，落后进度"),
+    ({"target_count": 2, "done_count": 1, "percent": 50, "status": "blocked"}, "受阻，已开展1/2次"),
+    ({"kind": "responsibility", "year": 2025, "target_count": 12, "done_count": 7, "percent": 58,
+      "status": "in_progress"}, "已开展7/12次，未达标"),
 ])
 def test_progress_reads_as_people_say_it(kw, text):
-    assert progress_zh(item(**kw)) == text
+    assert progress_zh(item(**kw), TODAY) == text
 
 
 def test_an_item_line_says_the_year_the_deadline_and_lateness():

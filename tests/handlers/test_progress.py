@@ -84,9 +84,9 @@ async def test_a_bare_item_shows_it_and_makes_it_the_context(chat, engine):
 
 async def test_a_count_is_added_to_a_quantified_duty(chat, engine):
     reply = await chat.ask(record_updates, "liming", "召开了2次支委会", "progress", [Update("R-1", None, count=2)])
-    assert "已完成9/12次 → 已完成11/12次" in reply
+    assert "已开展9/12次，落后进度 → 已开展11/12次" in reply
 
 
 async def test_a_percentage_on_a_quantified_duty_shows(chat, engine):
     reply = await chat.ask(record_updates, "liming", "第2项完成50%", "progress", [Update("R-3", None, percent=50)])
-    assert "已完成0/2次 → 已完成0/2次，进度50%" in reply
+    assert "已开展0/2次，落后进度 → 已开展0/2次，进度50%，落后进度" in reply

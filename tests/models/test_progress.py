@@ -89,7 +89,7 @@ def test_a_running_total_sets_the_count_and_reaching_the_target_is_done(engine):
         assert (r1.done_count, r1.percent, r1.status) == (12, 100, "done")
         record_progress(s, item=r1, member=liming, at=AT, words="又开了1次", update=Update(None, None, count=1))
         assert (r1.done_count, r1.status) == (13, "done")
-        assert progress_zh(r1) == "已完成13/12次（已超额）"
+        assert progress_zh(r1, AT.date()) == "已完成13/12次（已超额）"
         change = record_progress(s, item=r1, member=liming, at=AT, words="支委会开了-1次", update=Update(None, None, count=-1))
         assert not change.applied and r1.done_count == 13
 

@@ -122,8 +122,10 @@ def test_export_year_defaults_to_now_in_tz_and_filters_items(bare_engine, tmp_pa
     new_year_eve = datetime(2026, 12, 31, 17, 0, tzinfo=UTC)     # already 2027 in Shanghai
     with session_scope(bare_engine) as s:
         export_workbook(s, out, year=None, now=new_year_eve, tz=TZ)
-    # Items live until finished: 2026's unfinished items are 2027's too, marked with their year.
-    assert {r["年度"] for r in sheet_rows(out, "责任清单")} == {2026} and sheet_rows(out, "星级评分") == []
+    # Projects live until finished: 2026's unfinished ones are 2027's too, marked with their year;
+    # a responsibility duty closed with 2026 and stays in 2026's export.
+    assert {r["年度"] for r in sheet_rows(out, "项目清单")} == {2026} and sheet_rows(out, "星级评分") == []
+    assert sheet_rows(out, "责任清单") == []
     assert len(sheet_rows(out, "组织")) == 4                   # units and members are not per year
     with session_scope(bare_engine) as s:
         export_workbook(s, out, year=2025, now=NOW, tz=TZ)
