@@ -29,6 +29,7 @@ from models.tables import (
     Member,
     MonthlyReport,
     StarScore,
+    account_key,
 )
 
 KIND_ORDER = {ItemKind.RESPONSIBILITY: 0, ItemKind.PROJECT: 1, ItemKind.RECTIFICATION: 2}
@@ -63,16 +64,20 @@ def member_by_account(session: Session, account: str) -> Member | None:
     return members_by_accounts(session, [account]).get(account)
 
 
-_MEMBERS_BY_ACCOUNTS = select(Member).where(Member.account.in_(bindparam("accounts", expanding=True)))
+# lower(account) as the unique index ux_member_account_lower has it, so the index finds them.
+_MEMBERS_BY_ACCOUNTS = select(Member).where(func.lower(Member.account).in_(bindparam("keys", expanding=True)))
 
 
 def members_by_accounts(session: Session, accounts: Iterable[str]) -> dict[str, Member]:
-    """The members holding ``accounts``, by account (an account nobody holds is left out), in one
-    query: the senders of the callbacks answered together (``bot.conversation``)."""
+    """The members holding ``accounts`` in any case ("SUNDY" finds the member ``sundy``:
+    ``account_key``), by each account as given (an account nobody holds is left out), in one
+    indexed query: the senders of the callbacks answered together (``bot.conversation``)."""
     wanted = list(dict.fromkeys(accounts))
     if not wanted:
         return {}
-    return {m.account: m for m in session.exec(_MEMBERS_BY_ACCOUNTS, params={"accounts": wanted})}
+    keys = list(dict.fromkeys(map(account_key, wanted)))
+    found = {account_key(m.account): m for m in session.exec(_MEMBERS_BY_ACCOUNTS, params={"keys": keys})}
+    return {a: found[account_key(a)] for a in wanted if account_key(a) in found}
 
 
 def secretaries(session: Session) -> list[Member]:

@@ -83,13 +83,17 @@ def parse_text(v: Any, label: str) -> str | None:
 
 def parse_account(v: Any, label: str) -> str | None:
     """A WeCom account (企业微信账号, and the owner columns that name one): letters, digits and _-.@
-    only; spaces, Chinese characters and full-width letters are what WeCom does not allow."""
+    only, not starting with "-" (read as an option by the tools it is passed to); spaces, Chinese
+    characters and full-width letters are what WeCom does not allow. Kept as written; compared
+    without case (``models.tables.account_key``)."""
     s = parse_text(v, label)
     if s is None:
         return None
     if not ACCOUNT_RE.fullmatch(s):
         raise BadCell(f"{label} {show(s)} 不是有效的企业微信账号（只能由字母、数字和 _ - . @ 组成，"
                       "不能有空格、汉字或其他符号）")
+    if s.startswith("-"):
+        raise BadCell(f"{label} {show(s)} 不是有效的企业微信账号（不能以 - 开头）")
     return s
 
 

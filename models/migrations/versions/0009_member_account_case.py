@@ -1,0 +1,31 @@
+"""member.account compared without case
+
+- member (lower(account)), unique: WeCom's userid ignores case, so "HDY" and "hdy" are one person.
+  The senders of a callback batch are found by it (``models.lookups.members_by_accounts``) in one
+  indexed query, and a second member whose account differs only in case cannot be stored.
+  A database that already holds such a pair is not upgraded: the accounts are named, to be merged
+  by hand (which of the two keeps the items is not for a migration to guess).
+
+Revision ID: 0009
+Revises: 0006 (the integrator sets 0008: 0007 and 0008 are being written on other branches)
+"""
+from alembic import op
+from sqlalchemy import text
+
+revision = '0009'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    clashes = op.get_bind().execute(text(
+        "SELECT lower(account) FROM member GROUP BY lower(account) HAVING count(*) > 1 ORDER BY 1")).scalars().all()
+    if clashes:
+        raise RuntimeError("以下企业微信账号只是大小写不同，企业微信视为同一人，请先手工合并后再升级："
+                           + "、".join(clashes))
+    op.create_index('ux_member_account_lower', 'member', [text('lower(account)')], unique=True)
+
+
+def downgrade() -> None:
+    op.drop_index('ux_member_account_lower', table_name='member')
