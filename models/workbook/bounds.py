@@ -32,10 +32,14 @@ MAX_PART = 64 * 1024 * 1024     # bytes of one part unpacked
 _CHUNK = 1 << 20
 _SI = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?si(/?)[\s>/]")
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*\sref\s*=\s*"(?:[^":]*:)?\$?([A-Z]+)\$?(\d+)"')
-_FAR_CELL = re.compile(rb'\sr\s*=\s*"([A-Z]{1,3})(\d{%d,})"' % len(str(MAX_ROWS)))
-_WIDE_CELL = re.compile(rb'\sr\s*=\s*"([A-Z]{%d,3})(\d+)"' % len(get_column_letter(MAX_COLUMNS)))
-_FAR_ROW = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*\sr\s*=\s*"(\d{%d,})"' % len(str(MAX_ROWS)))
-_LONG_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?[tv]\b[^>]*>[^<]{%d}" % MAX_TEXT)
+# A cell or row reference (r="…"): past the last row (7 digits or more), past the last column
+# (3 letters or more). Searched as literals (fast: 18 MB of the benchmark book in some 0.1 s);
+# a sheet spacing or quoting its attributes otherwise is searched by the general pattern.
+_FAR = re.compile(rb'r="([A-Z]{0,3})(\d{%d,})"' % len(str(MAX_ROWS)))
+_WIDE = re.compile(rb'r="([A-Z]{%d,3})(\d+)"' % len(get_column_letter(MAX_COLUMNS)))
+_ANY_REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{0,3})(\d+)["']""")
+_ODD_REFS = re.compile(rb"r(?:\s+=|=\s|=')")
+_LONG_TEXT = re.compile(rb">[^<]{%d}" % MAX_TEXT)
 _CELL_REF = re.compile(rb'\sr\s*=\s*"([A-Z]+\d+)"')
 
 OUT_OF_BOUNDS = f"超出可导入的范围（每张表最多{MAX_ROWS}行、{MAX_COLUMNS}列）；如是多余的内容或格式，请删除其所在的行或列，保存后再导入"
@@ -109,14 +113,12 @@ def _beyond(column: str, row: int) -> bool:
 
 
 def _far_cell(xml: bytes) -> str | None:
-    """A cell (else a row's first cell, else the used range's far corner) out of bounds, or None."""
-    for pattern in (_FAR_CELL, _WIDE_CELL):
-        for column, row in pattern.findall(xml):
-            if _beyond(column.decode(), int(row)):
-                return f"{column.decode()}{int(row)}"
-    for row in _FAR_ROW.findall(xml):
-        if int(row) > MAX_ROWS:
-            return f"A{int(row)}"
+    """A cell (else a row) out of bounds, else the used range's far corner when it is; or None."""
+    refs = _ANY_REF.findall(xml) if _ODD_REFS.search(xml) else _FAR.findall(xml) + _WIDE.findall(xml)
+    far = [(c.decode(), int(r)) for c, r in refs if _beyond(c.decode() or "A", int(r))]
+    if far:
+        column, row = next(((c, r) for c, r in far if c), far[0])
+        return f"{column or 'A'}{row}"
     m = _DIMENSION.search(xml, 0, 4096)
     if m and _beyond(m[1].decode(), int(m[2])):
         return f"{m[1].decode()}{int(m[2])}"
