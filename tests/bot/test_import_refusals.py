@@ -93,3 +93,40 @@ def test_an_account_in_another_case_names_the_stored_member(bare_engine, db_url,
     assert [(m.account, m.title) for m in hdy] == [("HDY", "党组成员")]
     [item] = rows(bare_engine, Item)
     assert item.owner_id == hdy[0].id
+
+
+def test_progress_shows_on_a_terminal_only(bare_engine, db_url, tmp_path, capsys):
+    """Rows read, checked and written, on stderr when it is a terminal (a pty here); never in a
+    pipe or a log (the in-process run above: capsys is no terminal)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.support.cli import ROOT
+
+    book = {"组织": UNITS, "党员": MEMBERS}
+    code, out, err = run(tmp_path, db_url, book, capsys, "quiet.xlsx")
+    assert code == 0 and "已读取" not in out + err and "已写入" not in out + err
+    config = write_config(tmp_path / "config.toml", db_url, "http://127.0.0.1:9/cgi-bin/")
+    path = tmp_path / "book.xlsx"
+    build_workbook(book | {"整改清单": [RECT_HEAD, ["Z-1", "问题", "措施", "sunli", "巡察", "2026-12-31", 2026]]}
+                   ).save(path)
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QINGDAN_")}
+    proc = subprocess.run([sys.executable, "-m", "bot", "import", str(path), "--config", str(config)], cwd=ROOT,
+                          env=env, stdout=subprocess.PIPE, stderr=follower, timeout=120)
+    os.close(follower)
+    shown = b""
+    try:
+        while chunk := os.read(leader, 65536):
+            shown += chunk
+    except OSError:                      # the pty's other end is closed: all has been read
+        pass
+    os.close(leader)
+    assert proc.returncode == 0
+    terminal = shown.decode()
+    for line in ("已读取2行（组织）", "已读取5行（党员）", "已读取6行（整改清单）", "已检查6行",
+                 "已写入2/6行（组织）", "已写入6/6行（整改清单）"):
+        assert line in terminal, terminal
+    assert "已读取" not in proc.stdout.decode() and "整改清单：新增1" in proc.stdout.decode()
