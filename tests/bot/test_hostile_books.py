@@ -46,6 +46,8 @@ STRAY = {
     "a stray cell at Z1048576": ({"Z1048576": "x"}, None, "Z1048576"),
     "a used range to Z1048576 and no cell there": ({}, "A1:Z1048576", "Z1048576"),
     "a stray cell in column ZZ": ({"ZZ2": "x"}, None, "ZZ2"),
+    "a cell one column too far": ({"AE3": "x"}, None, "AE3"),
+    "a row one too far": ({"A100001": "x"}, None, "A100001"),
 }
 
 
@@ -55,7 +57,14 @@ def test_a_cell_out_of_bounds_is_refused_naming_it(case, bare_engine, db_url, tm
     path = write_book(tmp_path / "stray.xlsx", {"组织": table(UNITS) | extra, "党员": table(MEMBERS)},
                       dimension={"组织": dimension} if dimension else None)
     line = refused(tmp_path, db_url, bare_engine, path, capsys, apart=cell.startswith("XFD"))
-    assert line.startswith(f"「组织」：单元格 {cell} 超出可导入的范围（每张表最多100000行、100列）"), line
+    assert line.startswith(f"「组织」：单元格 {cell} 超出可导入的范围（每张表最多100000行、30列）"), line
+
+
+def test_a_cell_at_the_bounds_is_read(bare_engine, db_url, tmp_path, capsys):
+    path = write_book(tmp_path / "edge.xlsx", {"组织": table(UNITS) | {"AD100000": "备注"}})
+    config = write_config(tmp_path / "config.toml", db_url, "http://127.0.0.1:9/cgi-bin/")
+    assert main(["import", str(path), "--config", str(config)]) == 0, capsys.readouterr().err
+    assert "组织：新增2" in capsys.readouterr().out
 
 
 def test_an_over_long_shared_string_is_refused_naming_its_cell(bare_engine, db_url, tmp_path, capsys):
