@@ -51,3 +51,29 @@ def test_the_senders_lookup_uses_the_index_on_sqlite(engine):
         plan = " ".join(str(r[-1]) for r in conn.execute(text(
             "EXPLAIN QUERY PLAN SELECT * FROM member WHERE lower(account) IN ('liming', 'sunli')")))
     assert "ux_member_account_lower" in plan
+
+
+def test_an_upgrade_names_stored_accounts_that_differ_only_in_case(db_url, tmp_path, capsys):
+    """A database that already holds HDY and hdy is not upgraded (which of the two keeps the
+    items is not for a migration to guess): `qingdan init-db` names them in one line."""
+    from alembic import command
+
+    from bot.cli import main
+    from models.db import alembic_config, make_engine
+    from tests.support.config import write_config
+
+    eng = make_engine(db_url)
+    cfg = alembic_config(db_url)
+    with eng.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0006")
+        conn.execute(text("INSERT INTO unit (name, kind) VALUES ('第一党支部', '党支部')"))
+        for account in ("HDY", "hdy", "liming"):
+            conn.execute(text("INSERT INTO member (account, name, unit_id, title, is_admin, active) "
+                              "VALUES (:a, '黄东阳', 1, '党员', false, true)"), {"a": account})
+    eng.dispose()
+    config = write_config(tmp_path / "config.toml", db_url, "http://127.0.0.1:9/cgi-bin/")
+    capsys.readouterr()
+    assert main(["init-db", "--config", str(config)]) == 2
+    assert capsys.readouterr().err == ("以下企业微信账号只是大小写不同，企业微信视为同一人，请先合并为一个后再升级："
+                                       "HDY 与 hdy\n")

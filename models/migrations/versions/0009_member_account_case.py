@@ -19,11 +19,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    clashes = op.get_bind().execute(text(
+    bind = op.get_bind()
+    clashes = bind.execute(text(
         "SELECT lower(account) FROM member GROUP BY lower(account) HAVING count(*) > 1 ORDER BY 1")).scalars().all()
     if clashes:
-        raise RuntimeError("以下企业微信账号只是大小写不同，企业微信视为同一人，请先手工合并后再升级："
-                           + "、".join(clashes))
+        from models.db import DatabaseError
+        accounts = bind.execute(text("SELECT account FROM member ORDER BY account")).scalars().all()
+        pairs = [" 与 ".join(a for a in accounts if a.lower() == key) for key in clashes]
+        raise DatabaseError("以下企业微信账号只是大小写不同，企业微信视为同一人，请先合并为一个后再升级："
+                            + "；".join(pairs))
     op.create_index('ux_member_account_lower', 'member', [text('lower(account)')], unique=True)
 
 
