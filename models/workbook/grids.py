@@ -243,7 +243,11 @@ class SheetSource:
     def _strings(self, part: str) -> bytes:
         """The shared strings, within the bounds (``bounds.py``): a string too long is refused
         naming the cells that use it (or the book, when none does), before any of it is read whole."""
-        long = bounds.long_strings(self.archive, part)
+        try:
+            long = bounds.long_strings(self.archive, part)
+        except Exception as exc:  # noqa: BLE001 - a damaged archive is the administrator's problem
+            self.close()
+            raise _unreadable(exc) from exc
         if long:
             try:
                 problems = [p for title, sheet in self.sheets
