@@ -157,7 +157,9 @@ def check_items(book: Book, name: str, db: Db, member_rows: dict[str, Row], now:
 def same_codes(rows: list[Row], name: str, db: Db) -> None:
     """编号 unique within the sheet and year as chat reads them (``bot.nlu.codes.key_of``: Z-2,
     Z-02 and z2 are one; P-D2, ｐ－ｄ２ and p-d2 are one): a second spelling of a 编号 already in the
-    sheet, or of another one stored for the year, is a problem naming the first."""
+    sheet, or of another one stored for the year, is a problem naming the first — unless both are
+    stored already (a pair from before this rule: an exported book imports again; the secretary's
+    销号 asks which of them it means)."""
     kind = ITEM_SHEETS[name].value
     seen: dict[tuple[str, int], Row] = {}
     for r in rows:
@@ -170,6 +172,8 @@ def same_codes(rows: list[Row], name: str, db: Db) -> None:
         stored = db.codes.get((kind, *key))
         if first is not r:
             first_code = first.data["code"]
+            if first_code != code and {(kind, c, year) for c in (code, first_code)} <= db.items.keys():
+                continue        # both stored before import refused such pairs: updating them adds nothing to read twice
             r.problems.append(f"{what}与第{first.row}行重复" if first_code == code else
                               f"{what}与第{first.row}行的 {first_code} 在对话中读作同一编号，请改用不同编号或写法一致")
         elif stored is not None and stored != code and (kind, code, year) not in db.items:

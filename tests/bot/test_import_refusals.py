@@ -130,3 +130,19 @@ def test_progress_shows_on_a_terminal_only(bare_engine, db_url, tmp_path, capsys
                  "已写入2/6行（组织）", "已写入6/6行（整改清单）"):
         assert line in terminal, terminal
     assert "已读取" not in proc.stdout.decode() and "整改清单：新增1" in proc.stdout.decode()
+
+
+def test_a_pair_stored_before_the_rule_imports_again(bare_engine, db_url, tmp_path, capsys):
+    """Z-2 and Z-02 stored before import refused such pairs: the exported book imports again (the
+    secretary's 销号 asks which of them it means: tests/bot/test_review_ambiguity.py)."""
+    rects = [RECT_HEAD, ["Z-2", "党费收缴不规范", "逐月核对", "wangfang", "巡察", "2026-12-31", 2026]]
+    assert run(tmp_path, db_url, {"组织": UNITS, "党员": MEMBERS, "整改清单": rects}, capsys)[0] == 0
+    with Session(bare_engine) as s:
+        first = s.exec(select(Item)).one()
+        s.add(Item(kind=first.kind, code="Z-02", title="三会一课记录不全", owner_id=first.owner_id,
+                   unit_id=first.unit_id, year=2026))
+        s.commit()
+    again = rects + [["Z-02", "三会一课记录不全", "补齐记录", "wangfang", "巡察", "2026-12-31", 2026]]
+    code, out, err = run(tmp_path, db_url, {"整改清单": again}, capsys, "again.xlsx")
+    assert code == 0, err
+    assert "整改清单：新增0，更新1，未变1" in out
