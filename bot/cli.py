@@ -161,6 +161,11 @@ def cmd_init_db(args) -> int:
     return 0
 
 
+def _progress_line(line: str) -> None:
+    """``line`` over the last one on the terminal (stderr); "" clears it."""
+    print(f"\r\033[K{line}", end="" if line else "\r", file=sys.stderr, flush=True)
+
+
 def cmd_import(args) -> int:
     """Load the workbook; statistics are brought up to date afterwards."""
     from models.db import analyze, session_scope
@@ -172,12 +177,15 @@ def cmd_import(args) -> int:
         print(f"文件不存在：{book}", file=sys.stderr)
         return 2
     engine = _engine(cfg)
+    progress = _progress_line if sys.stderr.isatty() else None     # a terminal only: never in a log
     try:
         with session_scope(engine) as s:
             summary = import_workbook(s, book, actor=f"cli:{getpass.getuser()}",
                                       now=datetime.now(cfg.tz), skip_bad_rows=args.skip_bad_rows,
-                                      star_maxima=cfg.stars.maxima())
+                                      star_maxima=cfg.stars.maxima(), progress=progress)
     except WorkbookError as exc:
+        if progress:
+            _progress_line("")
         print(f"导入失败，未写入任何数据。共{len(exc.problems)}处问题：", file=sys.stderr)
         for p in exc.problems:
             print(f"  {p}", file=sys.stderr)
@@ -186,6 +194,8 @@ def cmd_import(args) -> int:
         else:
             print("改正后重新导入。", file=sys.stderr)
         return 1
+    if progress:
+        _progress_line("")
     analyze(engine)
     for line in summary.lines():
         print(line)

@@ -7,7 +7,7 @@ Two things are remembered, each with a time limit:
   means that item, within ``ITEM_TTL``;
 * what the bot is **waiting for** from the person (``Waiting``), one thing at a time: which item an
   update means (it asked "哪一项？" and keeps the update whole until the answer, "第2项"), a
-  notice's 确认, or "更多" after an answer cut at a page's end. The dispatcher reads it once per message, before routing (``waiting_for``): the
+  notice's 确认, "更多" after an answer cut at a page's end, or which of several rectifications a secretary's 销号 / 退回 / 重开 means. The dispatcher reads it once per message, before routing (``waiting_for``): the
   handlers registered for that state are tried first, and any other message is answered as usual
   and leaves the state alone until its time limit (``TTL``) passes or a new state replaces it.
 
@@ -39,6 +39,7 @@ class Waiting(StrEnum):
     WHICH_ITEM = "which_item"                   # an update whose item the bot asked for
     NOTICE_CONFIRMATION = "notice_confirmation"  # a notice previewed to its sender, for 确认
     MORE_PAGES = "more_pages"                   # an answer cut at a page's end, for "更多"
+    WHICH_REVIEW = "which_review"               # a secretary's 销号 / 退回 / 重开 whose 编号 read as several
 
 
 TTL = {
@@ -47,6 +48,7 @@ TTL = {
     # told so; after the day, 确认 is read like any other message.
     Waiting.NOTICE_CONFIRMATION: timedelta(days=1),
     Waiting.MORE_PAGES: timedelta(hours=1),
+    Waiting.WHICH_REVIEW: timedelta(hours=2),
 }
 
 
@@ -60,6 +62,7 @@ class State:
     words: str = ""                 # WHICH_ITEM: the words it came in
     notice_id: int | None = None    # NOTICE_CONFIRMATION: the draft
     page: int = 0                   # MORE_PAGES: the page last shown of the question in ``words``
+    item_ids: tuple[int, ...] = ()  # WHICH_REVIEW: the items offered, in the order numbered (words: the command)
 
 
 _UPDATE_FIELDS = {f.name for f in fields(Update)}
@@ -89,7 +92,7 @@ def remember_item_sql(conn: Connection, member_id: int, item_id: int, at: dateti
 def wait_for(session: Session, member: Member, state: State) -> None:
     """Wait for ``state`` from ``member`` (replacing whatever was waited for before)."""
     data = {"kind": str(state.kind), "words": state.words, "notice_id": state.notice_id, "page": state.page,
-            "update": asdict(state.update) if state.update is not None else None}
+            "update": asdict(state.update) if state.update is not None else None, "item_ids": list(state.item_ids)}
     set_columns(session, member, waiting=json.dumps(data, ensure_ascii=False), waiting_at=state.since)
 
 
@@ -109,9 +112,10 @@ def waiting_for(member: Member, at: datetime) -> State | None:
         kind = Waiting(data["kind"])
         raw = data.get("update")
         update_ = Update(**{k: v for k, v in raw.items() if k in _UPDATE_FIELDS}) if raw else None
+        ids = tuple(int(i) for i in data.get("item_ids") or ())
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
     if not _fresh(at, member.waiting_at, TTL[kind]):
         return None
     return State(kind, member.waiting_at, update_, data.get("words") or "", data.get("notice_id"),
-                 int(data.get("page") or 0))
+                 int(data.get("page") or 0), ids)

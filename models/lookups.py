@@ -29,6 +29,7 @@ from models.tables import (
     Member,
     MonthlyReport,
     StarScore,
+    account_key,
 )
 
 KIND_ORDER = {ItemKind.RESPONSIBILITY: 0, ItemKind.PROJECT: 1, ItemKind.RECTIFICATION: 2}
@@ -63,16 +64,20 @@ def member_by_account(session: Session, account: str) -> Member | None:
     return members_by_accounts(session, [account]).get(account)
 
 
-_MEMBERS_BY_ACCOUNTS = select(Member).where(Member.account.in_(bindparam("accounts", expanding=True)))
+# lower(account) as the unique index ux_member_account_lower has it, so the index finds them.
+_MEMBERS_BY_ACCOUNTS = select(Member).where(func.lower(Member.account).in_(bindparam("keys", expanding=True)))
 
 
 def members_by_accounts(session: Session, accounts: Iterable[str]) -> dict[str, Member]:
-    """The members holding ``accounts``, by account (an account nobody holds is left out), in one
-    query: the senders of the callbacks answered together (``bot.conversation``)."""
+    """The members holding ``accounts`` in any case ("SUNDY" finds the member ``sundy``:
+    ``account_key``), by each account as given (an account nobody holds is left out), in one
+    indexed query: the senders of the callbacks answered together (``bot.conversation``)."""
     wanted = list(dict.fromkeys(accounts))
     if not wanted:
         return {}
-    return {m.account: m for m in session.exec(_MEMBERS_BY_ACCOUNTS, params={"accounts": wanted})}
+    keys = list(dict.fromkeys(map(account_key, wanted)))
+    found = {account_key(m.account): m for m in session.exec(_MEMBERS_BY_ACCOUNTS, params={"keys": keys})}
+    return {a: found[account_key(a)] for a in wanted if account_key(a) in found}
 
 
 def secretaries(session: Session) -> list[Member]:
@@ -180,13 +185,18 @@ def item_with_code(items: list[Item], code: str) -> Item | None:
     return next((i for i in items if key_of(i.code) == wanted), None)
 
 
-def unit_item_by_code(session: Session, unit_id: int, code: str, year: int,
-                      kind: ItemKind | None = None) -> Item | None:
-    """An item of the unit and year by 编号, compared by ``bot.nlu.codes.code_key``."""
-    q = select(Item).where(Item.unit_id == unit_id, live(year))
+def items_by_code(session: Session, unit_ids: Iterable[int], code: str, year: int,
+                  kind: ItemKind | None = None) -> list[Item]:
+    """Every live item of ``unit_ids`` in ``year`` whose 编号 reads as ``code`` (by
+    ``bot.nlu.codes.code_key``: Z-2 = Z-02 = z 2 = Ｚ－２), in "我的清单" order — more than one when
+    people of those units hold items whose 编号 read as one (the caller asks which). The codes are
+    read as plain rows (a 党组 secretary's units hold thousands), then only the matches as items."""
+    wanted = code_key(code) or key_of(code)
+    q = select(Item.id, Item.code).where(Item.unit_id.in_(list(unit_ids)), live(year))
     if kind:
         q = q.where(Item.kind == kind)
-    return item_with_code(sorted(session.exec(q).all(), key=item_sort_key), code)
+    ids = [i for i, c in session.connection().execute(q) if key_of(c) == wanted]
+    return sorted(session.exec(select(Item).where(Item.id.in_(ids))), key=item_sort_key) if ids else []
 
 
 def code_in_use(session: Session, key: str, year: int) -> bool:

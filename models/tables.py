@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import Enum, StrEnum
 
-from sqlalchemy import Boolean, DateTime, Index, String, TypeDecorator, UniqueConstraint, true
+from sqlalchemy import Boolean, DateTime, Index, String, TypeDecorator, UniqueConstraint, text, true
 from sqlmodel import Column, Field, SQLModel
 
 from bot.statuses import STATUS_ZH
@@ -154,12 +154,21 @@ class Unit(SQLModel, table=True):
     kind: UnitKind = _enum(UnitKind)
 
 
+def account_key(account: str) -> str:
+    """An account as compared: WeCom's userid ignores case ("HDY" and "hdy" are one person), so
+    accounts are compared lower-cased everywhere — by this, and in SQL by ``lower(account)``
+    (the unique index ``ux_member_account_lower``). Stored and sent to WeCom as written."""
+    return account.lower()
+
+
 class Member(SQLModel, table=True):
-    """A person known to the bot by WeCom account (企业微信账号)."""
+    """A person known to the bot by WeCom account (企业微信账号), one per account whatever its case."""
 
     # The secretaries (``Tree.load``, digests) are a few hundred of thousands of members: found by
     # index; so are the people a question names (``bot.scope``: the names among its substrings).
-    __table_args__ = (Index("ix_member_title", "title"), Index("ix_member_name", "name"))
+    # One member per account compared as ``account_key`` does; the senders are found by it.
+    __table_args__ = (Index("ix_member_title", "title"), Index("ix_member_name", "name"),
+                      Index("ux_member_account_lower", text("lower(account)"), unique=True))
 
     id: int | None = Field(default=None, primary_key=True)
     account: str = Field(unique=True, index=True)

@@ -23,7 +23,9 @@ Import works in three steps, so that a bad book writes nothing:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ from models.workbook.check import Db, check_items, check_members, check_stars, c
 from models.workbook.export import build_workbook, export_workbook
 from models.workbook.read import read_book
 from models.workbook.results import ImportSummary, RowProblem, WorkbookError
-from models.workbook.sheets import ITEM_SHEETS, SHEET_ORDER
+from models.workbook.sheets import ITEM_SHEETS, MEMBERS, SHEET_ORDER, STARS, UNITS
 from models.workbook.write import write_items, write_members, write_stars, write_units
 
 __all__ = ["ImportSummary", "RowProblem", "WorkbookError", "build_workbook", "export_workbook",
@@ -45,16 +47,20 @@ DEFAULT_MAXIMA: dict[str, float] = {d.field: d.maximum for d in DIMENSIONS}
 
 
 def import_workbook(session: Session, path: Any, *, actor: str, now: datetime,
-                    skip_bad_rows: bool = False, star_maxima: dict[str, float] | None = None) -> ImportSummary:
+                    skip_bad_rows: bool = False, star_maxima: dict[str, float] | None = None,
+                    progress: Callable[[str], None] | None = None) -> ImportSummary:
     """Load a book into the database (never commits; the caller's session_scope does).
 
     ``star_maxima`` is the most points of each star-rating dimension (StarScore field → points,
     e.g. ``cfg.stars.maxima()``); fields it leaves out keep ``models.stars.DIMENSIONS``' defaults.
     Raises WorkbookError with every problem found, having written nothing, unless
     ``skip_bad_rows``: then the good rows are written and the bad ones are in ``summary.skipped``.
-    An AuditEvent (action "import") is added when anything changed.
+    An AuditEvent (action "import") is added when anything changed. ``progress`` is told, in
+    Chinese, the rows read, checked and written so far (the CLI shows it on a terminal).
     """
-    book = read_book(path)
+    say = progress or (lambda _line: None)
+    book = read_book(path, say)
+    rows = sum(len(book.rows(name)) for name in SHEET_ORDER)
 
     db = Db.load(session)
     unit_rows = check_units(book, db)
@@ -62,6 +68,7 @@ def import_workbook(session: Session, path: Any, *, actor: str, now: datetime,
     for name in ITEM_SHEETS:
         check_items(book, name, db, member_rows, now)
     check_stars(book, db, unit_rows, DEFAULT_MAXIMA | (star_maxima or {}))
+    say(f"已检查{rows}行")
 
     problems = list(book.problems)
     for name in SHEET_ORDER:
@@ -76,11 +83,13 @@ def import_workbook(session: Session, path: Any, *, actor: str, now: datetime,
     for name in SHEET_ORDER:
         if name in book.sheets:
             summary.start(name)
-    write_units(session, book, db, summary)
-    write_members(session, book, db, summary)
-    for name in ITEM_SHEETS:
-        write_items(session, book, name, db, summary)
-    write_stars(session, book, db, summary)
+    writes = [(UNITS, write_units), (MEMBERS, write_members),
+              *((name, partial(write_items, name=name)) for name in ITEM_SHEETS), (STARS, write_stars)]
+    written = 0
+    for name, write in writes:
+        write(session, book, db=db, summary=summary)
+        written += len(book.rows(name))
+        say(f"已写入{written}/{rows}行（{name}）")
 
     if summary.changed:
         words = Path(path).name if isinstance(path, (str, Path)) else str(getattr(path, "name", "workbook"))

@@ -82,15 +82,35 @@ def parse_text(v: Any, label: str) -> str | None:
     return str(v).strip(BLANKS)
 
 
+# The most characters of a cell, by what it holds (a WeCom account has at most 64 bytes).
+MAX_NAME, MAX_CODE, MAX_TITLE, MAX_MEASURES, MAX_SOURCE = 64, 32, 500, 2000, 100
+
+
+def text_of(most: int) -> Callable[[Any, str], str | None]:
+    """A parser of free text (``parse_text``) of at most ``most`` characters."""
+
+    def parse(v: Any, label: str) -> str | None:
+        s = parse_text(v, label)
+        if s is not None and len(s) > most:
+            raise BadCell(f"{label}有{len(s)}个字，超过上限{most}个字")
+        return s
+
+    return parse
+
+
 def parse_account(v: Any, label: str) -> str | None:
     """A WeCom account (企业微信账号, and the owner columns that name one): letters, digits and _-.@
-    only; spaces, Chinese characters and full-width letters are what WeCom does not allow."""
-    s = parse_text(v, label)
+    only, not starting with "-" (read as an option by the tools it is passed to); spaces, Chinese
+    characters and full-width letters are what WeCom does not allow. Kept as written; compared
+    without case (``models.tables.account_key``)."""
+    s = text_of(MAX_NAME)(v, label)
     if s is None:
         return None
     if not ACCOUNT_RE.fullmatch(s):
         raise BadCell(f"{label} {show(s)} 不是有效的企业微信账号（只能由字母、数字和 _ - . @ 组成，"
                       "不能有空格、汉字或其他符号）")
+    if s.startswith("-"):
+        raise BadCell(f"{label} {show(s)} 不是有效的企业微信账号（不能以 - 开头）")
     return s
 
 

@@ -12,10 +12,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from bot.nlu.codes import key_of
 from models.stars import DIMENSIONS
-from models.tables import Item, Member, StarScore, Unit
+from models.tables import Item, Member, StarScore, Unit, account_key
 from models.workbook.read import Book, Row
-from models.workbook.sheets import MEMBERS, OWNER_LABEL, RECTIFICATIONS, STARS, UNITS
+from models.workbook.sheets import ITEM_SHEETS, MEMBERS, OWNER_LABEL, RECTIFICATIONS, STARS, UNITS
 
 # A score may exceed its maximum by this much (floating-point noise from Excel), no more.
 _EPSILON = 1e-9
@@ -23,20 +24,24 @@ _EPSILON = 1e-9
 
 @dataclass
 class Db:
-    """What is already in the database, by natural key."""
+    """What is already in the database, by natural key: a member by ``account_key`` (accounts
+    ignore case), an item by (kind, 编号, 年度) and by (kind, the 编号 as chat reads it, 年度)."""
 
     units: dict[str, Unit]
     members: dict[str, Member]
     items: dict[tuple[str, str, int], Item]
     stars: dict[tuple[int, int], StarScore]
+    codes: dict[tuple[str, str, int], str]
 
     @classmethod
     def load(cls, session: Session) -> Db:
+        items = {(i.kind, i.code, i.year): i for i in session.exec(select(Item))}
         return cls(
             units={u.name: u for u in session.exec(select(Unit))},
-            members={m.account: m for m in session.exec(select(Member))},
-            items={(i.kind, i.code, i.year): i for i in session.exec(select(Item))},
+            members={account_key(m.account): m for m in session.exec(select(Member))},
+            items=items,
             stars={(s.unit_id, s.year): s for s in session.exec(select(StarScore))},
+            codes={(kind, key_of(code), year): code for kind, code, year in items},
         )
 
 
@@ -54,10 +59,12 @@ def index(rows: list[Row], key: Callable[[Row], Any], what: Callable[[Row], str]
     return seen
 
 
-def depends(row: Row, label: str, value: str, book: dict[Any, Row], in_db: bool, missing: str) -> None:
-    """Check a reference from ``row`` to something named ``value``: defined in the book (and its
-    row must be good), or already in the database; otherwise the row gets a problem."""
-    src = book.get(value)
+def depends(row: Row, label: str, value: str, book: dict[Any, Row], in_db: bool, missing: str,
+            key: Any = None) -> None:
+    """Check a reference from ``row`` to something named ``value`` (found in ``book`` by ``key``,
+    by default ``value``): defined in the book (and its row must be good), or already in the
+    database; otherwise the row gets a problem."""
+    src = book.get(value if key is None else key)
     if src is not None:
         if not src.ok:
             row.problems.append(f"{label} {value} 所在的「{src.sheet}」第{src.row}行有误")
@@ -112,10 +119,17 @@ def check_units(book: Book, db: Db) -> dict[str, Row]:
 
 
 def check_members(book: Book, db: Db, unit_rows: dict[str, Row]) -> dict[str, Row]:
-    """党员: accounts unique, each in a known unit. Returns the book's members by account."""
+    """党员: accounts unique whatever their case (WeCom's userid ignores it: ``account_key``),
+    each in a known unit. Returns the book's members by ``account_key``."""
     members = book.rows(MEMBERS)
-    member_rows = index(members, lambda r: r.data.get("account"),
-                        lambda r: f"企业微信账号 {r.data['account']} ")
+    member_rows: dict[str, Row] = {}
+    for r in members:
+        account = r.data.get("account")
+        first = member_rows.setdefault(account_key(account), r) if account else r
+        if first is not r:
+            r.problems.append(f"企业微信账号 {account} 与第{first.row}行重复" if first.data["account"] == account else
+                              f"企业微信账号 {account} 与第{first.row}行的 {first.data['account']} 只是大小写不同，"
+                              "企业微信视为同一账号")
     for r in members:
         unit = r.data.get("unit")
         if unit:
@@ -132,15 +146,39 @@ def check_items(book: Book, name: str, db: Db, member_rows: dict[str, Row], now:
             if r.data.get("year") is None:
                 r.data["year"] = now.year
 
-    def key(r: Row) -> tuple[str, int] | None:
-        code, year = r.data.get("code"), r.data.get("year")
-        return (code, year) if code and year else None
-
-    index(rows, key, lambda r: f"编号 {r.data['code']}（{r.data['year']}年）")
+    same_codes(rows, name, db)
     for r in rows:
         owner = r.data.get("owner")
         if owner:
-            depends(r, OWNER_LABEL[name], owner, member_rows, owner in db.members, "不在党员名单中")
+            depends(r, OWNER_LABEL[name], owner, member_rows, account_key(owner) in db.members, "不在党员名单中",
+                    key=account_key(owner))
+
+
+def same_codes(rows: list[Row], name: str, db: Db) -> None:
+    """编号 unique within the sheet and year as chat reads them (``bot.nlu.codes.key_of``: Z-2,
+    Z-02 and z2 are one; P-D2, ｐ－ｄ２ and p-d2 are one): a second spelling of a 编号 already in the
+    sheet, or of another one stored for the year, is a problem naming the first — unless both are
+    stored already (a pair from before this rule: an exported book imports again; the secretary's
+    销号 asks which of them it means)."""
+    kind = ITEM_SHEETS[name].value
+    seen: dict[tuple[str, int], Row] = {}
+    for r in rows:
+        code, year = r.data.get("code"), r.data.get("year")
+        if not code or not year:
+            continue
+        what = f"编号 {code}（{year}年）"
+        key = (key_of(code), year)
+        first = seen.setdefault(key, r)
+        stored = db.codes.get((kind, *key))
+        if first is not r:
+            first_code = first.data["code"]
+            if first_code != code and {(kind, c, year) for c in (code, first_code)} <= db.items.keys():
+                continue        # both stored before import refused such pairs: updating them adds nothing to read twice
+            r.problems.append(f"{what}与第{first.row}行重复" if first_code == code else
+                              f"{what}与第{first.row}行的 {first_code} 在对话中读作同一编号，请改用不同编号或写法一致")
+        elif stored is not None and stored != code and (kind, code, year) not in db.items:
+            r.problems.append(f"{what}与{name}中已有的 {stored} 在对话中读作同一编号；"
+                              f"如是同一项，请写作 {stored}，否则请改用不同编号")
 
 
 def check_stars(book: Book, db: Db, unit_rows: dict[str, Row], maxima: dict[str, float]) -> None:

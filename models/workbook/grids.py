@@ -51,9 +51,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 from openpyxl.worksheet.cell_range import CellRange
 
+from models.workbook import bounds
 from models.workbook.cells import FORMULA
 from models.workbook.results import RowProblem, WorkbookError
-from models.workbook.sheets import BOOK
+from models.workbook.sheets import BOOK, sheet_name
 
 
 class _SheetParser(WorkSheetParser):
@@ -240,19 +241,51 @@ class SheetSource:
                            if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
             self.whole_book = None if wb.epoch == WINDOWS_EPOCH else "1904 dates"
             strings = reader.package.find(SHARED_STRINGS)
-            if self.whole_book is None and strings is not None:
-                why = untrusted(self.archive.read(strings.PartName[1:]), strings=True)
-                self.whole_book = why and f"shared strings: {why}"
         except Exception as exc:  # noqa: BLE001 - any unreadable file is the administrator's problem
+            raise _unreadable(exc) from exc
+        if strings is not None:
+            xml = self._strings(strings.PartName[1:])
+            if self.whole_book is None:
+                why = untrusted(xml, strings=True)
+                self.whole_book = why and f"shared strings: {why}"
+
+    def _strings(self, part: str) -> bytes:
+        """The shared strings, within the bounds (``bounds.py``): a string too long is refused
+        naming the cells that use it (or the book, when none does), before any of it is read whole."""
+        try:
+            long = bounds.long_strings(self.archive, part)
+        except Exception as exc:  # noqa: BLE001 - a damaged archive is the administrator's problem
+            self.close()
+            raise _unreadable(exc) from exc
+        if long:
+            try:
+                problems = [p for title, sheet in self.sheets
+                            for p in bounds.sheet_problems(sheet_name(title), self._xml(title, sheet), long)]
+            finally:
+                self.close()
+            raise WorkbookError(problems[:1] or [RowProblem(BOOK, 0, f"共享字符串表第{long[0] + 1}项{bounds.TOO_LONG}")])
+        if bounds.part_size(self.archive, part) > bounds.MAX_PART:
+            self.close()
+            raise WorkbookError([RowProblem(BOOK, 0, f"共享字符串表{bounds.PART_TOO_LARGE}")])
+        return self.archive.read(part)
+
+    def _xml(self, title: str, part: str) -> bytes:
+        """A sheet's XML, refused when it is larger than ``bounds.MAX_PART`` unpacked."""
+        if bounds.part_size(self.archive, part) > bounds.MAX_PART:
+            raise WorkbookError([RowProblem(sheet_name(title), 0, f"工作表{bounds.PART_TOO_LARGE}")])
+        try:
+            return self.archive.read(part)
+        except Exception as exc:  # noqa: BLE001
             raise _unreadable(exc) from exc
 
     def grid(self, index: int) -> list[list[Any]]:
-        """The cells of worksheet ``index`` (of ``self.sheets``) as rows of values."""
+        """The cells of worksheet ``index`` (of ``self.sheets``) as rows of values; refused
+        (``WorkbookError``) when the sheet is out of bounds (``bounds.py``), before it is read."""
         title, part = self.sheets[index]
-        try:
-            xml = self.archive.read(part)
-        except Exception as exc:  # noqa: BLE001
-            raise _unreadable(exc) from exc
+        xml = self._xml(title, part)
+        problems = bounds.sheet_problems(sheet_name(title), xml, [])
+        if problems:
+            raise WorkbookError(problems)
         why = self.whole_book or untrusted(xml, self.date_styles)
         if why is None:
             try:

@@ -7,6 +7,7 @@ its columns mapped, and every non-empty row read into values, with a reason for 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,10 +116,12 @@ def read_sheet(name: str, cells: list[list[Any]], problems: list[RowProblem]) ->
     return sheet
 
 
-def read_book(path: Any) -> Book:
-    """Every known sheet of the book, the header and cell problems, and the names of unknown sheets.
-    Raises WorkbookError when the file cannot be opened or has no known sheet."""
+def read_book(path: Any, progress: Callable[[str], None] | None = None) -> Book:
+    """Every known sheet of the book, the header and cell problems, and the names of unknown sheets;
+    ``progress`` is told the rows read after each sheet. Raises WorkbookError when the file cannot
+    be opened, is out of bounds (``bounds.py``) or has no known sheet."""
     src = SheetSource(path)
+    read = 0
     book = Book({}, [], [])
     found: set[str] = set()
     try:
@@ -135,6 +138,9 @@ def read_book(path: Any) -> Book:
             sheet = read_sheet(name, src.grid(index), book.problems)
             if sheet is not None:
                 book.sheets[name] = sheet
+                read += len(sheet.rows)
+                if progress is not None:
+                    progress(f"已读取{read}行（{name}）")
     finally:
         src.close()
     book.read_by_openpyxl = src.slow

@@ -16,6 +16,11 @@ from models.stars import DIMENSIONS
 from models.tables import ItemKind
 from models.workbook.cells import (
     FORMULA,
+    MAX_CODE,
+    MAX_MEASURES,
+    MAX_NAME,
+    MAX_SOURCE,
+    MAX_TITLE,
     norm,
     parse_account,
     parse_count,
@@ -24,11 +29,11 @@ from models.workbook.cells import (
     parse_positive_int,
     parse_rate,
     parse_score,
-    parse_text,
     parse_title,
     parse_unit_kind,
     parse_year,
     parse_yes_no,
+    text_of,
 )
 
 UNITS, MEMBERS, DUTIES, PROJECTS, RECTIFICATIONS, STARS, REPORTS = (
@@ -61,47 +66,50 @@ class Col:
         return re.sub(r"\s*[（(].*$", "", self.header)
 
 
+# Free text, each of at most its characters: names (units, people), 编号, titles, 整改措施, 来源.
+NAME, CODE, TITLE, MEASURES, SOURCE = (text_of(n) for n in (MAX_NAME, MAX_CODE, MAX_TITLE, MAX_MEASURES, MAX_SOURCE))
+
 SHEETS: dict[str, tuple[Col, ...]] = {
     UNITS: (
-        Col("名称", "name", parse_text, required=True),
-        Col("上级", "parent", parse_text),
+        Col("名称", "name", NAME, required=True),
+        Col("上级", "parent", NAME),
         Col("类型", "kind", parse_unit_kind, required=True),
     ),
     MEMBERS: (
-        Col("姓名", "name", parse_text, required=True),
+        Col("姓名", "name", NAME, required=True),
         Col("企业微信账号", "account", parse_account, required=True),
-        Col("所在组织", "unit", parse_text, required=True),
+        Col("所在组织", "unit", NAME, required=True),
         Col("职务", "title", parse_title, default="党员"),
         Col("管理员", "is_admin", parse_yes_no, optional=True, default=False),
         Col("状态", "active", parse_member_status, optional=True, default=True),
     ),
     DUTIES: (
-        Col("编号", "code", parse_text, required=True),
+        Col("编号", "code", CODE, required=True),
         Col("责任人", "owner", parse_account, required=True),
-        Col("事项", "title", parse_text, required=True),
+        Col("事项", "title", TITLE, required=True),
         Col("年度", "year", parse_year, required=True),
         Col("目标次数", "target_count", parse_positive_int, optional=True),
     ),
     PROJECTS: (
-        Col("编号", "code", parse_text, required=True),
-        Col("项目", "title", parse_text, required=True),
+        Col("编号", "code", CODE, required=True),
+        Col("项目", "title", TITLE, required=True),
         Col("牵头人", "owner", parse_account, required=True),
         Col("年度", "year", parse_year, required=True),
         Col("截止日期", "deadline", parse_date),
     ),
     RECTIFICATIONS: (
-        Col("编号", "code", parse_text, required=True),
-        Col("问题", "title", parse_text, required=True),
-        Col("整改措施", "measures", parse_text),
+        Col("编号", "code", CODE, required=True),
+        Col("问题", "title", TITLE, required=True),
+        Col("整改措施", "measures", MEASURES),
         Col("责任人", "owner", parse_account, required=True),
-        Col("来源", "source", parse_text),
+        Col("来源", "source", SOURCE),
         Col("整改时限", "deadline", parse_date),
         # Not in the contract's list: optional; when empty the year is the deadline's (else now's).
         # Export writes it (last column) so that a re-imported book finds the same items.
         Col("年度", "year", parse_year, optional=True),
     ),
     STARS: (
-        Col("组织", "unit", parse_text, required=True),
+        Col("组织", "unit", NAME, required=True),
         Col("年度", "year", parse_year, required=True),
         *(Col(d.zh, d.field, parse_score, default=0.0) for d in DIMENSIONS),
         Col("群众满意率", "satisfaction_rate", parse_rate, default=100.0),

@@ -1,7 +1,7 @@
 """Step 3, write: upsert the good rows by natural key, one function per sheet, touching only the
 fields that differ, and count what happened in the ``ImportSummary``.
 
-Natural keys: a unit by name, a member by account, an item by (kind, 编号, 年度), a star score by
+Natural keys: a unit by name, a member by account (whatever its case: ``account_key``), an item by (kind, 编号, 年度), a star score by
 (unit, 年度). A column left out of the sheet leaves its field alone. Progress that comes from chat
 (status, percent, done count, latest update) is never touched, and nothing is ever deleted.
 Run in this order, since each sheet refers to the ones before it: ``write_units`` →
@@ -16,7 +16,7 @@ from pydantic_core import PydanticUndefined
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, select
 
-from models.tables import Item, ItemStatus, Member, StarScore, Unit
+from models.tables import Item, ItemStatus, Member, StarScore, Unit, account_key
 from models.workbook.check import Db
 from models.workbook.read import Book
 from models.workbook.results import ImportSummary
@@ -76,7 +76,7 @@ def write_members(session: Session, book: Book, db: Db, summary: ImportSummary) 
             continue
         values = {"name": r.data["name"], "unit_id": db.units[r.data["unit"]].id}
         values.update({f: r.data[f] for f in ("title", "is_admin", "active") if f in present})
-        member = db.members.get(r.data["account"])
+        member = db.members.get(account_key(r.data["account"]))
         if member is None:
             new[r.data["account"]] = {"account": r.data["account"], **values}
             summary.count(MEMBERS, "created")
@@ -91,7 +91,7 @@ def write_members(session: Session, book: Book, db: Db, summary: ImportSummary) 
     _insert_new(session, Member, list(new.values()))
     for chunk in _chunks(list(new)):
         for member in session.exec(select(Member).where(Member.account.in_(chunk))):
-            db.members[member.account] = member
+            db.members[account_key(member.account)] = member
 
 
 def write_items(session: Session, book: Book, name: str, db: Db, summary: ImportSummary) -> None:
@@ -103,7 +103,7 @@ def write_items(session: Session, book: Book, name: str, db: Db, summary: Import
     for r in book.rows(name):
         if not r.ok:
             continue
-        owner = db.members[r.data["owner"]]
+        owner = db.members[account_key(r.data["owner"])]
         values = {"title": r.data["title"], "owner_id": owner.id, "unit_id": owner.unit_id}
         values.update({f: r.data[f] for f in _ITEM_FIELDS if f in present})
         item = db.items.get((kind.value, r.data["code"], r.data["year"]))

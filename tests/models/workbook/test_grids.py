@@ -15,6 +15,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS
 
 from bench.org_data import generate, write_book
 from models.workbook import grids
+from models.workbook.bounds import MAX_COLUMNS
 from models.workbook.grids import SheetSource, _calamine_grid, grid, open_book, untrusted
 from models.workbook.read import read_book
 from tests.models.workbook.books import DUTIES, MEMBERS, RECTS, STARS, UNITS, full_book, save
@@ -187,9 +188,9 @@ def test_every_number_format_and_date_serial_reads_the_same(tmp_path, monkeypatc
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "组织"
-    for col, fmt in enumerate(FORMATS, start=1):
-        for row, x in enumerate(serials, start=1):
-            ws.cell(row, col, x).number_format = fmt
+    for i, fmt in enumerate(FORMATS):        # blocks of at most 30 columns (bounds.MAX_COLUMNS)
+        for row, x in enumerate(serials, start=1 + i // MAX_COLUMNS * len(serials)):
+            ws.cell(row, 1 + i % MAX_COLUMNS, x).number_format = fmt
     wb.save(tmp_path / "formats.xlsx")
     assert_same(tmp_path / "formats.xlsx", monkeypatch)
 
