@@ -20,24 +20,29 @@ from models.conversation import State, Waiting, waiting_for
 from models.lookups import owners_items
 from models.progress import preview
 from models.tables import Member
-from schedules.timetable import Occasion, read_back_reminder
+from schedules.timetable import Occasion, Reminder, read_back_reminder
 
 
-def waiting_members(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
-                    skip: set[int]) -> list[tuple[Member, State]]:
-    """Active members whose read-back is still waiting at ``at`` and whose reminder, due now, is
-    this occasion's."""
+def reminders(session: Session, at: datetime, cfg: ScheduleConfig) -> list[tuple[Member, State, Reminder]]:
+    """Every active member whose read-back still waits at ``at`` and has a reminder, with it."""
     rows = session.exec(select(Member).where(
         Member.active, Member.waiting.contains(f'"{Waiting.READ_BACK}"', autoescape=True))).all()
     out = []
     for m in rows:
         state = waiting_for(m, at)
-        if m.id in skip or state is None or state.kind != Waiting.READ_BACK:
+        if state is None or state.kind != Waiting.READ_BACK:
             continue
         reminder = read_back_reminder(state.since, state.expires, cfg)
-        if reminder is not None and reminder.period == occ.period and reminder.contains(at):
-            out.append((m, state))
+        if reminder is not None:
+            out.append((m, state, reminder))
     return out
+
+
+def waiting_members(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
+                    skip: set[int]) -> list[tuple[Member, State]]:
+    """The members whose reminder is due at ``at`` and is this occasion's."""
+    return [(m, state) for m, state, reminder in reminders(session, at, cfg)
+            if m.id not in skip and reminder.period == occ.period and reminder.contains(at)]
 
 
 def read_back_reminders(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
