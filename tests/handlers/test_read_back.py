@@ -171,3 +171,13 @@ async def test_the_time_limit_comes_from_the_configuration(chat, engine, runtime
     reply = await chat.ask(record_updates, "liming", "R-1召开1次，R-3讲1次，Z-2整改到位", "progress",
                            [Update("R-1", None, count=1), Update("R-3", None, count=1), Update("Z-2", "done")])
     assert reply.startswith("已记录李明的进展：")
+
+
+async def test_a_confirmed_report_is_taken_back_whole_by_undo(chat, engine):
+    from handlers.undo import correct_last_reply
+
+    await report(chat)
+    await chat.ask(confirm, "wangfang", "确认", "unknown", at=NOW + timedelta(minutes=5))
+    reply = await chat.ask(correct_last_reply, "wangfang", "撤回", "unknown", at=NOW + timedelta(minutes=6))
+    assert reply.startswith("已撤回上一条记录：")
+    assert [item(engine, c).status for c in ("P-1", "P-2", "P-3")] == ["not_started"] * 3
