@@ -72,9 +72,8 @@ def confirm(msg: Message) -> str:
     if not take_waiting(msg.session, msg.member, state):
         return READ_BACK_TAKEN
     planned, gone = summary.planned_of(state.lines, msg.items)
-    reply = progress.record(msg, planned, state.words, confirmed=True) if planned else ""
-    missing = [READ_BACK_GONE.format(k=k) for k in gone]
-    return "\n".join([reply] * bool(reply) + missing)
+    replies = [progress.record(msg, planned, state.words, confirmed=True)] if planned else []
+    return "\n".join(replies + [READ_BACK_GONE.format(k=k) for k in gone])
 
 
 @confirmation.message(when=_cancels, waiting=Waiting.READ_BACK)
@@ -127,8 +126,7 @@ def amend(msg: Message) -> str:
     own = {i.code for i in msg.items}
     said = [(u.item, u) for u in msg.parsed.updates if progress.has_state(u) and u.item in own]
     if refused or not said or any(progress.has_state(u) and u.item not in own for u in msg.parsed.updates):
-        note = refused or READ_BACK_NAME_THE_ITEM
-        return summary.show(msg, state.lines, state.words, note=note)
+        return summary.show(msg, state.lines, state.words, note=refused or READ_BACK_NAME_THE_ITEM, kept=state)
     return summary.show(msg, _merged(state.lines, said), f"{state.words}（{msg.text}）",
                         note=f"已按“{msg.text}”修改。")
 

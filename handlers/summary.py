@@ -94,11 +94,16 @@ def summary_parts(items: list[Item], lines: list[Line], until: datetime, msg: Me
     return _parts(head, shown, footer)
 
 
-def show(msg: Message, lines: list[Line], words: str, note: str = "", tail: str = "") -> str:
+def show(msg: Message, lines: list[Line], words: str, note: str = "", tail: str = "",
+         kept: State | None = None) -> str:
     """Wait for the member's 确认 of ``lines`` (``confirm_hours`` from now) and give the summary:
-    the reply is its first message; any further one goes out after the commit."""
-    until = msg.at + timedelta(hours=msg.runtime.config.understanding.confirm_hours)
-    wait_for(msg.session, msg.member, State(Waiting.READ_BACK, msg.at, words=words, lines=lines, until=until))
+    the reply is its first message; any further one goes out after the commit. ``kept``: the
+    summary waiting already, shown again unchanged (its time limit stays as it was)."""
+    if kept is not None:
+        until = kept.expires
+    else:
+        until = msg.at + timedelta(hours=msg.runtime.config.understanding.confirm_hours)
+        wait_for(msg.session, msg.member, State(Waiting.READ_BACK, msg.at, words=words, lines=lines, until=until))
     parts = summary_parts(msg.items, lines, until, msg, note)
     if tail and byte_size(parts[-1] + "\n" + tail) <= MAX_TEXT_BYTES:
         parts[-1] += "\n" + tail
