@@ -181,3 +181,20 @@ async def test_a_confirmed_report_is_taken_back_whole_by_undo(chat, engine):
     reply = await chat.ask(correct_last_reply, "wangfang", "撤回", "unknown", at=NOW + timedelta(minutes=6))
     assert reply.startswith("已撤回上一条记录：")
     assert [item(engine, c).status for c in ("P-1", "P-2", "P-3")] == ["not_started"] * 3
+
+
+async def test_a_long_summary_goes_on_in_further_messages_never_cut(chat, engine, org, standin):
+    from bot.fitting import byte_size
+    from tests.support.cli import by_person
+
+    for n in range(1, 31):
+        org.item("wangfang", f"X-{n}", f"第{n}项很长的党建责任事项标题用于检验消息长度是否超出限制", kind="project")
+    updates = [Update(f"X-{n}", "in_progress", 50) for n in range(1, 31)]
+    reply = await chat.ask(record_updates, "wangfang", "三十项都推进到50%", "progress", updates)
+    parts = [reply] + by_person(standin).get("wangfang", [])
+    assert len(parts) >= 2 and all(byte_size(p) <= 2048 for p in parts)
+    text = "\n".join(parts)
+    for n in range(1, 31):
+        assert f"\n{n}. [X-{n}] " in text
+    assert parts[1].startswith("（续，第") and "回复“确认”记录以上30条" in parts[-1]
+    assert len(state(engine).lines) == 30
