@@ -74,6 +74,10 @@ async def run_job(runtime: Runtime, lock: asyncio.Lock, job_id: str, kinds: tupl
         at = runtime.clock.now()
         try:
             outcomes = await run_due(runtime.config, runtime.engine, runtime.sender, at, kinds=kinds)
+        except asyncio.CancelledError:
+            # serve stopping mid-run: what was claimed is in the push log, the next start catches up
+            log.info("scheduled job %s stopped by shutdown", job_id)
+            return
         except Exception:  # noqa: BLE001 - keep the scheduler alive; the next run picks up
             log.exception("scheduled job %s failed", job_id)
             return
