@@ -128,12 +128,21 @@ class StarsConfig:
 
 
 @dataclass
+class UnderstandingConfig:
+    """When a report is read back to its sender before it is stored (``handlers.summary``)."""
+
+    confirm_from: int = 3       # a reply changing this many items or more is read back first
+    confirm_hours: int = 24     # an unconfirmed read-back lapses after this many hours (one reminder before)
+
+
+@dataclass
 class Config:
     wecom: WeComConfig = field(default_factory=WeComConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     server: ServerConfig = field(default_factory=ServerConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     stars: StarsConfig = field(default_factory=StarsConfig)
+    understanding: UnderstandingConfig = field(default_factory=UnderstandingConfig)
     source: Path | None = None
 
     @property
@@ -258,7 +267,7 @@ def load(path: str | os.PathLike | None = None, *, environ: dict | None = None) 
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(str(found), f"不是合法的 TOML（{exc}）", f"is not valid TOML ({exc})") from None
         sections = {"wecom": cfg.wecom, "database": cfg.database, "server": cfg.server,
-                    "schedule": cfg.schedule, "stars": cfg.stars}
+                    "schedule": cfg.schedule, "stars": cfg.stars, "understanding": cfg.understanding}
         for name, table in data.items():
             if name not in sections:
                 raise ConfigError(name, "不是已知的配置节", "is not a known section")
@@ -300,6 +309,11 @@ def validate(cfg: Config) -> None:
     if both:
         raise ConfigError("schedule.extra_workdays", f"与 extra_holidays 重复：{both[0].isoformat()}",
                           f"repeats a day of extra_holidays: {both[0].isoformat()}")
+    u = cfg.understanding
+    if u.confirm_from < 1:
+        raise ConfigError("understanding.confirm_from", "应为正整数", "must be a positive integer")
+    if not 1 <= u.confirm_hours <= 168:
+        raise ConfigError("understanding.confirm_hours", "应在1到168之间", "must be between 1 and 168")
     st = cfg.stars
     if not st.three <= st.four <= st.five:
         raise ConfigError("stars", "分数线应满足 three ≤ four ≤ five", "thresholds must satisfy three <= four <= five")

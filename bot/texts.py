@@ -3,10 +3,15 @@ shared by handlers, pushes and the callback."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from models.tables import Item, ItemStatus
 from models.yearly import behind_pace, closed_with_year
+
+if TYPE_CHECKING:
+    from bot.nlu.model import Update
+    from models.progress import Preview
 
 MORE_ITEMS = "…及其余{n}项，回复“我的清单”查看"
 OWN_REPORT = "您可以回复“我这个月报了吗”查看本人月报。"
@@ -54,6 +59,20 @@ def progress_zh(item: Item, today: date) -> str:
     if (item.status == ItemStatus.IN_PROGRESS and item.percent) or (item.status == ItemStatus.BLOCKED and item.percent):
         return f"{status_zh(item)} {item.percent}%"
     return status_zh(item)
+
+
+def state_zh(status: ItemStatus, percent: int, count: int, target: int | None) -> str:
+    """A state not yet stored (a read-back's line), worded as ``progress_zh`` words a stored one."""
+    if target:
+        text = f"{'已完成' if count >= target else '已开展'}{count}/{target}次"
+        if count > target:
+            text += "（已超额）"
+        if percent != min(100, round(100 * count / target)):
+            text += f"，进度{percent}%"   # a percentage reported in words, not as a count
+        return text if status != ItemStatus.BLOCKED else f"受阻，{text}"
+    if status in (ItemStatus.IN_PROGRESS, ItemStatus.BLOCKED) and percent:
+        return f"{ItemStatus(status).zh} {percent}%"
+    return ItemStatus(status).zh
 
 
 def _count_zh(item: Item, today: date) -> str:
@@ -135,6 +154,7 @@ HELP_MEMBER = """清单助手使用说明
 · Z-2已整改到位（由书记核实销号）
 · 召开了2次支委会；今年已召开8次
 · 撤回 —— 撤销上一条记录；不对，是第3项 —— 改到另一项
+· 一次报多项时先列出“我理解为：……”，回复“确认”后记录，或回复“第3条是60%”修改
 【通知】收到通知后回复“收到”即确认。"""
 
 HELP_SECRETARY = """【书记】查询本单位及下级单位：
@@ -179,3 +199,49 @@ NUDGE_SEND_FAILED = "催报发送失败（{error}），本次未提醒到任何�
 LEAVER_ITEMS_HEAD = "【人员离开】{to}，{name}（{unit}）已在党员名单中标记为“离开”，名下{n}项未完成事项需重新指定责任人："
 LEAVER_ITEMS_MORE = "…及其余{n}项"
 LEAVER_ITEMS_FOOTER = "请在清单工作簿中把这些事项的“责任人账号”改为新的责任人，由管理员重新导入。"
+
+
+# --- a report read back before it is stored (handlers.summary, handlers.read_back) ---------------------
+
+READ_BACK_HEAD = "我理解为（共{n}条，尚未记录）："
+READ_BACK_MORE = "（续，第{first}条起，共{total}条）"
+READ_BACK_FOOTER = ("回复“确认”记录以上{n}条；如有不对，回复如“第3条是60%”“第2条不对，删掉”“还有第5项完成了”修改，"
+                    "回复“取消”不记录。{until}前未确认则作废、不作记录。")
+READ_BACK_COUNTED = "本条已计入{month}月报。"
+READ_BACK_WEAK = "（依据不足，请核对）"
+READ_BACK_BACKWARDS = "（进度倒退，请核对）"
+READ_BACK_CANCELLED = "已取消，以上理解的内容未作任何记录（本月月报已计为报送）。如需记录进度，请重新回复，如“第2项完成80%”。"
+READ_BACK_TAKEN = "这份核对内容已处理，未重复记录。回复“我的清单”查看各项进度。"
+READ_BACK_NO_LINE = "核对内容共{n}条，没有第{k}条，未作更改。回复“确认”记录，或回复如“第{n}条是60%”修改。"
+READ_BACK_HOW_TO_FIX = "没看懂第{k}条要改成什么，未作更改。请回复如“第{k}条是60%”“第{k}条已完成”；要去掉这一条，回复“第{k}条删掉”。"
+READ_BACK_EMPTY = "核对内容已全部删去，未作任何记录（本月月报已计为报送）。"
+READ_BACK_NAME_THE_ITEM = "没能确定您说的是哪一项，核对内容未变。请写明事项，如“还有第5项完成了”；或回复“确认”记录以下内容。"
+READ_BACK_LAPSED = ("您{since}报送、待确认的{n}条进展超过{hours}小时未确认，已作废，未作任何记录（本月月报已计为报送）。"
+                    "如需记录，请重新回复，如“第2项完成80%”。")
+READ_BACK_GONE = "第{k}条的事项已不在您的清单中，未记录。"
+READ_BACK_REMINDER = "【待确认提醒】{name}，您{since}报送的进展尚未记录，{until}前回复“确认”即记录，逾期作废："
+
+
+def read_back_line(n: int, item: Item, u: Update, after: Preview, today: date) -> str:
+    """One numbered line of a read-back: what ``u`` would do to ``item`` as it is now (``after``,
+    ``models.progress.preview``) — "1. [R-1] 每月召开支委会 +1次（本年10/12）",
+    "2. [P-3] 建设党员活动室：未开始 → 进行中 60%"."""
+    head = f"{n}. [{item.code}] {item.title}"
+    if not after.changes:
+        return f"{head}：不作更改（{after.note}）"
+    if item.target_count and (u.count or u.total is not None) and after.count != item.done_count:
+        added = after.count - item.done_count
+        text = (f"{head} +{added}次" if added > 0 and u.total is None else f"{head} 本年共{after.count}次") + \
+            f"（本年{after.count}/{item.target_count}）"
+    else:
+        text = f"{head}：{progress_zh(item, today)} → {state_zh(after.status, after.percent, after.count, item.target_count)}"
+    if after.note:
+        text += f"（{after.note}）"
+    if not u.sure:
+        text += READ_BACK_WEAK
+    elif after.backwards:
+        text += READ_BACK_BACKWARDS
+    return text
+
+
+READ_BACK_REMINDER_FOOTER = "回复“确认”记录；如有不对，回复如“第3条是60%”修改，回复“取消”不记录。"

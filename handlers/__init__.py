@@ -17,6 +17,7 @@ from handlers import (
     nudge,
     overdue,
     progress,
+    read_back,
     rectifications,
     report_status,
     star_level,
@@ -27,9 +28,15 @@ from handlers import (
 )
 
 ROUTERS = (
-    # A notice waiting for its sender's "确认" comes before everything: 确认 sends it (never read as
-    # progress), and any other message of the sender cancels it before being answered as usual.
+    # A report read back and left unconfirmed past its time: the sender is told it lapsed, then the
+    # message is answered as usual (handlers.read_back).
+    read_back.lapses,
+    # A notice waiting for its sender's "确认": 确认 / 发送 send it (never read as progress), 取消
+    # drops it, 好的 asks once more; any other message is answered as usual and leaves it waiting.
     broadcast.confirmation,
+    # A report read back to its sender (handlers.summary): "确认" stores it, "取消" drops it,
+    # "第3条是60%" changes one line — before any query, ack or progress reads those words.
+    read_back.confirmation,
     # "更多" / "下一页" after an answer cut at a page's end: the same question, the next page.
     more.router,
     # A notice's body may contain anything ("通知 全体党员：第2项完成了吗？"): a notice command
@@ -56,6 +63,8 @@ ROUTERS = (
     close_off.router,
     # "月报：…" naming no item counts as the month's report; one naming items falls to progress.
     written_report.router,
+    # More progress while a report waits for 确认 joins that report's summary.
+    read_back.amendments,
     progress.router,
     # The catch-all of text, last among text handlers.
     unknown.router,

@@ -7,7 +7,11 @@
   that names no item at all and carries a state, percent, count or total, within its time limit;
   otherwise the bot asks which item and waits (``Waiting.WHICH_ITEM``), keeping the update whole
   (reply understanding's ``Update``) until the answer ("第2项"), which applies it.
-* Two items matching equally, or an update read from weak evidence: the bot asks, never guesses.
+* Two items matching equally: the bot asks, never guesses. An update read from weak evidence
+  with no item named: the bot says it is not sure and writes nothing.
+* A reply changing several items, an update read from weak evidence, or one taking an item back
+  is read back first and stored only when confirmed (``handlers.summary``, ``handlers.read_back``);
+  a single clear update applies at once.
 
 What the bot remembers between messages is ``models.conversation``'s; the state rules are
 ``models.progress``'s. Every confirmation says how to undo it (``handlers.undo``).
@@ -31,6 +35,7 @@ from bot.texts import (
     numbered,
     progress_zh,
 )
+from handlers.summary import needs_read_back, read_back
 from models.conversation import State, Waiting, item_in_mind, remember_item, stop_waiting, wait_for
 from models.lookups import code_in_use, month_key
 from models.organisation import Tree
@@ -40,7 +45,7 @@ from models.tables import Item, ItemKind, ItemStatus
 router = Router("progress")
 
 
-def _has_state(u: Update) -> bool:
+def has_state(u: Update) -> bool:
     return bool(u.status or u.percent is not None or u.count or u.total is not None)
 
 
@@ -73,7 +78,7 @@ def _foreign_codes(msg: Message) -> list[str]:
     return [text for text, key in typed if code_in_use(msg.session, key, msg.at.year)]
 
 
-def _unresolved(msg: Message) -> str | None:
+def unresolved(msg: Message) -> str | None:
     """The reply's words for a reference that names none of the sender's items, if any."""
     own = {i.code for i in msg.items}
     words = [u.unresolved or u.item for u in msg.parsed.updates if u.unresolved or (u.item and u.item not in own)]
@@ -93,17 +98,17 @@ def _plan(msg: Message) -> tuple[list[tuple[Item, Update, bool]], str] | str:
     """(item, update, named) triples to apply and the words to keep; or the reply when nothing applies."""
     by_code = {i.code: i for i in reversed(msg.items)}
     updates = msg.parsed.updates
-    refused = _unresolved(msg)
+    refused = unresolved(msg)
     if refused:
         return refused
     ambiguous = next((u for u in updates if u.item is None and u.candidates), None)
     if ambiguous:
-        if _has_state(ambiguous):
+        if has_state(ambiguous):
             _wait_for_item(msg, ambiguous)
         return _ask_which(msg, [by_code[c] for c in ambiguous.candidates if c in by_code])
-    if any(not u.sure for u in updates if _has_state(u)):
-        return NOT_SURE
-    if not any(_has_state(u) for u in updates):
+    if any(not u.sure and u.item not in by_code for u in updates if has_state(u)):
+        return NOT_SURE                 # weak evidence, no item named: nothing to read back
+    if not any(has_state(u) for u in updates):
         named = _named_items(msg)
         if len(named) == 1:
             remember_item(msg.session, msg.member, named[0], msg.at)
@@ -112,7 +117,7 @@ def _plan(msg: Message) -> tuple[list[tuple[Item, Update, bool]], str] | str:
     planned = []
     names_an_item = any(u.item for u in updates)
     for u in updates:
-        if not _has_state(u):
+        if not has_state(u):
             continue
         in_mind = None if names_an_item else item_in_mind(msg.member, msg.items, msg.at)
         item = by_code[u.item] if u.item else in_mind
@@ -137,7 +142,7 @@ def _ask_for_close_off(msg: Message, item: Item) -> None:
 
 def _answers_which_item(msg: Message) -> bool:
     """The reply names exactly one of the sender's items and says nothing of its state ("第2项")."""
-    return (not any(_has_state(u) for u in msg.parsed.updates) and _unresolved(msg) is None
+    return (not any(has_state(u) for u in msg.parsed.updates) and unresolved(msg) is None
             and len(_named_items(msg)) == 1)
 
 
@@ -146,7 +151,7 @@ def apply_waiting_update(msg: Message) -> str:
     """"第2项" after "哪一项？": the update kept whole is applied to that item."""
     waiting = msg.waiting
     stop_waiting(msg.session, msg.member)
-    return _record(msg, [(_named_items(msg)[0], waiting.update, True)], f"{waiting.words}（{msg.text}）")
+    return _store(msg, [(_named_items(msg)[0], waiting.update, True)], f"{waiting.words}（{msg.text}）")
 
 
 @router.message(intent="progress")
@@ -159,16 +164,26 @@ def record_updates(msg: Message) -> str:
         return plan
     if msg.waiting is not None and msg.waiting.kind == Waiting.WHICH_ITEM:
         stop_waiting(msg.session, msg.member)       # a new report: the question asked before is moot
-    return _record(msg, *plan)
+    return _store(msg, *plan)
 
 
-def _record(msg: Message, planned: list[tuple[Item, Update, bool]], words: str) -> str:
-    """Apply ``planned`` and say what changed, how to undo it, and whether it counts as the month's report."""
+def _store(msg: Message, planned: list[tuple[Item, Update, bool]], words: str) -> str:
+    """Store ``planned`` now, or read it back first (``handlers.summary``)."""
+    if needs_read_back(msg, planned):
+        return read_back(msg, planned, words)
+    return record(msg, planned, words)
+
+
+def record(msg: Message, planned: list[tuple[Item, Update, bool]], words: str, confirmed: bool = False) -> str:
+    """Apply ``planned`` and say what changed, how to undo it, and whether it counts as the month's
+    report. ``confirmed``: the member confirmed it after a read-back (kept on each row; the month
+    was counted when the report arrived)."""
     lines, applied = [], 0
     for item, update, named in planned:
         before = progress_zh(item, msg.at.date())
         change = record_progress(msg.session, item=item, member=msg.member, at=msg.at, words=words,
-                                 update=update, msg_id=msg.msg_id, named=named)
+                                 update=update, msg_id=msg.msg_id, named=named,
+                                 confirmed_at=msg.at if confirmed else None)
         head = f"第{_number(msg, item)}项 [{item.code}] {item.title}"
         if change.applied:
             applied += 1
@@ -181,6 +196,7 @@ def _record(msg: Message, planned: list[tuple[Item, Update, bool]], words: str) 
         remember_item(msg.session, msg.member, item, msg.at)
     if not applied:
         return "\n".join(["本条未做任何更改："] + lines)
-    if mark_reported(msg.session, msg.member, msg.at, words, msg.runtime.tz):    # the month's first report
+    if not confirmed and mark_reported(msg.session, msg.member, msg.at, words, msg.runtime.tz):   # the month's first
         lines.append(f"已计入{month_zh(month_key(msg.at, msg.runtime.tz))}月报。")
-    return fit_lines(f"已记录{msg.member.name}的进展：", lines, "…及其余{n}项", footer=HOW_TO_UNDO)
+    head = f"已按您的确认记录{msg.member.name}的进展：" if confirmed else f"已记录{msg.member.name}的进展："
+    return fit_lines(head, lines, "…及其余{n}项", footer=HOW_TO_UNDO)

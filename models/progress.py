@@ -12,7 +12,9 @@ The rules of one update (``record_progress``):
 * **counts and totals** — a count (``count``) is how many more times, positive; a running total
   (``total``, "今年已召开8次") sets the count. Both given: the total is what is kept.
 * **going back** from done (or in-progress-at-100) needs a reply that names the item; it is then
-  applied and shown as such. The item the bot merely had in mind is never reopened.
+  applied and shown as such. The item the bot merely had in mind is never reopened. An update
+  that takes an item back (from finished, or to a lower count or percentage) is read back to the
+  member before it is stored (``preview``'s ``backwards``; ``handlers.summary``).
 * **closed off** (已销号) rectifications are never changed through progress. Only a secretary
   answering for the owner reviews a rectification, never their own: ``close_off`` closes a done
   one, ``send_back`` (退回) returns a done one to 进行中 and ``reopen`` (重开) a closed one — both
@@ -137,31 +139,39 @@ def _new_state(item: Item, status: ItemStatus | None, percent: int | None, count
     return new, note
 
 
-def record_progress(
-    session: Session,
-    *,
-    item: Item,
-    member: Member,
-    at: datetime,
-    words: str,
-    update: Update,
-    msg_id: str | None = None,
-    named: bool = True,
-    action: UpdateAction = UpdateAction.UPDATE,
-) -> Change:
-    """Apply one understood update (reply understanding's ``Update``: status, percent, count,
-    total) to ``item`` by the rules above; keep who, when and the words.
+@dataclass
+class Preview:
+    """What one update would do to an item, worked out without writing: the item's state after it
+    (None: it would change nothing, ``note`` says why), whether it takes the item back, and a note."""
 
-    ``named`` says whether the reply named this item (position, 编号, title); an update applied to
-    the item the bot had in mind has ``named=False`` and may not take a finished item back.
-    """
-    lock(session, item)
+    status: ItemStatus | None
+    percent: int = 0
+    count: int = 0
+    note: str = ""
+    backwards: bool = False
+
+    @property
+    def changes(self) -> bool:
+        return self.status is not None
+
+
+def _inputs(update: Update) -> tuple[ItemStatus | None, int | None, int | None, int | None]:
     status = ItemStatus(update.status) if update.status else None
     percent = max(0, min(100, int(update.percent))) if update.percent is not None else None
     count = int(update.count) if update.count is not None and int(update.count) > 0 else None
     total = int(update.total) if update.total is not None and int(update.total) >= 0 else None
+    return status, percent, count, total
+
+
+def preview(item: Item, update: Update, named: bool = True) -> Preview:
+    """The rules of ``record_progress`` applied to ``item`` as it is now, nothing written.
+
+    ``backwards``: the update takes the item back — from finished to not finished (the rule
+    below that needs a named item), or to a lower count or a lower percentage. A reply doing
+    that is read back before it is stored (``handlers.summary``)."""
+    status, percent, count, total = _inputs(update)
     if item.status == ItemStatus.CLOSED:
-        return Change(item, None, "该整改事项已销号，不能再更改；如需重开，请联系书记")
+        return Preview(None, note="该整改事项已销号，不能再更改；如需重开，请联系书记")
     note = ""
     if status == ItemStatus.CLOSED:
         if item.kind != ItemKind.RECTIFICATION:
@@ -173,20 +183,48 @@ def record_progress(
     was_finished = item.status == ItemStatus.DONE or item.percent >= 100 and not item.target_count
     going_back = was_finished and (new.status != ItemStatus.DONE or new.percent < 100 or new.count < item.done_count)
     if going_back and not named:
-        return Change(item, None, "该项已完成；如需改回，请写明是哪一项，如“第2项还在进行中”")
+        return Preview(None, note="该项已完成；如需改回，请写明是哪一项，如“第2项还在进行中”")
     if going_back:
         note = note or f"已由“已完成”改回“{new.status.zh}”"
     if (new.status, new.percent, new.count) == (item.status, item.percent, item.done_count) and not count:
-        return Change(item, None, note or "与当前记录相同，未作更改")
+        return Preview(None, note=note or "与当前记录相同，未作更改")
+    backwards = going_back or new.count < item.done_count or new.percent < item.percent
+    return Preview(new.status, new.percent, new.count, note, backwards)
+
+
+def record_progress(
+    session: Session,
+    *,
+    item: Item,
+    member: Member,
+    at: datetime,
+    words: str,
+    update: Update,
+    msg_id: str | None = None,
+    named: bool = True,
+    action: UpdateAction = UpdateAction.UPDATE,
+    confirmed_at: datetime | None = None,
+) -> Change:
+    """Apply one understood update (reply understanding's ``Update``: status, percent, count,
+    total) to ``item`` by the rules above; keep who, when and the words.
+
+    ``named`` says whether the reply named this item (position, 编号, title); an update applied to
+    the item the bot had in mind has ``named=False`` and may not take a finished item back.
+    ``confirmed_at``: the member confirmed it after it was read back to them (kept on the row).
+    """
+    lock(session, item)
+    after = preview(item, update, named)
+    if not after.changes:
+        return Change(item, None, after.note)
     before = _State(ItemStatus(item.status), item.percent, item.done_count)
-    set_columns(session, item, status=new.status, percent=new.percent, done_count=new.count,
+    set_columns(session, item, status=after.status, percent=after.percent, done_count=after.count,
                 updated_at=at, updated_words=words)
     update_id = insert_values(
         session, ProgressUpdate, item_id=item.id, member_id=member.id, at=at, words=words, msg_id=msg_id,
-        action=action, status_before=before.status, status_after=new.status, percent_before=before.percent,
-        percent_after=new.percent, count_before=before.count, count_after=new.count,
-        count_added=max(0, new.count - before.count))
-    return Change(item=item, update_id=update_id, note=note)
+        action=action, status_before=before.status, status_after=after.status, percent_before=before.percent,
+        percent_after=after.percent, count_before=before.count, count_after=after.count,
+        count_added=max(0, after.count - before.count), confirmed_at=confirmed_at)
+    return Change(item=item, update_id=update_id, note=after.note)
 
 
 class ReviewRefused(Exception):

@@ -240,6 +240,8 @@ class ProgressUpdate(SQLModel, table=True):
     action: UpdateAction = Field(default=UpdateAction.UPDATE, sa_column=Column(
         EnumText(UpdateAction), nullable=False, server_default=UpdateAction.UPDATE.value))
     undone_at: datetime | None = _at(nullable=True)   # set when reverted by 撤回 / a correction
+    # set when the member confirmed it after it was read back to them (回复“确认”); None: applied at once
+    confirmed_at: datetime | None = _at(nullable=True)
 
 
 class MonthlyReport(SQLModel, table=True):

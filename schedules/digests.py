@@ -40,6 +40,7 @@ from models.lookups import (
     unreported,
 )
 from models.tables import Item, Member
+from schedules.read_back import read_back_reminders
 from schedules.supervision import escalation_lists, quarterly_digests
 from schedules.timetable import Occasion, PushKind, deadline_offsets, last_day_of_month
 
@@ -199,6 +200,13 @@ def duty_report(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConf
     return out
 
 
+# --- the reminder of a report read back and not yet confirmed (schedules.read_back) -----------------
+
+def read_back(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
+    """待确认提醒: each member whose read-back's one reminder is due now and belongs to this day."""
+    return [Push(m.id, m.account, text) for m, text in read_back_reminders(session, occ, at, cfg, skip)]
+
+
 Builder = Callable[[Session, Occasion, datetime, ScheduleConfig, set[int]], list[Push]]
 
 
@@ -218,6 +226,7 @@ PUSHES: dict[PushKind, PushSpec] = {spec.kind: spec for spec in (
     PushSpec(PushKind.DEADLINE, "截止提醒", deadline),
     PushSpec(PushKind.QUARTERLY, "季度督查", quarterly),
     PushSpec(PushKind.DUTY_REPORT, "年度述职", duty_report),
+    PushSpec(PushKind.READ_BACK, "待确认提醒", read_back),
 )}
 
 

@@ -12,6 +12,10 @@ Each occasion has a window ``[start, end)`` in the configured time zone:
 | deadline        | 2026-11-25  | that day, 09:00 (any day)                  | the end of that day    |
 | quarterly       | 2026-Q3     | first working day after the quarter, 09:00 | the end of that month  |
 | duty_report     | 2026        | 15 December, 09:00 (working day on or after) | the end of December  |
+| read_back       | 2026-11-20  | that day, 00:00 (any day)                  | four days later           |
+
+A ``read_back`` occasion holds the reminders of unconfirmed read-backs whose reminder falls on
+that day (``read_back_reminder``: halfway to the lapse, past the quiet hours; due until the lapse).
 
 Working days follow China's official calendar, 调休 included (``WorkCalendar``, from the
 ``chinesecalendar`` package's data and the configured extra days). A push is due at ``at`` when
@@ -41,9 +45,13 @@ class PushKind(StrEnum):
     DEADLINE = "deadline"
     QUARTERLY = "quarterly"
     DUTY_REPORT = "duty_report"
+    READ_BACK = "read_back"         # the one reminder of a report read back and not yet confirmed
 
 
 ESCALATION_DAYS = 7     # the escalation stays due for a week: late, it still helps; by the 25th it is noise
+# A read-back reminder is due from halfway to the lapse until the lapse: at most 84 hours with
+# [understanding] confirm_hours at its most (168), so within four days of the reminder's day.
+READ_BACK_DAYS = 4
 
 
 
@@ -242,10 +250,39 @@ def deadline_offsets(cfg: ScheduleConfig) -> list[int]:
     return offsets
 
 
+def read_back_occasion(day: date, cfg: ScheduleConfig) -> Occasion:
+    """The reminders of read-backs whose reminder falls on ``day`` (``read_back_reminder``)."""
+    return Occasion(PushKind.READ_BACK, day.isoformat(), _at(day, time(0, 0), cfg),
+                    _at(day + timedelta(days=READ_BACK_DAYS), time(0, 0), cfg))
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """When the one reminder of a read-back is due: ``[start, end)``, in the occasion ``period``."""
+
+    period: str          # the day of ``start``: the read_back occasion it belongs to
+    start: datetime
+    end: datetime        # the lapse: after it, nothing is left to confirm
+
+    def contains(self, at: datetime) -> bool:
+        return self.start <= at < self.end
+
+
+def read_back_reminder(since: datetime, until: datetime, cfg: ScheduleConfig) -> Reminder | None:
+    """The reminder of a read-back shown at ``since`` that lapses at ``until``: due from halfway
+    there (moved past the quiet hours) until the lapse; None when the quiet hours last until the
+    lapse (a short ``confirm_hours`` at night: no reminder then)."""
+    start = defer_quiet(since + (until - since) / 2, cfg)
+    if start >= until:
+        return None
+    return Reminder(start.date().isoformat(), start, until.astimezone(cfg.tz))
+
+
 def open_occasions(at: datetime, cfg: ScheduleConfig) -> list[Occasion]:
     """Occasions whose window contains ``at`` (quiet hours not considered)."""
     local = at.astimezone(cfg.tz)
     candidates = month_occasions(local.year, local.month, cfg) + [deadline_occasion(local.date(), cfg)]
+    candidates += [read_back_occasion(local.date() - timedelta(days=n), cfg) for n in range(READ_BACK_DAYS)]
     return [o for o in candidates if o.contains(at)]
 
 
@@ -268,6 +305,8 @@ def next_start(kind: PushKind, after: datetime, cfg: ScheduleConfig) -> datetime
     local = after.astimezone(cfg.tz)
     if kind == PushKind.DEADLINE:
         candidates = [deadline_occasion(local.date() + timedelta(days=n), cfg) for n in range(3)]
+    elif kind == PushKind.READ_BACK:
+        candidates = [read_back_occasion(local.date() + timedelta(days=n), cfg) for n in range(3)]
     else:
         candidates = [o for n in range(14) for o in month_occasions(*add_months(local.year, local.month, n), cfg)
                       if o.kind == kind]

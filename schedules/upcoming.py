@@ -8,7 +8,7 @@ moment, until one has a recipient. The demo's "/next" and "/时间" use it.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -16,6 +16,7 @@ from bot.config import ScheduleConfig
 from models.tables import FINISHED, Item
 from schedules.delivery import logged_members
 from schedules.digests import build
+from schedules.read_back import reminders
 from schedules.timetable import (
     Occasion,
     add_months,
@@ -23,6 +24,7 @@ from schedules.timetable import (
     deadline_offsets,
     effective_start,
     month_occasions,
+    read_back_occasion,
 )
 
 HORIZON_MONTHS = 13     # the months whose occasions are looked at: this one and the next twelve
@@ -32,7 +34,7 @@ def upcoming_occasions(session: Session, after: datetime, cfg: ScheduleConfig) -
     """Every occasion that first goes out after ``after`` within about a year, with that moment,
     earliest first: the monthly, quarterly and yearly ones from the timetable, and a deadline
     occasion for each day on which an open item's deadline is that many days away (7, 3, 1, -1 by
-    default)."""
+    default), and the reminder of each read-back waiting for its 确认."""
     local = after.astimezone(cfg.tz)
     occasions = [o for n in range(HORIZON_MONTHS)
                  for o in month_occasions(*add_months(local.year, local.month, n), cfg)]
@@ -41,6 +43,8 @@ def upcoming_occasions(session: Session, after: datetime, cfg: ScheduleConfig) -
     days = {d - timedelta(days=n) for d in deadlines for n in deadline_offsets(cfg)}
     occasions += [deadline_occasion(d, cfg) for d in sorted(days) if d >= local.date()]
     starts = [(start, o) for o in occasions if (start := effective_start(o, cfg)) and start > after]
+    starts += [(r.start, read_back_occasion(date.fromisoformat(r.period), cfg))
+               for _, _, r in reminders(session, after, cfg) if r.start > after]
     return sorted(starts, key=lambda pair: pair[0])
 
 

@@ -51,12 +51,22 @@ def test_qingdan_config_variable_is_used(tmp_path, monkeypatch):
     ('[schedule]\nmonthly_prompt_time = "9点"\n', "schedule.monthly_prompt_time"),
     ('[wecom]\ncorpid = "x"\n', "wecom.corpid"),
     ('[wecom\n', "config.toml"),
+    ('[understanding]\nconfirm_from = 0\n', "understanding.confirm_from"),
+    ('[understanding]\nconfirm_hours = 200\n', "understanding.confirm_hours"),
+    ('[understanding]\nconfirm_hours = "一天"\n', "understanding.confirm_hours"),
 ])
 def test_a_malformed_key_is_named_in_chinese_and_english(tmp_path, text, key):
     with pytest.raises(config.ConfigError) as err:
         config.load(write(tmp_path, text), environ={})
     msg = str(err.value)
     assert key in msg and "配置错误" in msg and "config error" in msg and "\n" not in msg
+
+
+def test_the_read_back_settings_are_read_with_their_defaults(tmp_path):
+    assert (config.load(write(tmp_path, ""), environ={}).understanding.confirm_from,
+            config.load("config.example.toml", environ={}).understanding.confirm_hours) == (3, 24)
+    cfg = config.load(write(tmp_path, "[understanding]\nconfirm_from = 5\nconfirm_hours = 12\n"), environ={})
+    assert (cfg.understanding.confirm_from, cfg.understanding.confirm_hours) == (5, 12)
 
 
 def test_serve_names_a_missing_wecom_key(tmp_path):

@@ -16,7 +16,8 @@ def item(engine, code):
         return s.exec(select(Item).where(Item.code == code)).one()
 
 
-async def test_several_updates_in_one_reply(chat, engine):
+async def test_several_updates_in_one_reply(chat, engine, runtime):
+    runtime.config.understanding.confirm_from = 4     # three items are read back by default (test_read_back)
     reply = await chat.ask(record_updates, "wangfang", "1、2项已完成，第3项进行中", "progress",
                            [Update("P-1", "done"), Update("P-2", "done"), Update("P-3", "in_progress")])
     assert reply.count("→") == 3 and "已计入2026年11月月报" in reply

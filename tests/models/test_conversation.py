@@ -7,7 +7,17 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.nlu import Update
-from models.conversation import State, Waiting, item_in_mind, remember_item, stop_waiting, wait_for, waiting_for
+from models.conversation import (
+    State,
+    Waiting,
+    item_in_mind,
+    lapsed,
+    remember_item,
+    stop_waiting,
+    take_waiting,
+    wait_for,
+    waiting_for,
+)
 from models.lookups import my_items
 from tests.support.org import get
 from tests.support.statements import statements
@@ -72,3 +82,34 @@ def test_nothing_waited_for_writes_nothing(engine):
         with statements(engine) as seen:
             stop_waiting(s, get(s, "wangfang"))
         assert not [x for x in seen if x.split()[0] not in ("BEGIN", "SELECT")]
+
+
+def test_a_read_back_keeps_its_lines_whole_and_its_own_time_limit(engine):
+    lines = [("R-1", Update("R-1", None, count=1)), ("P-3", Update(None, "done", sure=False))]
+    kept = State(Waiting.READ_BACK, AT, words="月报：……", lines=lines, until=AT + timedelta(hours=5))
+    with Session(engine) as s:
+        wait_for(s, get(s, "wangfang"), kept)
+        s.commit()
+    with Session(engine) as s:
+        who = get(s, "wangfang")
+        assert waiting_for(who, AT + timedelta(hours=5)) == kept and lapsed(who, AT + timedelta(hours=5)) is None
+        assert waiting_for(who, AT + timedelta(hours=5, seconds=1)) is None
+        assert lapsed(who, AT + timedelta(hours=5, seconds=1)) == kept       # past its limit: to be told
+        assert lapsed(who, AT + timedelta(days=30)) == kept
+
+
+def test_a_read_back_is_taken_once(engine):
+    kept = State(Waiting.READ_BACK, AT, words="x", lines=[("P-1", Update("P-1", "done"))], until=AT + timedelta(hours=1))
+    with Session(engine) as s:
+        wait_for(s, get(s, "wangfang"), kept)
+        s.commit()
+    with Session(engine) as first, Session(engine, expire_on_commit=False) as second:
+        b = get(second, "wangfang")         # read waiting by another callback (its reading ends: SQLite
+        second.commit()                     # lets one writer at a time, as the callbacks' transactions do)
+        a = get(first, "wangfang")
+        assert b.waiting is not None and take_waiting(first, a, kept) and a.waiting is None
+        first.commit()
+        assert not take_waiting(second, b, kept)                    # the other finds it gone
+    with Session(engine) as s:
+        who = get(s, "wangfang")
+        assert who.waiting is None and lapsed(who, AT + timedelta(days=2)) is None

@@ -12,7 +12,8 @@ from models.tables import PushLog, utcnow
 from schedules.scheduler import SCHEDULER, attach_scheduler, build_scheduler, job_specs
 
 SH = ZoneInfo("Asia/Shanghai")
-FIXED_IDS = ["monthly_prompt", "last_day", "escalation", "deadline", "quarterly", "duty_report", "catch_up"]
+FIXED_IDS = ["monthly_prompt", "last_day", "escalation", "deadline", "quarterly", "duty_report", "read_back",
+             "catch_up"]
 
 
 def runtime_at(config, engine, sender, moment: datetime) -> Runtime:
@@ -32,6 +33,8 @@ def test_job_ids_are_fixed_and_fire_at_configured_times():
     # 20 December 2026 is a Sunday: the prompt goes on the Friday before.
     assert specs["monthly_prompt"].trigger.get_next_fire_time(fired, fired) == datetime(2026, 12, 18, 10, 30, tzinfo=SH)
     assert specs["catch_up"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 2, 13, 0, tzinfo=SH)
+    # read-back reminders: daily at the end of the quiet hours; the hourly catch-up sends those due later
+    assert specs["read_back"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 3, 8, 0, tzinfo=SH)
 
 
 async def test_scheduler_is_rebuilt_with_the_same_ids(config, engine, sender):

@@ -1,10 +1,12 @@
 """schedules.upcoming.next_push_at: the first scheduled push after a moment that would reach
 somebody, read from the timetable, the lists and the push log (on both engines)."""
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from models.tables import PushLog, PushStatus
+from bot.nlu import Update
+from models.conversation import State, Waiting, wait_for
+from models.tables import Member, PushLog, PushStatus
 from schedules.timetable import deadline_occasion
 from schedules.upcoming import next_push_at, upcoming_occasions
 
@@ -77,3 +79,14 @@ async def test_occasions_come_in_order_within_about_a_year(org, engine, config):
     assert starts[-1] < datetime(2027, 12, 1, tzinfo=SH)
     assert {o.key for _, o in upcoming} >= {
         "deadline:2026-11-21", "deadline:2026-11-23", "deadline:2026-11-25", "monthly_prompt:2027-11"}
+
+
+async def test_a_read_back_waiting_brings_its_reminder(org, engine, config):
+    org.item("sun", "X-1", "讲专题党课")
+    with Session(engine) as s:
+        sun = s.exec(select(Member).where(Member.account == "sun")).one()
+        wait_for(s, sun, State(Waiting.READ_BACK, AFTER, words="X-1已完成", lines=[("X-1", Update("X-1", "done"))],
+                               until=AFTER + timedelta(hours=6)))
+        s.commit()
+    assert next_at(engine, AFTER, config) == datetime(2026, 11, 20, 13, 0, tzinfo=SH)     # halfway to 16:00
+    assert next_at(engine, datetime(2026, 11, 20, 13, 0, tzinfo=SH), config) == PROMPT     # strictly after
