@@ -242,8 +242,8 @@ def test_qingdan_called_in_the_tests_process_answers_as_python_m_bot_does(tmp_pa
     org.item("u1", "X-1", "讲专题党课")
     engine.dispose()
     for args in (("outbox", "-h"), ("remind", "--bogus"), ("schedule", "--config", str(tmp_path / "none.toml")),
-                 ("remind", "--at", "2026-11-25T09:00", "--config", str(cfg))):      # WeCom unreachable: logged
+                 ("remind", "--at", "2026-11-25T09:00", "--config", str(cfg))):      # WeCom unreachable: said so
         inside, outside = qingdan(*args), qingdan_process(*args)
         assert (inside.returncode, inside.stdout, inside.stderr) == (outside.returncode, outside.stdout, outside.stderr)
-    assert "WARNING bot.wecom" in inside.stderr and inside.returncode == 1
+    assert "取不到企业微信的访问令牌" in inside.stderr and inside.returncode == 1
     assert (root.handlers, root.level, gc.get_threshold(), argparse._, dict(os.environ), os.getcwd()) == state
