@@ -121,7 +121,7 @@ def _parse(text: str, items: Sequence[ItemRef | dict], trace: dict | None) -> Pa
     index = index_for(_items_key(items))
     repaired = homophones.repair(clean, index.sounds)
     dropped: list | None = [] if trace is not None else None
-    parts = layout.clauses(repaired, dropped)
+    parts = layout.clauses(repaired, dropped, lambda words: _names_item(words, index))
     if trace is not None:
         trace.update(repaired=repaired, dropped=dropped, clauses=parts, steps=[])
     questions = [c for c in parts if c.question or intents.is_question(c.text)]
@@ -142,6 +142,11 @@ def _parse(text: str, items: Sequence[ItemRef | dict], trace: dict | None) -> Pa
     if updates and not (ack and all(_bare(u) for u in updates)):    # "好的书记" is no reference
         return Parse("progress", updates)
     return Parse("ack" if ack else "unknown")
+
+
+def _names_item(words: str, index) -> bool:
+    """Whether ``words`` name an item of the list by its title."""
+    return any(m.how == "title" and m.items for m in find_mentions(words, index)[0])
 
 
 def _bare(u: Update) -> bool:
