@@ -127,17 +127,18 @@ def _parse(text: str, items: Sequence[ItemRef | dict], trace: dict | None) -> Pa
     questions = [c for c in parts if c.question or intents.is_question(c.text)]
     statements = [c for c in parts if c not in questions]
     steps = trace["steps"] if trace is not None else None
+    links = trace.setdefault("links", []) if trace is not None else None
     if questions:
         asked = _asked_items(questions, index)
         if trace is not None:
             trace.update(questions=[c.text for c in questions], asked=asked)
         if asked:
-            updates = read_updates(statements, index, steps) if statements else []
+            updates = read_updates(statements, index, steps, links) if statements else []
             return Parse("progress", updates) if updates else Parse("my_list", asked_items=asked)
         intent = intents.question_intent(clean)
         if intent:
             return Parse(intent)
-    updates = read_updates(statements, index, steps) if statements else []
+    updates = read_updates(statements, index, steps, links) if statements else []
     ack = intents.is_ack(repaired)
     if updates and not (ack and all(_bare(u) for u in updates)):    # "好的书记" is no reference
         return Parse("progress", updates)

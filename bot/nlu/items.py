@@ -62,6 +62,7 @@ class Mention(NamedTuple):
     score: float = 0.0                   # the weight of the title words matched (titles only)
     words: str = ""                      # the reference as typed (positions and 编号)
     weak: bool = False                   # weak evidence: the update it makes is asked about, not written
+    rivals: tuple[tuple[int, float], ...] = ()  # other items the same words name less well, with their weights
 
 
 @dataclass(frozen=True)
@@ -292,8 +293,8 @@ class _TitleMatch(NamedTuple):
 
 def _title_mentions(text: str, index: ItemIndex) -> list[Mention]:
     """Items named by words of their titles in ``text`` (positions and 编号 already masked)."""
-    matches = [m for m in (_match_title(text, index.weights(k), k) for k in index.sharing_bigrams(text))
-               if m.score >= MIN_SCORE]
+    scored = [m for m in (_match_title(text, index.weights(k), k) for k in index.sharing_bigrams(text)) if m.score > 0]
+    matches = [m for m in scored if m.score >= MIN_SCORE]
     matches.sort(key=lambda m: (-m.score, m.item))
     mentions = []
     while matches:
@@ -302,8 +303,9 @@ def _title_mentions(text: str, index: ItemIndex) -> list[Mention]:
         if len(tied) > 1:
             tied = _break_tie(tied, text, index)
         spans = tuple(sorted({s for m in tied for s in m.spans}))
+        rivals = tuple((m.item, m.score) for m in scored if m not in tied and any(_overlap(m, t) for t in tied))
         mentions.append(Mention(spans[0][0], max(e for _, e in spans), tuple(sorted(m.item for m in tied)),
-                                spans, ambiguous=len(tied) > 1, score=top.score))
+                                spans, ambiguous=len(tied) > 1, score=top.score, rivals=rivals))
         matches = [m for m in matches if not any(_overlap(m, t) for t in tied)]
     return mentions
 

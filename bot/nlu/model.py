@@ -30,6 +30,8 @@ class Update:
     total: int | None = None    # the running total for the year, when the reply states one
     sure: bool = True           # False: read from weak evidence; the handler should confirm
     unresolved: str | None = None  # a position or 编号 as typed that names no item of the list ("第9项")
+    # how sure the link to ``item`` is (``bot.nlu.confidence``), when judged; not part of equality
+    confidence: float | None = field(default=None, compare=False)
 
 
 @dataclass

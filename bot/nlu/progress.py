@@ -34,6 +34,8 @@ from .items import MASK, ItemIndex, Mention, find_mentions
 from .layout import Clause
 from .model import Update
 from .numbers import to_int
+from . import confidence
+from .resolve import resolve_update
 from .states import Signal, find_signals
 
 _ADJACENT = 1   # at most this many characters between a signal and the reference it leads into
@@ -60,10 +62,12 @@ class _Group:
     people: bool = False        # the clause counts people after its verb
 
 
-def read_updates(clauses: list[Clause], index: ItemIndex, trace: list | None = None) -> list[Update]:
+def read_updates(clauses: list[Clause], index: ItemIndex, trace: list | None = None,
+                 links: list | None = None) -> list[Update]:
     """The updates a reply's clauses make; empty when they state nothing about any item.
 
-    ``trace``, when given, receives one dict per clause: its text, references and signals.
+    ``trace``, when given, receives one dict per clause: its text, references and signals;
+    ``links`` the evidence of each link from a reference to an item (``confidence.judge``).
     """
     groups: list[_Group] = []
     unattached: list[Signal] = []       # signals before any reference
@@ -101,8 +105,8 @@ def read_updates(clauses: list[Clause], index: ItemIndex, trace: list | None = N
     if unattached and groups and first_is_bare and not groups[0].signals:
         groups[0].signals.extend(unattached)        # "已完成，第3项"
         unattached = []
-    lead = _update(None, unattached, None) if unattached else None
-    return ([lead] if lead else []) + (_updates_for(groups, index, bare) if groups else [])
+    lead = resolve_update(None, unattached, None) if unattached else None
+    return ([lead] if lead else []) + (_updates_for(groups, index, bare, len(clauses), links) if groups else [])
 
 
 def _heads_a_list(clause: Clause, clauses: list[Clause]) -> bool:
@@ -236,9 +240,11 @@ def _leads_into(signal: Signal, following: Mention | Signal | None) -> bool:
     return isinstance(following, Mention) and following.start - signal.end <= _ADJACENT
 
 
-def _updates_for(groups: list[_Group], index: ItemIndex, bare: bool) -> list[Update]:
+def _updates_for(groups: list[_Group], index: ItemIndex, bare: bool, clauses: int = 1,
+                 links: list | None = None) -> list[Update]:
     """One update per item named (signals of repeated mentions merged), plus the unresolved ones."""
     per_item: dict[int, list[Signal]] = {}
+    named_by: dict[int, tuple[Mention, int]] = {}     # the reference an item is linked by, and its group's size
     strong: set[int] = set()        # items named at least once on strong evidence
     people: set[int] = set()
     others: list[tuple[Mention, list[Signal]]] = []
@@ -252,34 +258,47 @@ def _updates_for(groups: list[_Group], index: ItemIndex, bare: bool) -> list[Upd
                     per_item.setdefault(item, []).extend(signals)
                     if not mention.weak and (signals or bare):
                         strong.add(item)
+                    if item not in named_by or _stronger(mention, named_by[item][0]):
+                        named_by[item] = (mention, len(group.mentions))
                     if group.people:
                         people.add(item)
             else:
                 others.append((mention, signals))
     updates = []
     for item, signals in per_item.items():
-        update = _update(index.ids[item], signals, index.targets[item], bare)
+        update = resolve_update(index.ids[item], signals, index.targets[item], bare)
         if update is not None and _weak_evidence(item, signals, index, strong, people):
             update.sure = False
+        if update is not None:
+            mention, listed = named_by[item]
+            confidence.judge(update, mention, index.kinds[item], signals, clauses, listed, index.ids, links)
         updates.append(update)
     for mention, signals in others:
         if mention.rest and per_item:     # "其余": the items not named elsewhere
             for item in range(len(index)):
                 if item not in per_item:
-                    updates.append(_update(index.ids[item], signals, index.targets[item], bare))
+                    updates.append(resolve_update(index.ids[item], signals, index.targets[item], bare))
         elif mention.ambiguous:
             targets = [index.targets[k] for k in mention.items]
-            update = _update(None, signals, min(targets) if all(targets) else None, bare, known=True)
+            update = resolve_update(None, signals, min(targets) if all(targets) else None, bare, known=True)
             if update:
                 update.candidates = [index.ids[k] for k in mention.items]
             updates.append(update)
         else:       # a position or 编号 not in the list, or "其余" with nothing else named
-            update = _update(None, signals, None, bare)
+            update = resolve_update(None, signals, None, bare)
             if mention.how in ("position", "code") and mention.words:
                 update = update or Update(None, None)
                 update.unresolved = mention.words     # "第9项" of 8: the handler writes nothing
             updates.append(update)
     return [u for u in updates if u is not None]
+
+
+_HOW_RANK = {"code": 4, "position": 3, "all": 3, "rest": 3, "title": 2, "enumeration": 1}
+
+
+def _stronger(a: Mention, b: Mention) -> bool:
+    """Whether reference ``a`` is stronger evidence for its item than ``b``."""
+    return (not a.weak, _HOW_RANK.get(a.how, 0), a.score) > (not b.weak, _HOW_RANK.get(b.how, 0), b.score)
 
 
 def _weak_evidence(item: int, signals: list[Signal], index: ItemIndex, strong: set[int], people: set[int]) -> bool:
@@ -316,89 +335,3 @@ def _shares(group: _Group) -> list[list[Signal]]:
                 rest = [s for s in group.signals if s.kind != kind]
                 return [rest + [f] for f in figures]
     return [group.signals] * n
-
-
-def _update(item: str | None, signals: list[Signal], target: int | None, bare: bool = False,
-            known: bool = False) -> Update | None:
-    """Resolve the signals about one item into an update; None when they say nothing.
-
-    ``target`` is the item's yearly count (None: not quantified); ``known`` is True for candidates
-    (item None, but of a known list); for an unknown item counts are kept as said.
-    Priorities: closed, blocked, an explicit percent (100 done, 0 not started, else in progress),
-    not started (in progress when something was done as well: "不算完成…活动还没搞"), in progress,
-    done, not closed off (in progress); weak signals (a promise, a plan to start, 👍) only when
-    nothing else is said. A held activity ("召开了", "讲了") is one more time of a quantified duty,
-    and done for other items; a count or an ordinal ("第一期") of an unquantified item means it is
-    under way. A total ("今年已召开8次") is kept apart from the count.
-    """
-    statuses = {s.value for s in signals if s.kind == "status"}
-    sure = True
-    weak = [s.value for s in signals if s.kind == "weak"]
-    percents = [s.value for s in signals if s.kind == "percent"]
-    counts = [s.value for s in signals if s.kind == "count"]
-    totals = [s.value for s in signals if s.kind == "total"]
-    ordinal = any(s.kind == "ordinal" for s in signals)
-    held = any(s.kind == "held" for s in signals)
-    dated = any(s.kind == "dated" for s in signals)
-    if dated and not held and not statuses and not counts and not percents and not weak:
-        held = True         # "10月18日召开支部党员大会": held that day (asked about, see below)
-        sure = False
-    if any(s.kind == "tick" for s in signals):
-        if target is not None:
-            held = True         # "支委会✅": one more time of a quantified duty, not the year's duty done
-        else:
-            statuses.add("done")
-    figure_given = any(s.kind in ("bad_percent", "bad_count") for s in signals)
-    if figure_given:
-        held = ordinal = False      # "支委会开了-1次": the figure cannot be kept, so nothing was held either
-    percent = percents[-1] if percents else None
-    count = sum(counts) if counts else None
-    total = totals[-1] if totals else None
-
-    if "closed" in statuses:
-        status = "closed"
-    elif "blocked" in statuses:
-        status = "blocked"
-    elif percent is not None:
-        status = "done" if percent >= 100 else "not_started" if percent == 0 else "in_progress"
-    elif "not_started" in statuses:
-        status = "in_progress" if statuses & {"in_progress", "done"} else "not_started"
-    elif "in_progress" in statuses:
-        status = "in_progress"
-    elif "done" in statuses:
-        status = "done"         # "已整改到位，尚未销号" is done, waiting to be closed off
-    elif "not_closed" in statuses:
-        status = "in_progress"
-    else:
-        status = None
-
-    known = known or item is not None
-    if status is None and weak and known:
-        status = "in_progress" if "in_progress" in weak else weak[0]
-        sure = False
-
-    if target is not None:      # a quantified duty (or candidates that all are)
-        if count is None and total is None:
-            if held or ordinal:
-                count = 1
-            elif status == "done" and target == 1:
-                count = 1       # a duty done once a year: "讲党课已完成" is that one time
-        if count is not None and status == "done":
-            status = "in_progress"  # "已完成2次" is two more times; the store compares the total with the target
-    elif not known:
-        if count is not None and not held and status is None and percent is None:
-            count = None        # "第一次" alone says nothing about an item
-        if status is None and held and count is None:
-            status = "done"
-    else:                       # an item without a target
-        if (count is not None or ordinal) and status in (None, "done"):
-            status = "in_progress"  # "参加了两次志愿服务", "已举办第一期": under way
-        count = total = None
-        if status is None and held:
-            status = "done"
-    if (count is not None or total is not None) and status is None:
-        status = "in_progress"
-
-    if status is None and percent is None and count is None and total is None and not figure_given and not bare:
-        return None
-    return Update(item=item, status=status, percent=percent, count=count, total=total, sure=sure)
