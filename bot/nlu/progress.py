@@ -30,11 +30,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import confidence
 from .items import MASK, ItemIndex, Mention, find_mentions
 from .layout import Clause
 from .model import Update
 from .numbers import to_int
-from . import confidence
 from .resolve import resolve_update
 from .states import Signal, find_signals
 
