@@ -72,7 +72,7 @@ def to_json(p: Parse) -> dict:
     """The contract form: {"intent", "updates": [{"item", "status", "percent", "count", "total"}, ...]}.
 
     Updates are listed for progress only; "candidates" appears only when non-empty, "sure" only
-    when false (read from weak evidence), "unresolved" only for a position or 编号 that names no
+    when false (read from weak evidence; "doubt" then says why, ``model.DOUBTS``), "unresolved" only for a position or 编号 that names no
     item of the list ("第9项" of 8), "asked_items" only for a question about items.
     """
     updates = []
@@ -84,6 +84,8 @@ def to_json(p: Parse) -> dict:
                 entry["candidates"] = list(u.candidates)
             if not u.sure:
                 entry["sure"] = False
+                if u.doubt:
+                    entry["doubt"] = u.doubt
             if u.unresolved:
                 entry["unresolved"] = u.unresolved
             updates.append(entry)

@@ -94,7 +94,7 @@ def evidence(how: str, score: float, rival: float, kind: str, signals: list, cla
     ]
 
 
-def judge(update, mention, kind: str, signals: list, clauses: int, listed: int, ids: tuple,
+def judge(update, mention, kind: str, signals: list, clauses: int, listed: int, index,
           links: list | None) -> None:
     """Set ``update.confidence`` (and ``sure`` false below the threshold) from the evidence of the
     reference ``mention`` that named its item; ``links``, when given, receives the evidence of the
@@ -104,14 +104,14 @@ def judge(update, mention, kind: str, signals: list, clauses: int, listed: int, 
     p = MODEL.confidence(x)
     if p is not None:
         update.confidence = round(p, 3)
-        if p < MODEL.threshold:
-            update.sure = False
+        if p < MODEL.threshold and update.sure:
+            update.sure, update.doubt = False, "low_confidence"
     if links is not None:
         links.append({"item": update.item, "x": x, "p": p, "how": mention.how, "score": mention.score,
                       "rival": None, "signals": [s.kind for s in signals]})
         for k, score in mention.rivals:
-            rx = evidence("title", score, mention.score, kind, signals, clauses, listed)
-            links.append({"item": ids[k], "x": rx, "p": MODEL.confidence(rx), "how": "title", "score": score,
+            rx = evidence("title", score, mention.score, index.kinds[k], signals, clauses, listed)
+            links.append({"item": index.ids[k], "x": rx, "p": MODEL.confidence(rx), "how": "title", "score": score,
                           "rival": update.item, "signals": [s.kind for s in signals]})
 
 

@@ -267,11 +267,12 @@ def _updates_for(groups: list[_Group], index: ItemIndex, bare: bool, clauses: in
     updates = []
     for item, signals in per_item.items():
         update = resolve_update(index.ids[item], signals, index.targets[item], bare)
-        if update is not None and _weak_evidence(item, signals, index, strong, people):
-            update.sure = False
         if update is not None:
             mention, listed = named_by[item]
-            confidence.judge(update, mention, index.kinds[item], signals, clauses, listed, index.ids, links)
+            doubt = _weak_evidence(item, mention, signals, index, strong, people)
+            if doubt:
+                update.sure, update.doubt = False, doubt
+            confidence.judge(update, mention, index.kinds[item], signals, clauses, listed, index, links)
         updates.append(update)
     for mention, signals in others:
         if mention.rest and per_item:     # "其余": the items not named elsewhere
@@ -301,17 +302,20 @@ def _stronger(a: Mention, b: Mention) -> bool:
     return (not a.weak, _HOW_RANK.get(a.how, 0), a.score) > (not b.weak, _HOW_RANK.get(b.how, 0), b.score)
 
 
-def _weak_evidence(item: int, signals: list[Signal], index: ItemIndex, strong: set[int], people: set[int]) -> bool:
+def _weak_evidence(item: int, mention: Mention, signals: list[Signal], index: ItemIndex, strong: set[int],
+                   people: set[int]) -> str | None:
     """Whether an update about ``item`` rests on weak evidence (then it is asked about, not written):
     named only as a qualifier of another reference; a rectification's state words ("整改到位",
     "销号") said of another kind of item; a duty's time inferred from a verb followed by a number
-    of people ("谈了5人": five talks, or one talk with five?)."""
+    of people ("谈了5人": five talks, or one talk with five?). Returns why (``model.DOUBTS``), or None."""
     if item not in strong:
-        return True
+        return "line_words" if mention.how == "enumeration" else "qualifier"
     if index.kinds[item] != "rectification" and any(
             s.kind == "status" and _RECTIFICATION_WORDS_RE.search(s.words) for s in signals):
-        return True
-    return item in people and index.targets[item] is not None and not any(s.kind == "count" for s in signals)
+        return "rectification_words"
+    if item in people and index.targets[item] is not None and not any(s.kind == "count" for s in signals):
+        return "people"
+    return None
 
 
 def _one_per_item(mentions: list[Mention]) -> list[Mention]:

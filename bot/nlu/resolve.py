@@ -24,7 +24,7 @@ def resolve_update(item: str | None, signals: list[Signal], target: int | None, 
     under way. A total ("今年已召开8次") is kept apart from the count.
     """
     statuses = {s.value for s in signals if s.kind == "status"}
-    sure = True
+    sure, doubt = True, None
     weak = [s.value for s in signals if s.kind == "weak"]
     percents = [s.value for s in signals if s.kind == "percent"]
     counts = [s.value for s in signals if s.kind == "count"]
@@ -34,7 +34,7 @@ def resolve_update(item: str | None, signals: list[Signal], target: int | None, 
     dated = any(s.kind == "dated" for s in signals)
     if dated and not held and not statuses and not counts and not percents and not weak:
         held = True         # "10月18日召开支部党员大会": held that day (asked about, see below)
-        sure = False
+        sure, doubt = False, "dated"
     if any(s.kind == "tick" for s in signals):
         if target is not None:
             held = True         # "支委会✅": one more time of a quantified duty, not the year's duty done
@@ -67,7 +67,7 @@ def resolve_update(item: str | None, signals: list[Signal], target: int | None, 
     known = known or item is not None
     if status is None and weak and known:
         status = "in_progress" if "in_progress" in weak else weak[0]
-        sure = False
+        sure, doubt = False, "weak_signal"
 
     if target is not None:      # a quantified duty (or candidates that all are)
         if count is None and total is None:
@@ -93,4 +93,4 @@ def resolve_update(item: str | None, signals: list[Signal], target: int | None, 
 
     if status is None and percent is None and count is None and total is None and not figure_given and not bare:
         return None
-    return Update(item=item, status=status, percent=percent, count=count, total=total, sure=sure)
+    return Update(item=item, status=status, percent=percent, count=count, total=total, sure=sure, doubt=doubt)
