@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import json
 import math
-import re
+import operator
 from pathlib import Path
 
 FEATURES = ("bias", "by_code", "by_position", "by_enumeration", "by_title", "title_weight", "margin",
             "kind_clash", "stated", "held_only", "month_report", "listed_with_others")
 WEIGHTS_FILE = Path(__file__).with_name("link_weights.json")
-_RECTIFICATION_WORDS_RE = re.compile(r"整改|销号")
 _STATED = frozenset(("status", "percent", "count", "total", "bad_percent", "bad_count"))
 _HELD = frozenset(("held", "dated", "tick", "ordinal"))
+_DUTY_KINDS = frozenset(("count", "held", "dated", "tick"))
 
 
 class Model:
@@ -39,7 +39,7 @@ class Model:
         """P(link is right) for evidence ``x``; None without weights."""
         if not self.weights:
             return None
-        z = sum(w * v for w, v in zip(self.weights, x, strict=True))
+        z = sum(map(operator.mul, self.weights, x))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def to_json(self) -> dict:
@@ -74,9 +74,10 @@ def evidence(how: str, score: float, rival: float, kind: str, signals: list, cla
     ``rival`` for title words) to an item of ``kind``, with ``signals``, in a reply of ``clauses``
     clauses, its group naming ``listed`` references."""
     kinds = {s.kind for s in signals}
-    rectification_words = any(_RECTIFICATION_WORDS_RE.search(getattr(s, "words", "") or "") for s in signals)
-    clash = (kind != "rectification" and rectification_words) or (
-        kind == "rectification" and bool(kinds & {"count", "held", "dated", "tick"}) and not kinds & {"status"})
+    if kind == "rectification":
+        clash = bool(kinds & _DUTY_KINDS) and "status" not in kinds
+    else:
+        clash = any("整改" in s.words or "销号" in s.words for s in signals if s.words)
     title = how == "title"
     return [
         1.0,

@@ -94,11 +94,25 @@ class ItemIndex:
         """Per item, the two characters its title holds (the two-character keys of ``weights``)."""
         return tuple(map(title_bigrams, self.titles))
 
+    @cached_property
+    def items_by_bigram(self) -> dict[str, tuple[int, ...]]:
+        """Per two characters, the items whose title holds them."""
+        found: dict[str, list[int]] = {}
+        for k, held in enumerate(self.title_bigrams):
+            for pair in held:
+                found.setdefault(pair, []).append(k)
+        return {pair: tuple(items) for pair, items in found.items()}
+
     def sharing_bigrams(self, text: str) -> list[int]:
         """The items whose title shares two neighbouring characters with ``text``: the only ones
         whose words ``text`` can hold (a title word has two characters or more)."""
-        pairs = {text[i:i + 2] for i in range(len(text) - 1)}
-        return [k for k, held in enumerate(self.title_bigrams) if not pairs.isdisjoint(held)]
+        by_bigram = self.items_by_bigram
+        found: set[int] = set()
+        for i in range(len(text) - 1):
+            items = by_bigram.get(text[i:i + 2])
+            if items:
+                found.update(items)
+        return sorted(found)
 
     @cached_property
     def sounds(self) -> homophones.ListVocabulary:
@@ -213,7 +227,7 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
         for k in range(*enumeration.span()):
             claimed[k] = True
 
-    masked = "".join(MASK if c else ch for ch, c in zip(clause, claimed, strict=True))
+    masked = "".join(MASK if c else ch for ch, c in zip(clause, claimed, strict=True)) if any(claimed) else clause
     titles = _title_mentions(masked, index)
     if titles and (mentions or len(titles) > 1):
         titles = _without_asides(titles, mentions, clause)
@@ -355,11 +369,10 @@ def _modifier(text: str, i: int, j: int) -> bool:
     head ("阵地建设", "宣传工作") says nothing, so then the word before it is what the reply is about.
     """
     nxt = text[j:j + 2]
-    if (len(nxt) == 2 and nxt not in GENERIC_WORDS and segmenter.is_word(nxt)
-            and segmenter.is_word(text[i:j + 2])):
-        return True
-    # the reply's word runs on past the title's ("主题|党日" is not 主题教育)
-    return j - i == 2 and j + 2 <= len(text) and segmenter.is_word(text[i:j + 2]) and text[j:j + 2] not in GENERIC_WORDS
+    if len(nxt) < 2 or nxt in GENERIC_WORDS or not segmenter.is_word(text[i:j + 2]):
+        return False
+    # a two-character title word whose reply word runs on past it ("主题|党日" is not 主题教育)
+    return j - i == 2 or segmenter.is_word(nxt)
 
 
 def _overlap(a: _TitleMatch, b: _TitleMatch) -> bool:

@@ -138,7 +138,7 @@ def clauses(text: str, dropped: list[tuple[str, str]] | None = None,
             if dropped is not None:
                 dropped.append((part, why))
             continue
-        own = _ordinal_kind(part)
+        own = _ordinal_kind(part) if "第" in part else None
         here = section
         if own:
             counted = own

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from .layout import KIND_WORDS
 from .numbers import to_int
+from .prefilter import guarded
 from .text import CHECK, CROSS
 
 _NUM = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
@@ -26,7 +27,7 @@ _JOIN = r"\s*(?:[、/&和及与跟+]|以及)\s*第?\s*|\s+(?=\d)"
 _RANGE = r"\s*(?:-|~|至|到|—)\s*第?\s*"
 _UNIT = r"\s*(?:[两二三四五六七八九十几]\s*)?(?:项|条|件|个(?![月人季年星小支])|点(?![钟半多]))"
 _ONE_UNIT = r"(?:项|条|件|个(?![月人季年星小支]))"
-POSITIONS_RE = re.compile(
+POSITIONS_RE = guarded("positions.POSITIONS_RE", (
     rf"倒数\s*第\s*(?P<from_end>{_NUM}){_ONE_UNIT}"
     rf"|第\s*(?P<listed>{_NUM}(?:(?:{_JOIN}|{_RANGE}){_NUM})*){_UNIT}"
     rf"|(?<![\d.%第])(?P<bare>{_NUM}(?:(?:{_JOIN}|{_RANGE}){_NUM})+){_UNIT}"
@@ -34,7 +35,7 @@ POSITIONS_RE = re.compile(
     rf"|(?<![之以])后\s*(?:面|边)?(?:的)?\s*(?P<latter>{_NUM}|两)\s*{_ONE_UNIT}"
     rf"|(?P<last>最后|最末|末)\s*(?:一|1)?\s*{_ONE_UNIT}"
     rf"|(?<![第\d一二三四五六七八九十])(?P<that>那|这)\s*(?:一|1)?\s*(?:项|条|件)"
-)
+), 0, "0123456789一七三九二五八六十前后最末第倒这那四")
 LEADING_POSITION_RE = re.compile(rf"^\s*(?P<n>{_NUM})\s*(?:项|条|件)(?!目|任务)")
 ENUMERATION_RE = re.compile(
     rf"^\s*(?:\(?(?P<n>\d{{1,2}})[.)、](?!\d)|(?P<cn>[一二三四五六七八九十]{{1,2}})[、.]"
@@ -50,6 +51,9 @@ KIND_AFTER_RE = re.compile("\\s*(?:" + "|".join(f"(?P<{k}>{w})" for k, w in KIND
 _KIND_COUNT_RE = re.compile(
     rf"(?P<n>[两二三四五六七八九]|\d)\s*(?:个|条|项)\s*(?:{'|'.join(f'(?P<{k}>{w})' for k, w in KIND_WORDS.items())})"
     rf"|(?:{'|'.join(f'(?P<{k}_>{w})' for k, w in KIND_WORDS.items())})(?:清单|事项)?(?:的)?(?:那|这)(?P<n2>[两二三四五六七八九]|\d)\s*(?:个|条|项)")
+
+
+_KIND_HINT_RE = re.compile("|".join(KIND_WORDS.values()))
 
 
 class Position(NamedTuple):
@@ -92,7 +96,9 @@ def find_positions(clause: str, kinds: Sequence[str], section: str | None = None
 def _every_of_kind(clause: str, kinds: Sequence[str], found: list[Position]) -> list[Position]:
     """"两个整改都整改到位了", "整改那三条": all items of a kind, when the number said is how many
     the list has (another number names no item)."""
-    out = []
+    out: list[Position] = []
+    if not _KIND_HINT_RE.search(clause):
+        return out
     for m in _KIND_COUNT_RE.finditer(clause):
         if any(p.start < m.end() and m.start() < p.end for p in found):
             continue

@@ -208,6 +208,8 @@ def _within_signal(mention: Mention, signals: list[Signal]) -> bool:
 
 def _each(signals: list[Signal], text: str, mentions: list[Mention]) -> list[Signal]:
     """Counts after "X、Y各…" multiplied by the things listed, when those are not items."""
+    if "各" not in text:
+        return signals      # both patterns need it; searching for them costs more than a parse's share
     out = []
     for s in signals:
         if s.kind == "count":
