@@ -172,12 +172,15 @@ def _asked_items(questions: list[layout.Clause], index) -> list[str]:
 def _items_key(items: Sequence[ItemRef | dict]) -> tuple:
     """A hashable form of the item list, the key of the per-list index cache."""
     key = []
+    append = key.append
     for entry in items or ():
-        if isinstance(entry, dict):
-            key.append((str(entry.get("id") or ""), str(entry.get("title") or ""), str(entry.get("kind") or ""),
-                        _target(entry.get("target"))))
+        if type(entry) is dict or isinstance(entry, dict):
+            get = entry.get
+            target = get("target")
+            append((str(get("id") or ""), str(get("title") or ""), str(get("kind") or ""),
+                    target if type(target) is int and target > 0 else _target(target)))
         elif isinstance(entry, ItemRef):
-            key.append((entry.id, entry.title, entry.kind, _target(entry.target)))
+            append((entry.id, entry.title, entry.kind, _target(entry.target)))
     return tuple(key)
 
 

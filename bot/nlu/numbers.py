@@ -89,8 +89,12 @@ def find_percents(text: str) -> list[tuple[int, int, int | None]]:
     found: list[tuple[int, int, int | None]] = []
     taken: list[tuple[int, int]] = []   # spans read already, impossible figures (760%) included
     for (pattern, kind), needed in zip(_PERCENT_PATTERNS, _NEEDED, strict=True):
-        if needed and not any(word in text for word in needed):
-            continue        # a cheap test first: most clauses hold no figure of most forms
+        if needed:      # a cheap test first: most clauses hold no figure of most forms
+            for word in needed:
+                if word in text:
+                    break
+            else:
+                continue
         for m in pattern.finditer(text):
             start, end = m.span()
             if any(s < end and start < e for s, e in taken):
