@@ -256,6 +256,8 @@ def _modifiers_weak(mentions: list[Mention]) -> list[Mention]:
     """A title reference directly followed by a stronger one, with nothing between, may only
     qualify it ("各支部|三会一课开展情况督查了一次"): weak evidence, asked about; when the one after
     it weighs twice as much or more, it only qualifies it and names nothing."""
+    if len(mentions) < 2:
+        return mentions
     out = list(mentions)
     for k in range(len(out) - 1):
         a, b = out[k], out[k + 1]
@@ -317,7 +319,8 @@ def _title_mentions(text: str, index: ItemIndex) -> list[Mention]:
         if len(tied) > 1:
             tied = _break_tie(tied, text, index)
         spans = tuple(sorted({s for m in tied for s in m.spans}))
-        rivals = tuple((m.item, m.score) for m in scored if m not in tied and any(_overlap(m, t) for t in tied))
+        rivals = () if len(scored) == len(tied) else tuple(
+            (m.item, m.score) for m in scored if all(m is not t for t in tied) and any(_overlap(m, t) for t in tied))
         mentions.append(Mention(spans[0][0], max(e for _, e in spans), tuple(sorted(m.item for m in tied)),
                                 spans, ambiguous=len(tied) > 1, score=top.score, rivals=rivals))
         matches = [m for m in matches if not any(_overlap(m, t) for t in tied)]
