@@ -71,8 +71,9 @@ _ALTERNATIVES: list[tuple[str, str]] = [
      r"(?:还在|正在|尚在|仍在)(?:排期|酝酿|筹划|谋划|商量|计划)|not started|(?<![a-z])todo(?![a-z])|" +
      NEGATOR + r"(?:正式|真正|全面|开始)?" + _START_VERB + _NOT_AFTER_START +
      r"|" + NEGATOR + r"(?:开|召开|办|举办|举行|讲|搞)成"
-     r"|未开始|待启动|待开展|准备启动|计划启动|即将启动|尚无进展|没有进展|无进展|毫无进展|没动静|还没影"
-     r"|(?:还|也|都|尚)?(?:没有?|未)(?:呢|哪)?(?=\s*(?:[,;。!]|$))|not yet"),
+     r"|未开始|待启动|待开展|准备启动|计划启动|即将启动|尚无进展|没有进展|无进展|毫无进展|没动静|还没影"),
+    # A bare negation at the end of a clause ("第3项没有", "第二个还没"): weak, and nothing alone.
+    ("bare_not", r"(?:还|也|都|尚)?(?:没有?|未)(?:呢|哪)?(?=\s*(?:[,;。!]|$))|not yet"),
     ("in_progress",
      r"(?:进行|推进|实施|建设|整改|办理|落实|筹备|准备|修改|完善|撰写|起草|施工|开展|审核|审批|验收|制定)(?:当)?中"
      r"|正在|尚在|仍在|还在|在(?:推进|做|写|办|改|建|整改|落实|实施|开展|进行|筹备|准备|修改|完善|撰写|起草|弄|搞|干|等|排查|核查|调查|对接|施工)"
@@ -139,7 +140,7 @@ _STATUS_OF_GROUP = {
     "not_done": "in_progress",
 }
 # Weak signals: the status they stand for when nothing stronger is said about the item.
-WEAK = {"promise": "in_progress", "planned": "not_started", "thumbs": "done"}
+WEAK = {"promise": "in_progress", "planned": "not_started", "thumbs": "done", "bare_not": "not_started"}
 
 # What a negator in front turns a signal into (None: the signal is dropped).
 _NEGATED = {"done": "in_progress", "held": "not_started", "closed": "not_closed",
