@@ -12,7 +12,10 @@ Prints:
   progress replies in many shapes, long 月报, queries, chit-chat) against seven item lists (shared
   with the tests in ``tests/support/item_lists.py``).
 
-Targets: start-up < 1.5 s, throughput >= 5,000 replies/s.
+Targets: start-up < 0.5 s, throughput >= 5,000 replies/s on one core. Both are judged on the CPU
+seconds of the process (``time.process_time``), which is what one core gives; the wall-clock
+figures are printed beside them with the machine's load average, since on a shared machine with
+more runnable processes than cores the wall clock measures the others too.
 """
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from bot import nlu  # noqa: E402
 from tests.support.item_lists import SETS  # noqa: E402
 
-START_UP_TARGET = 1.5
+START_UP_TARGET = 0.5
 THROUGHPUT_TARGET = 5000
 
 LISTS = {name: SETS[name] for name in ("branch", "group", "tasks", "office", "veterans", "leader", "staff")}
@@ -87,16 +90,16 @@ REPLIES = {
 
 START_UP_CODE = """
 import json, sys, time
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 sys.path.insert(0, {root!r})
 from bot import nlu
 nlu.load(json.loads({titles!r}))
-print(time.perf_counter() - started)
+print(time.process_time() - cpu, time.perf_counter() - started)
 """
 
 
-def start_up_seconds(temp_dir: str | None = None) -> float:
-    """Import + load with every dictionary and the titles, in a fresh interpreter.
+def start_up_seconds(temp_dir: str | None = None) -> tuple[float, float]:
+    """Import + load with every dictionary and the titles, in a fresh interpreter: (CPU, wall).
 
     ``temp_dir`` replaces the temp directory where jieba keeps its cache file.
     """
@@ -104,7 +107,8 @@ def start_up_seconds(temp_dir: str | None = None) -> float:
     code = START_UP_CODE.format(root=str(ROOT), titles=titles)
     env = dict(os.environ, TMPDIR=temp_dir) if temp_dir else None
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    return float(out.stdout.strip().splitlines()[-1])
+    cpu, wall = out.stdout.strip().splitlines()[-1].split()
+    return float(cpu), float(wall)
 
 
 def new_list_seconds() -> float:
@@ -116,19 +120,20 @@ def new_list_seconds() -> float:
     return time.perf_counter() - started
 
 
-def throughput(seconds: float) -> tuple[float, int]:
-    """Replies parsed per second over the mix, cycling until ``seconds`` have passed."""
+def throughput(seconds: float) -> tuple[float, float, int]:
+    """Replies parsed per CPU second and per wall second over the mix, cycling until ``seconds``
+    of CPU have passed."""
     mix = [(text, LISTS[name]) for name, texts in REPLIES.items() for text in texts]
     for text, items in mix:        # warm the per-list caches, as a running bot has
         nlu.parse(text, items)
     done = 0
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for text, items in itertools.cycle(mix):
         nlu.parse(text, items)
         done += 1
-        if done % len(mix) == 0 and time.perf_counter() - started >= seconds:
+        if done % len(mix) == 0 and time.process_time() - cpu >= seconds:
             break
-    return done / (time.perf_counter() - started), len(mix)
+    return done / (time.process_time() - cpu), done / (time.perf_counter() - started), len(mix)
 
 
 def main() -> int:
@@ -136,20 +141,22 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=3.0, help="how long to measure throughput")
     args = ap.parse_args()
 
+    print(f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as empty:
         cold = start_up_seconds(empty)
     runs = [start_up_seconds() for _ in range(3)]
-    start_up = max(statistics.median(runs), cold)
+    start_up = statistics.median(cpu for cpu, _ in runs)
     print(f"start-up (fresh process, jieba + domain dictionary + {sum(map(len, LISTS.values()))} titles): "
-          f"median {statistics.median(runs):.2f} s (runs {', '.join(f'{t:.2f}' for t in runs)} s), "
-          f"first ever (no jieba cache file) {cold:.2f} s (target < {START_UP_TARGET} s)")
+          f"median {start_up:.2f} s CPU (runs {', '.join(f'{c:.2f}' for c, _ in runs)} s; wall "
+          f"{', '.join(f'{w:.2f}' for _, w in runs)} s), first ever (no jieba cache file, built once) "
+          f"{cold[0]:.2f} s CPU, {cold[1]:.2f} s wall (target < {START_UP_TARGET} s)")
 
     nlu.load([i["title"] for items in LISTS.values() for i in items])
     print(f"first parse with a new 20-item list (index built, then cached): {new_list_seconds() * 1000:.1f} ms")
 
-    rate, size = throughput(args.seconds)
-    print(f"throughput after start-up, one core, {size} mixed replies: {rate:,.0f} replies/s "
-          f"(target >= {THROUGHPUT_TARGET:,})")
+    rate, wall_rate, size = throughput(args.seconds)
+    print(f"throughput after start-up, one core, {size} mixed replies: {rate:,.0f} replies per CPU second "
+          f"(target >= {THROUGHPUT_TARGET:,}); {wall_rate:,.0f} per wall second")
     ok = start_up < START_UP_TARGET and rate >= THROUGHPUT_TARGET
     print("OK" if ok else "BELOW TARGET")
     return 0 if ok else 1

@@ -72,7 +72,7 @@ def to_json(p: Parse) -> dict:
     """The contract form: {"intent", "updates": [{"item", "status", "percent", "count", "total"}, ...]}.
 
     Updates are listed for progress only; "candidates" appears only when non-empty, "sure" only
-    when false (read from weak evidence), "unresolved" only for a position or 编号 that names no
+    when false (read from weak evidence; "doubt" then says why, ``model.DOUBTS``), "unresolved" only for a position or 编号 that names no
     item of the list ("第9项" of 8), "asked_items" only for a question about items.
     """
     updates = []
@@ -84,6 +84,8 @@ def to_json(p: Parse) -> dict:
                 entry["candidates"] = list(u.candidates)
             if not u.sure:
                 entry["sure"] = False
+                if u.doubt:
+                    entry["doubt"] = u.doubt
             if u.unresolved:
                 entry["unresolved"] = u.unresolved
             updates.append(entry)
@@ -121,27 +123,33 @@ def _parse(text: str, items: Sequence[ItemRef | dict], trace: dict | None) -> Pa
     index = index_for(_items_key(items))
     repaired = homophones.repair(clean, index.sounds)
     dropped: list | None = [] if trace is not None else None
-    parts = layout.clauses(repaired, dropped)
+    parts = layout.clauses(repaired, dropped, lambda words: _names_item(words, index))
     if trace is not None:
         trace.update(repaired=repaired, dropped=dropped, clauses=parts, steps=[])
     questions = [c for c in parts if c.question or intents.is_question(c.text)]
     statements = [c for c in parts if c not in questions]
     steps = trace["steps"] if trace is not None else None
+    links = trace.setdefault("links", []) if trace is not None else None
     if questions:
         asked = _asked_items(questions, index)
         if trace is not None:
             trace.update(questions=[c.text for c in questions], asked=asked)
         if asked:
-            updates = read_updates(statements, index, steps) if statements else []
+            updates = read_updates(statements, index, steps, links) if statements else []
             return Parse("progress", updates) if updates else Parse("my_list", asked_items=asked)
         intent = intents.question_intent(clean)
         if intent:
             return Parse(intent)
-    updates = read_updates(statements, index, steps) if statements else []
+    updates = read_updates(statements, index, steps, links) if statements else []
     ack = intents.is_ack(repaired)
     if updates and not (ack and all(_bare(u) for u in updates)):    # "好的书记" is no reference
         return Parse("progress", updates)
     return Parse("ack" if ack else "unknown")
+
+
+def _names_item(words: str, index) -> bool:
+    """Whether ``words`` name an item of the list by its title."""
+    return any(m.how == "title" and m.items for m in find_mentions(words, index)[0])
 
 
 def _bare(u: Update) -> bool:
@@ -164,12 +172,15 @@ def _asked_items(questions: list[layout.Clause], index) -> list[str]:
 def _items_key(items: Sequence[ItemRef | dict]) -> tuple:
     """A hashable form of the item list, the key of the per-list index cache."""
     key = []
+    append = key.append
     for entry in items or ():
-        if isinstance(entry, dict):
-            key.append((str(entry.get("id") or ""), str(entry.get("title") or ""), str(entry.get("kind") or ""),
-                        _target(entry.get("target"))))
+        if type(entry) is dict or isinstance(entry, dict):
+            get = entry.get
+            target = get("target")
+            append((str(get("id") or ""), str(get("title") or ""), str(get("kind") or ""),
+                    target if type(target) is int and target > 0 else _target(target)))
         elif isinstance(entry, ItemRef):
-            key.append((entry.id, entry.title, entry.kind, _target(entry.target)))
+            append((entry.id, entry.title, entry.kind, _target(entry.target)))
     return tuple(key)
 
 

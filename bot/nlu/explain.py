@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from bot.statuses import STATUS_ZH, kind_zh, status_zh
 
 from . import item_refs, parse, to_json
-from .model import ItemRef
+from .model import DOUBTS, ItemRef
 
 SIGNAL_ZH = STATUS_ZH | {"not_closed": "未销号"}      # a state word may also deny a 销号
 HOW_ZH = {"position": "序号", "code": "编号", "all": "全部事项", "rest": "其余事项", "enumeration": "条目序号",
@@ -44,6 +44,7 @@ def explain(text: str, items: Sequence[ItemRef | dict]) -> str:
             lines.append("  问的是事项：" + "、".join(trace["asked"]))
     for n, step in enumerate(trace.get("steps") or (), 1):
         lines.extend(_clause_lines(n, step, refs))
+    lines.extend(_link_lines(trace.get("links") or [], refs))
     lines.append(_result_line(result, refs))
     return "\n".join(lines)
 
@@ -74,6 +75,34 @@ def _clause_lines(n: int, step: dict, refs: list[ItemRef]) -> list[str]:
     if not step["mentions"] and not step["signals"]:
         lines.append("  （无事项、无进展）")
     return lines
+
+
+_EVIDENCE_ZH = {"count": "次数", "percent": "进度", "status": "状态", "total": "累计", "held": "已开展",
+                "dated": "日期", "tick": "打勾", "weak": "表态/计划", "ordinal": "序数"}
+
+
+def _link_lines(links: list[dict], refs: list[ItemRef]) -> list[str]:
+    """Each item an update links to, with its evidence and confidence, and the rival items the same
+    words named less well, ranked by confidence."""
+    if not links:
+        return []
+    titles = {r.id: r.title for r in refs}
+    lines = ["事项判断（把握 = 链接正确的估计概率；低于阈值则先确认）："]
+    for link in (x for x in links if x["rival"] is None):
+        lines.append(f"  {link['item']} {titles.get(link['item'], '')}：{_evidence_zh(link)}")
+        rivals = sorted((x for x in links if x["rival"] == link["item"]), key=lambda x: -(x["p"] or 0))
+        for rival in rivals:
+            lines.append(f"    其次：{rival['item']} {titles.get(rival['item'], '')}：{_evidence_zh(rival)}")
+    return lines
+
+
+def _evidence_zh(link: dict) -> str:
+    how = HOW_ZH.get(link["how"], link["how"])
+    if link["how"] == "title":
+        how += f"，权重{link['score']:g}"
+    said = "、".join(dict.fromkeys(_EVIDENCE_ZH.get(k, k) for k in link["signals"])) or "无"
+    sure = "—" if link["p"] is None else f"{link['p']:.2f}"
+    return f"把握 {sure}（{how}；所说：{said}）"
 
 
 def _signal_zh(s) -> str:
@@ -123,6 +152,7 @@ def describe(result: dict, titles: dict[str, str] | None = None) -> str:
         if u.get("candidates"):
             parts.append("候选：" + "、".join(u["candidates"]))
         if u.get("sure") is False:
-            parts.append("把握不大，宜先确认")
+            why = DOUBTS.get(u.get("doubt") or "", "")
+            parts.append(f"把握不大，宜先确认（{why}）" if why else "把握不大，宜先确认")
         lines.append("  · " + "，".join(parts))
     return "\n".join(lines)

@@ -108,7 +108,7 @@ class ListVocabulary:
     def __init__(self, titles: Sequence[str]) -> None:
         self._titles = tuple(titles)
         self._pairs = tuple(map(_sound_pairs, self._titles))
-        self._keys = frozenset(_STATE_VOCABULARY).union(*self._pairs)
+        self._keys = self.sound_keys = frozenset(_STATE_VOCABULARY).union(*self._pairs)
         self._found: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] = {}
 
     def __contains__(self, key: tuple[str, str]) -> bool:
@@ -143,6 +143,9 @@ def repair(text: str, vocab: Vocabulary | ListVocabulary | None = None) -> str:
     if "第" in text:
         text = _POSITION_UNIT_RE.sub(_unit, text)
     spoken = list(map(sound, text))
+    keys = getattr(vocab, "sound_keys", None)
+    if keys is not None and keys.isdisjoint(zip(spoken, spoken[1:], strict=False)):
+        return text         # no two sounds side by side start a word of the list
     hits = [i for i, key in enumerate(zip(spoken, spoken[1:], strict=False)) if key in vocab]
     if not hits:
         return text

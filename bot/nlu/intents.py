@@ -34,7 +34,7 @@ _FILLER_RE = re.compile(r"[\s,.;:!?。、~…'\"“”‘’()\[\]【】《》<>
 
 # Question words; "没什么问题" and "好几次" are not questions.
 _NOT_QUESTION_RE = re.compile(r"没什么|没啥|没有什么|不怎么|好几|几乎|为什么不")
-_QUESTION_RE = re.compile(r"[?？]|吗|么$|(?<!着)呢$|嘛$|了没有?$|没有$|哪|谁|几|多少|什么|啥|怎么|怎样|咋|如何|是否|有没有|有无|"
+_QUESTION_RE = re.compile(r"[?？]|吗|么$|(?<!着)呢$|嘛$|了没有?$|(?<![项条个件号])没有$|哪|谁|几|多少|什么|啥|怎么|怎样|咋|如何|是否|有没有|有无|"
                           r"查看|查询|查一下|查下|看看|看下|看一下|列出|列一下|列下|显示|告诉我")
 
 # A unit named before a query ("第二支部的逾期事项", "全机关报送率"); which unit is

@@ -30,7 +30,7 @@ from .codes import code_key, find_codes
 from .numbers import to_int
 from .positions import ENUMERATION_RE, LEADING_POSITION_RE, find_positions, resolve
 from .states import MODAL_WORDS
-from .titles import MAX_MATCH, MIN_SCORE, title_bigrams, title_weights
+from .titles import GENERIC_WORDS, MAX_MATCH, MIN_SCORE, title_bigrams, title_weights
 
 _EPS = 1e-6
 
@@ -61,6 +61,8 @@ class Mention(NamedTuple):
     how: str = "title"                   # position | code | all | rest | enumeration | title
     score: float = 0.0                   # the weight of the title words matched (titles only)
     words: str = ""                      # the reference as typed (positions and 编号)
+    weak: bool = False                   # weak evidence: the update it makes is asked about, not written
+    rivals: tuple[tuple[int, float], ...] = ()  # other items the same words name less well, with their weights
 
 
 @dataclass(frozen=True)
@@ -92,11 +94,25 @@ class ItemIndex:
         """Per item, the two characters its title holds (the two-character keys of ``weights``)."""
         return tuple(map(title_bigrams, self.titles))
 
+    @cached_property
+    def items_by_bigram(self) -> dict[str, tuple[int, ...]]:
+        """Per two characters, the items whose title holds them."""
+        found: dict[str, list[int]] = {}
+        for k, held in enumerate(self.title_bigrams):
+            for pair in held:
+                found.setdefault(pair, []).append(k)
+        return {pair: tuple(items) for pair, items in found.items()}
+
     def sharing_bigrams(self, text: str) -> list[int]:
         """The items whose title shares two neighbouring characters with ``text``: the only ones
         whose words ``text`` can hold (a title word has two characters or more)."""
-        pairs = {text[i:i + 2] for i in range(len(text) - 1)}
-        return [k for k, held in enumerate(self.title_bigrams) if not pairs.isdisjoint(held)]
+        by_bigram = self.items_by_bigram
+        found: set[int] = set()
+        for i in range(len(text) - 1):
+            items = by_bigram.get(text[i:i + 2])
+            if items:
+                found.update(items)
+        return sorted(found)
 
     @cached_property
     def sounds(self) -> homophones.ListVocabulary:
@@ -211,8 +227,10 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
         for k in range(*enumeration.span()):
             claimed[k] = True
 
-    masked = "".join(MASK if c else ch for ch, c in zip(clause, claimed, strict=True))
+    masked = "".join(MASK if c else ch for ch, c in zip(clause, claimed, strict=True)) if any(claimed) else clause
     titles = _title_mentions(masked, index)
+    if titles and (mentions or len(titles) > 1):
+        titles = _without_asides(titles, mentions, clause)
     first = min([m.start for m in mentions + titles], default=len(clause))
     for m in titles:
         spans = tuple(sp for sp in m.spans if not _modal(sp, clause, first))
@@ -231,7 +249,40 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
             for k in range(start, end):
                 mask[k] = True
     mentions.sort()
-    return mentions, masked, mask
+    return _modifiers_weak(mentions), masked, mask
+
+
+def _modifiers_weak(mentions: list[Mention]) -> list[Mention]:
+    """A title reference directly followed by a stronger one, with nothing between, may only
+    qualify it ("各支部|三会一课开展情况督查了一次"): weak evidence, asked about; when the one after
+    it weighs twice as much or more, it only qualifies it and names nothing."""
+    if len(mentions) < 2:
+        return mentions
+    out = list(mentions)
+    for k in range(len(out) - 1):
+        a, b = out[k], out[k + 1]
+        if a.how == b.how == "title" and b.start == a.end and a.score < b.score and not a.ambiguous:
+            out[k] = a._replace(weak=True, items=() if 2 * a.score <= b.score else a.items)
+    return [m for m in out if m.items or m.how != "title"]
+
+
+# A bracketed remark or a reason ("谈心谈话2次（与支部书记各谈1次）", "第8项因社区换届暂停")
+# describes the item named before it; title words in it name no other item.
+_ASIDE_RE = re.compile(r"\([^()]*\)?|(?:因为|由于|因)[^,;:。]*")
+
+
+def _without_asides(titles: list[Mention], others: list[Mention], clause: str) -> list[Mention]:
+    """The title references that are not inside a remark or reason about an earlier reference."""
+    asides = [m.span() for m in _ASIDE_RE.finditer(clause)]
+    if not asides:
+        return titles
+    kept = []
+    for m in titles:
+        inside = any(a <= m.start and m.end <= b for a, b in asides)
+        earlier = any(o.end <= m.start and not any(a <= o.start < b for a, b in asides) for o in [*others, *titles])
+        if not (inside and earlier):
+            kept.append(m)
+    return kept
 
 
 _STATE_MARK_RE = re.compile(r"\s*(?:已|还|没|未|尚|正|在|都|也|均|暂)")
@@ -258,20 +309,33 @@ class _TitleMatch(NamedTuple):
 
 def _title_mentions(text: str, index: ItemIndex) -> list[Mention]:
     """Items named by words of their titles in ``text`` (positions and 编号 already masked)."""
-    matches = [m for m in (_match_title(text, index.weights(k), k) for k in index.sharing_bigrams(text))
-               if m.score >= MIN_SCORE]
+    scored = [m for m in (_match_title(text, index.weights(k), k) for k in index.sharing_bigrams(text)) if m.score > 0]
+    matches = [m for m in scored if m.score >= MIN_SCORE]
     matches.sort(key=lambda m: (-m.score, m.item))
     mentions = []
     while matches:
-        top = matches[0]
+        top = _rectification_first(matches, text, index)
         tied = [m for m in matches if abs(m.score - top.score) < _EPS and _overlap(m, top)]
         if len(tied) > 1:
             tied = _break_tie(tied, text, index)
         spans = tuple(sorted({s for m in tied for s in m.spans}))
+        rivals = () if len(scored) == len(tied) else tuple(
+            (m.item, m.score) for m in scored if all(m is not t for t in tied) and any(_overlap(m, t) for t in tied))
         mentions.append(Mention(spans[0][0], max(e for _, e in spans), tuple(sorted(m.item for m in tied)),
-                                spans, ambiguous=len(tied) > 1, score=top.score))
+                                spans, ambiguous=len(tied) > 1, score=top.score, rivals=rivals))
         matches = [m for m in matches if not any(_overlap(m, t) for t in tied)]
     return mentions
+
+
+def _rectification_first(matches: list[_TitleMatch], text: str, index: ItemIndex) -> _TitleMatch:
+    """The best match, or, where the clause speaks of 整改/销号/问题 and the best is no rectification,
+    the best rectification its words also name: "党费收缴问题已整改到位" is about 党费未按标准收缴
+    (a rectification), not 督查党费收缴 (a duty) that shares more words."""
+    top = matches[0]
+    if index.kinds[top.item] == "rectification" or not _RECTIFICATION_HINT_RE.search(text):
+        return top
+    fitting = [m for m in matches if index.kinds[m.item] == "rectification" and _overlap(m, top)]
+    return fitting[0] if fitting else top
 
 
 def _match_title(text: str, substrings: dict[str, float], item: int) -> _TitleMatch:
@@ -304,10 +368,14 @@ def _modifier(text: str, i: int, j: int) -> bool:
     """Whether text[i:j] only modifies the word after it ("会议" in "会议记录": a record, not a meeting).
 
     Chinese compounds put the head last, so a title word followed by another word with which it
-    makes one dictionary word is not what the reply is about; "专题党课" still is a 党课.
+    makes one dictionary word is not what the reply is about; "专题党课" still is a 党课. A generic
+    head ("阵地建设", "宣传工作") says nothing, so then the word before it is what the reply is about.
     """
     nxt = text[j:j + 2]
-    return len(nxt) == 2 and segmenter.is_word(nxt) and segmenter.is_word(text[i:j + 2])
+    if len(nxt) < 2 or nxt in GENERIC_WORDS or not segmenter.is_word(text[i:j + 2]):
+        return False
+    # a two-character title word whose reply word runs on past it ("主题|党日" is not 主题教育)
+    return j - i == 2 or segmenter.is_word(nxt)
 
 
 def _overlap(a: _TitleMatch, b: _TitleMatch) -> bool:

@@ -30,6 +30,22 @@ class Update:
     total: int | None = None    # the running total for the year, when the reply states one
     sure: bool = True           # False: read from weak evidence; the handler should confirm
     unresolved: str | None = None  # a position or 编号 as typed that names no item of the list ("第9项")
+    # how sure the link to ``item`` is (``bot.nlu.confidence``), when judged; not part of equality
+    confidence: float | None = field(default=None, compare=False)
+    # why ``sure`` is False (``DOUBTS``), for the read-back and --explain; not part of equality
+    doubt: str | None = field(default=None, compare=False)
+
+
+# Why an update is asked about instead of written (``Update.doubt``), in the member's words.
+DOUBTS = {
+    "weak_signal": "只是表态或计划，没说已经做了",
+    "dated": "只写了日期和活动，没说已经开过",
+    "qualifier": "这几个字只是修饰后面的事项",
+    "line_words": "条目序号可能是这一行自己的编号，不一定是清单第几项",
+    "rectification_words": "用的是整改的说法，这一项却不是整改事项",
+    "people": "数字是人数，不一定是次数",
+    "low_confidence": "把握低于阈值",
+}
 
 
 @dataclass

@@ -89,8 +89,12 @@ def find_percents(text: str) -> list[tuple[int, int, int | None]]:
     found: list[tuple[int, int, int | None]] = []
     taken: list[tuple[int, int]] = []   # spans read already, impossible figures (760%) included
     for (pattern, kind), needed in zip(_PERCENT_PATTERNS, _NEEDED, strict=True):
-        if needed and not any(word in text for word in needed):
-            continue        # a cheap test first: most clauses hold no figure of most forms
+        if needed:      # a cheap test first: most clauses hold no figure of most forms
+            for word in needed:
+                if word in text:
+                    break
+            else:
+                continue
         for m in pattern.finditer(text):
             start, end = m.span()
             if any(s < end and start < e for s, e in taken):
@@ -135,12 +139,15 @@ def _percent_value(m: re.Match, kind: str) -> int | None:
 
 # ---- count ---------------------------------------------------------------------------------
 
-COUNT_UNITS = "次回场遍趟轮堂期"
+COUNT_UNITS = "次回场遍趟轮堂期此"     # 此: "一此", voice input for 一次
 _COUNT_RE = re.compile(rf"(?:(?P<ordinal>第\s*)?(?P<n>{NUMBER})|(?P<first>首))\s*(?:[{COUNT_UNITS}])(?!数|序|[是在为])"
-                       rf"|(?<=[\u4e00-\u9fff)”\"])\s*[×xX✕*]\s*(?P<times>\d{{1,3}})(?![\d%.])")
+                       rf"|(?<=[\u4e00-\u9fff)”\"])\s*[×xX✕*]\s*(?P<times>\d{{1,3}})(?![\d%.])"
+                       rf"|(?<=[A-Za-z0-9\x00])\s*[×✕]\s*(?P<times2>\d{{1,3}})(?![\d%.])")
 # Words of the year's running total, shortly before a count.
 _TOTAL_RE = re.compile(r"今年|全年|本年度?|年内|累计|共计|总共|一共|合计|截[至止](?:目前|今天|现在)|迄今|至今|到目前为止")
 _INSTANCE_RE = re.compile(r"其中\s*$")
+# A rate ("每月1次", "每季度一次") says how often, not how many times this time.
+_RATE_RE = re.compile(r"每\s*(?:个|一个)?\s*(?:月|周|星期|季度?|年|半年|天|日)\s*(?:至少|不少于|开展|召开|组织)?\s*$")
 _TOTAL_LOOK_BACK = 12
 
 
@@ -154,8 +161,8 @@ def find_counts(text: str) -> list[tuple[int, int, int, str]]:
     found = []
     previous_end = 0
     for m in _COUNT_RE.finditer(text):
-        if m["times"]:
-            value, kind = int(m["times"]), "count"
+        if m["times"] or m["times2"]:
+            value, kind = int(m["times"] or m["times2"]), "count"
         elif m["ordinal"] or m["first"]:
             value, kind = 1, "ordinal"
         else:
@@ -166,11 +173,13 @@ def find_counts(text: str) -> list[tuple[int, int, int, str]]:
             found.append((m.start() - 1, m.end(), 0, "bad_count"))   # "开了-1次": no count, and nothing held
             previous_end = m.end()
             continue
-        if _LEFT_RE.search(text[max(0, m.start() - 6):m.start()]):
-            continue        # "还差2次": what is left to do, not what was done
+        if _LEFT_RE.search(text[max(0, m.start() - 6):m.start()]) or _RATE_RE.search(text[max(0, m.start() - 8):m.start()]):
+            continue        # "还差2次": what is left to do; "每月1次": how often
         before = text[max(previous_end, m.start() - _TOTAL_LOOK_BACK):m.start()]
         if kind == "count" and _TOTAL_RE.search(before):
             kind = "total"
+        elif kind == "ordinal" and m["n"] and _TOTAL_RE.search(before) and to_int(m["n"]):
+            kind, value = "total", to_int(m["n"])   # "今年第二次": the year's second time, a total of 2
         found.append((m.start(), m.end(), value, kind))
         previous_end = m.end()
     return found

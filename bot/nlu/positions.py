@@ -6,7 +6,7 @@ the items of one kind, in list order, when a kind word stands right before it ("
 of the whole list is of another kind ("第二条整改"), or when the clause stands in a section about
 one kind ("二、整改清单：1.…", see ``layout``).
 
-Forms: 第3项 · 第三项 · 第二条 · 第1、3项 · 第1-3项 · 1到3项 · 3、4两项 · "4 5两项" · 前两项 ·
+Forms: 第3项 · 第三项 · 第二条 · 第1、3项 · 第1-3项 · 1到3项 · 3、4两项 · "4 5两项" · 前两项 · 后面三项 ·
 最后一项 · 倒数第二项 · "那一条" (the only item of the kind named) · an enumeration "1." / "(2)" /
 "一、" or a check-list entry "1✓" / "4 50%" at the start of a clause (used only when the clause
 names no item otherwise).
@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from .layout import KIND_WORDS
 from .numbers import to_int
+from .prefilter import guarded
 from .text import CHECK, CROSS
 
 _NUM = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
@@ -26,14 +27,15 @@ _JOIN = r"\s*(?:[、/&和及与跟+]|以及)\s*第?\s*|\s+(?=\d)"
 _RANGE = r"\s*(?:-|~|至|到|—)\s*第?\s*"
 _UNIT = r"\s*(?:[两二三四五六七八九十几]\s*)?(?:项|条|件|个(?![月人季年星小支])|点(?![钟半多]))"
 _ONE_UNIT = r"(?:项|条|件|个(?![月人季年星小支]))"
-POSITIONS_RE = re.compile(
+POSITIONS_RE = guarded("positions.POSITIONS_RE", (
     rf"倒数\s*第\s*(?P<from_end>{_NUM}){_ONE_UNIT}"
     rf"|第\s*(?P<listed>{_NUM}(?:(?:{_JOIN}|{_RANGE}){_NUM})*){_UNIT}"
     rf"|(?<![\d.%第])(?P<bare>{_NUM}(?:(?:{_JOIN}|{_RANGE}){_NUM})+){_UNIT}"
     rf"|前\s*(?P<first>{_NUM}|两)\s*{_ONE_UNIT}"
+    rf"|(?<![之以])后\s*(?:面|边)?(?:的)?\s*(?P<latter>{_NUM}|两)\s*{_ONE_UNIT}"
     rf"|(?P<last>最后|最末|末)\s*(?:一|1)?\s*{_ONE_UNIT}"
     rf"|(?<![第\d一二三四五六七八九十])(?P<that>那|这)\s*(?:一|1)?\s*(?:项|条|件)"
-)
+), 0, "0123456789一七三九二五八六十前后最末第倒这那四")
 LEADING_POSITION_RE = re.compile(rf"^\s*(?P<n>{_NUM})\s*(?:项|条|件)(?!目|任务)")
 ENUMERATION_RE = re.compile(
     rf"^\s*(?:\(?(?P<n>\d{{1,2}})[.)、](?!\d)|(?P<cn>[一二三四五六七八九十]{{1,2}})[、.]"
@@ -44,6 +46,14 @@ _TOKEN_RE = re.compile(rf"{_NUM}|[-~至到—]")
 KIND_BEFORE_RE = re.compile("(?:" + "|".join(f"(?P<{k}>{w})" for k, w in KIND_WORDS.items()) +
                             r")(?:清单|事项|方面|类|部分)?(?:里|中|的|里的|中的)?\s*$")
 KIND_AFTER_RE = re.compile("\\s*(?:" + "|".join(f"(?P<{k}>{w})" for k, w in KIND_WORDS.items()) + ")")
+
+
+_KIND_COUNT_RE = re.compile(
+    rf"(?P<n>[两二三四五六七八九]|\d)\s*(?:个|条|项)\s*(?:{'|'.join(f'(?P<{k}>{w})' for k, w in KIND_WORDS.items())})"
+    rf"|(?:{'|'.join(f'(?P<{k}_>{w})' for k, w in KIND_WORDS.items())})(?:清单|事项)?(?:的)?(?:那|这)(?P<n2>[两二三四五六七八九]|\d)\s*(?:个|条|项)")
+
+
+_KIND_HINT_RE = re.compile("|".join(KIND_WORDS.values()))
 
 
 class Position(NamedTuple):
@@ -80,14 +90,30 @@ def find_positions(clause: str, kinds: Sequence[str], section: str | None = None
         if m["that"] and not items:
             continue        # "那条" of several: the clause's other words may still name the item
         found.append(Position(start, m.end(), items))
-    return found
+    return found + _every_of_kind(clause, kinds, found)
+
+
+def _every_of_kind(clause: str, kinds: Sequence[str], found: list[Position]) -> list[Position]:
+    """"两个整改都整改到位了", "整改那三条": all items of a kind, when the number said is how many
+    the list has (another number names no item)."""
+    out: list[Position] = []
+    if not _KIND_HINT_RE.search(clause):
+        return out
+    for m in _KIND_COUNT_RE.finditer(clause):
+        if any(p.start < m.end() and m.start() < p.end for p in found):
+            continue
+        kind = next(k for k in KIND_WORDS if m.group(k) or m.group(k + "_"))
+        scope = tuple(i for i, k in enumerate(kinds) if k == kind)
+        if len(scope) > 1 and to_int(m["n"] or m["n2"]) == len(scope):
+            out.append(Position(m.start(), m.end(), scope))
+    return out
 
 
 def _numbers(m: re.Match) -> list[int]:
     """The 1-based numbers a match lists ("第1、3项" → [1, 3], "1-3项" → [1, 2, 3], "前两项" → [1, 2])."""
     if m["first"]:
         return list(range(1, (to_int(m["first"]) or 0) + 1))
-    if m["from_end"] or m["last"] or m["that"]:
+    if m["from_end"] or m["last"] or m["that"] or m["latter"]:
         return []
     numbers: list[int] = []
     pending_range = False
@@ -120,6 +146,9 @@ def resolve(m: re.Match | None, numbers: list[int], kinds: Sequence[str], kind: 
             return (scope[-back],) if 1 <= back <= len(scope) else ()
         if m["that"]:
             return tuple(scope) if kind and len(scope) == 1 else ()
+        if m["latter"]:
+            back = to_int(m["latter"]) or 0
+            return tuple(scope[-back:]) if 1 <= back <= len(scope) else ()
     seen: list[int] = []
     for n in numbers:
         if 1 <= n <= len(scope) and scope[n - 1] not in seen:

@@ -30,10 +30,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import confidence
 from .items import MASK, ItemIndex, Mention, find_mentions
 from .layout import Clause
 from .model import Update
 from .numbers import to_int
+from .resolve import resolve_update
 from .states import Signal, find_signals
 
 _ADJACENT = 1   # at most this many characters between a signal and the reference it leads into
@@ -46,25 +48,50 @@ _POLITE_RE = re.compile(r"谢谢|感谢|多谢|辛苦了?|收到|好的|以上|�
                         r"如有不妥|书记|领导|您好|你好|是本月情况|本月情况|这个月|本月|👌|👍|🙏")
 
 
+# A number of people right after the verb ("谈了5人"): what was counted is unclear.
+_PEOPLE_RE = re.compile(r"[了过]\s*(?:\d{1,4}|[一二两三四五六七八九十百]{1,4})\s*(?:个)?(?:人|名|户|位)(?!次)")
+# State words of a rectification ("整改到位", "销号"): said of another kind of item, they are weak evidence.
+_RECTIFICATION_WORDS_RE = re.compile(r"整改|销号")
+
+
 @dataclass
 class _Group:
     mentions: list[Mention]
     signals: list[Signal] = field(default_factory=list)
     respectively: bool = False
+    people: bool = False        # the clause counts people after its verb
 
 
-def read_updates(clauses: list[Clause], index: ItemIndex, trace: list | None = None) -> list[Update]:
+def read_updates(clauses: list[Clause], index: ItemIndex, trace: list | None = None,
+                 links: list | None = None) -> list[Update]:
     """The updates a reply's clauses make; empty when they state nothing about any item.
 
-    ``trace``, when given, receives one dict per clause: its text, references and signals.
+    ``trace``, when given, receives one dict per clause: its text, references and signals;
+    ``links`` the evidence of each link from a reference to an item (``confidence.judge``).
     """
     groups: list[_Group] = []
     unattached: list[Signal] = []       # signals before any reference
     bare = True                         # nothing but references so far
     first_is_bare = False               # the first clause with references has nothing else
     last_bare = False                   # the clause before named items and nothing else
+    heading: list[Signal] = []          # "已完成：" - a state heading the references after the colon
+    previous: list[_Group] = []         # the groups of the clause before
     for clause in clauses:
-        clause_groups, loose, leftover = _clause_groups(clause, index, trace)
+        label = previous[-1] if clause.after_colon and previous and not previous[-1].signals else None  # "提升班：50%"
+        clause_groups, loose, leftover = _clause_groups(clause, index, trace, label)
+        previous = clause_groups
+        if label is not None and label.signals:
+            bare = False
+        if heading and clause.after_colon and clause_groups:
+            for group in clause_groups:
+                group.signals[:0] = heading
+            heading = []
+            last_bare = False
+            groups.extend(clause_groups)
+            continue
+        heading = []
+        if loose and not clause_groups and _heads_a_list(clause, clauses):
+            heading, loose = loose, []
         bare = bare and not leftover and not loose and all(not g.signals for g in clause_groups)
         if clause_groups and not groups:
             first_is_bare = not leftover and all(not g.signals for g in clause_groups)
@@ -78,16 +105,28 @@ def read_updates(clauses: list[Clause], index: ItemIndex, trace: list | None = N
     if unattached and groups and first_is_bare and not groups[0].signals:
         groups[0].signals.extend(unattached)        # "已完成，第3项"
         unattached = []
-    lead = _update(None, unattached, None) if unattached else None
-    return ([lead] if lead else []) + (_updates_for(groups, index, bare) if groups else [])
+    lead = resolve_update(None, unattached, None) if unattached else None
+    return ([lead] if lead else []) + (_updates_for(groups, index, bare, len(clauses), links) if groups else [])
 
 
-def _clause_groups(clause: Clause, index: ItemIndex, trace: list | None) -> tuple[list[_Group], list[Signal], str]:
-    """The groups of one clause; its signals when it names no item; what is left of its words."""
+def _heads_a_list(clause: Clause, clauses: list[Clause]) -> bool:
+    """Whether the clause after ``clause`` follows it after a colon ("已完成：手册、公开栏")."""
+    at = clauses.index(clause)
+    return at + 1 < len(clauses) and clauses[at + 1].after_colon
+
+
+def _clause_groups(clause: Clause, index: ItemIndex, trace: list | None,
+                   label: _Group | None = None) -> tuple[list[_Group], list[Signal], str]:
+    """The groups of one clause; its signals when it names no item; what is left of its words.
+
+    ``label``: the references before a colon the clause follows ("提升班：50%"), which the signals
+    before the clause's first reference describe."""
     mentions, masked, mask = find_mentions(clause.text, index, clause.section)
     signals = [s for s in find_signals(masked, mask) if not _inside(s, mentions)]
     mentions = [m for m in mentions if not _within_signal(m, signals)]
     signals = _each([s for s in signals if s.kind != "void"], masked, mentions)
+    mentions = [m._replace(weak=True) if m.how == "enumeration" and _names_something_else(clause.text, m, signals)
+                else m for m in mentions]
     if trace is not None:
         trace.append({"clause": clause.text, "section": clause.section, "mentions": mentions,
                       "signals": signals, "masked": masked})
@@ -97,17 +136,20 @@ def _clause_groups(clause: Clause, index: ItemIndex, trace: list | None) -> tupl
     groups: list[_Group] = []
     pending: list[Mention] = []        # references waiting for a signal
     forward: list[Signal] = []         # signals waiting for a reference
-    last: _Group | None = None         # the group later signals add to
+    last: _Group | None = label        # the group later signals add to
     joining: _Group | None = None      # a group that directly following references join
+    bound_end = -9                     # where the last signal given to ``last`` ends
     for pos, token in enumerate(tokens):
         if isinstance(token, Mention):
+            label = None
             if forward:
                 last = joining = _Group([token], forward, respectively)
                 groups.append(last)
                 forward = []
-            elif joining is not None:
-                joining.mentions.append(token)
+            elif joining is not None and _LIST_GAP_RE.fullmatch(clause.text[joining.mentions[-1].end:token.start]):
+                joining.mentions.append(token)      # "完成了学习计划和调研报告"
             else:
+                joining = None
                 pending.append(token)
                 last = None
             continue
@@ -116,16 +158,38 @@ def _clause_groups(clause: Clause, index: ItemIndex, trace: list | None) -> tupl
             last = _Group(pending, [token], respectively)
             groups.append(last)
             pending = []
-        elif last is not None and not _leads_into(token, tokens[pos + 1] if pos + 1 < len(tokens) else None):
-            last.signals.append(token)
+            bound_end = token.end
+        elif last is not None and (label is not None or token.start - bound_end <= _ADJACENT
+                                   or not _leads_into(token, tokens[pos + 1] if pos + 1 < len(tokens) else None)):
+            last.signals.append(token)      # "开了|一次|党员大会": the count belongs to the verb before it
+            bound_end = token.end
         else:
             forward.append(token)
     if pending:
         groups.append(_Group(pending, [], respectively))
+    if _PEOPLE_RE.search(masked):
+        for group in groups:
+            group.people = True
     if forward and groups:
         groups[-1].signals.extend(forward)
         forward = []
     return groups, forward, leftover
+
+
+_LIST_GAP_RE = re.compile(r"[\s、,/&和与及跟以及还有\x00]*")
+_CONTENT_RE = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def _names_something_else(text: str, mention: Mention, signals: list[Signal]) -> bool:
+    """Whether a numbered line ("1.召开支委会1次") has words besides its number and its states: then
+    the number may be the line's, not the item's ("1.召开支委会1次；2.讲党课1次" on a list without
+    them), and the update is asked about."""
+    chars = list(text)
+    for a, b in [*mention.spans, *((s.start, s.end) for s in signals)]:
+        for k in range(a, min(b, len(chars))):
+            chars[k] = " "
+    rest = _FILLER_RE.sub(" ", _POLITE_RE.sub(" ", "".join(chars)))
+    return _CONTENT_RE.search(rest) is not None
 
 
 def _inside(signal: Signal, mentions: list[Mention]) -> bool:
@@ -144,6 +208,8 @@ def _within_signal(mention: Mention, signals: list[Signal]) -> bool:
 
 def _each(signals: list[Signal], text: str, mentions: list[Mention]) -> list[Signal]:
     """Counts after "X、Y各…" multiplied by the things listed, when those are not items."""
+    if "各" not in text:
+        return signals      # both patterns need it; searching for them costs more than a parse's share
     out = []
     for s in signals:
         if s.kind == "count":
@@ -176,39 +242,93 @@ def _leads_into(signal: Signal, following: Mention | Signal | None) -> bool:
     return isinstance(following, Mention) and following.start - signal.end <= _ADJACENT
 
 
-def _updates_for(groups: list[_Group], index: ItemIndex, bare: bool) -> list[Update]:
+def _updates_for(groups: list[_Group], index: ItemIndex, bare: bool, clauses: int = 1,
+                 links: list | None = None) -> list[Update]:
     """One update per item named (signals of repeated mentions merged), plus the unresolved ones."""
     per_item: dict[int, list[Signal]] = {}
+    named_by: dict[int, tuple[Mention, int]] = {}     # the reference an item is linked by, and its group's size
+    strong: set[int] = set()        # items named at least once on strong evidence
+    people: set[int] = set()
     others: list[tuple[Mention, list[Signal]]] = []
     for group in groups:
+        if group.respectively:
+            group.mentions = _one_per_item(group.mentions)
         shares = _shares(group)
         for mention, signals in zip(group.mentions, shares, strict=True):
             if len(mention.items) and not mention.ambiguous:
                 for item in mention.items:
                     per_item.setdefault(item, []).extend(signals)
+                    if not mention.weak and (signals or bare):
+                        strong.add(item)
+                    if item not in named_by or _stronger(mention, named_by[item][0]):
+                        named_by[item] = (mention, len(group.mentions))
+                    if group.people:
+                        people.add(item)
             else:
                 others.append((mention, signals))
     updates = []
     for item, signals in per_item.items():
-        updates.append(_update(index.ids[item], signals, index.targets[item], bare))
+        update = resolve_update(index.ids[item], signals, index.targets[item], bare)
+        if update is not None:
+            mention, listed = named_by[item]
+            doubt = _weak_evidence(item, mention, signals, index, strong, people)
+            if doubt:
+                update.sure, update.doubt = False, doubt
+            confidence.judge(update, mention, index.kinds[item], signals, clauses, listed, index, links)
+        updates.append(update)
     for mention, signals in others:
         if mention.rest and per_item:     # "其余": the items not named elsewhere
             for item in range(len(index)):
                 if item not in per_item:
-                    updates.append(_update(index.ids[item], signals, index.targets[item], bare))
+                    updates.append(resolve_update(index.ids[item], signals, index.targets[item], bare))
         elif mention.ambiguous:
             targets = [index.targets[k] for k in mention.items]
-            update = _update(None, signals, min(targets) if all(targets) else None, bare, known=True)
+            update = resolve_update(None, signals, min(targets) if all(targets) else None, bare, known=True)
             if update:
                 update.candidates = [index.ids[k] for k in mention.items]
             updates.append(update)
         else:       # a position or 编号 not in the list, or "其余" with nothing else named
-            update = _update(None, signals, None, bare)
+            update = resolve_update(None, signals, None, bare)
             if mention.how in ("position", "code") and mention.words:
                 update = update or Update(None, None)
                 update.unresolved = mention.words     # "第9项" of 8: the handler writes nothing
             updates.append(update)
     return [u for u in updates if u is not None]
+
+
+_HOW_RANK = {"code": 4, "position": 3, "all": 3, "rest": 3, "title": 2, "enumeration": 1}
+
+
+def _stronger(a: Mention, b: Mention) -> bool:
+    """Whether reference ``a`` is stronger evidence for its item than ``b``."""
+    return (not a.weak, _HOW_RANK.get(a.how, 0), a.score) > (not b.weak, _HOW_RANK.get(b.how, 0), b.score)
+
+
+def _weak_evidence(item: int, mention: Mention, signals: list[Signal], index: ItemIndex, strong: set[int],
+                   people: set[int]) -> str | None:
+    """Whether an update about ``item`` rests on weak evidence (then it is asked about, not written):
+    named only as a qualifier of another reference; a rectification's state words ("整改到位",
+    "销号") said of another kind of item; a duty's time inferred from a verb followed by a number
+    of people ("谈了5人": five talks, or one talk with five?). Returns why (``model.DOUBTS``), or None."""
+    if item not in strong:
+        return "line_words" if mention.how == "enumeration" else "qualifier"
+    if index.kinds[item] != "rectification" and any(
+            s.kind == "status" and _RECTIFICATION_WORDS_RE.search(s.words) for s in signals):
+        return "rectification_words"
+    if item in people and index.targets[item] is not None and not any(s.kind == "count" for s in signals):
+        return "people"
+    return None
+
+
+def _one_per_item(mentions: list[Mention]) -> list[Mention]:
+    """"第1、2项分别…": a reference naming several items stands for each of them in turn."""
+    out = []
+    for m in mentions:
+        if len(m.items) > 1 and not m.ambiguous and m.how in ("position", "code"):
+            out.extend(m._replace(items=(k,)) for k in m.items)
+        else:
+            out.append(m)
+    return out
 
 
 def _shares(group: _Group) -> list[list[Signal]]:
@@ -221,80 +341,3 @@ def _shares(group: _Group) -> list[list[Signal]]:
                 rest = [s for s in group.signals if s.kind != kind]
                 return [rest + [f] for f in figures]
     return [group.signals] * n
-
-
-def _update(item: str | None, signals: list[Signal], target: int | None, bare: bool = False,
-            known: bool = False) -> Update | None:
-    """Resolve the signals about one item into an update; None when they say nothing.
-
-    ``target`` is the item's yearly count (None: not quantified); ``known`` is True for candidates
-    (item None, but of a known list); for an unknown item counts are kept as said.
-    Priorities: closed, blocked, an explicit percent (100 done, 0 not started, else in progress),
-    not started (in progress when something was done as well: "不算完成…活动还没搞"), in progress,
-    done, not closed off (in progress); weak signals (a promise, a plan to start, 👍) only when
-    nothing else is said. A held activity ("召开了", "讲了") is one more time of a quantified duty,
-    and done for other items; a count or an ordinal ("第一期") of an unquantified item means it is
-    under way. A total ("今年已召开8次") is kept apart from the count.
-    """
-    statuses = {s.value for s in signals if s.kind == "status"}
-    weak = [s.value for s in signals if s.kind == "weak"]
-    percents = [s.value for s in signals if s.kind == "percent"]
-    counts = [s.value for s in signals if s.kind == "count"]
-    totals = [s.value for s in signals if s.kind == "total"]
-    ordinal = any(s.kind == "ordinal" for s in signals)
-    held = any(s.kind == "held" for s in signals)
-    figure_given = any(s.kind in ("bad_percent", "bad_count") for s in signals)
-    if figure_given:
-        held = ordinal = False      # "支委会开了-1次": the figure cannot be kept, so nothing was held either
-    percent = percents[-1] if percents else None
-    count = sum(counts) if counts else None
-    total = totals[-1] if totals else None
-    sure = True
-
-    if "closed" in statuses:
-        status = "closed"
-    elif "blocked" in statuses:
-        status = "blocked"
-    elif percent is not None:
-        status = "done" if percent >= 100 else "not_started" if percent == 0 else "in_progress"
-    elif "not_started" in statuses:
-        status = "in_progress" if statuses & {"in_progress", "done"} else "not_started"
-    elif "in_progress" in statuses:
-        status = "in_progress"
-    elif "done" in statuses:
-        status = "done"         # "已整改到位，尚未销号" is done, waiting to be closed off
-    elif "not_closed" in statuses:
-        status = "in_progress"
-    else:
-        status = None
-
-    known = known or item is not None
-    if status is None and weak and known:
-        status = "in_progress" if "in_progress" in weak else weak[0]
-        sure = False
-
-    if target is not None:      # a quantified duty (or candidates that all are)
-        if count is None and total is None:
-            if held or ordinal:
-                count = 1
-            elif status == "done" and target == 1:
-                count = 1       # a duty done once a year: "讲党课已完成" is that one time
-        if count is not None and status == "done":
-            status = "in_progress"  # "已完成2次" is two more times; the store compares the total with the target
-    elif not known:
-        if count is not None and not held and status is None and percent is None:
-            count = None        # "第一次" alone says nothing about an item
-        if status is None and held and count is None:
-            status = "done"
-    else:                       # an item without a target
-        if (count is not None or ordinal) and status in (None, "done"):
-            status = "in_progress"  # "参加了两次志愿服务", "已举办第一期": under way
-        count = total = None
-        if status is None and held:
-            status = "done"
-    if (count is not None or total is not None) and status is None:
-        status = "in_progress"
-
-    if status is None and percent is None and count is None and total is None and not figure_given and not bare:
-        return None
-    return Update(item=item, status=status, percent=percent, count=count, total=total, sure=sure)

@@ -21,6 +21,7 @@ import re
 from typing import NamedTuple
 
 from .numbers import find_counts, find_percents
+from .prefilter import guarded
 from .text import CHECK, CROSS
 
 
@@ -28,9 +29,10 @@ class Signal(NamedTuple):
     """Something a clause says about an item: a state, a percent, a count or "it was held"."""
     start: int
     end: int
-    kind: str       # status | weak | percent | count | total | ordinal | held | bad_percent | bad_count
+    kind: str       # status | weak | tick | dated | percent | count | total | ordinal | held | bad_percent | bad_count
     value: str | int          # a status (or "not_closed") / a number / "held"
     negated: bool = False     # turned round by a negator before it ("还没完成")
+    words: str = ""           # the words read
 
 
 # Words that negate what follows.
@@ -38,7 +40,7 @@ NEGATOR = r"(?:尚未|还未|仍未|暂未|并未|从未|均未|都未|还没有
 
 # Verbs whose negation means "not started" ("还没启动", "暂未开展", "没有召开"); not when a
 # result follows ("没做完", "没建好", "未落实到位" are unfinished, handled by negated done).
-_START_VERB = (r"(?:开始|启动|开展|动工|着手|实施|部署|召开|举办|举行|组织|安排|推进|进行|整改|建设|制定|撰写|"
+_START_VERB = (r"(?:开始|启动|开展|动工|开工|着手|实施|部署|召开|举办|举行|组织|安排|排上|推进|进行|整改|建设|制定|撰写|更新|"
                r"落实|筹备|准备|开|动|做|搞|干|弄|写|建|讲|学|谈|修)")
 _NOT_AFTER_START = r"(?![完好成齐定毕掉到过])"
 
@@ -48,8 +50,9 @@ _FUTURE = (r"(?:下周|下个?月|下旬|中旬|月底|月初|年底|近期|明�
 _ALTERNATIVES: list[tuple[str, str]] = [
     # (group name, pattern) in priority order; the group name starts with the status it means.
     ("not_closed", NEGATOR + r"(?:申请)?销号"),
-    ("done_pending_close", r"(?:正在|已经?)?(?:申请|提请|等待|等|准备|待|可以|可|能够?|请予?|恳请|建议)销号(?:了)?|正在销号"),
-    ("closed", r"(?:已经?|均已|已予|予以|同意|完成|全部)?销号(?:了|完成|完毕)?"),
+    ("done_pending_close", r"(?:正在|已经?)?(?:申请|提请|提交|报请|等待|等着?|准备|待|可以|可|能够?|请予?|恳请|建议)"
+                           r"(?:[^,;。已]{0,8}?(?:验收|审核|审批|审定|批准|同意))?(?:后|并|和|及)?销号(?:了|中)?|正在销号"),
+    ("closed", r"(?:已经?|均已|已予|予以|同意|完成|全部)?销号(?:了|完成|完毕)?|(?<![a-z])closed(?![a-z])"),
     ("blocked",
      r"(?:遇到|碰到|存在|面临|有)了?(?:一些|一定|较大|很大|不少|些|点|一点)?(?:的)?(?:困难|难题|难度|阻力|障碍|瓶颈)"
      r"|(?:遇到|碰到)了?(?:一些|些|点|一点)?问题|stuck|blocked"
@@ -65,19 +68,22 @@ _ALTERNATIVES: list[tuple[str, str]] = [
      r"|缺(?:少|乏)?(?:经费|资金|人手|场地)"
      r"|进展缓慢|推进缓慢|进度滞后|滞后|延期|推迟|延误"),
     ("not_started",
-     r"not started|(?<![a-z])todo(?![a-z])|" +
+     r"(?:还在|正在|尚在|仍在)(?:排期|酝酿|筹划|谋划|商量|计划)|not started|(?<![a-z])todo(?![a-z])|" +
      NEGATOR + r"(?:正式|真正|全面|开始)?" + _START_VERB + _NOT_AFTER_START +
      r"|" + NEGATOR + r"(?:开|召开|办|举办|举行|讲|搞)成"
      r"|未开始|待启动|待开展|准备启动|计划启动|即将启动|尚无进展|没有进展|无进展|毫无进展|没动静|还没影"),
+    # A bare negation at the end of a clause ("第3项没有", "第二个还没"): weak, and nothing alone.
+    ("bare_not", r"(?:还|也|都|尚)?(?:没有?|未)(?:呢|哪)?(?=\s*(?:[,;。!]|$))|not yet"),
     ("in_progress",
      r"(?:进行|推进|实施|建设|整改|办理|落实|筹备|准备|修改|完善|撰写|起草|施工|开展|审核|审批|验收|制定)(?:当)?中"
-     r"|正在|尚在|仍在|还在|在(?:推进|做|写|办|改|建|整改|落实|实施|开展|进行|筹备|准备|修改|完善|撰写|起草|弄|搞|干|等)"
+     r"|正在|尚在|仍在|还在|在(?:推进|做|写|办|改|建|整改|落实|实施|开展|进行|筹备|准备|修改|完善|撰写|起草|弄|搞|干|等|排查|核查|调查|对接|施工)"
      r"|[弄做搞干写办]着|进行到|(?<![现存所实好])在[\u4e00-\u9fff]{1,3}中(?![心央间])"
-     r"|(?:持续|稳步|有序|扎实|加紧|抓紧|积极|加快|全力|全面|逐步|正常|顺利)推进|推进(?:到|至|了|顺利|正常)|已经?推进"
+     r"|(?:持续|继续|稳步|有序|扎实|加紧|抓紧|积极|加快|全力|全面|逐步|正常|顺利)推进|推进(?:到|至|了|顺利|正常)|已经?推进"
      r"|(?:快要?|即将|将要|马上(?:就要?)?|就要|接近|基本|大部分|大体|大致|部分|初步|大多|尚未全部|没有全部|未全部)完成"
      r"|完成了?(?:大部分|部分|一部分|大半|过半|多半|一小半|小半)"
+     r"|整改了?(?:大部分|部分|一部分|一些|一半)|(?:部分|一部分)(?:已经?)?整改"
      r"|(?:能否|能不能|是否能|可否)(?:按期|按时|如期)?完成"
-     r"|差不多|收尾|已经?启动|已经?开始|开始了|启动了|刚开始|刚启动|已经?着手|着手|开了个?头|起步|有进展|进展顺利|有所进展|取得进展"
+     r"|差不多|收尾|已经?启动|已经?开始|开始了|启动了|刚开始|刚启动|刚开工|已经?开工|开工了|已经?着手|着手|开了个?头|起步|有进展|进展顺利|有所进展|取得进展"
      r"|过半|一?大半|一?小半|多半|还差|还剩|剩下一?(?:点|些|部分)|初稿|草稿|提纲|大纲|初步|in progress|ongoing"
      r"|报.{0,4}(?:审定|审批|审核)|待(?:审定|审批|审核)|等(?:待)?(?:结果|批复|审批|审定)"
      r"|(?:大|一)部分(?:已经?|都)?(?:完成|做完|建好|落实)|快了|进展不大|没什么进展|进展不明显"
@@ -89,22 +95,24 @@ _ALTERNATIVES: list[tuple[str, str]] = [
      r"[^已了]{0,8}?(?:完成|建好|建成|写完|做完|搞定|落实|办结|整改到位)(?![了啦])"),
     # A promise ("确保全年任务圆满完成") or a plan to start ("下周搞") says little: weak signals.
     ("promise", r"(?:确保|保证|力争|务必|坚决|努力|全力|一定要)[^已了,]{0,10}?(?:完成|落实|推进|做好|抓好|到位)"),
-    ("planned", r"(?:" + _FUTURE + r"(?:再|才|就|开始|准备|计划|打算)?(?:搞|开始|启动|开展|举办|进行|组织|召开|做|弄|讲|走访)"
+    ("planned", r"(?:" + _FUTURE + r"(?:再|才|就|开始|准备|计划|打算)?(?:搞|开始|启动|开展|举办|进行|组织|召开|做|弄|讲|走访|开工|动工)"
                 r"|(?:计划|打算|准备)[^,已了]{0,6}?(?:搞|开始|启动|开展|举办|进行|组织|召开|讲))(?![好完成定])"
                 r"|(?:计划|打算|准备|预计|争取|拟)(?:在|于)?" + _FUTURE +
                 r"(?![^,;。]{0,8}?(?:完成|建好|建成|写完|做完|搞定|落实|办结|整改到位))"),
     ("done",
      r"(?:已经?|均已|都已|全部|全都|已全部|都)?完成(?:了|啦)?(?!情况|时间|时限|期限|日期|目标)"
-     r"|搞定|(?:[做写弄干办改建开讲学修填交报搞整印编录]|整理|整改|处理)完(?![成善备])|完工|办妥|妥了|妥当了"
-     r"|(?:做|写|弄|搞|办|改|建|修|制定|准备|整理|完善|布置|装修|定|订|落实|整改|安排|处理|解决|补|建设|筹备)好(?:了|啦)?"
-     r"|(?:圆满|顺利)(?:结束|收官)|收官|落实到位|整改到位|已到位|到位了|已落实|落实了|已整改|整改了|整改完毕|整改完成|完毕|办结|结项"
+     r"|搞定|(?:[做写弄干办改建开讲学修填交报搞整印编录走]|整理|整改|处理)完(?![成善备])|[印做写建办]出来了|完工|办妥|妥了|妥当了"
+     r"|(?:做|写|弄|搞|办|改|建|修|换|印|制定|准备|整理|完善|布置|装修|定|订|落实|整改|安排|处理|解决|补|建设|筹备|更新)好(?:了|啦)?"
+     r"|(?:圆满|顺利)(?:结束|收官)|收官|落实到位|(?:已经?)?整改到位|已到位|到位了|已落实|落实了|已整改|整改了|整改完毕|整改完成|完毕|办结|结项"
+     r"|(?:已经?|全部|均已|都已)[\u4e00-\u9fff]{0,4}?到位"
      r"|已验收|通过验收|验收(?:合格|通过)|待验收|建成|落成|竣工|交付|已达标|达标了|已满|满了|已达到|达到要求"
      r"|补齐|补全|补完|补上|已解决|解决了|已处理|处理完|已纠正|纠正了|已规范|规范了"
      r"|已经?(?:提交|上报|报送|印发|出台|制定|建立|撰写|完善|结束|执行|实施|健全|修订|更新|配备|开通|缴纳|缴清|清缴|成立|挂牌)"
      r"|(?:提交|上报|报送|印发|出台|制定|建立|撰写|完善|结束|执行|实施|修订|更新|配备|缴纳|成立|挂牌)了"
-     r"|ok了|(?<![就只还这那])好了|(?<![a-z])(?:done|finished|completed)(?![a-z])|" + CHECK),
+     r"|ok了|(?<![就只还这那])好了|(?<![a-z])(?:done|finished|completed)(?![a-z])"),
+    ("tick", CHECK),
     ("not_done", CROSS),
-    ("thumbs", r"👍"),
+    ("thumbs", r"👍|(?<![a-z])ok(?![a-z])"),
     ("held",
      r"(?:召开|开|讲|上|听取|听|研究|报告|汇报|举办|举行|组织|开展|参加|参观|观看|谈|座谈|调研|走访|慰问|部署|学习|搞|去"
      r"|抽查|检查|督导|督查|指导|看望|宣讲|培训|主持|召集)(?:了|过)(?!个?头)"
@@ -112,7 +120,14 @@ _ALTERNATIVES: list[tuple[str, str]] = [
      r"|开会了|开过会|讲课了|(?:\d{1,4}|[一二两三四五六七八九十百]{1,4})人次"),
 ]
 
-_SIGNAL_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _ALTERNATIVES), re.IGNORECASE)
+# The characters a signal starts with (``prefilter``; the test keeps them in step with the patterns).
+SIGNAL_FIRST_CHARS = (
+    "0123456789bcdfinost✓✗一七三上下不两中主举九也予争二五亟交人仍从会保修做停全八六写准出刚初到制剩力办加务努十卡印即去"
+    "参取受召可同后听启周四困国圆在场均坚培基填处多大好如妥存学安完定实审宣将小尚就尽差已布希干年并座延建开弄录待快急恐恳慰"
+    "成扎打执抓报抽拟择持挂指按换接推提搁搞撰收改整施无明是暂更月有未本材检正毫汇没滞满申百目看着督研确碰积稳竣等筹纠组经"
+    "结继编缴缺能节草落补装观规解计订讲请调谈资走起达过近还这进逐通逾遇部都配销阶难需面顺预马验👍")
+_SIGNAL_RE = guarded("states._SIGNAL_RE", "|".join(f"(?P<{name}>{pattern})" for name, pattern in _ALTERNATIVES),
+                     re.IGNORECASE, SIGNAL_FIRST_CHARS)
 
 _STATUS_OF_GROUP = {
     "not_closed": "not_closed",
@@ -125,7 +140,7 @@ _STATUS_OF_GROUP = {
     "not_done": "in_progress",
 }
 # Weak signals: the status they stand for when nothing stronger is said about the item.
-WEAK = {"promise": "in_progress", "planned": "not_started", "thumbs": "done"}
+WEAK = {"promise": "in_progress", "planned": "not_started", "thumbs": "done", "bare_not": "not_started"}
 
 # What a negator in front turns a signal into (None: the signal is dropped).
 _NEGATED = {"done": "in_progress", "held": "not_started", "closed": "not_closed",
@@ -143,6 +158,16 @@ MODAL_WORDS = re.compile(r"计划|打算|准备|争取|希望|预计|确保|保�
 _PROMISE_RE = re.compile(r"确保|保证|力争|务必|坚决|努力|全力|一定要|要求")
 _PLAN_RE = re.compile(r"预计|计划|打算|准备|争取|希望|拟|将要|将于|将在|尽快|有望|" + _FUTURE)
 _HAPPENED_RE = re.compile(r"^已")
+_LATER_CHARS_RE = re.compile(r"[说报告]")
+# A done phrase that is the condition of a later report is a promise: "弄完了跟你说", "做好了再报".
+_AFTERWARDS_RE = re.compile(r"[^,;。!?]{0,3}?(?:(?:再|就|会|后)?(?:跟|和|给|向)(?:你|您|书记|领导)(?:说|讲|汇报|报告|报)"
+                            r"|再(?:说|报|汇报|报告|告诉|通知|联系)|(?:就|再|会)?告诉(?:你|您))")
+
+
+# A day before an activity ("10月18日召开支部党员大会"): it was held then, most likely. The reply does
+# not say so in words (a date may also be a plan), so the update it makes is asked about.
+_DATED_RE = re.compile(r"(?<![下本这上\d])(?:\d{1,2}月)?\d{1,2}[日号](?:上午|下午|晚上)?(?:在[^,;。]{0,8}?)?"
+                       r"(?=召开|开展|组织|举办|举行|讲|参加|走访|慰问|听取)")
 
 
 def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Signal]:
@@ -153,9 +178,12 @@ def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Si
     """
     signals: list[Signal] = []
     signal_chars = [False] * len(clause)
+    later = _LATER_CHARS_RE.search(clause) is not None     # "跟你说", "再报": a promise may be there
     for m in _SIGNAL_RE.finditer(clause):
         if m.lastgroup == "held":
             kind, value = "held", "held"
+        elif m.lastgroup == "tick":
+            kind, value = "tick", "done"    # read by the item's kind: one more time of a duty
         elif m.lastgroup in WEAK:
             kind, value = "weak", WEAK[m.lastgroup]
         else:
@@ -163,7 +191,9 @@ def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Si
         # a phrase that starts with its own negator ("没能整改") is not negated again from afar
         negated = (value in _NEGATED and not _NEGATOR_RE.match(m.group())
                    and _negated(clause, m.start(), mention_mask, signal_chars))
-        if value in ("done", "held") and not negated and not _HAPPENED_RE.search(m.group()):
+        if value in ("done", "held") and not negated and later and _AFTERWARDS_RE.match(clause, m.end()):
+            kind, value = "weak", "in_progress"
+        elif value in ("done", "held") and not negated and not _HAPPENED_RE.search(m.group()):
             window = _window(clause, m.start(), mention_mask, signal_chars)
             if _PROMISE_RE.search(window):
                 kind, value = "weak", "in_progress"
@@ -173,10 +203,12 @@ def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Si
             kind, value = "status", _NEGATED[value]
             if value is None:
                 kind, value = "void", m.lastgroup     # "没有遇到困难": says nothing, still a phrase
-        signals.append(Signal(m.start(), m.end(), kind, value, negated))
+        signals.append(Signal(m.start(), m.end(), kind, value, negated, m.group()))
         if kind != "weak":      # a look-back passes over a plan or promise ("计划下周制定好")
             for i in range(m.start(), m.end()):
                 signal_chars[i] = True
+    for m in _DATED_RE.finditer(clause) if ("日" in clause or "号" in clause) else ():
+        signals.append(Signal(m.start(), m.end(), "dated", "held", False, m.group()))
     for start, end, value in find_percents(clause):
         signals.append(Signal(start, end, "percent", value) if value is not None
                        else Signal(start, end, "bad_percent", 0))

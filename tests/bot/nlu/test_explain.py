@@ -30,3 +30,26 @@ def test_the_cli_explains(capsys):
     assert json.loads(capsys.readouterr().out)["updates"][0]["total"] == 8
     assert main(["parse", "--items", f.name, "支委会开完了"]) == 0
     assert "R-2 每月召开支部委员会会议，已完成" in capsys.readouterr().out
+
+
+PARTY_DUES = [
+    {"id": "JD-4", "title": "督查党费收缴和“三会一课”开展情况", "kind": "responsibility", "target": 2},
+    {"id": "JD-3", "title": "开展“五必谈”谈心谈话", "kind": "responsibility", "target": 10},
+    {"id": "ZG-1", "title": "党费未按中组部标准收缴", "kind": "rectification", "target": None},
+]
+
+
+def test_explain_ranks_the_items_a_clause_may_name_with_evidence_and_confidence():
+    text = explain("党费收缴问题整改到位", PARTY_DUES)
+    assert "事项判断" in text
+    chosen = next(line for line in text.splitlines() if line.startswith("  ZG-1"))
+    rival = next(line for line in text.splitlines() if "其次：JD-4" in line)
+    assert "把握 0." in chosen and "标题词，权重" in chosen and "所说：状态" in chosen
+    assert "把握 0." in rival
+
+
+def test_explain_says_why_a_clause_is_asked_about_instead_of_written():
+    assert "数字是人数，不一定是次数" in explain("谈心谈话本月谈了5人", PARTY_DUES)
+    assert "只是表态或计划" in explain("调研报告确保月底前完成", SETS["tasks"])
+    assert "只写了日期和活动" in explain("10月18日召开支委会", SETS["branch"])
+    assert "用的是整改的说法" in explain("督查三会一课已整改到位", PARTY_DUES)

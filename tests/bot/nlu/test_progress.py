@@ -60,7 +60,7 @@ COUNTS = [
     ("branch", "本月支委会还没开", [("R-1", "not_started", None, None)]),
     ("branch", "党课已完成2次", [("R-3", "in_progress", None, 2)]),       # the store derives done from the total
     ("branch", "支委会已完成", [("R-1", "done", None, None)]),
-    ("branch", "支委会✅", [("R-1", "done", None, None)]),
+    ("branch", "支委会✅", [("R-1", "in_progress", None, 1)]),     # a tick is one more time of a duty
     ("group", "听取汇报两次，一次是机关党委，一次是离退休干部支部", [("R-4", "in_progress", None, 2)]),
     ("group", "座谈会已经开过了", [("R-3", "in_progress", None, 1)]),
     ("group", "R4 2次", [("R-4", "in_progress", None, 2)]),
