@@ -34,16 +34,9 @@ def seen(runtime):
     return taken
 
 
-async def post(client, xml: str) -> str:
-    params, body = wf.envelope(xml)
-    resp = await client.post("/wecom/callback", params=params, data=body)
-    assert resp.status == 200
-    return wf.read_reply(await resp.text(), params)
-
-
 async def test_a_card_tap_reaches_its_handler_with_task_key_and_response_code(client, seen):
     at = int(time.time())
-    reply = await post(client, wf.card_event_xml("wangfang", at, task_id="remind-P1-20261120", key="done:P-1",
+    reply = await wf.deliver(client, wf.card_event_xml("wangfang", at, task_id="remind-P1-20261120", key="done:P-1",
                                                  response_code="rc-42"))
     assert reply == "收到event:template_card_event"
     tap = seen[0].inbound
@@ -53,24 +46,24 @@ async def test_a_card_tap_reaches_its_handler_with_task_key_and_response_code(cl
 
 
 async def test_a_vote_card_brings_what_was_selected(client, seen):
-    await post(client, wf.card_event_xml("wangfang", int(time.time()), task_id="vote-1", key="submit",
+    await wf.deliver(client, wf.card_event_xml("wangfang", int(time.time()), task_id="vote-1", key="submit",
                                          card_type="vote_interaction", selected={"q1": ["a", "c"], "q2": ["b"]}))
     assert seen[0].inbound.selected == (Selection("q1", ("a", "c")), Selection("q2", ("b",)))
 
 
 async def test_an_image_reaches_its_handler_with_its_media_id(client, seen):
-    assert await post(client, wf.image_xml("wangfang", secrets.randbelow(10**9), media_id="MEDIA-77")) == "收到image"
+    assert await wf.deliver(client, wf.image_xml("wangfang", secrets.randbelow(10**9), media_id="MEDIA-77")) == "收到image"
     assert (seen[0].inbound.media_id, seen[0].inbound.pic_url) == ("MEDIA-77", "http://127.0.0.1/x.png")
 
 
 @pytest.mark.parametrize("kind", ["voice", "video", "file", "location", "link"])
 async def test_each_other_message_kind_is_routed_by_its_kind(client, seen, kind):
-    assert await post(client, wf.media_xml("wangfang", kind, secrets.randbelow(10**9))) == f"收到{kind}"
+    assert await wf.deliver(client, wf.media_xml("wangfang", kind, secrets.randbelow(10**9))) == f"收到{kind}"
 
 
 @pytest.mark.parametrize("event", ["enter_agent", "click", "view", "subscribe"])
 async def test_each_event_is_routed_by_its_name(client, seen, event):
-    assert await post(client, wf.event_xml("wangfang", event, int(time.time()), key="my_list")) == f"收到event:{event}"
+    assert await wf.deliver(client, wf.event_xml("wangfang", event, int(time.time()), key="my_list")) == f"收到event:{event}"
     assert seen[0].inbound.event_key == "my_list"
 
 
@@ -124,6 +117,6 @@ async def test_two_messages_without_a_msg_id_in_one_second_are_both_answered(cli
     for text in ("第1项完成了", "我的清单"):
         xml = wf.text_xml("wangfang", text, msg_id=1, at=at).replace("<MsgId>1</MsgId>", "")
         assert "<MsgId>" not in xml
-        assert await post(client, xml)
+        assert await wf.deliver(client, xml)
     with Session(engine) as s:
         assert len(s.exec(select(InboundMessage)).all()) == 2

@@ -11,30 +11,23 @@ from models.tables import ProgressUpdate
 from tests.support import wecom as wf
 
 
-async def post(client, xml: str) -> str:
-    params, body = wf.envelope(xml)
-    resp = await client.post("/wecom/callback", params=params, data=body)
-    assert resp.status == 200
-    return wf.read_reply(await resp.text(), params)
-
-
 @pytest.mark.parametrize("event", ["enter_agent", "subscribe"])
 async def test_entering_the_app_is_welcomed(client, event):
-    assert "欢迎使用清单助手" in await post(client, wf.event_xml("wangfang", event, int(time.time())))
+    assert "欢迎使用清单助手" in await wf.deliver(client, wf.event_xml("wangfang", event, int(time.time())))
 
 
 @pytest.mark.parametrize("event", ["view", "unsubscribe", "LOCATION", "something_new"])
 async def test_other_events_get_no_answer(client, event):
-    assert await post(client, wf.event_xml("wangfang", event, int(time.time()))) == ""
+    assert await wf.deliver(client, wf.event_xml("wangfang", event, int(time.time()))) == ""
 
 
 async def test_a_stranger_entering_the_app_is_told_they_are_not_on_the_rolls(client):
-    assert "不在本系统的党员名单中" in await post(client, wf.event_xml("nobody", "enter_agent", int(time.time())))
-    assert await post(client, wf.event_xml("nobody", "view", int(time.time()))) == ""
+    assert "不在本系统的党员名单中" in await wf.deliver(client, wf.event_xml("nobody", "enter_agent", int(time.time())))
+    assert await wf.deliver(client, wf.event_xml("nobody", "view", int(time.time()))) == ""
 
 
 async def test_a_tap_on_a_card_no_module_takes_changes_nothing(client, engine):
-    reply = await post(client, wf.card_event_xml("wangfang", int(time.time()), task_id="old-card", key="done:P-1"))
+    reply = await wf.deliver(client, wf.card_event_xml("wangfang", int(time.time()), task_id="old-card", key="done:P-1"))
     assert "卡片已失效" in reply and "未做任何记录" in reply
     with Session(engine) as s:
         assert s.exec(select(ProgressUpdate)).all() == []

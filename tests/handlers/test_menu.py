@@ -11,10 +11,7 @@ from tests.support import wecom as wf
 
 
 async def click(client, account: str, key: str) -> str:
-    params, body = wf.envelope(wf.event_xml(account, "click", int(time.time()) + len(key), key=key))
-    resp = await client.post("/wecom/callback", params=params, data=body)
-    assert resp.status == 200
-    return wf.read_reply(await resp.text(), params)
+    return await wf.deliver(client, wf.event_xml(account, "click", int(time.time()) + len(key), key=key))
 
 
 @pytest.mark.parametrize("key, question", [("my_list", "我的清单"), ("report_status", "我这个月报了吗"),

@@ -70,10 +70,15 @@ def card_event_xml(account: str, at: int, task_id: str, key: str = "confirm", re
                                   card_type, at, selected)
 
 
-async def say(client, account: str, text: str, path: str = "/wecom/callback") -> str:
-    """``text`` from ``account`` as WeCom posts it to the app under ``client`` (an aiohttp test
-    client); the decrypted passive reply. The callback must answer 200."""
-    params, body = envelope(text_xml(account, text))
+async def deliver(client, xml: str, path: str = "/wecom/callback") -> str:
+    """``xml`` (any message or event) sealed and posted as WeCom posts it to the app under
+    ``client`` (an aiohttp test client); the decrypted passive reply. The callback must answer 200."""
+    params, body = envelope(xml)
     resp = await client.post(path, params=params, data=body)
     assert resp.status == 200
     return read_reply(await resp.text(), params)
+
+
+async def say(client, account: str, text: str, path: str = "/wecom/callback") -> str:
+    """``text`` from ``account`` as WeCom posts it; the decrypted passive reply."""
+    return await deliver(client, text_xml(account, text), path)
