@@ -257,7 +257,7 @@ def _updates_for(groups: list[_Group], index: ItemIndex, bare: bool, clauses: in
         for mention, signals in zip(group.mentions, shares, strict=True):
             if len(mention.items) and not mention.ambiguous:
                 for item in mention.items:
-                    per_item.setdefault(item, []).extend(signals)
+                    _add_once(per_item.setdefault(item, []), signals)
                     if not mention.weak and (signals or bare):
                         strong.add(item)
                     if item not in named_by or _stronger(mention, named_by[item][0]):
@@ -297,6 +297,13 @@ def _updates_for(groups: list[_Group], index: ItemIndex, bare: bool, clauses: in
 
 
 _HOW_RANK = {"code": 4, "position": 3, "all": 3, "rest": 3, "title": 2, "enumeration": 1}
+
+
+def _add_once(kept: list[Signal], signals: list[Signal]) -> None:
+    """Add ``signals`` to an item's, each words of the reply once: an item named twice around one
+    phrase ("第1项召开了1次支委会": by position and by title) is told it once, not twice."""
+    seen = {(s.start, s.end, s.kind) for s in kept}
+    kept.extend(s for s in signals if (s.start, s.end, s.kind) not in seen)
 
 
 def _stronger(a: Mention, b: Mention) -> bool:

@@ -279,3 +279,16 @@ def test_variants(set_name, text, expected):
 ])
 def test_variant_intents(set_name, text, intent):
     assert nlu.parse(text, SETS[set_name]).intent == intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("第1项召开了1次支委会", [("R-1", "in_progress", None, 1)]),      # by position and by title
+    ("第1项召开支委会1次", [("R-1", "in_progress", None, 1)]),
+    ("R-1召开了1次支委会", [("R-1", "in_progress", None, 1)]),         # by 编号 and by title
+    ("第1项支委会开了2次", [("R-1", "in_progress", None, 2)]),
+    ("第3项讲党课1次", [("R-3", "in_progress", None, 1)]),
+    ("R-2召开了一次支部党员大会", [("R-2", "in_progress", None, 1)]),
+])
+def test_an_item_named_twice_around_one_figure_is_told_it_once(text, expected):
+    """Naming an item twice (a position or 编号, and its title) does not count its figure twice."""
+    check("branch", text, expected)
