@@ -47,11 +47,12 @@ def asked(msg: Message) -> Asked | str:
     if scope.unknown_units and not scope.units:
         return no_such_unit(tree, scope.unknown_units[0], noun="")
     if scope.people:
-        people = list(session.exec(select(Member).where(Member.name.in_(scope.people), Member.active)))
-        others = [p for p in people if p.id != member.id and p.unit_id not in allowed]
-        if others:
-            return outside_units(others[0].name, "无法查询", _you_may(tree, member))
-        return Asked(tree, [], people, month, "、".join(p.name for p in people), own=False)
+        people = _people(session, tree, scope, names)
+        inside = [p for p in people if p.id == member.id or p.unit_id in allowed]
+        missing = [p.name for p in people if p.name not in {q.name for q in inside}]
+        if missing:                 # a name nobody of which is in the asker's units
+            return outside_units(missing[0], "无法查询", _you_may(tree, member))
+        return Asked(tree, [], inside, month, "、".join(dict.fromkeys(p.name for p in inside)), own=False)
     if scope.units:
         outside = [u for u in scope.units if names[u] not in allowed]
         if outside:
@@ -64,6 +65,16 @@ def asked(msg: Message) -> Asked | str:
         return Asked(tree, [], [member], month, "您", own=True)
     label = "全机关" if member.is_admin else tree.name(member.unit_id) + ("及下级单位" if len(allowed) > 1 else "")
     return Asked(tree, allowed, [], month, label, own=True)
+
+
+def _people(session, tree: Tree, scope, names: dict[str, int]) -> list[Member]:
+    """The people on the rolls of the names given; a unit named with them ("第一支部李娜") narrows
+    them to that unit and those below."""
+    people = list(session.exec(select(Member).where(Member.name.in_(scope.people), Member.active).order_by(Member.id)))
+    if scope.units:
+        within = {uid for u in scope.units for uid in tree.subtree(names[u])}
+        people = [p for p in people if p.unit_id in within] or people
+    return people
 
 
 # A name is 2 to NAME_CHARS characters; a question of up to LOOKED_UP characters has its names

@@ -1,0 +1,94 @@
+"""Issue 22 (secretaries): questions about a person's, a unit's or one list's items answered within
+the asker's units; "谁还没报" early in a month; nudges only down the tree; a narrowed notice says
+so; help by role and list. Through real encrypted callbacks, on both engines."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlmodel import Session, select
+
+from tests.support import wecom as wf
+from tests.support.clock import NOW, TZ
+from tests.support.org import Org
+
+
+@pytest.fixture
+def org(bare_engine) -> Org:
+    o = Org(bare_engine)
+    o.unit("group", "市政协党组", "党组")
+    o.unit("committee", "市政协机关党委", "机关党委", parent="group")
+    o.unit("b1", "第一党支部", "党支部", parent="committee")
+    o.unit("b2", "第二党支部", "党支部", parent="committee")
+    o.person("chen", "陈建国", "group", "党组书记")
+    o.person("wangxd", "王晓东", "committee", "机关党委书记", is_admin=True)
+    o.person("zhangwei", "张伟", "b1", "支部书记")
+    o.person("lina", "李娜", "b1")
+    o.person("liuyang", "刘洋", "b1")
+    o.person("huanglei", "黄磊", "b2", "支部书记")
+    o.person("wumin", "吴敏", "b2")
+    o.person("lina2", "李娜", "b2")                       # the same name in another branch
+    o.item("chen", "R-1", "党组专题研究党建工作", target_count=2)
+    o.item("zhangwei", "R-2", "每月召开支委会", target_count=12, done_count=10, status="in_progress")
+    o.item("zhangwei", "P-1", "建设党员活动室", kind="project", status="in_progress", percent=40,
+           deadline=date(2026, 11, 10))
+    o.item("lina", "P-2", "党员到社区报到服务", kind="project", status="done", percent=100)
+    o.item("lina", "R-3", "讲一次党课", target_count=1)
+    o.item("liuyang", "Z-1", "党费收缴不规范", kind="rectification", deadline=date(2026, 12, 15))
+    o.item("wumin", "P-3", "党建品牌创建", kind="project")
+    o.item("lina2", "P-4", "志愿服务", kind="project")
+    return o
+
+
+async def say(client, account: str, text: str) -> str:
+    return await wf.say(client, account, text)
+
+
+# --- 7. a person's, a unit's, one list's items -------------------------------------------------------
+
+async def test_a_secretary_asks_for_a_persons_list_by_name(client):
+    for question in ("李娜的清单", "李娜的进度怎么样"):
+        reply = await say(client, "zhangwei", question)
+        assert reply.startswith("李娜（第一党支部）的清单（2026年度，共2项，未完成1项）"), reply
+        assert "[P-2] 党员到社区报到服务" in reply and "[R-3] 讲一次党课" in reply
+        assert "志愿服务" not in reply            # the other 李娜 is not in 张伟's branch
+
+
+async def test_a_name_outside_the_askers_units_is_refused_without_saying_where(client):
+    reply = await say(client, "zhangwei", "吴敏的清单")
+    assert reply == "吴敏不在您负责的单位范围内，无法查询。您可查询第一党支部及其下级单位。"
+    reply = await say(client, "lina", "刘洋的清单")
+    assert reply.startswith("刘洋不在您负责的单位范围内，无法查询。") and "第一党支部" not in reply
+
+
+async def test_two_people_of_one_name_are_asked_about_then_a_unit_tells_them_apart(client):
+    reply = await say(client, "wangxd", "李娜的清单")
+    assert reply.startswith("有2位同名的同志：第一党支部的李娜、第二党支部的李娜。请写明单位再问")
+    reply = await say(client, "wangxd", "第二支部李娜的清单")
+    assert reply.startswith("李娜（第二党支部）的清单") and "[P-4] 志愿服务" in reply and "讲一次党课" not in reply
+
+
+async def test_a_units_list_is_counted_per_person_within_scope(client):
+    reply = await say(client, "zhangwei", "第一支部的清单完成情况")
+    lines = reply.splitlines()
+    assert lines[0] == "第一党支部清单完成情况（2026年度）：共5项，未开始2项，进行中2项，已完成1项（逾期1项）"
+    assert "· 第一党支部 张伟：共2项，进行中2项（逾期1项）" in lines
+    assert "· 第一党支部 李娜：共2项，未开始1项，已完成1项" in lines
+    reply = await say(client, "wangxd", "第二支部的项目清单")
+    assert reply.splitlines()[0] == "第二党支部项目清单完成情况（2026年度）：共2项，未开始2项"
+    assert (await say(client, "zhangwei", "第二支部的清单完成情况")).startswith("第二党支部不在您负责的单位范围内")
+
+
+async def test_a_list_named_filters_ones_own_list(client):
+    reply = await say(client, "zhangwei", "项目清单进展")
+    assert reply.startswith("张伟的项目清单（2026年度，共1项，未完成1项）")
+    assert "[P-1] 建设党员活动室" in reply and "R-2" not in reply
+    assert reply.splitlines()[1].startswith("2. [P-1]")       # numbered as "我的清单" numbers it
+    reply = await say(client, "zhangwei", "责任清单")
+    assert reply.startswith("张伟的责任清单（2026年度，共1项") and "P-1" not in reply
+    reply = await say(client, "lina", "项目清单")
+    assert reply.startswith("李娜的项目清单") and "R-3" not in reply
+    reply = await say(client, "liuyang", "项目清单")
+    assert reply == "刘洋，您2026年度项目清单中暂无事项。回复“我的清单”查看全部1项。"
+    reply = await say(client, "liuyang", "整改清单")
+    assert "[Z-1] 党费收缴不规范" in reply
