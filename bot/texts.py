@@ -175,6 +175,7 @@ HELP_ADMIN = """【管理员】
 
 NOTICE_SENDERS_ONLY = only_for("发通知", "管理员和各级书记", "如需通知大家，请联系本单位书记。", not_done="本条未发送")
 NOTICE_PREVIEW = "将发送给{label}共{count}人{units}：\n“{head}”\n{parts}回复“确认”发送（{minutes}分钟内有效），回复“取消”不发。"
+NOTICE_NARROWED = "“{asked}”的通知仅管理员可发；您可通知{label}，本条只发给{label}。\n"
 NOTICE_PARTS = "正文较长，将分{n}条发送（每条标明序号）。\n"
 NOTICE_NO_RECIPIENTS = "{label}暂无其他在册成员，本条未发送。"
 NOTICE_SENT = "通知已发送给{label}，共{count}人。回复“通知收到情况”查看确认情况。"

@@ -3,13 +3,11 @@ the asker's units; "谁还没报" early in a month; nudges only down the tree; a
 so; help by role and list. Through real encrypted callbacks, on both engines."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
-from sqlmodel import Session, select
 
 from tests.support import wecom as wf
-from tests.support.clock import NOW, TZ
 from tests.support.org import Org
 
 
@@ -92,3 +90,27 @@ async def test_a_list_named_filters_ones_own_list(client):
     assert reply == "刘洋，您2026年度项目清单中暂无事项。回复“我的清单”查看全部1项。"
     reply = await say(client, "liuyang", "整改清单")
     assert "[Z-1] 党费收缴不规范" in reply
+
+
+# --- 9. nudges down the tree only; a narrowed notice says so -----------------------------------------
+
+async def test_an_administrators_nudge_goes_down_the_tree_never_to_the_party_group_above(client, standin):
+    reply = await say(client, "wangxd", "提醒没报的")
+    assert reply.startswith("已提醒市政协机关党委及下级单位2026年11月未报送的")
+    (sent,) = standin.state.sent
+    assert "chen" not in sent.touser                   # the 党组书记 above the administrator
+    assert sorted(sent.touser) == ["lina", "lina2", "liuyang", "wumin", "zhangwei"]
+    reply = await say(client, "wangxd", "提醒陈建国报送")
+    assert reply.startswith("陈建国") and "不在您负责的单位范围内，无法提醒" in reply
+    assert "您可提醒市政协机关党委及下级单位的人员" in reply
+    assert len(standin.state.sent) == 1
+
+
+async def test_a_branch_secretarys_notice_to_everyone_says_it_goes_to_their_branch(client, standin):
+    preview = await say(client, "zhangwei", "通知 全体党员：周五下午学习")
+    assert preview.startswith("“全体党员”的通知仅管理员可发；您可通知第一党支部，本条只发给第一党支部。\n"
+                              "将发送给第一党支部共2人")
+    await say(client, "zhangwei", "确认")
+    assert sorted(standin.state.sent[-1].touser) == ["lina", "liuyang"]
+    preview = await say(client, "wangxd", "通知 全体党员：周五下午学习")
+    assert preview.startswith("将发送给全体党员共7人")           # an administrator's is not narrowed
