@@ -3,11 +3,12 @@ the asker's units; "谁还没报" early in a month; nudges only down the tree; a
 so; help by role and list. Through real encrypted callbacks, on both engines."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from tests.support import wecom as wf
+from tests.support.clock import NOW, TZ
 from tests.support.org import Org
 
 
@@ -114,3 +115,22 @@ async def test_a_branch_secretarys_notice_to_everyone_says_it_goes_to_their_bran
     assert sorted(standin.state.sent[-1].touser) == ["lina", "liuyang"]
     preview = await say(client, "wangxd", "通知 全体党员：周五下午学习")
     assert preview.startswith("将发送给全体党员共7人")           # an administrator's is not narrowed
+
+
+# --- 8. early in a month, "谁还没报" is about last month --------------------------------------------
+
+async def test_early_in_a_month_who_has_not_reported_means_last_month_and_this_month_so_far(client, runtime, org):
+    org.reported("lina", "2026-11", NOW)
+    runtime.clock.offset += datetime(2026, 12, 1, 10, 0, tzinfo=TZ) - NOW        # the escalation day
+    org.reported("liuyang", "2026-12", datetime(2026, 12, 1, 9, 30, tzinfo=TZ))
+    reply = await say(client, "zhangwei", "谁还没报")
+    lines = reply.splitlines()
+    assert lines[0] == "第一党支部2026年11月月报：应报3人，未报2人"
+    assert "第一党支部 2/3 未报：张伟、刘洋" in lines
+    assert lines[-1] == ("（本月初，以上为上月2026年11月的情况。2026年12月至今：应报3人，已报1人；"
+                         "问“本月谁还没报”可看本月名单。）")
+    reply = await say(client, "zhangwei", "本月谁还没报")
+    assert reply.splitlines()[0] == "第一党支部2026年12月月报：应报3人，未报2人"
+    runtime.clock.offset += timedelta(days=1)                                     # 2 December
+    reply = await say(client, "zhangwei", "谁还没报")
+    assert reply.splitlines()[0] == "第一党支部2026年12月月报：应报3人，未报2人" and "本月初" not in reply
