@@ -134,3 +134,24 @@ async def test_early_in_a_month_who_has_not_reported_means_last_month_and_this_m
     runtime.clock.offset += timedelta(days=1)                                     # 2 December
     reply = await say(client, "zhangwei", "谁还没报")
     assert reply.splitlines()[0] == "第一党支部2026年12月月报：应报3人，未报2人" and "本月初" not in reply
+
+
+# --- 11. help by role and by one's own list ------------------------------------------------------------
+
+async def test_help_uses_the_askers_own_items_and_role(client):
+    one = await say(client, "liuyang", "帮助")              # a member with one item, a rectification
+    assert "第2项" not in one and "1、2项" not in one and "完成80% / 已完成 —— 您只有一项" in one
+    assert "销号" not in one and "整改清单 —— 整改事项进展" in one and "通知 " not in one
+    two = await say(client, "lina", "帮助")                 # a counted duty (第1项) and a done project
+    assert "· 第2项完成了吗" in two and "· 第1项完成80%" in two and "· 第1项开展了1次；今年已开展1次" in two
+    assert "不对，是第2项" in two and "责任清单 / 项目清单 —— 只看其中一张清单" in two
+    assert "第3项" not in two and "销号" not in two and "整改" not in two
+    secretary = await say(client, "zhangwei", "帮助")
+    assert "· 销号 Z-1 / 退回 Z-1 原因：…" in secretary         # 刘洋's, in his branch
+    assert "通知 全体党员" not in secretary and "· 通知：……（发给第一党支部，先预览" in secretary
+    assert "李娜的清单" in secretary and "提醒没报的 / 提醒李娜报送" in secretary
+    assert "销号" not in await say(client, "huanglei", "帮助")   # no rectification to close off in his branch
+    admin = await say(client, "wangxd", "帮助")
+    assert "通知 全体党员" in admin and "第一党支部谁还没报" in admin
+    for text in (one, two, secretary, admin):
+        assert len(text.encode()) <= 2048
