@@ -136,6 +136,7 @@ NOT_SURE = "没能确定您说的是哪一项、什么进展，本条未做任�
 NO_ITEMS_TO_UPDATE = "您本年度暂无清单事项，无法记录进展。如有疑问请联系机关党委。"
 BROADCAST_NEEDS_BODY = "请写明通知内容，例如：通知 全体党员：明天下午3点在三楼会议室开会"
 UNREPORTED_SECRETARIES_ONLY = only_for("“谁还没报”", "各级书记", OWN_REPORT)
+NOBODY_NAMED = "没有找到“{name}”这名党员或单位，请核对姓名或单位名称；查看本人事项请回复“我的清单”。"
 UNIT_MORE = "…及其余{n}项，回复“逾期事项”或“整改清单”查看"
 UNITS_MORE = "…及其余{n}个单位"
 STARS_NONE = "{label}暂无星级评分记录。评分由机关党委录入后即可查询。"

@@ -15,12 +15,12 @@ from collections import Counter
 from sqlmodel import select
 
 from bot.fitting import fit_lines
-from bot.nlu.intents import list_kind
+from bot.nlu.intents import list_kind, owner_word
 from bot.paging import paged
 from bot.router import Message, Router
 from bot.scope import Asked, asked
 from bot.statuses import KIND_ZH, STATUS_ZH
-from bot.texts import HOW_TO_REPLY, MORE_ITEMS, numbered
+from bot.texts import HOW_TO_REPLY, MORE_ITEMS, NOBODY_NAMED, numbered
 from models.lookups import my_items, overdue_items, unit_item_views
 from models.tables import Item, Member
 
@@ -46,6 +46,9 @@ def show_my_list(msg: Message) -> str:
         return _someones_list(msg, a, kind)
     if a.units and not a.own:
         return _units_list(msg, a, kind)
+    named = owner_word(msg.text)
+    if named is not None:           # "张三的清单": nobody of that name on the rolls
+        return NOBODY_NAMED.format(name=named)
     return _own_list(msg, kind)
 
 

@@ -107,6 +107,20 @@ def list_kind(text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+# Words before 的 that name no one ("负责的事项", "目前的任务", "全机关的清单").
+_OWNER_WORD_RE = re.compile(r"^(?:查看|看看|查询|查|看|显示|列出|打开|获取|发送?)?(?:一下)?([\u4e00-\u9fff]{2,4})的")
+_NOT_OWNERS = ("我", "本", "咱", "这", "那", "该", "各", "全", "所有", "负责", "个人", "目前", "现在", "当前", "自己", "大家")
+
+
+def owner_word(text: str) -> str | None:
+    """The word a list question puts before 的 as whose list it is ("张三的清单" → 张三), unless it is
+    the asker's own or no one's; the caller decides whether it names a person or a unit."""
+    found = _OWNER_WORD_RE.match(_FILLER_RE.sub("", text))
+    if found is None or found[1].startswith(_NOT_OWNERS):
+        return None
+    return found[1]
+
+
 def is_ack(text: str) -> bool:
     """Whether ``text`` (normalized) acknowledges ("收到", "好的", "已阅", "谢谢", "辛苦了")."""
     return _ACK_RE.match(_FILLER_RE.sub("", text).lstrip()) is not None or \

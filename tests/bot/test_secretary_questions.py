@@ -58,6 +58,9 @@ async def test_a_name_outside_the_askers_units_is_refused_without_saying_where(c
     assert reply == "吴敏不在您负责的单位范围内，无法查询。您可查询第一党支部及其下级单位。"
     reply = await say(client, "lina", "刘洋的清单")
     assert reply.startswith("刘洋不在您负责的单位范围内，无法查询。") and "第一党支部" not in reply
+    reply = await say(client, "zhangwei", "张三的清单")
+    assert reply == "没有找到“张三”这名党员或单位，请核对姓名或单位名称；查看本人事项请回复“我的清单”。"
+    assert (await say(client, "zhangwei", "负责的事项")).startswith("张伟的清单（2026年度")
 
 
 async def test_two_people_of_one_name_are_asked_about_then_a_unit_tells_them_apart(client):
