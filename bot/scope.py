@@ -33,6 +33,7 @@ class Asked:
     month: str                  # "2026-11"
     label: str                  # how the scope reads: "第一党支部", "市政协机关党委及下级单位"
     own: bool                   # the asker's default scope, nothing named
+    month_named: bool = False   # the question names its month ("11月", "上个月")
 
 
 def asked(msg: Message) -> Asked | str:
@@ -44,26 +45,39 @@ def asked(msg: Message) -> Asked | str:
     people_names = _names_in(session, msg.text)
     scope = read_scope(msg.text, names, people_names, msg.at.date())
     month = scope.month or month_key(msg.at, msg.runtime.tz)
+    named = scope.month is not None
     if scope.unknown_units and not scope.units:
         return no_such_unit(tree, scope.unknown_units[0], noun="")
     if scope.people:
-        people = list(session.exec(select(Member).where(Member.name.in_(scope.people), Member.active)))
-        others = [p for p in people if p.id != member.id and p.unit_id not in allowed]
-        if others:
-            return outside_units(others[0].name, "无法查询", _you_may(tree, member))
-        return Asked(tree, [], people, month, "、".join(p.name for p in people), own=False)
+        people = _people(session, tree, scope, names)
+        inside = [p for p in people if p.id == member.id or p.unit_id in allowed]
+        missing = [p.name for p in people if p.name not in {q.name for q in inside}]
+        if missing:                 # a name nobody of which is in the asker's units
+            return outside_units(missing[0], "无法查询", _you_may(tree, member))
+        return Asked(tree, [], inside, month, "、".join(dict.fromkeys(p.name for p in inside)), own=False,
+                     month_named=named)
     if scope.units:
         outside = [u for u in scope.units if names[u] not in allowed]
         if outside:
             return outside_units(outside[0], "无法查询", _you_may(tree, member))
         units = list(dict.fromkeys(uid for u in scope.units for uid in tree.subtree(names[u])))
-        return Asked(tree, units, [], month, "、".join(scope.units), own=False)
+        return Asked(tree, units, [], month, "、".join(scope.units), own=False, month_named=named)
     if scope.whole and not member.is_admin and not member.is_secretary:
         return only_for("查询全机关的情况", "书记和管理员", _you_may(tree, member))
     if not allowed:
-        return Asked(tree, [], [member], month, "您", own=True)
+        return Asked(tree, [], [member], month, "您", own=True, month_named=named)
     label = "全机关" if member.is_admin else tree.name(member.unit_id) + ("及下级单位" if len(allowed) > 1 else "")
-    return Asked(tree, allowed, [], month, label, own=True)
+    return Asked(tree, allowed, [], month, label, own=True, month_named=named)
+
+
+def _people(session, tree: Tree, scope, names: dict[str, int]) -> list[Member]:
+    """The people on the rolls of the names given; a unit named with them ("第一支部李娜") narrows
+    them to that unit and those below."""
+    people = list(session.exec(select(Member).where(Member.name.in_(scope.people), Member.active).order_by(Member.id)))
+    if scope.units:
+        within = {uid for u in scope.units for uid in tree.subtree(names[u])}
+        people = [p for p in people if p.unit_id in within] or people
+    return people
 
 
 # A name is 2 to NAME_CHARS characters; a question of up to LOOKED_UP characters has its names

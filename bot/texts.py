@@ -136,35 +136,38 @@ NOT_SURE = "没能确定您说的是哪一项、什么进展，本条未做任�
 NO_ITEMS_TO_UPDATE = "您本年度暂无清单事项，无法记录进展。如有疑问请联系机关党委。"
 BROADCAST_NEEDS_BODY = "请写明通知内容，例如：通知 全体党员：明天下午3点在三楼会议室开会"
 UNREPORTED_SECRETARIES_ONLY = only_for("“谁还没报”", "各级书记", OWN_REPORT)
+NOBODY_NAMED = "没有找到“{name}”这名党员或单位，请核对姓名或单位名称；查看本人事项请回复“我的清单”。"
 UNIT_MORE = "…及其余{n}项，回复“逾期事项”或“整改清单”查看"
 UNITS_MORE = "…及其余{n}个单位"
 STARS_NONE = "{label}暂无星级评分记录。评分由机关党委录入后即可查询。"
 
-HELP_MEMBER = """清单助手使用说明
-【查询】
-· 我的清单 —— 查看本人事项及进度
-· 第2项完成了吗 —— 查看某一项
-· 我这个月报了吗 —— 本月月报情况
-· 有哪些逾期的 —— 逾期事项
-· 整改清单 —— 整改事项进展
-· 我单位星级 —— 本单位星级评定
-【报进度】直接回复，例如：
-· 第2项完成80%
-· 1、2项已完成，第3项进行中
-· Z-2已整改到位（由书记核实销号）
-· 召开了2次支委会；今年已召开8次
-· 撤回 —— 撤销上一条记录；不对，是第3项 —— 改到另一项
-· 一次报多项时先列出“我理解为：……”，回复“确认”后记录，或回复“第3条是60%”修改
-【通知】收到通知后回复“收到”即确认。"""
-
-HELP_SECRETARY = """【书记】查询本单位及下级单位：
-· 谁还没报 / 第二支部谁还没报 / 11月谁还没报 / 李娜报了吗
-· 有哪些逾期的 / 整改清单 / 星级（下级单位排名）
-· 销号 Z-2 / 退回 Z-2 原因：… / 重开 Z-2 原因：…
-· 提醒没报的 / 提醒第二支部没报的 / 提醒吴敏报送
-· 通知 第一支部：……（先预览，回复“确认”发送）
-· 通知收到情况 —— 所发通知谁已确认、谁还没有"""
-
+# 帮助 is built for the asker (handlers.help): these are its parts; {n} and the like are filled
+# with the asker's own item numbers, 编号, units and people, and a part is left out when it does
+# not apply to them.
+HELP_HEAD = "清单助手使用说明\n【查询】\n· 我的清单 —— 查看本人事项及进度"
+HELP_ASK_ITEM = "· 第{n}项完成了吗 —— 查看某一项"
+HELP_ASK_LIST = "· {lists} —— 只看其中一张清单"
+HELP_ASK_COMMON = "· 我这个月报了吗 —— 本月月报情况\n· 有哪些逾期的 —— 逾期事项"
+HELP_ASK_RECTIFICATIONS = "· 整改清单 —— 整改事项进展"
+HELP_ASK_STARS = "· 我单位星级 —— 本单位星级评定"
+HELP_REPORT_HEAD = "【报进度】直接回复，例如："
+HELP_REPORT_NONE = "【报进度】您本年度暂无清单事项，有事项后直接回复进展即可。"
+HELP_REPORT_ONE = "· 完成80% / 已完成 —— 您只有一项，直接说进展即可"
+HELP_REPORT_ITEM = "· 第{n}项完成80%"
+HELP_REPORT_SEVERAL = "· 1、2项已完成，第3项进行中"
+HELP_REPORT_RECTIFICATION = "· {code}已整改到位（报书记核实）"
+HELP_REPORT_COUNT = "· 第{n}项开展了1次；今年已开展{total}次"
+HELP_UNDO = "· 撤回 —— 撤销上一条记录"
+HELP_UNDO_OTHER = "· 撤回 —— 撤销上一条记录；不对，是第{n}项 —— 改到另一项"
+HELP_READ_BACK = "· 一次报多项时先列出“我理解为：……”，回复“确认”后记录，或回复“第2条是60%”修改"
+HELP_NOTICES = "【通知】收到通知后回复“收到”即确认。"
+HELP_SECRETARY_HEAD = "【书记】查询{scope}："
+HELP_SECRETARY_UNREPORTED = "· 谁还没报{unit_ask} / {month}月谁还没报{person_ask}"
+HELP_SECRETARY_LISTS = "· {person}的清单 / {unit}的清单完成情况"
+HELP_SECRETARY_QUERIES = "· 有哪些逾期的 / 整改清单 / 星级（下级单位排名）"
+HELP_SECRETARY_REVIEW = "· 销号 {code} / 退回 {code} 原因：… / 重开 {code} 原因：…"
+HELP_SECRETARY_NUDGE = "· 提醒没报的{unit_nudge}{person_nudge}"
+HELP_SECRETARY_NOTICE = "· 通知：……（发给{scope}，先预览，回复“确认”发送）\n· 通知收到情况 —— 所发通知谁已确认、谁还没有"
 HELP_ADMIN = """【管理员】
 · 通知 全体党员：…… / 通知 全体书记：…… / 通知 第一支部 仅本单位：……
   （先预览，回复“确认”后发送）
@@ -175,6 +178,7 @@ HELP_ADMIN = """【管理员】
 
 NOTICE_SENDERS_ONLY = only_for("发通知", "管理员和各级书记", "如需通知大家，请联系本单位书记。", not_done="本条未发送")
 NOTICE_PREVIEW = "将发送给{label}共{count}人{units}：\n“{head}”\n{parts}回复“确认”发送（{minutes}分钟内有效），回复“取消”不发。"
+NOTICE_NARROWED = "“{asked}”的通知仅管理员可发；您可通知{label}，本条只发给{label}。\n"
 NOTICE_PARTS = "正文较长，将分{n}条发送（每条标明序号）。\n"
 NOTICE_NO_RECIPIENTS = "{label}暂无其他在册成员，本条未发送。"
 NOTICE_SENT = "通知已发送给{label}，共{count}人。回复“通知收到情况”查看确认情况。"

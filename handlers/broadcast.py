@@ -24,6 +24,7 @@ from bot.texts import (
     NOTICE_CANCELLED,
     NOTICE_EXPIRED,
     NOTICE_INVALID,
+    NOTICE_NARROWED,
     NOTICE_NO_DRAFT,
     NOTICE_NO_RECIPIENTS,
     NOTICE_PARTS,
@@ -102,7 +103,8 @@ def broadcast(msg: Message) -> str:
     notice = draft(session, member, audience, words.body, msg.text, msg.at)
     wait_for(session, member, State(Waiting.NOTICE_CONFIRMATION, msg.at, notice_id=notice.id))
     parts = len(notice_parts(words.body, member.name))
-    return fit_text(NOTICE_PREVIEW.format(
+    narrowed = NOTICE_NARROWED.format(asked=audience.narrowed, label=audience.label) if audience.narrowed else ""
+    return fit_text(narrowed + NOTICE_PREVIEW.format(
         label=audience.label, count=len(audience.members), units=_units(audience),
         head=opening(words.body, PREVIEW_CHARS), parts=NOTICE_PARTS.format(n=parts) if parts > 1 else "", minutes=MINUTES))
 

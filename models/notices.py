@@ -44,6 +44,7 @@ class Audience:
     label: str                        # "全体党员", "第一党支部及下级单位", "机关党委及下级单位的书记"
     members: list[Member] = field(default_factory=list)
     units: list[tuple[str, int]] = field(default_factory=list)   # (unit name, recipients), down the tree
+    narrowed: str = ""                # what was asked for when it reaches further ("全体党员"): the preview says so
 
 
 # --- units by name ----------------------------------------------------------------------------------
@@ -121,18 +122,27 @@ def may_send(member: Member) -> bool:
     return member.is_admin or member.is_secretary
 
 
+def _narrowed(audience: Audience, asked: str) -> Audience:
+    audience.narrowed = asked
+    return audience
+
+
 def plan(session: Session, tree: Tree, sender: Member, words: NoticeWords) -> Audience | str:
     """The audience the notice's words name, within what the sender may reach; or why not.
 
-    A secretary's "全体党员" is their own unit and those below; their "全体书记" the secretaries there."""
+    A secretary's "全体党员" is their own unit and those below; their "全体书记" the secretaries
+    there — narrowed, and the audience says so (``Audience.narrowed``) for the preview to tell."""
     whole = sender.is_admin
     below = not words.only_unit
     kind = words.audience
     if kind is AudienceKind.EVERYONE:
-        return _audience(session, tree, NoticeScope.EVERYONE, None, True, sender.id) if whole else \
-            _audience(session, tree, NoticeScope.UNIT, sender.unit_id, below, sender.id)
+        if whole:
+            return _audience(session, tree, NoticeScope.EVERYONE, None, True, sender.id)
+        return _narrowed(_audience(session, tree, NoticeScope.UNIT, sender.unit_id, below, sender.id), "全体党员")
     if kind is AudienceKind.SECRETARIES:
-        return _audience(session, tree, NoticeScope.SECRETARIES, None if whole else sender.unit_id, True, sender.id)
+        if whole:
+            return _audience(session, tree, NoticeScope.SECRETARIES, None, True, sender.id)
+        return _narrowed(_audience(session, tree, NoticeScope.SECRETARIES, sender.unit_id, True, sender.id), "全体书记")
     if kind is AudienceKind.OWN_UNIT:
         return _audience(session, tree, NoticeScope.UNIT, sender.unit_id, below, sender.id)
     unit_id = find_unit(tree, words.target)

@@ -1,7 +1,8 @@
 """催报: the rules of a secretary's nudge to those who have not reported this month.
 
 * **Whom.** The month's non-reporters (``models.lookups.unreported``: active members owing a
-  report) in the secretary's units — their unit and every unit below it — or in the unit or the
+  report) in the secretary's units — their unit and every unit below it, down the tree only: an
+  administrator's nudge does not reach the 党组 above them (``reach``) — or in the unit or the
   person the secretary names, which must lie within those units. The sender is never nudged.
 * **At most once a day per person.** Each nudge is a ``PushLog`` row for the occasion
   ``nudge:YYYY-MM-DD`` (the local day) and the member; the row is unique, so a second nudge the
@@ -26,7 +27,7 @@ from sqlmodel import Session, select
 
 from models.db import session_scope
 from models.lookups import expected_reporters, report_for, unreported
-from models.notices import find_unit, no_such_unit, outside_units, scope_label
+from models.notices import find_unit, no_such_unit, outside_units
 from models.organisation import Tree
 from models.push_log import claim_many, marked, outcome
 from models.tables import Member, PushLog, PushStatus, utcnow
@@ -52,8 +53,19 @@ class Plan:
     reason: str = ""                                # a named person who owes nothing, or reported
 
 
+def reach(tree: Tree, sender: Member) -> list[int]:
+    """The units a nudge may reach: the sender's own and those below it, never above — an
+    administrator's nudge too (being an administrator is no place in the tree)."""
+    return tree.subtree(sender.unit_id) if sender.is_secretary else []
+
+
+def _reach_label(tree: Tree, sender: Member) -> str:
+    """``reach`` as it reads: "市政协机关党委及下级单位", "第一党支部"."""
+    return tree.name(sender.unit_id) + ("及下级单位" if len(reach(tree, sender)) > 1 else "")
+
+
 def _outside(tree: Tree, sender: Member, who: str) -> str:
-    return outside_units(who, "无法提醒", f"您可提醒{scope_label(tree, sender)}的人员。")
+    return outside_units(who, "无法提醒", f"您可提醒{_reach_label(tree, sender)}的人员。")
 
 
 def _person(session: Session, tree: Tree, sender: Member, name: str, month: str) -> Plan | str:
@@ -62,7 +74,7 @@ def _person(session: Session, tree: Tree, sender: Member, name: str, month: str)
         if _UNIT_WORD_RE.search(name):
             return no_such_unit(tree, name)
         return f"没有找到名为“{name}”的党员，请核对姓名，或说“提醒没报的”提醒全部未报人员。"
-    allowed = set(tree.units_of(sender))
+    allowed = set(reach(tree, sender))
     inside = [p for p in people if p.unit_id in allowed]
     if not inside:
         return _outside(tree, sender, f"{name}（{tree.name(people[0].unit_id)}）")
@@ -81,7 +93,7 @@ def _person(session: Session, tree: Tree, sender: Member, name: str, month: str)
 def plan(session: Session, tree: Tree, sender: Member, target: str, month: str) -> Plan | str:
     """The non-reporters the nudge is for, or why it cannot be sent (a unit or person outside the
     sender's units, or not found)."""
-    allowed = tree.units_of(sender)
+    allowed = reach(tree, sender)
     if target:
         unit_id = find_unit(tree, target)
         if unit_id is None:
@@ -91,7 +103,7 @@ def plan(session: Session, tree: Tree, sender: Member, target: str, month: str) 
         units = tree.subtree(unit_id)
         label = tree.name(unit_id) + ("及下级单位" if len(units) > 1 else "")
     else:
-        units, label = allowed, scope_label(tree, sender)
+        units, label = allowed, _reach_label(tree, sender)
     wanted = set(units)
     expected = [m for m in expected_reporters(session, None, int(month[:4])) if m.unit_id in wanted]
     due = [m for m in unreported(session, None, month) if m.unit_id in wanted and m.id != sender.id]

@@ -234,6 +234,17 @@ def month_occasions(year: int, month: int, cfg: ScheduleConfig) -> list[Occasion
     return out
 
 
+def month_still_asked_about(at: datetime, cfg: ScheduleConfig) -> str | None:
+    """Last month ("2026-11"), while "谁还没报" still means it: from the month's start to the end of
+    the day the escalation for last month opens (the 1st, or the working day after it, by
+    default). None afterwards: the question is about this month."""
+    local = at.astimezone(cfg.tz)
+    escalation_day = working_day_in_month(date(local.year, local.month, cfg.escalation_day), cfg)
+    if local.date() > escalation_day:
+        return None
+    return month_key_of(*add_months(local.year, local.month, -1))
+
+
 def deadline_occasion(day: date, cfg: ScheduleConfig) -> Occasion:
     """The deadline reminders sent on ``day`` (all of a person's items in one digest)."""
     return Occasion(PushKind.DEADLINE, day.isoformat(), _at(day, cfg.deadline_time, cfg),

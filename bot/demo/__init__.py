@@ -33,9 +33,13 @@ from bot.demo.clock_phrases import ahead_text, clock_text
 from bot.demo.folder import BOOK_FILE, LOG_FILE, clear, load_offset, save_offset
 from bot.demo.organisation import BRANCHES, COMMITTEE, PARTY_GROUP, prepare_data
 from bot.demo.server import DemoServer, demo_config
+from bot.nlu.segmenter import cache_file as word_file
 from bot.runtime import Clock
 
 __all__ = ["run_demo", "banner"]
+
+FIRST_START = ("首次启动：正在生成分词词典文件（{path}，只需生成一次），"
+               "并准备示例数据，请稍候……")
 
 
 def run_demo(args) -> int:
@@ -52,6 +56,8 @@ def run_demo(args) -> int:
         filter(None, (os.environ.get("NO_PROXY"), "127.0.0.1", "localhost")))
     term = Terminal()
 
+    if not word_file().exists():     # built once, when the bot first loads reply understanding
+        term.say(FIRST_START.format(path=word_file()))
     cfg = demo_config(args.config, data_dir)
     clock = Clock(cfg.tz, load_offset(data_dir))
     imported = prepare_data(cfg, data_dir / BOOK_FILE, clock.now())

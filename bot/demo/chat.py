@@ -21,11 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from select import select as ready_to_read
 
 from sqlmodel import select
 
 from bot.demo.clock_phrases import ForwardError, ahead_text, clock_text, parse_forward
 from bot.demo.folder import save_offset
+from bot.demo.inbox import Inbox, indent, message_label, received_text
 from bot.demo.server import DemoServer
 from bot.runtime import Clock, Runtime
 from models.db import session_scope
@@ -37,19 +39,21 @@ with contextlib.suppress(ImportError):      # line editing and history for input
 log = logging.getLogger(__name__)
 
 LATE_REPLY_WAIT = 15.0     # seconds to wait for an answer that comes by message/send instead
+PASTE_GAP = 0.05           # seconds: input arriving sooner after a line is the same paste
 
 HELP = """演示命令（以“/”开头；其余文字都作为企业微信消息发给机器人）：
   /切换 或 /who           换一名成员
   /成员                   列出全部成员
+  /看 李娜                查看某人收到的全部消息（切换到某人时，也先显示他上次以来收到的）
   /时间                   查看演示时钟
   /快进 3天               把演示时钟往后拨，并执行其间到期的定时推送
-                          （月报提醒、截止提醒、季度督查……）；也可写 2小时、1周
+                          （月报提醒、截止提醒、季度督查……）；也可写 2小时、1周、三天
   /快进 到 11-30 09:00    拨到某一时刻（也可写完整日期 2026-11-30 09:00）
   /next 或 /下一个        拨到下一次定时推送
   /帮助 或 /help          显示本说明
   /退出 或 /quit          退出（也可按 Ctrl-D）
 可以对机器人说：我的清单、第1项完成50%、召开了1次支委会、Z-1已整改到位、
-  有哪些逾期的、谁还没报、我单位星级、整改清单、帮助；
+  有哪些逾期的、谁还没报、我单位星级、整改清单、项目清单、李娜的清单、帮助；
   管理员还可以：通知 全体党员：明天下午3点开会"""
 
 
@@ -103,11 +107,6 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
 
-def indent(text: str, prefix: str = "  ") -> str:
-    """Every line of ``text`` after ``prefix``."""
-    return "\n".join(prefix + line for line in text.splitlines())
-
-
 class Terminal:
     """Reads lines: ``input()`` with readline on a terminal; plain lines, echoed, from a pipe."""
 
@@ -117,13 +116,20 @@ class Terminal:
         self.interactive = self.stdin.isatty() and self.out.isatty()
 
     def read(self, prompt: str) -> str | None:
-        """One line without its newline; None at end of input (Ctrl-D)."""
+        """One line without its newline; None at end of input (Ctrl-D). On a terminal, lines
+        pasted together (a 月报 of several lines) come back as one text, joined by newlines: what
+        follows the first line at once (within ``PASTE_GAP``) is part of it; nobody types that fast."""
         if self.interactive:
             try:
-                return input(prompt)
+                lines = [input(prompt)]
+                while self._pasted_more():
+                    lines.append(input(""))
             except EOFError:
+                if len(lines) > 1:
+                    return "\n".join(lines)
                 self.say("")
                 return None
+            return "\n".join(lines)
         self.out.write(prompt)
         line = self.stdin.readline()
         if not line:
@@ -132,6 +138,13 @@ class Terminal:
         line = line.rstrip("\r\n")
         self.say(line)
         return line
+
+    def _pasted_more(self) -> bool:
+        """Whether more input is already waiting (the rest of a paste)."""
+        try:
+            return bool(ready_to_read([self.stdin], [], [], PASTE_GAP)[0])
+        except (OSError, ValueError):        # no descriptor to wait on: one line at a time
+            return False
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -150,12 +163,14 @@ class Chat:
         self.data_dir = data_dir
         self.me: Person | None = None
         self.by_account = {p.account: p for p in people}
+        self.inbox = Inbox()
         self.commands: dict[str, Callable[[str], bool]] = {}
         for names, fn in ((("切换", "who", "switch"), self.cmd_switch),
                           (("成员", "members"), self.cmd_members),
                           (("时间", "time", "now"), self.cmd_time),
                           (("快进", "forward", "ff"), self.cmd_forward),
                           (("next", "下一个", "下一次"), self.cmd_next),
+                          (("看", "收件", "inbox"), self.cmd_inbox),
                           (("帮助", "help", "?", "？"), self.cmd_help),
                           (("退出", "quit", "exit", "q"), self.cmd_quit)):
             for name in names:
@@ -205,21 +220,30 @@ class Chat:
             self.term.say(indent(reply, "    "))
         elif not any(self.me.account in m.touser for m in pushes):
             self.term.say("  （机器人没有回复）")
-        self.show_pushes(pushes, label="通知", late_reply=not reply)   # administrators' broadcasts
+        self.show_pushes(pushes, late_reply=not reply)     # notices, nudges, 整改待销号 …: labelled as sent
 
-    def show_pushes(self, pushes: list, label: str, late_reply: bool = False) -> None:
-        """Pushes to the current member in full; the others counted ("另有12人收到月报提醒")."""
-        others: set[str] = set()
+    def show_pushes(self, pushes: list, label: str | None = None, late_reply: bool = False) -> None:
+        """Pushes to the current member in full; the others counted by what they got ("另有12人收到
+        月报提醒"). ``label``: what the scheduled pushes were (from the push log); else each
+        message's own 【…】 heading says (``message_label``). Every one is kept in ``Inbox``."""
+        others: dict[str, set[str]] = {}
         for m in pushes:
+            kind = label or message_label(m.content)
+            self.inbox.add(self.clock.now(), kind, m)
             if self.me.account in m.touser:
-                self.term.say("  清单助手（主动消息）：" if late_reply else f"  〔推送〕{self.me.name}收到{label}：")
+                self.term.say("  清单助手（主动消息）：" if late_reply else f"  〔推送〕{self.me.name}收到{kind}：")
                 self.term.say(indent(m.content, "    "))
                 late_reply = False
-            others.update(a for a in m.touser if a != self.me.account)
-        if others:
-            names = "、".join(self.by_account[a].name if a in self.by_account else a for a in sorted(others)[:3])
-            more = "等" if len(others) > 3 else ""
-            self.term.say(f"  〔推送〕另有{len(others)}人收到{label}（{names}{more}）")
+            others.setdefault(kind, set()).update(a for a in m.touser if a != self.me.account)
+        self.inbox.seen(self.me.account)
+        for kind, accounts in others.items():
+            if accounts:
+                names = "、".join(self.name_of(a) for a in sorted(accounts)[:3])
+                more = "等" if len(accounts) > 3 else ""
+                self.term.say(f"  〔推送〕另有{len(accounts)}人收到{kind}（{names}{more}）（/看 姓名 可查看）")
+
+    def name_of(self, account: str) -> str:
+        return self.by_account[account].name if account in self.by_account else account
 
     # -- choosing a member -------------------------------------------------------------------
     def list_members(self) -> None:
@@ -251,6 +275,7 @@ class Chat:
                 self.me = person
                 self.term.say(f"现在您是 {person.name}（{person.label()}，账号 {person.account}）。"
                               "像在企业微信里一样打字，例如“我的清单”。")
+                self.show_unseen()
                 return True
             if line:
                 self.term.say(f"没有“{line}”。请输入1到{len(self.people)}的序号，或企业微信账号（如 zhangwei）。")
@@ -258,14 +283,40 @@ class Chat:
     # -- commands: each returns False to end the chat ---------------------------------------
     def cmd_switch(self, arg: str) -> bool:
         if arg:
-            person = self.by_account.get(arg.lower()) or next((p for p in self.people if p.name == arg), None)
-            if arg.isdigit() and 1 <= int(arg) <= len(self.people):
-                person = self.people[int(arg) - 1]
+            person = self.find_person(arg)
             if person:
                 self.me = person
                 self.term.say(f"现在您是 {person.name}（{person.label()}）。")
+                self.show_unseen()
                 return True
         return self.choose()
+
+    def show_unseen(self) -> None:
+        """What the current member received since their messages were last shown."""
+        got = self.inbox.unseen(self.me.account)
+        if got:
+            self.term.say(f"  （上次查看以来，{self.me.name}收到{len(got)}条消息）")
+            self.term.say(received_text(self.me.name, got))
+
+    def find_person(self, arg: str) -> Person | None:
+        """A member by number, account or name."""
+        if arg.isdigit() and 1 <= int(arg) <= len(self.people):
+            return self.people[int(arg) - 1]
+        return self.by_account.get(arg.lower()) or next((p for p in self.people if p.name == arg), None)
+
+    def cmd_inbox(self, arg: str) -> bool:
+        """/看 李娜: every message that member received in this session, in full."""
+        person = self.find_person(arg) if arg else self.me
+        if person is None:
+            self.term.say(f"没有“{arg}”。请写姓名、账号或序号，如 /看 李娜。")
+            return True
+        got = self.inbox.of(person.account)
+        if not got:
+            self.term.say(f"本次演示中{person.name}还没有收到消息。")
+            return True
+        self.term.say(f"{person.name}收到的消息（共{len(got)}条）：")
+        self.term.say(received_text(person.name, got))
+        return True
 
     def cmd_members(self, arg: str) -> bool:
         self.list_members()
@@ -301,7 +352,7 @@ class Chat:
         """Move the clock to ``target``, stopping at each scheduled push on the way to run what
         is due then, as the production scheduler would; print what arrives. (A push moment less
         than a minute before ``target`` ends the move: "/快进 3天" from 09:00:05 stops at 09:00.)"""
-        self.show_pushes(self.server.drain(), label="消息")
+        self.show_pushes(self.server.drain())
         shown = False
         while True:
             now = self.clock.now()

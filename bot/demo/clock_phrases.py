@@ -6,11 +6,16 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from bot.nlu.numbers import to_int
+
 WEEKDAYS = "一二三四五六日"
 
 _UNITS = {"天": 86400, "日": 86400, "d": 86400, "周": 604800, "星期": 604800, "w": 604800,
           "小时": 3600, "个小时": 3600, "时": 3600, "h": 3600, "分钟": 60, "分": 60, "m": 60, "min": 60}
-_SPAN = re.compile(r"^(\d+(?:\.\d+)?)\s*(个小时|小时|分钟|星期|min|天|日|周|时|分|d|w|h|m)$", re.I)
+_UNITS.update({"个星期": 604800, "个礼拜": 604800, "礼拜": 604800, "钟头": 3600, "个钟头": 3600})
+# The number: digits, or Chinese numerals as bot.nlu.numbers reads them ("三天", "两周", "十五分钟").
+_SPAN = re.compile(r"^(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)\s*"
+                   r"(个小时|小时|分钟|个星期|星期|个礼拜|礼拜|个钟头|钟头|min|天|日|周|时|分|d|w|h|m)$", re.I)
 _MOMENT = re.compile(
     r"^(?:(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?)?"
     r"\s*(?:(\d{1,2})(?:\s*[:：点时]\s*(\d{1,2})?\s*分?)?)?$")
@@ -21,7 +26,7 @@ class ForwardError(ValueError):
 
 
 def parse_forward(arg: str, now: datetime) -> datetime:
-    """The moment ``/快进 ARG`` moves the clock to: a span ("3天", "2小时", "1周", "30分钟") or,
+    """The moment ``/快进 ARG`` moves the clock to: a span ("3天", "三天", "2小时", "两周", "30分钟") or,
     after an optional "到", a moment ("2026-11-30 09:00", "11-30", "11月30日 9点", "09:00").
     A date without a time means 09:00, when the pushes go out; a date without a year or a time
     alone means its next occurrence. Raises ForwardError if it cannot be read or is not later than ``now``."""
@@ -30,7 +35,10 @@ def parse_forward(arg: str, now: datetime) -> datetime:
         raise ForwardError("请写明拨到何时，例如：/快进 3天、/快进 到 2026-11-30 09:00")
     span = _SPAN.match(text)
     if span and not text.startswith("到"):
-        seconds = float(span[1]) * _UNITS[span[2].lower()]
+        number = float(span[1]) if span[1][0].isdigit() else to_int(span[1])
+        if number is None:
+            raise ForwardError(f"看不懂“{arg.strip()}”。例如：/快进 3天、/快进 三天、/快进 到 2026-11-30 09:00")
+        seconds = number * _UNITS[span[2].lower()]
         if seconds <= 0:
             raise ForwardError("时长应大于0")
         return now + timedelta(seconds=seconds)

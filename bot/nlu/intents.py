@@ -44,6 +44,11 @@ _UNIT = (r"(?:(?:全机关|各单位|各支部|全部单位|所有单位|第?[�
 _OWNER = _UNIT + r"(?:我的?|本人的?|本单位的?|我单位的?|本支部的?|我们支部的?|我们的?|我支部的?)?"
 _MONTH = _UNIT + r"(?:本月|这个月|当月|上个?月|本期|本季度|这季度|\d{1,2}月份?的?)?"
 
+# A person named before a list ("李娜的清单"): who it is, is bot.scope's business.
+_PERSON = r"[\u4e00-\u9fff]{2,4}的"
+# How far a list has got ("项目清单进展", "第一支部的清单完成情况").
+_HOW_FAR = r"(?:的)?(?:完成情况|完成进度|进度情况|进展情况|完成度|进度|进展)?"
+
 # Around a query noun phrase: "把我的清单发我", "整改清单看一下".
 _ASK_PREFIX = r"(?:把|将)?"
 _ASK_SUFFIX = r"(?:发我|发过来|发来|发|看看|看下|看|列出来)?"
@@ -61,9 +66,9 @@ _STATEMENTS: list[tuple[str, re.Pattern]] = [(intent, re.compile(_ASK_PREFIX + f
     ("report_status", _OWNER + _MONTH + r"(?:的)?(?:月报|报送|填报|上报)(?:情况|状态|记录|结果)?"),
     ("rectifications", _OWNER + r"(?:全部|所有|未完成的?|没完成的?|待完成的?|待|在办的?)?(?:问题)?(?:整改|问题)"
                        r"(?:清单|列表|事项|任务|台账|项目|情况|进度|进展|问题)?(?:清单|列表|情况)?"),
-    ("my_list", r"(?:查看|看看|查询|查|看|显示|列出|打开|获取|发送?)?(?:一下)?" + _OWNER +
+    ("my_list", r"(?:查看|看看|查询|查|看|显示|列出|打开|获取|发送?)?(?:一下)?(?:" + _OWNER + "|" + _UNIT + _PERSON + ")"
                 r"(?:全部|所有|个人|负责的|目前的?|现在的?|当前的?)?(?:任务|事项|清单|工作|责任|项目|待办)"
-                r"(?:清单|列表|事项|情况)?|我的"),
+                r"(?:清单|列表|事项|情况)?" + _HOW_FAR + "|我的"),
 ]]
 
 # (intent, keyword pattern) searched in a question, in order.
@@ -80,7 +85,8 @@ _QUESTIONS: list[tuple[str, re.Pattern]] = [(intent, re.compile(pattern)) for in
     ("rectifications", r"整改|问题清单|销号"),
     ("my_list", r"我.{0,8}(?:清单|任务|事项|工作|项目|待办|负责|事情)|我.{0,6}(?:事要|要做|要办|要干)"
                 r"|我.{0,6}(?:几项|哪几项|哪些项|多少项)|我的?(?:进度|进展)"
-                r"|^(?:查看|看看|查询|显示|列出|看下|看一下)?.{0,4}(?:清单|任务|事项)"),
+                r"|^(?:查看|看看|查询|显示|列出|看下|看一下)?.{0,4}(?:清单|任务|事项)"
+                r"|^[\u4e00-\u9fff]{2,12}?的(?:清单|任务|事项|进度|进展|完成情况)"),
 ]]
 
 
@@ -90,6 +96,29 @@ _ACK_RE = re.compile(r"^(?:(?:通知|消息|文件)?(?:已?收到|收悉)|好的
 # A question about one item, what state it is in or when it is due ("第2项完成了吗", "换届选举截止哪天").
 _ITEM_QUESTION_RE = re.compile(r"完成|做完|弄完|好了|进度|进展|截止|期限|到期|时限|哪天|几号|什么时候|何时|还差|怎么样|如何了|"
                                r"状态|销号|开了几次|几次了|[了过](?:没有?|吗|么)$")
+
+
+_LIST_KINDS = (("项目", "project"), ("责任", "responsibility"), ("整改", "rectification"))
+
+
+def list_kind(text: str) -> str | None:
+    """The one list a list question names ("项目清单进展" → project), None for all."""
+    named = [kind for word, kind in _LIST_KINDS if word + "清单" in text or word + "事项" in text]
+    return named[0] if len(named) == 1 else None
+
+
+# Words before 的 that name no one ("负责的事项", "目前的任务", "全机关的清单").
+_OWNER_WORD_RE = re.compile(r"^(?:查看|看看|查询|查|看|显示|列出|打开|获取|发送?)?(?:一下)?([\u4e00-\u9fff]{2,4})的")
+_NOT_OWNERS = ("我", "本", "咱", "这", "那", "该", "各", "全", "所有", "负责", "个人", "目前", "现在", "当前", "自己", "大家")
+
+
+def owner_word(text: str) -> str | None:
+    """The word a list question puts before 的 as whose list it is ("张三的清单" → 张三), unless it is
+    the asker's own or no one's; the caller decides whether it names a person or a unit."""
+    found = _OWNER_WORD_RE.match(_FILLER_RE.sub("", text))
+    if found is None or found[1].startswith(_NOT_OWNERS):
+        return None
+    return found[1]
 
 
 def is_ack(text: str) -> bool:

@@ -13,6 +13,10 @@ NOW = datetime(2026, 11, 22, 9, 44, tzinfo=TZ)
 
 @pytest.mark.parametrize("arg, expected", [
     ("3天", datetime(2026, 11, 25, 9, 44, tzinfo=TZ)),
+    ("三天", datetime(2026, 11, 25, 9, 44, tzinfo=TZ)),             # Chinese numerals (bot.nlu.numbers)
+    ("两周", datetime(2026, 12, 6, 9, 44, tzinfo=TZ)),
+    ("十五分钟", datetime(2026, 11, 22, 9, 59, tzinfo=TZ)),
+    ("一个星期", datetime(2026, 11, 29, 9, 44, tzinfo=TZ)),
     ("2小时", datetime(2026, 11, 22, 11, 44, tzinfo=TZ)),
     ("1周", datetime(2026, 11, 29, 9, 44, tzinfo=TZ)),
     ("到 2026-11-30 09:00", datetime(2026, 11, 30, 9, 0, tzinfo=TZ)),
