@@ -23,6 +23,7 @@ from models.tables import Item, ProgressUpdate
 
 OCCASION_KIND = "deadline"
 TYPING = "也可直接回复文字，如“已完成”“完成80%”"
+TYPING_COUNT = "也可直接回复文字，如“本月开展了1次”“今年已开展5次”"
 
 
 def keys_for(item: Item) -> list[Key]:
@@ -53,7 +54,7 @@ def deadline_card(occasion: str, member_id: int, item: Item, line: str, note: st
     "还有3天" / "今天截止" / "已逾期1天"); None when it would exceed WeCom's limits (then the
     reminder goes as text)."""
     card = button_card(task_id(occasion, member_id), f"【截止提醒】{note}", [k.button for k in keys_for(item)], text,
-                       sub_title=f"{line}\n{TYPING}",
+                       sub_title=f"{line}\n{TYPING_COUNT if item.target_count else TYPING}",
                        fields=[("进度", progress_zh(item, today)), ("截止", day(item.deadline))])
     if not card_fits(card.card):
         return None

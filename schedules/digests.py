@@ -167,6 +167,7 @@ def deadline(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
         return []
     members = {m.id: m for m in session.exec(select(Member).where(Member.id.in_(list(due_items)), Member.active))}
     lists = items_by_owner(session, today.year, set(members))
+    last = last_updates(session, [its[0].id for its in due_items.values() if len(its) == 1])   # for the cards
     out = []
     for owner_id, items in due_items.items():
         m = members.get(owner_id)
@@ -182,19 +183,19 @@ def deadline(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
         head = f"【截止提醒】{m.name}，您有{len(items)}项事项临近截止或已逾期："
         footer = ONE_ITEM_REPLY if one else HOW_TO_REPLY
         text = fit_lines(head, lines, MORE_ITEMS, footer=footer)
-        out.append(Push(m.id, m.account, _one_item_card(session, occ, m, items, number, text, today) or text, one))
+        out.append(Push(m.id, m.account, _one_item_card(occ, m, items, number, text, today, last) or text, one))
     return out
 
 
-def _one_item_card(session: Session, occ: Occasion, m: Member, items: list[Item], number: dict[int, int],
-                   text: str, today: date) -> OutMessage | None:
+def _one_item_card(occ: Occasion, m: Member, items: list[Item], number: dict[int, int], text: str, today: date,
+                   last: dict[int, int]) -> OutMessage | None:
     """A reminder about exactly one item goes as a card (``cards.deadline``) when it fits one."""
     if len(items) != 1:
         return None
     item = items[0]
     line = f"{number[item.id]}. [{item.code}] {item.title}" if item.id in number else f"[{item.code}] {item.title}"
     return deadline_card(occ.key, m.id, item, line, _deadline_note(item, today), text,
-                         last_updates(session, [item.id]).get(item.id, 0), today)
+                         last.get(item.id, 0), today)
 
 
 # --- year-end duty report -------------------------------------------------------------------------

@@ -4,6 +4,7 @@ the typed words would, 撤回 undoes it, a retried tap counts once, and a tap th
 changes nothing and says why; the stand-in sees one update_template_card per tap taken."""
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import date, datetime, timedelta
 
@@ -229,3 +230,16 @@ async def test_a_title_too_long_for_a_card_goes_as_text(org, runtime, standin):
     await send_cards(runtime)
     [one] = standin.state.to("zhouqiang")
     assert one.msgtype == "text"
+
+
+async def test_two_taps_on_one_card_at_the_same_moment_are_taken_once(org, runtime, client, standin):
+    org.item("zhouqiang", "P-8", "完善支部活动台账", kind="project", deadline=due_in(3))
+    await send_cards(runtime)
+    task = task_id(OCCASION, org.people["zhouqiang"].id)
+    codes = [standin.state.tap("zhouqiang", task, key) for key in ("done", "going")]
+    now = int(time.time())
+    replies = await asyncio.gather(*(wf.deliver(client, wf.card_event_xml("zhouqiang", now, task, key, code))
+                                     for key, code in zip(("done", "going"), codes, strict=True)))
+    assert replies == ["", ""]
+    assert len(updates(runtime.engine, "P-8")) == 1 and len(standin.state.updates) == 1
+    assert any("这张卡片已经点选过" in t for t in texts_to(standin, "zhouqiang"))
