@@ -107,11 +107,13 @@ def _take(msg: Message, tapped: Tapped, apply: Callable[[], str], what: str) -> 
 
 def _gives_reason(msg: Message) -> bool:
     """A message while the bot waits for what is in the way: the reason, unless it reports progress
-    on a named item — and only while the item is still 受阻 (not undone meanwhile)."""
+    (names an item, or a state other than 受阻: "已完成") — and only while the item is still 受阻
+    (not undone meanwhile)."""
     item_ids = msg.waiting.item_ids if msg.waiting is not None else ()
     blocked = any(i.id in item_ids and i.status == ItemStatus.BLOCKED for i in msg.items)
-    names_items = msg.intent == "progress" and any(u.item for u in msg.parsed.updates)
-    return blocked and not names_items and bool(msg.text.strip())
+    progress = msg.intent == "progress" and any(u.item or u.status not in (None, ItemStatus.BLOCKED)
+                                                for u in msg.parsed.updates)
+    return blocked and not progress and bool(msg.text.strip())
 
 
 @reasons.message(waiting=Waiting.BLOCKED_REASON, when=_gives_reason)

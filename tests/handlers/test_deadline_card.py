@@ -243,3 +243,14 @@ async def test_two_taps_on_one_card_at_the_same_moment_are_taken_once(org, runti
     assert replies == ["", ""]
     assert len(updates(runtime.engine, "P-8")) == 1 and len(standin.state.updates) == 1
     assert any("这张卡片已经点选过" in t for t in texts_to(standin, "zhouqiang"))
+
+
+async def test_after_blocked_a_progress_report_is_not_taken_for_the_reason(org, runtime, client, standin):
+    org.item("zhouqiang", "P-8", "完善支部活动台账", kind="project", deadline=due_in(3))
+    await send_cards(runtime)
+    await tap(client, standin, "zhouqiang", task_id(OCCASION, org.people["zhouqiang"].id), "blocked")
+    done = await wf.say(client, "zhouqiang", "P-8已完成")
+    assert "受阻 → 已完成" in done and item(runtime.engine, "P-8").status == "done"
+    [blocked, _] = updates(runtime.engine, "P-8")
+    assert blocked.words == "[按钮] 遇到困难"
+    assert "记下" not in await wf.say(client, "zhouqiang", "缺少活动场地")       # no longer 受阻: not a reason
