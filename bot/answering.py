@@ -38,6 +38,7 @@ from datetime import datetime
 from sqlalchemy import update
 
 from bot.conversation import Answer, Inbound, answer_reading, answer_together, store_answers
+from bot.messages import CardUpdate
 from bot.nlu import MAX_CHARS, intents
 from bot.nlu.text import normalize
 from bot.router import Outgoing
@@ -113,9 +114,17 @@ def _store_reply(runtime: Runtime, key: str, reply: str) -> None:
 
 
 async def deliver(runtime: Runtime, outbox: list[Outgoing], reply: str) -> str:
-    """Send a handler's outbox (after its transaction committed); the reply, as the sends turned out."""
+    """Send a handler's outbox (after its transaction committed); the reply, as the sends turned out.
+    A card's update (``CardUpdate``) that WeCom refuses sends its text instead."""
     for out in outbox:
-        result = await runtime.sender.send(out.accounts, out.message)
+        if isinstance(out.message, CardUpdate):
+            change = out.message
+            result = await runtime.sender.update_template_card(out.accounts, change.response_code, change.replace_name)
+            if not result.ok:
+                log.info("card update refused (%s): the person is told by text", result.error)
+                result = await runtime.sender.send(out.accounts, change.text)
+        else:
+            result = await runtime.sender.send(out.accounts, out.message)
         if out.report is not None:
             reply = out.report(result)
     return reply

@@ -52,6 +52,7 @@ class WeComConfig:
     api_base_url: str = DEFAULT_API_BASE_URL
     max_retries: int = 3          # bounded retries of a send (token refresh included)
     timeout: float = 10.0         # seconds per HTTP call to WeCom
+    cards: bool = True            # template cards (a deadline reminder about one item); False: the same as text
 
 
 @dataclass

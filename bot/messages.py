@@ -22,6 +22,10 @@ from pathlib import Path
 from typing import Any
 
 MAX_BUTTONS = 6
+# WeCom's limits on a template card's texts, in characters (its documentation: main_title.title 36,
+# main_title.desc 44, sub_title_text 160, a horizontal_content_list line's keyname 5 and value 30,
+# a button's text 10, at most 6 lines). A card that would exceed them goes as its text form.
+CARD_LIMITS = {"title": 36, "desc": 44, "sub_title": 160, "keyname": 5, "value": 30, "button": 10, "lines": 6}
 
 
 @dataclass(frozen=True)
@@ -39,10 +43,14 @@ class Text:
 
 @dataclass(frozen=True)
 class TemplateCard:
-    """A template card (``card``: the ``template_card`` object WeCom takes) and its text form."""
+    """A template card (``card``: the ``template_card`` object WeCom takes) and its text form.
+
+    ``about``: what the bot must know when the card is tapped (``cards``: the item and its state
+    when sent); kept in the push log with the card, never sent."""
 
     card: Mapping[str, Any] = field(hash=False)
     text: str
+    about: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     kind = "template_card"
 
@@ -54,7 +62,8 @@ class TemplateCard:
         return {"msgtype": "template_card", "template_card": dict(self.card)}
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "card": dict(self.card), "text": self.text}
+        return {"kind": self.kind, "card": dict(self.card), "text": self.text,
+                **({"about": dict(self.about)} if self.about else {})}
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,19 @@ class News:
                 "text": self.text, "picurl": self.picurl}
 
 
+@dataclass(frozen=True)
+class CardUpdate:
+    """Not a message: the change ``message/update_template_card`` makes to the card a tap's
+    ``response_code`` belongs to — its buttons greyed and showing ``replace_name``. ``text`` is what
+    the person is sent instead when WeCom refuses the update (the code used or past 72 hours)."""
+
+    response_code: str
+    replace_name: str
+    text: str
+
+    kind = "card_update"
+
+
 OutMessage = Text | TemplateCard | Image | TextCard | News
 
 
@@ -147,7 +169,7 @@ def from_json(data: Mapping[str, Any]) -> OutMessage:
     if kind == "text":
         return Text(text)
     if kind == "template_card":
-        return TemplateCard(dict(data["card"]), text)
+        return TemplateCard(dict(data["card"]), text, dict(data.get("about") or {}))
     if kind == "image":
         raw = base64.b64decode(data["data"]) if "data" in data else b""
         return Image(data["filename"], text, raw, data.get("path", ""))
@@ -186,6 +208,17 @@ def notice_card(title: str, url: str, text: str, *, desc: str = "", sub_title: s
     if task_id:
         card["task_id"] = task_id
     return TemplateCard(_with_body(card, sub_title, fields), text)
+
+
+def card_fits(card: Mapping[str, Any]) -> bool:
+    """Whether every text of ``card`` is within ``CARD_LIMITS``."""
+    limit = CARD_LIMITS
+    title = card.get("main_title") or {}
+    lines = card.get("horizontal_content_list") or []
+    return (len(title.get("title", "")) <= limit["title"] and len(title.get("desc", "")) <= limit["desc"]
+            and len(card.get("sub_title_text", "")) <= limit["sub_title"] and len(lines) <= limit["lines"]
+            and all(len(x["keyname"]) <= limit["keyname"] and len(x["value"]) <= limit["value"] for x in lines)
+            and all(len(b["text"]) <= limit["button"] for b in card.get("button_list") or []))
 
 
 def _title(title: str, desc: str) -> dict:

@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from bot import nlu
 from bot.inbound import MESSAGE_KINDS
-from bot.messages import OutMessage, as_message
+from bot.messages import CardUpdate, OutMessage, as_message
 from models.conversation import State, Waiting, waiting_for
 from models.tables import Item, Member
 
@@ -44,12 +44,12 @@ ANY_EVENT = "event"             # the observer of every event that has none of i
 @dataclass
 class Outgoing:
     """A message to others (a ``bot.messages`` value; a string is a text), sent once the handler's
-    transaction has committed.
+    transaction has committed — or a tapped card's update (``CardUpdate``), made then.
 
     ``report(result)``, when given, turns the send's outcome into the reply the sender reads."""
 
     accounts: list[str]
-    message: OutMessage | str
+    message: OutMessage | CardUpdate | str
     report: Callable[[SendResult], str] | None = None
 
     def __post_init__(self) -> None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 MORE_ITEMS = "…及其余{n}项，回复“我的清单”查看"
 OWN_REPORT = "您可以回复“我这个月报了吗”查看本人月报。"
 HOW_TO_REPLY = "回复如：第2项完成80%、Z-2已整改到位、召开了1次支委会"
+NO_NEWS_REPLY = "本月没有新进展的，回复“本月无新进展”也算报送（不改动任何事项）。"
 
 
 def only_for(what: str, who: str, instead: str, not_done: str = "") -> str:

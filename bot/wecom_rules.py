@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from bot.messages import card_fits
+
 if TYPE_CHECKING:
     from bot.wecom_standin import ResponseCode, StandInState
 
@@ -65,6 +67,8 @@ def check_card(state: StandInState, card: dict, replacing: str | None = None) ->
         raise Refusal(INVALID_PARAMETER, "missing main_title.title")
     if kind == "button_interaction":
         _check_buttons(card)
+    if not card_fits(card):
+        raise Refusal(INVALID_PARAMETER, "card text over its limits (title 36, desc 44, sub_title 160 …)")
     if kind in ("text_notice", "news_notice") and not (card.get("card_action") or {}).get("type"):
         raise Refusal(INVALID_PARAMETER, "missing card_action")
 

@@ -126,8 +126,10 @@ def _content(body: dict) -> str:
         return "\n".join(f"{a.get('title', '')}\n{a.get('description', '')}" for a in part.get("articles", []))
     if kind == "template_card":
         title = part.get("main_title") or {}
+        lines = [f"{x.get('keyname', '')}：{x.get('value', '')}" for x in part.get("horizontal_content_list", [])]
         buttons = " ".join(f"[{b.get('text', '')}]" for b in part.get("button_list", []))
-        return "\n".join(filter(None, [title.get("title"), title.get("desc"), part.get("sub_title_text"), buttons]))
+        return "\n".join(filter(None, [title.get("title"), title.get("desc"), part.get("sub_title_text"), *lines,
+                                        buttons]))
     if kind == "image":
         return "[图片]"
     return str(part.get("content", ""))

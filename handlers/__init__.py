@@ -7,6 +7,7 @@ from handlers import (
     broadcast,
     card_taps,
     close_off,
+    deadline_card,
     events,
     help,
     media,
@@ -58,6 +59,9 @@ ROUTERS = (
     ack.router,
     # "撤回" / "不对，是第3项" read as a correction before anything reads "第3项" as progress.
     undo.router,
+    # After a card's 遇到困难, the next message (not naming an item) is what is in the way: kept
+    # with that update (handlers.deadline_card).
+    deadline_card.reasons,
     # A secretary's "Z-1已销号" about another member's rectification reads as progress; it must be
     # taken before progress, which only ever touches the sender's own items.
     close_off.router,
@@ -71,6 +75,7 @@ ROUTERS = (
     # Other kinds: each router registers on its own observer (bot.router), so their place here
     # orders them only among handlers of the same kind.
     menu.router,            # a menu click asks the question its key names
+    deadline_card.router,   # a tap on a deadline reminder's card: recorded as its words typed
     card_taps.router,       # a card tap no card module took: told so, nothing changes
     media.router,           # image, voice, video, file, location, link: a clear answer
     events.router,          # entering the app, following it: welcome; other events: no answer

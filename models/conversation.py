@@ -10,7 +10,8 @@ Two things are remembered, each with a time limit:
   notice's 确认, the 确认 of a report read back to the person (``READ_BACK``: the updates kept
   whole, item by item, with the words, until "确认"), "更多" after an answer cut at a page's end
   (``MORE_PAGES``), or which of several rectifications a secretary's 销号 / 退回 / 重开 means
-  (``WHICH_REVIEW``). The dispatcher reads it once per message,
+  (``WHICH_REVIEW``), or what is in the way of an item marked 遇到困难 on a card (``BLOCKED_REASON``:
+  kept with that update). The dispatcher reads it once per message,
   before routing (``waiting_for``): the handlers registered for that state are tried first, and
   any other message is answered as usual and leaves the state alone until its time limit passes
   (``TTL``, or the state's own ``until``: a read-back's comes from ``[understanding]
@@ -48,6 +49,7 @@ class Waiting(StrEnum):
     READ_BACK = "read_back"                     # a report read back to its sender, for 确认
     MORE_PAGES = "more_pages"                   # an answer cut at a page's end, for "更多"
     WHICH_REVIEW = "which_review"               # a secretary's 销号 / 退回 / 重开 whose 编号 read as several
+    BLOCKED_REASON = "blocked_reason"           # what is in the way, after a card's 遇到困难 (item_ids, words)
 
 
 TTL = {
@@ -59,6 +61,7 @@ TTL = {
     Waiting.READ_BACK: timedelta(hours=24),
     Waiting.MORE_PAGES: timedelta(hours=1),
     Waiting.WHICH_REVIEW: timedelta(hours=2),
+    Waiting.BLOCKED_REASON: timedelta(days=1),
 }
 
 

@@ -298,3 +298,20 @@ def reopen(session: Session, *, item: Item, secretary: Member, at: datetime, wor
     if closing is not None and closing.member_id != secretary.id:
         raise ReviewRefused("只有办理销号的书记可以重开")
     return _review(session, item, secretary, at, words, msg_id, UpdateAction.REOPEN, ItemStatus.IN_PROGRESS, 0)
+
+
+def add_reason(session: Session, *, item: Item, member: Member, words: str, reason: str) -> bool:
+    """What is in the way, kept with the member's standing update of ``item`` made with ``words``
+    ("[按钮] 遇到困难" → "[按钮] 遇到困难：缺少场地"), and with the item's 最近更新 if that is the
+    one. False when no such update stands (undone meanwhile)."""
+    row = session.exec(select(ProgressUpdate).where(
+        ProgressUpdate.item_id == item.id, ProgressUpdate.member_id == member.id, ProgressUpdate.words == words,
+        ProgressUpdate.undone_at.is_(None), ProgressUpdate.action == UpdateAction.UPDATE)
+        .order_by(ProgressUpdate.id.desc())).first()
+    if row is None:
+        return False
+    kept = f"{words}：{reason}"
+    set_columns(session, row, words=kept)
+    if item.updated_words == words:
+        set_columns(session, item, updated_words=kept)
+    return True

@@ -356,3 +356,15 @@ class AuditEvent(SQLModel, table=True):
     action: str
     words: str = ""
     detail: str = ""
+
+
+class CardTap(SQLModel, table=True):
+    """A tap on a template card that was taken (``cards``): one per card (``task_id``, unique), so a
+    second tap on the same card finds it and changes nothing."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: str = Field(unique=True, index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    at: datetime = _at()
+    key: str                                      # the button's key (``cards.keys.KEYS``)
+    response_code: str | None = None              # what updated the card (once, within 72 hours)

@@ -3,8 +3,9 @@ exactly once unless the process dies while that very message is in flight.
 
 What goes out is a **parcel**: one message to one person at one moment, carrying the pushes of one
 or more occasions due then (the month-end prompt and a deadline reminder at 09:00 on the 25th are
-one message, so nobody gets two). Only texts join: a card, an image or a link (``bot.messages``)
-is a parcel of its own. Parcels go in batches (``BATCH``); for each batch:
+one message, so nobody gets two). Only texts join: an image or a link (``bot.messages``) is a
+parcel of its own, and a card goes as a card only when it is all the person is due at that moment
+(else its text form joins the text). Parcels go in batches (``BATCH``); for each batch:
 
 1. **claim** — in one transaction, insert each part's ``(occasion, member)`` PushLog row as
    ``pending`` with ``attempted_at`` set and what it sends (the text form, and a rich message's
@@ -127,14 +128,22 @@ def parcels_of(pushes_by_occasion: list[tuple[str, list[Push]]]) -> list[Parcel]
     """The pushes due at one moment, one parcel per person, parts in the occasions' order.
 
     Text parts join into one message while the joined text fits in one WeCom text (``MAX_TEXT_BYTES``);
-    a part that would push it over starts the person's next parcel, so nothing is ever cut. A card,
-    an image or a link goes alone, in the occasions' order. Each
+    a part that would push it over starts the person's next parcel, so nothing is ever cut. An image
+    or a link goes alone, in the occasions' order; a card (a deadline reminder about one item) goes
+    as a card only when it is all the person is due at that moment, else its text form joins the
+    text (the person answers it by typing, as the text says). Each
     push's own text already fits, so a person gets a second message only when two long digests fall
     due at the same moment (a secretary's 季督 and 月报督促 on a short month's first working day).
     """
+    due_to: dict[int, int] = {}
+    for _, pushes in pushes_by_occasion:
+        for push in pushes:
+            due_to[push.member_id] = due_to.get(push.member_id, 0) + 1
     by_member: dict[int, list[Parcel]] = {}
     for occasion, pushes in pushes_by_occasion:
         for push in pushes:
+            if due_to[push.member_id] > 1:
+                push = push.as_text()       # a card only alone: else its text joins the one message
             parcels = by_member.setdefault(push.member_id, [])
             last = parcels[-1] if parcels else None
             if (last is None or not last.joinable or not isinstance(push.message, Text)

@@ -18,16 +18,18 @@ from sqlmodel import Session, select
 
 from bot.config import ScheduleConfig
 from bot.fitting import MAX_TEXT_BYTES, fit_lines
-from bot.messages import OutMessage, as_message
+from bot.messages import OutMessage, TemplateCard, Text, as_message
 from bot.texts import (
     HOW_TO_REPLY,
     MORE_ITEMS,
+    NO_NEWS_REPLY,
     ONE_ITEM_REPLY,
     day,
     month_zh,
     numbered,
     progress_zh,
 )
+from cards.deadline import deadline_card, last_updates
 from models.lookups import (
     ItemView,
     expected_reporters,
@@ -62,6 +64,11 @@ class Push:
         """The text, or a rich message's text form (what the push log and the outbox show)."""
         return self.message.text
 
+    def as_text(self) -> Push:
+        """A card's push as a text, its text form (any other push as it is)."""
+        return self if not isinstance(self.message, TemplateCard) else Push(self.member_id, self.account, Text(self.content),
+                                                                 self.context_item_id)
+
 
 # --- shared pieces ----------------------------------------------------------------------------
 
@@ -78,11 +85,12 @@ def _local_day(at: datetime, cfg: ScheduleConfig) -> date:
 
 
 def _open_items_digest(member: Member, items: list[Item], head: str, today: date) -> Push:
-    """The person's open items numbered as "我的清单" numbers them, and how to answer."""
+    """The person's open items numbered as "我的清单" numbers them, and how to answer (no news is
+    an answer too: "本月无新进展")."""
     open_items = [i for i in items if i.is_open]
     lines = numbered(items, only=open_items, today=today)
     one = open_items[0].id if len(open_items) == 1 else None
-    footer = HOW_TO_REPLY + ("\n" + ONE_ITEM_REPLY if one else "")
+    footer = HOW_TO_REPLY + ("\n" + ONE_ITEM_REPLY if one else "") + "\n" + NO_NEWS_REPLY
     content = fit_lines(head, lines, MORE_ITEMS, footer=footer, limit=MAX_TEXT_BYTES)
     return Push(member.id, member.account, content, one)
 
@@ -159,6 +167,7 @@ def deadline(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
         return []
     members = {m.id: m for m in session.exec(select(Member).where(Member.id.in_(list(due_items)), Member.active))}
     lists = items_by_owner(session, today.year, set(members))
+    last = last_updates(session, [its[0].id for its in due_items.values() if len(its) == 1])   # for the cards
     out = []
     for owner_id, items in due_items.items():
         m = members.get(owner_id)
@@ -173,8 +182,20 @@ def deadline(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
         one = items[0].id if len(items) == 1 else None
         head = f"【截止提醒】{m.name}，您有{len(items)}项事项临近截止或已逾期："
         footer = ONE_ITEM_REPLY if one else HOW_TO_REPLY
-        out.append(Push(m.id, m.account, fit_lines(head, lines, MORE_ITEMS, footer=footer), one))
+        text = fit_lines(head, lines, MORE_ITEMS, footer=footer)
+        out.append(Push(m.id, m.account, _one_item_card(occ, m, items, number, text, today, last) or text, one))
     return out
+
+
+def _one_item_card(occ: Occasion, m: Member, items: list[Item], number: dict[int, int], text: str, today: date,
+                   last: dict[int, int]) -> OutMessage | None:
+    """A reminder about exactly one item goes as a card (``cards.deadline``) when it fits one."""
+    if len(items) != 1:
+        return None
+    item = items[0]
+    line = f"{number[item.id]}. [{item.code}] {item.title}" if item.id in number else f"[{item.code}] {item.title}"
+    return deadline_card(occ.key, m.id, item, line, _deadline_note(item, today), text,
+                         last.get(item.id, 0), today)
 
 
 # --- year-end duty report -------------------------------------------------------------------------

@@ -68,7 +68,9 @@ async def run_due(config: Config, engine: Engine, sender, at: datetime, *,
     prepared = [(occ, *await asyncio.to_thread(_prepare, engine, occ, at, config)) for occ in occasions]
     # Everything due to one person now goes in one message (the month-end prompt and a deadline
     # reminder at 09:00 on the 25th are one parcel).
-    parcels = parcels_of([(occ.key, pushes) for occ, pushes, _ in prepared])
+    # [wecom] cards = false: every card goes as its text form.
+    plain = not config.wecom.cards
+    parcels = parcels_of([(occ.key, [p.as_text() for p in pushes] if plain else pushes) for occ, pushes, _ in prepared])
     tallies = await deliver_parcels(engine, sender, parcels, at, workers=workers)
     outcomes = []
     for occ, _, already in prepared:

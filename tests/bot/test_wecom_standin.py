@@ -109,7 +109,10 @@ async def test_a_button_card_is_recorded_with_its_response_code_and_malformed_on
                    card("push-5", button_list=[{"text": "好", "style": 5, "key": "k"}]),
                    card("push-6", button_list=[{"text": "好", "style": 1, "key": "k" * 1025}]),
                    card("push-7", button_list=[{"text": "好", "style": 1}]),
-                   card("", main_title={"title": "无任务"}), card("push-8", card_type="fancy")]
+                   card("", main_title={"title": "无任务"}), card("push-8", card_type="fancy"),
+                   card("push-9", main_title={"title": "长" * 37}),                      # over WeCom's limits
+                   card("push-10", sub_title_text="长" * 161),
+                   card("push-11", button_list=[{"text": "一二三四五六七八九十一", "style": 1, "key": "k"}])]
         for bad in refused:
             assert (await api.send("a", "template_card", bad))["errcode"] == 40058, bad
         assert (await api.send("a", "template_card", card("x" * 128)))["errcode"] == 0       # 128 bytes is fine

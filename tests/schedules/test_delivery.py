@@ -169,13 +169,22 @@ def rows(engine) -> dict[tuple[str, int], PushLog]:
         return {(r.occasion, r.member_id): r for r in s.exec(select(PushLog))}
 
 
-def test_only_texts_join_a_card_goes_alone():
+def test_a_card_goes_as_a_card_only_when_it_is_all_the_person_is_due():
     parcels = parcels_of([("monthly_prompt:2026-11", [Push(1, "sun", "【月报提醒】"), Push(2, "wu", "【月报提醒】")]),
-                          ("deadline:2026-11-25", [Push(1, "sun", card("push-a")), Push(2, "wu", "【截止提醒】")]),
+                          ("deadline:2026-11-25", [Push(1, "sun", card("push-a")), Push(2, "wu", "【截止提醒】"),
+                                                   Push(3, "zhou", card("push-z"))]),
                           ("last_day:2026-11", [Push(1, "sun", "【月末提醒】")])])
     assert [(p.account, p.message.kind, p.content) for p in parcels] == [
-        ("sun", "text", "【月报提醒】"), ("sun", "template_card", card("push-a").text), ("sun", "text", "【月末提醒】"),
-        ("wu", "text", "【月报提醒】\n\n【截止提醒】")]
+        ("sun", "text", f"【月报提醒】\n\n{card('push-a').text}\n\n【月末提醒】"),     # one message: the card's text joins
+        ("wu", "text", "【月报提醒】\n\n【截止提醒】"),
+        ("zhou", "template_card", card("push-z").text)]
+
+
+def test_an_image_still_goes_alone():
+    image = Image("a.png", "【图片】学习资料", b"PNG-BYTES")
+    parcels = parcels_of([("monthly_prompt:2026-11", [Push(1, "sun", "【月报提醒】")]),
+                          ("notice:1", [Push(1, "sun", image)])])
+    assert [(p.account, p.message.kind) for p in parcels] == [("sun", "text"), ("sun", "image")]
 
 
 async def test_a_card_is_pushed_logged_with_its_json_and_retried_as_a_card(org, engine, sender, standin):

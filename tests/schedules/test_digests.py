@@ -1,11 +1,12 @@
 """Who gets what, through run_due and the stand-in: one digest per person per occasion, once."""
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.fitting import MAX_TEXT_BYTES
-from bot.texts import numbered
+from bot.texts import NO_NEWS_REPLY, numbered
 from models.lookups import my_items
+from models.tables import PushLog
 from schedules.runner import run_due
 from tests.support.cli import by_person
 from tests.support.org import leave
@@ -68,7 +69,7 @@ async def test_long_digest_is_cut_within_2048_bytes(org, config, engine, sender,
     assert "…及其余" in text and "项，回复“我的清单”查看" in text
     shown = sum(1 for line in text.splitlines() if line[:1].isdigit())
     assert f"…及其余{60 - shown}项，回复“我的清单”查看" in text
-    assert text.rstrip().endswith("召开了1次支委会")            # how to reply survives the cut
+    assert "召开了1次支委会" in text and text.rstrip().endswith(NO_NEWS_REPLY)   # how to reply survives the cut
 
 
 # --- last day and escalation ---------------------------------------------------------------------
@@ -124,7 +125,10 @@ async def test_deadline_digest_combines_a_persons_items(org, config, engine, sen
     assert org.member("sun").context_item_id is None
     wu = org.member("wu")
     assert wu.context_item_id == only.id                       # one item: "已完成" applies to it
-    assert "直接回复“已完成”" in sent["wu"][0]
+    [card] = standin.state.to("wu")                             # about one item: a card, its text says how to type
+    with Session(engine) as s:
+        logged = s.exec(select(PushLog).where(PushLog.member_id == wu.id)).one()
+    assert card.msgtype == "template_card" and "直接回复“已完成”" in logged.content
 
 
 async def test_deadline_reminder_on_the_day_itself_and_not_to_who_left(org, config, engine, sender, standin):

@@ -1,0 +1,41 @@
+"""What a card's button keys mean: THE registry, one entry per key any card uses.
+
+A key stands for words a person could type (``words``): a tap on it is recorded exactly as those
+words would be, by the same rules, kept as "[按钮] 已完成" (``tapped_words``). A card shows the
+key's ``text`` on its button, in WeCom's ``style`` (1–4).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.messages import Button
+
+TAPPED = "[按钮] "      # what the words of a tap begin with, where they are kept
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str           # the button's key (what the tap event's EventKey carries)
+    text: str           # the button's text
+    words: str          # what a tap means, as the person would type it
+    style: int = 1
+
+    @property
+    def button(self) -> Button:
+        return Button(self.text, self.name, self.style)
+
+    @property
+    def tapped_words(self) -> str:
+        """The words a tap is kept with: "[按钮] 已完成"."""
+        return TAPPED + self.words
+
+
+KEYS: dict[str, Key] = {k.name: k for k in (
+    # a deadline reminder about a project, a rectification or a duty without a target count
+    Key("done", "已完成", "已完成", 1),
+    Key("going", "在推进", "在推进", 4),
+    Key("blocked", "遇到困难", "遇到困难", 3),
+    # a deadline reminder about a quantified duty (目标次数)
+    Key("once", "本月开展了1次", "本月开展了1次", 1),
+    Key("none", "本月未开展", "本月未开展", 4),
+)}
