@@ -344,7 +344,7 @@ class InboundMessage(SQLModel, table=True):
     msg_type: str
     text: str | None = None
     reply: str | None = None
-    delivery: str | None = None                # "active": the answer went by message/send
+    delivery: str | None = None                # "active": went by message/send; "passive": to a retry
 
 
 class AuditEvent(SQLModel, table=True):
