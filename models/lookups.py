@@ -1,7 +1,7 @@
 """Read-only lookups shared by handlers, schedules, the workbook and the CLI. Nothing here writes.
 
 Numbering matters: a person's items of the year are numbered once for the year (``listed``, in
-``item_sort_key`` order) and every reply, prompt, reminder and the reading of "第2项" use that one
+``list_order``) and every reply, prompt, reminder and the reading of "第2项" use that one
 list (``owners_items``), so "第2项" means the same item everywhere and all year: an item that
 finishes, or is closed off, keeps its number and is shown as finished.
 
@@ -58,6 +58,26 @@ def item_sort_key(item: Item) -> tuple:
     """Responsibility, project, rectification; by 编号; earlier years' leftovers after this year's."""
     kind, code = _kind_and_code(item.kind, item.code)
     return (kind, -item.year, code, item.id or 0)
+
+
+def list_order(items: Iterable, year: int) -> list:
+    """One person's items of ``year`` (``listed``) in the order their list numbers them: the items
+    the list began with (the year's first import of theirs, and what was carried into it) by
+    ``item_sort_key``, then each item an import added later, in the order added — so an addition
+    takes the next number and moves none. Items added before ``Item.added_at`` was kept count as
+    the beginning of the list."""
+    mine = list(items)
+    stamps = [i.added_at for i in mine if i.year == year]
+    if not stamps:
+        return sorted(mine, key=item_sort_key)
+    first = None if None in stamps else min(stamps)     # None: the list began before added_at was kept
+
+    def place(item) -> tuple:
+        if item.added_at is not None and (first is None or item.added_at > first):
+            return (1, item.added_at, item_sort_key(item))
+        return (0, item_sort_key(item))
+
+    return sorted(mine, key=place)
 
 
 # --- people and units ----------------------------------------------------------------------
@@ -162,8 +182,8 @@ def owners_items(session: Session, owner_ids: Iterable[int], year: int) -> dict[
     owners = list(dict.fromkeys(owner_ids))
     if not owners:
         return {}
-    items = sorted(session.exec(_owners_items_statement(year), params={"owner_ids": owners}), key=item_sort_key)
-    return {owner: [] for owner in owners} | grouped_by(items, "owner_id")
+    items = grouped_by(session.exec(_owners_items_statement(year), params={"owner_ids": owners}), "owner_id")
+    return {owner: list_order(items.get(owner, ()), year) for owner in owners}
 
 
 def my_items(session: Session, member_id: int, year: int) -> list[Item]:

@@ -16,6 +16,7 @@ import pytest
 from sqlmodel import Session, select
 
 from models.tables import Item, ItemKind, ItemStatus
+from models.workbook import build_workbook
 from tests.support.cli import qingdan_ok
 from tests.support.config import write_config
 from tests.support.wecom import say
@@ -153,3 +154,17 @@ async def test_a_rectification_done_already_is_not_asked_about_again(client, sta
     await say(client, "wangfang", "Z-1整改完成")
     await asyncio.sleep(0.2)
     assert len([t for t in to(standin, "liming") if "整改待销号" in t]) == 1
+
+
+async def test_an_item_imported_later_takes_the_next_number_and_moves_none(client, engine, tmp_path, config_file):
+    assert "3. [Z-2] 党员活动室未按标准建设" in await say(client, "liming", "我的清单")
+    book = tmp_path / "追加.xlsx"
+    build_workbook({"项目清单": [["编号", "项目", "牵头人", "年度", "截止日期"],
+                                ["P-5", "建立支部工作台账", "liming", 2026, "2026-12-31"]]}).save(book)
+    qingdan_ok("import", str(book), config=config_file)
+    mine = await say(client, "liming", "我的清单")
+    assert "3. [Z-2] 党员活动室未按标准建设" in mine and "4. [P-5] 建立支部工作台账" in mine
+    assert "第3项 [Z-2] 党员活动室未按标准建设：未开始 → 进行中 30%" in await say(client, "liming", "第3项完成30%")
+    assert item(engine, "P-5").status == ItemStatus.NOT_STARTED
+    qingdan_ok("import", str(book), config=config_file)                   # the same book again: nothing moves
+    assert "4. [P-5] 建立支部工作台账" in await say(client, "liming", "我的清单")
