@@ -134,11 +134,10 @@ def says_done(update: Update) -> bool:
     return update.status in (ItemStatus.DONE, ItemStatus.CLOSED) or update.percent == 100
 
 
-def _ask_for_close_off(msg: Message, item: Item, update: Update, was: ItemStatus, words: str) -> None:
-    """A rectification that this statement says is done: the secretary responsible (never the
-    owner) is asked to verify. Not for one done already, nor for one the words do not say is done."""
-    if item.kind != ItemKind.RECTIFICATION or item.status != ItemStatus.DONE or was == ItemStatus.DONE \
-            or not says_done(update):
+def ask_for_close_off(msg: Message, item: Item, was: ItemStatus, words: str) -> None:
+    """A rectification just made done (it was not before) by a statement that says so: the
+    secretary responsible (never the owner) is asked to verify."""
+    if item.kind != ItemKind.RECTIFICATION or item.status != ItemStatus.DONE or was == ItemStatus.DONE:
         return
     boss = Tree.load(msg.session).responsible_for(msg.member)     # the tree only when it is needed
     if boss is None:
@@ -196,7 +195,8 @@ def record(msg: Message, planned: list[tuple[Item, Update, bool]], words: str, c
         if change.applied:
             applied += 1
             lines.append(f"{head}：{before} → {progress_zh(item, msg.at.date())}")
-            _ask_for_close_off(msg, item, update, was, words)
+            if says_done(update):
+                ask_for_close_off(msg, item, was, words)
             if change.note:
                 lines.append(f"  （{change.note}）")
         else:

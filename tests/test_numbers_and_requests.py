@@ -168,3 +168,18 @@ async def test_an_item_imported_later_takes_the_next_number_and_moves_none(clien
     assert item(engine, "P-5").status == ItemStatus.NOT_STARTED
     qingdan_ok("import", str(book), config=config_file)                   # the same book again: nothing moves
     assert "4. [P-5] 建立支部工作台账" in await say(client, "liming", "我的清单")
+
+
+async def test_a_statement_of_done_moved_to_a_rectification_asks_its_secretary(client, engine, standin):
+    await say(client, "wangfang", "P-1已完成")
+    reply = await say(client, "wangfang", "不对，是Z-1")
+    assert "已更正" in reply and item(engine, "Z-1").status == ItemStatus.DONE
+    assert await eventually(lambda: any("【整改待销号】王芳报告整改事项[Z-1]" in t for t in to(standin, "liming")))
+
+
+async def test_a_time_held_moved_to_a_rectification_is_not_done(client, engine, standin):
+    await say(client, "liming", "召开了1次支委会")
+    assert "已更正" in await say(client, "liming", "不对，是Z-2")
+    assert item(engine, "Z-2").status == ItemStatus.IN_PROGRESS and item(engine, "R-1").done_count == 9
+    await asyncio.sleep(0.2)
+    assert [m for m in standin.state.sent if "整改待销号" in m.content] == []
