@@ -183,3 +183,11 @@ async def test_a_time_held_moved_to_a_rectification_is_not_done(client, engine, 
     assert item(engine, "Z-2").status == ItemStatus.IN_PROGRESS and item(engine, "R-1").done_count == 9
     await asyncio.sleep(0.2)
     assert [m for m in standin.state.sent if "整改待销号" in m.content] == []
+
+
+async def test_a_correction_that_would_take_an_item_back_is_refused_and_changes_nothing(client, engine):
+    await say(client, "wangfang", "P-3完成60%")
+    await say(client, "wangfang", "P-1完成40%")
+    reply = await say(client, "wangfang", "不对，是P-3")
+    assert "未作更正" in reply and "进度倒退" in reply
+    assert item(engine, "P-3").percent == 60 and item(engine, "P-1").percent == 40
