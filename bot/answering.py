@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 
 from bot.conversation import Answer, Inbound, answer_reading, answer_together, store_answers
 from bot.messages import CardUpdate
@@ -96,13 +96,18 @@ def store_batch(runtime: Runtime, answered: Sequence[tuple[Inbound, datetime, An
         return _alone_on_failure(lambda a: store_answers(runtime, runtime.engine, a), list(answered))
 
 
-def claim_delivery(runtime: Runtime, key: str) -> bool:
-    """Claim the one delivery of a callback's answer that was not given in time, or asked for
-    again by a retry: True for exactly one claimant (the late first attempt or a retry)."""
+def claim_delivery(runtime: Runtime, key: str, passive: bool = False) -> bool:
+    """Whether this delivery of a callback's answer may give it: a passive answer (``passive``: to
+    a retry of a callback answered before) may, unless the answer went by message/send already —
+    every retry WeCom sends is one whose answer it did not get, so each gets it; the message/send
+    of an answer that was not given in time goes once, and only if no retry was answered
+    passively meanwhile. One conditional UPDATE of the callback's ``delivery``."""
+    how = "passive" if passive else "active"
+    free = or_(InboundMessage.delivery.is_(None), InboundMessage.delivery == "passive") if passive \
+        else InboundMessage.delivery.is_(None)
     with write_turn(runtime.engine), session_scope(runtime.engine) as session:
         res = session.connection().execute(
-            update(InboundMessage).where(InboundMessage.dedupe_key == key, InboundMessage.delivery.is_(None))
-            .values(delivery="claimed"))
+            update(InboundMessage).where(InboundMessage.dedupe_key == key, free).values(delivery=how))
         return res.rowcount == 1
 
 
