@@ -1,4 +1,4 @@
-"""The aiohttp application: the WeCom callback, /healthz, and start-up work done once."""
+"""The aiohttp application: the WeCom callback, /healthz, the console (/console/), and start-up work done once."""
 from __future__ import annotations
 
 import asyncio
@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from bot import nlu
 from bot.callback import RUNTIME, add_routes
+from bot.console import add_console
 from bot.runtime import Runtime
 from models.db import ping, session_scope
 from models.tables import Item
@@ -40,6 +41,7 @@ def build_app(runtime: Runtime) -> web.Application:
     app[RUNTIME] = runtime
     add_routes(app)
     app.router.add_get("/healthz", healthz)
+    add_console(app, runtime)                           # /console/: the web console (bot/console)
 
     async def on_startup(app: web.Application) -> None:
         # Callbacks are answered on threads of their own (bot.answering.Answering); the database
