@@ -130,3 +130,18 @@ async def test_logout_is_a_post_with_the_csrf_token(client):
 async def test_after_login_the_page_first_asked_for_opens(client):
     await login(client, "liming", path="/console/board?kind=project")
     assert safe_next("//evil.example/console/") == safe_next("https://evil.example/") == "/console/"
+
+
+async def test_the_stand_in_refuses_a_login_wecom_would_refuse(client, standin):
+    import aiohttp
+
+    login_url = await begin(client, WECOM_UA)
+    async with aiohttp.ClientSession() as http:
+        for key, value in (("appid", "wwsomeoneelse"), ("scope", "snsapi_userinfo"), ("redirect_uri", "javascript:x")):
+            resp = await http.get(login_url.with_fragment(None).update_query({key: value}), allow_redirects=False,
+                                  cookies={"standin_wecom_user": "wangfang"})
+            assert resp.status == 400, key
+        sso = await begin(client, PC_UA)
+        wrong = await http.post(sso.with_query(None), data={**sso.query, "login_type": "ServiceApp",
+                                                             "userid": "wangfang"}, allow_redirects=False)
+        assert wrong.status == 400
