@@ -145,3 +145,20 @@ async def test_the_stand_in_refuses_a_login_wecom_would_refuse(client, standin):
         wrong = await http.post(sso.with_query(None), data={**sso.query, "login_type": "ServiceApp",
                                                              "userid": "wangfang"}, allow_redirects=False)
         assert wrong.status == 400
+
+
+def test_the_address_counted_is_the_one_nginx_saw_only_behind_a_local_proxy():
+    from unittest import mock
+
+    from aiohttp.test_utils import make_mocked_request
+
+    from bot.console.limits import client_address
+
+    def request(peer: str, forwarded: str):
+        transport = mock.Mock()
+        transport.get_extra_info.side_effect = lambda key, default=None: (peer, 40000) if key == "peername" else default
+        return make_mocked_request("GET", "/console/auth", headers={"X-Forwarded-For": forwarded}, transport=transport)
+
+    assert client_address(request("127.0.0.1", "1.2.3.4, 5.6.7.8")) == "5.6.7.8"
+    assert client_address(request("10.1.2.3", "5.6.7.8")) == "5.6.7.8"
+    assert client_address(request("5.6.7.8", "10.0.0.1")) == "5.6.7.8"      # not believed from outside
