@@ -69,7 +69,7 @@ async def guard(request: web.Request, handler):
     console = request.app[CONSOLE]
     session = console.cookies.session(request)
     if session is None and request.path not in OPEN_PATHS:
-        response = refusal(request, 403, "请先登录。") if request.method != "GET" else to_login(request)
+        response = to_login(request) if request.method in ("GET", "HEAD") else refusal(request, 403, "请先登录。")
     elif request.method == "POST" and not (session and session.csrf_ok((await request.post()).get("csrf"))):
         response = refusal(request, 403, "请求无效：缺少或不符的校验码。请返回页面刷新后重试。")
     else:
