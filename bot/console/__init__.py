@@ -8,6 +8,7 @@ rendering run on the database threads (``pages``), never on the event loop.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import aiohttp_jinja2
@@ -36,6 +37,7 @@ class Console:
     env: jinja2.Environment
 
 
+log = logging.getLogger(__name__)
 CONSOLE = web.AppKey("console", Console)
 STATUS_ZH = {404: "没有找到这个页面。", 405: "不能这样打开这个页面。"}
 SESSION = "console_session"          # request key: the Session of a logged-in request
@@ -54,6 +56,8 @@ def build_console(runtime: Runtime) -> web.Application:
                            LoginLimiter(cfg.login_failures, now), env)
     login.add_routes(sub)
     pages.add_routes(sub)
+    if not cfg.base_url:
+        log.info("console: [web] base_url not set, logins return to the address each request came by")
     return sub
 
 
