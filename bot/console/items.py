@@ -39,7 +39,7 @@ class Change:
     when: str
     words: str
     action: str
-    undone: bool          # later 撤回 or moved by a correction
+    undone: str           # "" / "已撤回" / "已更正到[P-1]" (moved by 不对，是P-1)
     confirmed: bool       # stored after it was read back and confirmed
 
 
@@ -94,18 +94,27 @@ def rows_of(session: Session, owners: list[int], year: int, today: date, names: 
 
 
 def add_history(session: Session, rows: list[Row], tz: ZoneInfo) -> None:
-    """Each row's changes, oldest first, in one query."""
+    """Each row's changes, oldest first, in one query. A correction (不对，是P-1) is an undo of the
+    first item and a change of the other made at the same moment by the same person: both read so."""
     by_item = {r.item.id: r for r in rows}
     if not by_item:
         return
     q = (select(ProgressUpdate, Member.name).join(Member, Member.id == ProgressUpdate.member_id)
          .where(ProgressUpdate.item_id.in_(list(by_item))).order_by(ProgressUpdate.at, ProgressUpdate.id))
-    for update, name in session.exec(q):
-        by_item[update.item_id].history.append(_change(update, name, tz))
+    found = list(session.exec(q))
+    moved = {(u.member_id, u.at): by_item[u.item_id].item.code for u, _ in found if u.action == UpdateAction.CORRECT}
+    for update, name in found:
+        by_item[update.item_id].history.append(_change(update, name, tz, moved))
 
 
-def _change(update: ProgressUpdate, name: str, tz: ZoneInfo) -> Change:
+def _change(update: ProgressUpdate, name: str, tz: ZoneInfo, moved: dict) -> Change:
     at: datetime = update.at
+    action = ACTION_ZH.get(UpdateAction(update.action), str(update.action))
+    if update.action == UpdateAction.UNDO and (update.member_id, at) in moved:
+        action = f"更正：改到[{moved[update.member_id, at]}]"
+    undone = ""
+    if update.undone_at is not None:
+        to = moved.get((update.member_id, update.undone_at))
+        undone = f"已更正到[{to}]" if to else "已撤回"
     return Change(who=name, when=f"{at.astimezone(tz).year}年{moment(at, tz)}", words=update.words,
-                  action=ACTION_ZH.get(UpdateAction(update.action), str(update.action)),
-                  undone=update.undone_at is not None, confirmed=update.confirmed_at is not None)
+                  action=action, undone=undone, confirmed=update.confirmed_at is not None)

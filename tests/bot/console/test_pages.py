@@ -33,8 +33,9 @@ async def _page(client, path: str, status: int = 200) -> str:
     return body
 
 
-async def test_my_list_numbers_items_as_chat_does_with_each_change_and_its_undo(client):
-    await say(client, "wangfang", "P-3完成80%")
+async def test_my_list_numbers_items_as_chat_does_with_each_change_its_undo_and_correction(client):
+    await say(client, "wangfang", "P-2完成30%")
+    assert "已更正" in await say(client, "wangfang", "不对，是P-3")
     await say(client, "wangfang", "P-1已完成")
     await say(client, "wangfang", "撤回")
     chat = await say(client, "wangfang", "我的清单")
@@ -42,7 +43,9 @@ async def test_my_list_numbers_items_as_chat_does_with_each_change_and_its_undo(
     page = _text(await _page(client, "/console/"))
     for number, code in re.findall(r"^(\d+)\. \[([A-Z]-\d+)\]", chat, re.M):
         assert f"{number}. [{code}]" in page
-    assert "P-3完成80%" in page and "P-1已完成" in page and "撤回" in page and "（已撤回）" in page
+    assert "P-1已完成" in page and "撤回" in page and "（已撤回）" in page
+    assert "P-2完成30%" in page and "（已更正到[P-3]）" in page and "更正：改到[P-3]" in page
+    assert "P-2完成30%（不对，是P-3）" in page and "进行中 30%" in page
     assert "王芳" in page and "还有41天" in page and "已逾期10天" in page    # P-1 on 12-31 (undone), P-2 on 11-10
 
 
