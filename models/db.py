@@ -1,6 +1,7 @@
 """Engine, sessions and the schema (created and upgraded through Alembic migrations)."""
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -17,8 +18,10 @@ from sqlalchemy import bindparam, event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -246,6 +249,35 @@ def ping(engine: Engine) -> bool:
         return True
     except Exception:  # noqa: BLE001 - any failure means "does not answer"
         return False
+
+
+RECONNECT_WAITS = (0.2, 0.5, 1.0, 2.0, 4.0)     # seconds before each new try once a connection dropped
+
+
+def dropped(exc: BaseException) -> bool:
+    """Whether ``exc`` is a lost connection to PostgreSQL (terminated, restarted, network), or one
+    that cannot be made again yet: worth a new connection. SQLite's file errors are not."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    return isinstance(exc, (OperationalError, InterfaceError)) and getattr(exc.orig, "sqlite_errorcode", None) is None \
+        and type(exc.orig).__module__.startswith("psycopg")
+
+
+def reconnecting(work, *args):
+    """``work(*args)``, tried again on a new connection when the one it had dropped (``dropped``),
+    waiting ``RECONNECT_WAITS`` in between; ``work`` must be one transaction, safe to run again
+    after one that did not commit."""
+    for wait in (*RECONNECT_WAITS, None):
+        try:
+            return work(*args)
+        except DBAPIError as exc:
+            if wait is None or not dropped(exc):
+                raise
+            log.warning("database connection lost (%s); trying again in %.1fs", type(exc.orig).__name__, wait)
+            time.sleep(wait)
+    raise AssertionError("unreachable")
 
 
 def insert_ignoring(dialect: str, table, keys: list[str]):

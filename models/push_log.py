@@ -90,10 +90,12 @@ def claim_many(session: Session, rows: list[Claim | tuple[str, int, str]], now: 
 
 
 def _take_over(session: Session, c: Claim, now: datetime) -> bool:
-    """Claim a row that exists, if it is still owed."""
+    """Claim a row that exists, if it is still owed — or if this very claim (the same ``now``) took
+    it already and is being run again because its connection dropped at the commit."""
     res = session.connection().execute(
         update(PushLog)
-        .where(PushLog.occasion == c.occasion, PushLog.member_id == c.member_id, CLAIMABLE)
+        .where(PushLog.occasion == c.occasion, PushLog.member_id == c.member_id,
+               or_(CLAIMABLE, and_(PushLog.status == PushStatus.PENDING, PushLog.attempted_at == now)))
         .values(status=PushStatus.PENDING, created_at=now, attempted_at=now, content=c.content,
                 message=c.message, error=None)
     )

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
+import threading
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
@@ -56,13 +58,17 @@ def remind(cfg: Config, at: datetime) -> int:
     """Send what is due at ``at`` through the configured WeCom API; print the moment used, one line
     per occasion and, under it, who failed and why (and whose account WeCom called invalid).
 
+    SIGTERM or Ctrl-C stops it cleanly (``until_signalled``): sends in flight end, what was sent is
+    marked, what was not attempted stays owed to the next run; exit status 128 + the signal.
     Exit status 0, or 1 when some sends failed (they are retried by the next run).
     """
     print(moment_line(at, cfg), flush=True)
     engine = open_database(cfg)
     started = utcnow()
+    signalled: list[int] = []
     try:
-        outcomes = asyncio.run(with_sender(cfg, lambda sender: run_due(cfg, engine, sender, at)))
+        outcomes = asyncio.run(until_signalled(signalled, lambda stop: with_sender(
+            cfg, lambda sender: run_due(cfg, engine, sender, at, stop=stop))))
         lines = outcome_lines(engine, outcomes, started) or [nothing_due(engine, cfg, at)]
     except TokenUnavailable as exc:
         stopped(exc)
@@ -70,7 +76,34 @@ def remind(cfg: Config, at: datetime) -> int:
     finally:
         engine.dispose()
     print("\n".join(lines), flush=True)
+    if signalled:
+        print(f"收到停止信号（{signal.Signals(signalled[0]).name}），已停止发送：已发出的已记录，"
+              "未发出的仍待发送（再次运行 qingdan remind 或服务的整点补发时发出）。", file=sys.stderr)
+        return 128 + signalled[0]
     return 1 if any(o.failed for o in outcomes) else 0
+
+
+async def until_signalled(signalled: list[int], work):
+    """``await work(stop)``, with ``stop`` set by the first SIGTERM or SIGINT (noted in
+    ``signalled``). Signals are caught only on the main thread (elsewhere: as before)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    caught = []
+
+    def on_signal(signum: int) -> None:
+        if not signalled:
+            signalled.append(signum)
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, on_signal, signum)
+            caught.append(signum)
+    try:
+        return await work(stop)
+    finally:
+        for signum in caught:
+            loop.remove_signal_handler(signum)
 
 
 def nothing_due(engine: Engine, cfg: Config, at: datetime) -> str:
@@ -90,7 +123,7 @@ def outcome_lines(engine: Engine, outcomes: list[Outcome], started: datetime) ->
     """Each occasion's summary line, then the people whose push failed or was refused in this run."""
     lines = []
     for o in outcomes:
-        if not o.attempted:
+        if not (o.attempted or o.held):
             continue
         lines.append(o.line)
         if o.failed or o.invalid:

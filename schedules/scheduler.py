@@ -11,6 +11,11 @@ Jobs:
 - ``startup``: once at start-up, for everything still within its occasion after downtime.
 
 Every job calls ``run_due`` at ``runtime.clock.now()``; a lock keeps runs one at a time.
+
+Stopping (SIGTERM: ``systemctl stop`` or ``restart``): before the server closes, the run in progress
+is asked to stop (``Dispatch.stop``): nothing more is claimed or begun, sends in flight get
+``wecom.timeout`` seconds, what was sent is marked ``sent`` and what was never attempted is left owed,
+so the next start sends exactly those. No job starts once the stop was asked for.
 """
 from __future__ import annotations
 
@@ -35,7 +40,20 @@ from schedules.timetable import PushKind, next_start
 
 log = logging.getLogger(__name__)
 
+STOP_MARGIN = 5.0     # seconds, beyond wecom.timeout, that a stop waits for the run to record
+
 SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
+
+
+@dataclass
+class Dispatch:
+    """What the jobs share: one run at a time (``lock``), and the request to stop (``stop``)."""
+
+    lock: asyncio.Lock
+    stop: asyncio.Event
+
+
+DISPATCH = web.AppKey("dispatch", Dispatch)
 
 
 class TimetableTrigger(BaseTrigger):
@@ -69,12 +87,15 @@ def job_specs(cfg: ScheduleConfig) -> list[JobSpec]:
     return specs
 
 
-async def run_job(runtime: Runtime, lock: asyncio.Lock, job_id: str, kinds: tuple[str, ...] | None) -> None:
-    """One job's run: everything due now (of ``kinds``), one run at a time."""
-    async with lock:
+async def run_job(runtime: Runtime, dispatch: Dispatch, job_id: str, kinds: tuple[str, ...] | None) -> None:
+    """One job's run: everything due now (of ``kinds``), one run at a time, none once stopping."""
+    async with dispatch.lock:
+        if dispatch.stop.is_set():
+            return
         at = runtime.clock.now()
         try:
-            outcomes = await run_due(runtime.config, runtime.engine, runtime.sender, at, kinds=kinds)
+            outcomes = await run_due(runtime.config, runtime.engine, runtime.sender, at, kinds=kinds,
+                                     stop=dispatch.stop)
         except TokenUnavailable as exc:     # nothing unattempted was marked: the next run sends it
             log.warning("scheduled job %s stopped: %s", job_id, exc)
             return
@@ -85,21 +106,21 @@ async def run_job(runtime: Runtime, lock: asyncio.Lock, job_id: str, kinds: tupl
             log.exception("scheduled job %s failed", job_id)
             return
         for o in outcomes:
-            if o.attempted:
+            if o.attempted or o.held:
                 log.info("[%s] %s", job_id, o.line)
 
 
-def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
+def build_scheduler(runtime: Runtime, dispatch: Dispatch | None = None) -> AsyncIOScheduler:
     """A scheduler holding the fixed jobs plus the start-up catch-up (not yet started)."""
     cfg = runtime.config.schedule
-    lock = asyncio.Lock()
+    dispatch = dispatch or Dispatch(asyncio.Lock(), asyncio.Event())
     scheduler = AsyncIOScheduler(timezone=cfg.tz)
     common = dict(replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=3600)
     for spec in job_specs(cfg):
         scheduler.add_job(run_job, spec.trigger, id=spec.id, name=spec.label,
-                          args=[runtime, lock, spec.id, spec.kinds], **common)
+                          args=[runtime, dispatch, spec.id, spec.kinds], **common)
     scheduler.add_job(run_job, "date", run_date=datetime.now(cfg.tz), id="startup", name="启动时补发",
-                      args=[runtime, lock, "startup", None], **common)
+                      args=[runtime, dispatch, "startup", None], **common)
     return scheduler
 
 
@@ -115,11 +136,28 @@ def attach_scheduler(app: web.Application, runtime: Runtime) -> None:
         settled = await asyncio.to_thread(settle_pending, runtime.engine, utcnow() - runtime.config.schedule.pending_stale)
         if settled:
             log.warning("%d push(es) interrupted by the last shutdown marked unknown (not resent)", settled)
-        scheduler = build_scheduler(runtime)
+        app[DISPATCH] = dispatch = Dispatch(asyncio.Lock(), asyncio.Event())
+        scheduler = build_scheduler(runtime, dispatch)
         scheduler.start()
         app[SCHEDULER] = scheduler
         for job in scheduler.get_jobs():
             log.info("job %s (%s) next at %s", job.id, job.name, job.next_run_time)
+
+    async def stopping(app: web.Application) -> None:
+        """Before the sender closes: ask the run in progress to stop and wait for it to record."""
+        dispatch = app.get(DISPATCH)
+        if dispatch is None:
+            return
+        dispatch.stop.set()
+        wait = runtime.config.wecom.timeout + STOP_MARGIN
+        try:
+            async with asyncio.timeout(wait):
+                async with dispatch.lock:
+                    pass
+        except TimeoutError:
+            log.warning("the scheduled run did not stop within %.0fs; it is cancelled", wait)
+        else:
+            log.info("scheduled pushes stopped; what was not sent goes out after the next start")
 
     async def stop(app: web.Application) -> None:
         scheduler = app.get(SCHEDULER)
@@ -127,4 +165,5 @@ def attach_scheduler(app: web.Application, runtime: Runtime) -> None:
             scheduler.shutdown(wait=False)
 
     app.on_startup.append(start)
+    app.on_shutdown.append(stopping)
     app.on_cleanup.append(stop)
