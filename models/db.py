@@ -191,6 +191,9 @@ def refused_a_write(exc: BaseException) -> bool:
     return False
 
 
+READ_ONLY = "qingdan.read_only"     # in a connection's info while it serves ``read_only_session``
+
+
 @contextmanager
 def read_only_session(engine: Engine) -> Iterator[Session]:
     """A session whose one transaction may only read, always rolled back: the database itself
@@ -202,9 +205,11 @@ def read_only_session(engine: Engine) -> Iterator[Session]:
         sqlite = conn.dialect.name == "sqlite"
         conn.exec_driver_sql("PRAGMA query_only=ON" if sqlite else "SET TRANSACTION READ ONLY")
         raw = conn.connection.dbapi_connection     # reachable whatever state the session is left in
+        conn.info[READ_ONLY] = True                # a refused write here is routine (models.health)
         try:
             yield session
         finally:
+            conn.info.pop(READ_ONLY, None)
             if sqlite:
                 try:
                     raw.execute("PRAGMA query_only=OFF")
