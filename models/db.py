@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -87,8 +88,26 @@ def connect_reason(exc: BaseException) -> str:
     return first
 
 
+def check_files(engine: Engine) -> None:
+    """For a SQLite file: DatabaseError unless this process may write the file, its ``-wal`` and
+    ``-shm`` files (where they exist) and their folder. A file it cannot write makes every write
+    fail; a ``-shm`` file it cannot write can also bring the process down (SIGBUS) — one line now
+    instead."""
+    name = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not name or name == ":memory:" or engine.url.query.get("uri"):
+        return
+    path = Path(name).expanduser().resolve()
+    for target in (path.parent, path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if target.exists() and not os.access(target, os.W_OK):
+            raise DatabaseError(f"SQLite 数据库{'文件夹' if target.is_dir() else '文件'}不可写：{target}"
+                                "（运行 qingdan 的用户须能写数据库文件、同名的 -wal 和 -shm 文件及其所在文件夹；"
+                                "请用 chown/chmod 改正后再启动）")
+
+
 def check_connection(engine: Engine) -> None:
-    """Connect once, or raise DatabaseError: "无法连接数据库 URL：why"."""
+    """Connect once, or raise DatabaseError: "无法连接数据库 URL：why" (for SQLite, first
+    ``check_files``)."""
+    check_files(engine)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))

@@ -116,3 +116,29 @@ def test_write_failure_names_read_only_full_disk_and_nothing_else():
     assert write_failure(sqlite_error(13)) == "磁盘已满"
     assert write_failure(sqlite_error(5)) is None          # locked: busy, not broken
     assert write_failure(ValueError("x")) is None
+
+
+def test_a_shm_file_that_cannot_be_written_stops_a_command_with_one_line(tmp_path, standin):
+    """A ``-shm`` file the process cannot write (left by another user) makes writes fail and can
+    bring the process down (SIGBUS): the command stops first, naming the file, in one line."""
+    import sqlite3
+
+    from tests.support.cli import qingdan
+    from tests.support.config import write_config
+
+    db = tmp_path / "qingdan.db"
+    holder = sqlite3.connect(db)                 # another process's connection keeps -wal and -shm there
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("CREATE TABLE t (x)")
+    holder.commit()
+    shm = tmp_path / "qingdan.db-shm"
+    assert shm.exists()
+    config = write_config(tmp_path / "config.toml", f"sqlite:///{db}", standin.base_url)
+    try:
+        with read_only(shm):
+            out = qingdan("remind", "--at", "2026-11-25T09:00+08:00", config=config)
+    finally:
+        holder.close()
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "不可写" in lines[0] and str(shm) in lines[0], out.stderr
