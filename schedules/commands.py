@@ -139,8 +139,8 @@ def show_outbox(cfg: Config, *, failed_only: bool, since: datetime | None, retry
     engine = open_database(cfg)
     try:
         outbox.settle(engine, cfg.schedule.pending_stale)
-        statuses = (PushStatus.FAILED,) if failed_only or retry else \
-            (PushStatus.FAILED, PushStatus.UNKNOWN, PushStatus.INVALID)
+        statuses = outbox.OWED if failed_only or retry else \
+            (*outbox.OWED, PushStatus.UNKNOWN, PushStatus.INVALID)
         entries = outbox.find(engine, statuses=statuses, since=since)
         if retry:
             return _resend(cfg, engine, entries)
@@ -155,15 +155,17 @@ def _list(cfg: Config, entries: list[outbox.Entry]) -> None:
         print("没有失败、结果不明或账号无效的推送")
         return
     failed = sum(e.status == PushStatus.FAILED for e in entries)
+    unsent = sum(e.status == PushStatus.PENDING for e in entries)
     unknown = sum(e.status == PushStatus.UNKNOWN for e in entries)
     invalid = sum(e.status == PushStatus.INVALID for e in entries)
-    parts = [f"失败 {failed} 条"] + ([f"结果不明 {unknown} 条"] if unknown else []) + \
+    parts = [f"失败 {failed} 条"] + ([f"未发出 {unsent} 条"] if unsent else []) + \
+        ([f"结果不明 {unknown} 条"] if unknown else []) + \
         ([f"账号无效 {invalid} 条（请在企业微信通讯录核对账号，或在工作簿中更正）"] if invalid else [])
     print("，".join(parts) + f"（时间为 {cfg.schedule.timezone}）：")
     for e in entries:
         print("  " + outbox.entry_line(e, cfg.tz))
-    if failed:
-        print("重发失败的推送：qingdan outbox --retry（结果不明的可能已送达，不会重发）")
+    if failed or unsent:
+        print("重发失败和未发出的推送：qingdan outbox --retry（结果不明的可能已送达，不会重发）")
 
 
 def _resend(cfg: Config, engine: Engine, entries: list[outbox.Entry]) -> int:
