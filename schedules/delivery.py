@@ -23,8 +23,14 @@ duplicate — and ``settle_pending`` later relabels them ``unknown``. A kill the
 one batch of people with 0 or 1 message; everybody else gets exactly one. Two processes running the
 same job (several instances) claim disjoint rows: the push log alone keeps each push to one send.
 
+A **stop** (``stop`` set: SIGTERM to ``serve`` or ``remind``) is not a kill: no batch is claimed and
+no send begins after it; sends in flight get ``grace`` seconds; then step 3 marks what was sent and
+**releases** the batch's parts whose send never began (``attempted_at`` cleared: owed again), so a
+restart or rerun sends exactly those. A run cancelled outright records what it knows the same way.
+A connection dropped in step 1 or 3 is replaced and the step run again (``models.db.reconnecting``).
+
 Statuses: pending → sent | failed | invalid (WeCom named the account invalid; not retried);
-pending left by a dead process → unknown (not retried).
+pending left by a dead process → unknown (not retried); pending released by a stop → claimed again.
 """
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ from schedules.timetable import PushKind, next_start
 
 log = logging.getLogger(__name__)
 
-STOP_MARGIN = 5.0     # seconds, beyond wecom.timeout, that a stop waits for the run to record
+STOP_MARGIN = 10.0    # seconds, beyond wecom.timeout, that a stop waits for the run to record (and reconnect)
 
 SCHEDULER = web.AppKey("scheduler", AsyncIOScheduler)
 
@@ -124,6 +124,23 @@ def build_scheduler(runtime: Runtime, dispatch: Dispatch | None = None) -> Async
     return scheduler
 
 
+async def stop_dispatch(app: web.Application, wait: float) -> None:
+    """Before the sender closes (serve shutting down): ask the run in progress to stop, and wait up
+    to ``wait`` seconds for it to record what it sent and release what it did not."""
+    dispatch = app.get(DISPATCH)
+    if dispatch is None:
+        return
+    dispatch.stop.set()
+    try:
+        async with asyncio.timeout(wait):
+            async with dispatch.lock:
+                pass
+    except TimeoutError:
+        log.warning("the scheduled run did not stop within %.0fs; it is cancelled", wait)
+    else:
+        log.info("scheduled pushes stopped; what was not sent goes out after the next start")
+
+
 def attach_scheduler(app: web.Application, runtime: Runtime) -> None:
     """Start the scheduler with the app and stop it on shutdown.
 
@@ -143,27 +160,11 @@ def attach_scheduler(app: web.Application, runtime: Runtime) -> None:
         for job in scheduler.get_jobs():
             log.info("job %s (%s) next at %s", job.id, job.name, job.next_run_time)
 
-    async def stopping(app: web.Application) -> None:
-        """Before the sender closes: ask the run in progress to stop and wait for it to record."""
-        dispatch = app.get(DISPATCH)
-        if dispatch is None:
-            return
-        dispatch.stop.set()
-        wait = runtime.config.wecom.timeout + STOP_MARGIN
-        try:
-            async with asyncio.timeout(wait):
-                async with dispatch.lock:
-                    pass
-        except TimeoutError:
-            log.warning("the scheduled run did not stop within %.0fs; it is cancelled", wait)
-        else:
-            log.info("scheduled pushes stopped; what was not sent goes out after the next start")
-
     async def stop(app: web.Application) -> None:
         scheduler = app.get(SCHEDULER)
         if scheduler is not None and scheduler.running:
             scheduler.shutdown(wait=False)
 
     app.on_startup.append(start)
-    app.on_shutdown.append(stopping)
+    app.on_shutdown.append(lambda app: stop_dispatch(app, runtime.config.wecom.timeout + STOP_MARGIN))
     app.on_cleanup.append(stop)
