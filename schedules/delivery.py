@@ -153,14 +153,14 @@ def parcels_of(pushes_by_occasion: list[tuple[str, list[Push]]]) -> list[Parcel]
     return [parcel for parcels in by_member.values() for parcel in parcels]
 
 
-def _claim_batch(engine: Engine, batch: list[Parcel], now: datetime | None = None) -> list[Parcel]:
+def _claim_batch(engine: Engine, batch: list[Parcel], now: datetime | None = None, again: bool = False) -> list[Parcel]:
     """Claim every part of the batch in one transaction (one statement for the rows not yet
-    logged, ``models.push_log.claim_many``); the parcels with what was claimed. Given the ``now``
-    of a claim whose connection dropped at its commit, the rows that claim took are taken again."""
+    logged, ``models.push_log.claim_many``); the parcels with what was claimed. ``again``: the claim
+    at ``now`` run once more after its connection dropped (the rows it took may have committed)."""
     rows = [Claim(occasion, push.member_id, push.content, to_stored(push.message))
             for parcel in batch for occasion, push in parcel.parts]
     with session_scope(engine) as s:
-        taken = claim_many(s, rows, now or utcnow())
+        taken = claim_many(s, rows, now or utcnow(), again=again)
     return [Parcel(parcel.member_id, parcel.account,
                    [(occasion, push) for occasion, push in parcel.parts if (occasion, push.member_id) in taken])
             for parcel in batch]
@@ -263,7 +263,13 @@ def stopping(stop: asyncio.Event | None) -> bool:
 
 async def _claim(engine: Engine, chunk: list[Parcel]) -> list[Parcel]:
     """``_claim_batch`` on a thread; if the run is cancelled meanwhile, what it claimed is released."""
-    claiming = asyncio.ensure_future(asyncio.to_thread(reconnecting, _claim_batch, engine, chunk, utcnow()))
+    now, tries = utcnow(), []
+
+    def claim_once() -> list[Parcel]:
+        tries.append(now)
+        return _claim_batch(engine, chunk, now, again=len(tries) > 1)
+
+    claiming = asyncio.ensure_future(asyncio.to_thread(reconnecting, claim_once))
     try:
         return await asyncio.shield(claiming)
     except asyncio.CancelledError:
