@@ -32,6 +32,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.config import ScheduleConfig
 from bot.runtime import Runtime
 from bot.wecom_errors import TokenUnavailable
+from models.health import write_failure
 from models.tables import utcnow
 from schedules.delivery import settle_pending
 from schedules.digests import PUSHES
@@ -102,8 +103,11 @@ async def run_job(runtime: Runtime, dispatch: Dispatch, job_id: str, kinds: tupl
         except asyncio.CancelledError:      # serve stopping: pushes never attempted stay owed to the next run
             log.info("scheduled job %s stopped: the server is shutting down", job_id)
             return
-        except Exception:  # noqa: BLE001 - keep the scheduler alive; the next run picks up
-            log.exception("scheduled job %s failed", job_id)
+        except Exception as exc:  # noqa: BLE001 - keep the scheduler alive; the next run picks up
+            if write_failure(exc):      # its cause is logged once by models.health
+                log.warning("scheduled job %s stopped: the database cannot write", job_id)
+            else:
+                log.exception("scheduled job %s failed", job_id)
             return
         for o in outcomes:
             if o.attempted or o.held:
