@@ -135,6 +135,8 @@ async def stop_dispatch(app: web.Application, wait: float) -> None:
     if dispatch is None:
         return
     dispatch.stop.set()
+    if not dispatch.lock.locked():
+        return                          # no run in progress
     try:
         async with asyncio.timeout(wait):
             async with dispatch.lock:
