@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -45,6 +46,7 @@ from bot.router import Outgoing
 from bot.runtime import Runtime
 from bot.texts import FAILED
 from models.db import is_busy, refused_a_write, session_scope, write_turn
+from models.health import write_failure
 from models.tables import InboundMessage
 
 log = logging.getLogger(__name__)
@@ -66,8 +68,13 @@ def asks_only(inbound: Inbound) -> bool:
 
 
 def _failed(inbound: Inbound, exc: BaseException | None = None) -> Answer:
-    """The person always gets an answer; the log gets the trace (of ``exc``, else the one handled)."""
-    log.error("answering callback %s from %s failed", inbound.key, inbound.account, exc_info=exc or True)
+    """The person always gets an answer; the log gets the trace (of ``exc``, else the one handled) —
+    except for a database that cannot write, logged once with its cause by ``models.health``."""
+    exc = exc or sys.exc_info()[1]
+    if write_failure(exc):
+        log.debug("answering callback %s from %s failed: the database cannot write", inbound.key, inbound.account)
+    else:
+        log.error("answering callback %s from %s failed", inbound.key, inbound.account, exc_info=exc or True)
     return Answer(FAILED)
 
 
@@ -272,8 +279,9 @@ class Answering:
             if claimed:
                 answers = answer_batch(self.runtime, [(w.inbound, w.at) for w in claimed])
                 self._hand_out(list(zip(claimed, answers, strict=True)))
-        except BaseException:  # noqa: BLE001 - never leave anybody waiting
-            log.exception("answering a batch of callbacks failed")
+        except BaseException as exc:  # noqa: BLE001 - never leave anybody waiting
+            if not write_failure(exc):     # that one is logged once by models.health
+                log.exception("answering a batch of callbacks failed")
             self._hand_out([(w, Answer(FAILED)) for w, _ in answered] + [(w, Answer(FAILED)) for w in claimed])
 
     def _hand_out(self, pairs: list[tuple[_Waiting, Answer]]) -> None:
