@@ -38,4 +38,12 @@ KEYS: dict[str, Key] = {k.name: k for k in (
     # a deadline reminder about a quantified duty (目标次数)
     Key("once", "本月开展了1次", "本月开展了1次", 1),
     Key("none", "本月未开展", "本月未开展", 4),
+    # a report read back (我理解为……): 确认 as typed; 有误 says how to fix a line by typing
+    Key("confirm", "确认保存", "确认", 1),
+    Key("amend", "有误，我来改", "有误", 4),
+    # a close-off request to the secretary (整改待销号): "销号 Z-1" / "退回 Z-1 原因：…" as typed
+    Key("close_off", "同意销号", "销号", 1),
+    Key("send_back", "退回", "退回", 3),
+    # a notice: the receipt, as typed 收到
+    Key("received", "收到", "收到", 1),
 )}
