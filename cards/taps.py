@@ -28,7 +28,7 @@ from models.tables import CardTap, Member, PushLog, SentCard
 
 NOT_OURS = "这张卡片已失效，本次点击未做任何记录。请直接输入文字回复，例如“第2项完成80%”。"
 NOT_YOURS = "这张卡片是发给{name}的，您的点击未做任何记录。您自己的事项请回复“我的清单”查看。"
-TAPPED_BEFORE = "这张卡片已经点选过（{what}），本次点击未做任何记录。如需更改，请直接回复文字，如“完成80%”，或回复“撤回”。"
+TAPPED_BEFORE = "这张卡片已经点选过（{what}），本次点击未做任何记录。{again}"
 UPDATE_FAILED = "（卡片未能更新，您的点选已记录。）\n"
 OUT_OF_DATE = "这张卡片已过时：此后已发出关于这一项的新提醒，本次点击未做任何记录。请在最新的提醒中点选，或直接回复文字。"
 
@@ -74,7 +74,8 @@ def tapped_card(session: Session, member: Member, task_id: str | None, key: str 
         return NOT_YOURS.format(name=addressee.name if addressee is not None else "他人")
     earlier = session.exec(select(CardTap).where(CardTap.task_id == task_id, CardTap.member_id == member.id)).first()
     if earlier is not None:
-        return TAPPED_BEFORE.format(what=KEYS[earlier.key].text if earlier.key in KEYS else earlier.key)
+        was = KEYS.get(earlier.key)
+        return TAPPED_BEFORE.format(what=was.text if was else earlier.key, again=was.again if was else "")
     if isinstance(row, PushLog) and _superseded(session, row, card):
         return OUT_OF_DATE
     return Tapped(row, card, KEYS[key])
@@ -124,7 +125,7 @@ def take_and_apply(msg: Message, tapped: Tapped, apply: Callable[[], str], what:
     """Take the tap (once per card and tapper), apply it, and have the card show ``what``; False
     (and the person told) when another tap of theirs on the card was taken first."""
     if not take(msg.session, tapped, msg.member, msg.at, msg.inbound.response_code):
-        tell(msg, TAPPED_BEFORE.format(what=tapped.key.text))
+        tell(msg, TAPPED_BEFORE.format(what=tapped.key.text, again=tapped.key.again))
         return False
     acknowledge(msg, what, apply())
     return True

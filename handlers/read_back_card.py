@@ -37,8 +37,7 @@ def tap_read_back_card(msg: Message) -> str:
     state = msg.waiting
     if state is None or state.kind != Waiting.READ_BACK or not shows(tapped.about, state.since):
         return tell(msg, OUT_OF_DATE)
-    if tapped.key.name == "confirm":
-        take_and_apply(msg, tapped, lambda: read_back.confirm(msg), "已确认保存")
-    else:
-        take_and_apply(msg, tapped, lambda: HOW_TO_FIX, "请回复文字修改")
+    if tapped.key.name != "confirm":
+        return tell(msg, HOW_TO_FIX)        # records nothing: the card stays open for 确认保存
+    take_and_apply(msg, tapped, lambda: read_back.confirm(msg), "已确认保存")
     return ""
