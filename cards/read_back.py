@@ -20,15 +20,19 @@ TITLE = "【请核对】我理解为（共{n}条，尚未记录）"
 HOW_TO_FIX = "有误可直接回复修改，如“第2条是60%”“第2条删掉”。"
 
 
-def read_back_card(tid: str, lines: list[str], since: datetime, until: str, text: str,
+def read_back_card(tid: str, lines: list[str], titles: list[str], since: datetime, until: str, text: str,
                    note: str = "") -> TemplateCard | None:
     """The card of the read-back waiting since ``since`` (``lines``: its numbered lines as the
-    text shows them; ``until``: when it lapses, as it reads); None when it exceeds WeCom's limits."""
-    card = button_card(tid, TITLE.format(n=len(lines)), [KEYS["confirm"].button, KEYS["amend"].button], text,
-                       desc=note, sub_title="\n".join(lines + [HOW_TO_FIX]), fields=[("确认期限", until)])
-    if not card_fits(card.card):
-        return None
-    return TemplateCard(card.card, text, {"occasion": OCCASION_KIND, "since": since.isoformat()})
+    text shows them, ``titles``: the items' titles in them; ``until``: when it lapses, as it reads).
+    The lines as the text has them, or without the items' titles (by 编号) when that is what fits;
+    None when even that exceeds WeCom's limits."""
+    for shown in (lines, [line.replace(f" {title}", "", 1) if title else line
+                          for line, title in zip(lines, titles, strict=True)]):
+        card = button_card(tid, TITLE.format(n=len(lines)), [KEYS["confirm"].button, KEYS["amend"].button], text,
+                           desc=note, sub_title="\n".join(shown + [HOW_TO_FIX]), fields=[("确认期限", until)])
+        if card_fits(card.card):
+            return TemplateCard(card.card, text, {"occasion": OCCASION_KIND, "since": since.isoformat()})
+    return None
 
 
 def shows(about: dict, since: datetime | None) -> bool:

@@ -126,7 +126,9 @@ def _as_card(msg: Message, lines: list[Line], until: datetime, text: str, note: 
     """The summary ``text`` as a card (``cards.read_back``), sent in place of the reply; or the
     reply ``text`` when cards are off or it does not fit one."""
     since = msg.at          # the read-back just set waiting (show)
-    made = card_or_text(msg, lambda tid: read_back_card(tid, shown_lines(msg.items, lines, msg), since,
+    by_code = {i.code: i for i in msg.items}
+    titles = [by_code[code].title if code in by_code else "" for code, _ in lines]
+    made = card_or_text(msg, lambda tid: read_back_card(tid, shown_lines(msg.items, lines, msg), titles, since,
                                                          moment(until, msg.runtime.tz), text, note),
                         READ_BACK_KIND, msg.member.id, text)
     if isinstance(made, str):

@@ -27,7 +27,7 @@ from sqlmodel import select
 
 from bot.demo.clock_phrases import ForwardError, ahead_text, clock_text, parse_forward
 from bot.demo.folder import save_offset
-from bot.demo.inbox import Inbox, indent, message_label, received_text
+from bot.demo.inbox import Inbox, indent, message_label, received_text, shown
 from bot.demo.server import DemoServer
 from bot.runtime import Clock, Runtime
 from models.db import session_scope
@@ -45,6 +45,7 @@ HELP = """演示命令（以“/”开头；其余文字都作为企业微信消
   /切换 或 /who           换一名成员
   /成员                   列出全部成员
   /看 李娜                查看某人收到的全部消息（切换到某人时，也先显示他上次以来收到的）
+  /点 2                   点选自己最近收到的卡片上的第2个按钮（卡片按钮带编号显示）
   /时间                   查看演示时钟
   /快进 3天               把演示时钟往后拨，并执行其间到期的定时推送
                           （月报提醒、截止提醒、季度督查……）；也可写 2小时、1周、三天
@@ -171,6 +172,7 @@ class Chat:
                           (("快进", "forward", "ff"), self.cmd_forward),
                           (("next", "下一个", "下一次"), self.cmd_next),
                           (("看", "收件", "inbox"), self.cmd_inbox),
+                          (("点", "tap"), self.cmd_tap),
                           (("帮助", "help", "?", "？"), self.cmd_help),
                           (("退出", "quit", "exit", "q"), self.cmd_quit)):
             for name in names:
@@ -232,7 +234,7 @@ class Chat:
             self.inbox.add(self.clock.now(), kind, m)
             if self.me.account in m.touser:
                 self.term.say("  清单助手（主动消息）：" if late_reply else f"  〔推送〕{self.me.name}收到{kind}：")
-                self.term.say(indent(m.content, "    "))
+                self.term.say(indent(shown(m), "    "))
                 late_reply = False
             others.setdefault(kind, set()).update(a for a in m.touser if a != self.me.account)
         self.inbox.seen(self.me.account)
@@ -316,6 +318,35 @@ class Chat:
             return True
         self.term.say(f"{person.name}收到的消息（共{len(got)}条）：")
         self.term.say(received_text(person.name, got))
+        return True
+
+    def cmd_tap(self, arg: str) -> bool:
+        """/点 2: tap the second button of the last card the current member received, as WeCom
+        reports a tap (``DemoServer.tap``); print the card's update and any message that follows."""
+        card = self.inbox.last_card.get(self.me.account)
+        buttons = (card or {}).get("button_list") or []
+        if not buttons:
+            self.term.say(f"{self.me.name}还没有收到带按钮的卡片。")
+            return True
+        if not arg.isdigit() or not 1 <= int(arg) <= len(buttons):
+            self.term.say(f"请写按钮的编号（1到{len(buttons)}），如 /点 1。")
+            return True
+        button = buttons[int(arg) - 1]
+        self.term.say(f"  （点选“{button.get('text', '')}”）")
+        try:
+            reply, updates = self.server.tap(self.me.account, card["task_id"], button.get("key", ""))
+        except Exception as exc:  # noqa: BLE001 - show it and carry on; the log has the details
+            log.exception("tapping %s failed", button)
+            self.term.say(f"  （点选失败：{exc}）")
+            return True
+        for update in updates:
+            self.term.say(f"  （卡片已更新，按钮显示为“{update.replace_name}”）")
+        pushes = self.server.drain(wait_for=None if updates or reply else self.me.account,
+                                   timeout=0 if updates or reply else LATE_REPLY_WAIT)
+        if reply:
+            self.term.say("  清单助手：")
+            self.term.say(indent(reply, "    "))
+        self.show_pushes(pushes, late_reply=True)
         return True
 
     def cmd_members(self, arg: str) -> bool:
