@@ -7,6 +7,7 @@ with that tap's response_code."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import openpyxl
 from sqlmodel import Session, select
@@ -217,3 +218,31 @@ async def test_a_notice_tapped_received_is_its_receipt_counted_once(runtime, cli
     assert len(acked) == 2
     receipts = await wf.say(client, "zhaolei", "通知收到情况")
     assert "已确认2/5人" in receipts
+
+
+# --- an update WeCom refuses, 撤回 after a tap, a lapse ---------------------------------------------
+
+
+async def test_a_close_off_tap_whose_card_update_is_refused_is_kept_told_by_text_and_reopened(
+        runtime, client, standin):
+    await wf.say(client, "wangfang", "Z-1已整改到位")
+    [card] = cards_to(standin, "liming")
+    code = standin.state.tap("liming", card["task_id"], "close_off")
+    standin.state.clock = lambda: time.time() + 73 * 3600                  # the response_code is past 72 hours
+    await tap(client, standin, "liming", card["task_id"], "close_off", code)
+    assert item(runtime.engine, "Z-1").status == "closed" and standin.state.updates == []
+    told = texts_to(standin, "liming")[-1]
+    assert "卡片未能更新，您的点选已记录" in told and "已销号" in told
+    assert len(taps(runtime.engine)) == 1
+
+    reopened = await wf.say(client, "liming", "重开 Z-1 原因：误点")     # as after a typed 销号: 重开 undoes it
+    assert "已重开" in reopened and item(runtime.engine, "Z-1").status != "closed"
+
+
+async def test_a_lapsed_read_back_told_with_the_next_one_goes_as_one_text(runtime, client, standin):
+    await wf.say(client, "wangfang", REPORT)
+    runtime.clock.offset += timedelta(hours=30)
+    before = len(standin.state.to("wangfang"))
+    reply = await wf.say(client, "wangfang", "第1项已完成，第2项完成70%，第3项进行中40%")
+    assert "已作废" in reply and "我理解为（共3条，尚未记录）" in reply       # one message: the news and the text
+    assert len(standin.state.to("wangfang")) == before
