@@ -62,7 +62,7 @@ from bench.harness import (  # noqa: E402
 from bench.org_data import MEMBERS, YEAR, fresh_postgres, generate, git_commit, load_database, machine  # noqa: E402
 from bot.wecom_standin import ThreadedStandIn  # noqa: E402
 from models.db import analyze  # noqa: E402
-from models.lookups import live, my_items  # noqa: E402
+from models.lookups import listed, my_items  # noqa: E402
 from models.tables import Item, Member  # noqa: E402
 
 TARGET_RATIO, TARGET_PG_RATIO, TARGET_P99_MS = 0.25, 0.10, 250
@@ -74,7 +74,7 @@ def my_items_plan(engine) -> str:
     def measure() -> tuple[str, float]:
         with Session(engine) as s:
             ids = list(s.scalars(select(Member.id).order_by(Member.id).limit(200)))
-            stmt = select(Item).where(Item.owner_id == ids[0], live(YEAR))
+            stmt = select(Item).where(Item.owner_id == ids[0], listed(YEAR))
             sql = str(stmt.compile(engine, compile_kwargs={"literal_binds": True}))
             plan = " / ".join(r[-1] for r in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
             started = time.perf_counter()

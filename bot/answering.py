@@ -29,13 +29,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 
 from bot.conversation import Answer, Inbound, answer_reading, answer_together, store_answers
 from bot.messages import CardUpdate, TemplateCard
@@ -45,6 +46,7 @@ from bot.router import Outgoing
 from bot.runtime import Runtime
 from bot.texts import FAILED
 from models.db import is_busy, refused_a_write, session_scope, write_turn
+from models.health import write_failure
 from models.tables import InboundMessage
 
 log = logging.getLogger(__name__)
@@ -66,8 +68,13 @@ def asks_only(inbound: Inbound) -> bool:
 
 
 def _failed(inbound: Inbound, exc: BaseException | None = None) -> Answer:
-    """The person always gets an answer; the log gets the trace (of ``exc``, else the one handled)."""
-    log.error("answering callback %s from %s failed", inbound.key, inbound.account, exc_info=exc or True)
+    """The person always gets an answer; the log gets the trace (of ``exc``, else the one handled) —
+    except for a database that cannot write, logged once with its cause by ``models.health``."""
+    exc = exc or sys.exc_info()[1]
+    if write_failure(exc):
+        log.debug("answering callback %s from %s failed: the database cannot write", inbound.key, inbound.account)
+    else:
+        log.error("answering callback %s from %s failed", inbound.key, inbound.account, exc_info=exc or True)
     return Answer(FAILED)
 
 
@@ -96,13 +103,18 @@ def store_batch(runtime: Runtime, answered: Sequence[tuple[Inbound, datetime, An
         return _alone_on_failure(lambda a: store_answers(runtime, runtime.engine, a), list(answered))
 
 
-def claim_delivery(runtime: Runtime, key: str) -> bool:
-    """Claim the one delivery of a callback's answer that was not given in time, or asked for
-    again by a retry: True for exactly one claimant (the late first attempt or a retry)."""
+def claim_delivery(runtime: Runtime, key: str, passive: bool = False) -> bool:
+    """Whether this delivery of a callback's answer may give it: a passive answer (``passive``: to
+    a retry of a callback answered before) may, unless the answer went by message/send already —
+    every retry WeCom sends is one whose answer it did not get, so each gets it; the message/send
+    of an answer that was not given in time goes once, and only if no retry was answered
+    passively meanwhile. One conditional UPDATE of the callback's ``delivery``."""
+    how = "passive" if passive else "active"
+    free = or_(InboundMessage.delivery.is_(None), InboundMessage.delivery == "passive") if passive \
+        else InboundMessage.delivery.is_(None)
     with write_turn(runtime.engine), session_scope(runtime.engine) as session:
         res = session.connection().execute(
-            update(InboundMessage).where(InboundMessage.dedupe_key == key, InboundMessage.delivery.is_(None))
-            .values(delivery="claimed"))
+            update(InboundMessage).where(InboundMessage.dedupe_key == key, free).values(delivery=how))
         return res.rowcount == 1
 
 
@@ -271,8 +283,9 @@ class Answering:
             if claimed:
                 answers = answer_batch(self.runtime, [(w.inbound, w.at) for w in claimed])
                 self._hand_out(list(zip(claimed, answers, strict=True)))
-        except BaseException:  # noqa: BLE001 - never leave anybody waiting
-            log.exception("answering a batch of callbacks failed")
+        except BaseException as exc:  # noqa: BLE001 - never leave anybody waiting
+            if not write_failure(exc):     # that one is logged once by models.health
+                log.exception("answering a batch of callbacks failed")
             self._hand_out([(w, Answer(FAILED)) for w, _ in answered] + [(w, Answer(FAILED)) for w in claimed])
 
     def _hand_out(self, pairs: list[tuple[_Waiting, Answer]]) -> None:

@@ -4,9 +4,10 @@ The whole answer — claim, handler, stored reply, in one transaction (``bot.con
 within ``server.reply_timeout`` seconds (well inside WeCom's 5 s) and goes back as the encrypted
 passive reply; past it the callback answers empty at once and the reply follows through
 ``message/send`` when it is ready. A retry of a callback (WeCom retries three times) waits for
-the first attempt's transaction and gets its answer; each answer is delivered once: an answer
-given in time by the first attempt needs no claim, any other delivery (a retry, a late answer)
-claims the callback's ``delivery`` first (``claim_delivery``).
+the first attempt's transaction and gets its answer — every retry, the third and fourth too: WeCom
+retries only when it did not get the answer. An answer that went by ``message/send`` is not given
+again (the person has it); a late answer goes by ``message/send`` only if no retry was answered
+meanwhile (``claim_delivery``).
 """
 from __future__ import annotations
 
@@ -117,8 +118,8 @@ async def receive(request: web.Request) -> web.Response:
         answer.add_done_callback(lambda t: asyncio.ensure_future(_send_late(runtime, inbound, t)))
         return web.Response(text="")
     ans = answer.result()
-    if ans.duplicate and not await asyncio.to_thread(claim_delivery, runtime, inbound.key):
-        log.info("duplicate callback %s: its answer was delivered already", inbound.key)
+    if ans.duplicate and not await asyncio.to_thread(claim_delivery, runtime, inbound.key, True):
+        log.info("duplicate callback %s: its answer went by message/send already", inbound.key)
         return web.Response(text="")
     return _passive(runtime, msg, ans.reply, nonce, timestamp)
 

@@ -9,6 +9,7 @@ that cannot be written — is one Chinese line on stderr and exit status 2, neve
 from __future__ import annotations
 
 import errno
+import faulthandler
 import gc
 import getpass
 import json
@@ -101,6 +102,9 @@ def cmd_serve(args) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     install_log_redaction()
+    # A crash below Python (SIGBUS from a SQLite -shm file that cannot be written, SIGSEGV) still
+    # says where it happened ("Fatal Python error: Bus error", docs/deploy.md) before the process dies.
+    faulthandler.enable()
     engine = _engine(cfg)
     # ANALYZE (current statistics: "我的清单" uses the (owner, year) index) mostly waits on the
     # database (PostgreSQL analyzes every table of the database: 0.2–0.4 s), so it runs on a thread

@@ -234,6 +234,8 @@ def read_back_line(n: int, item: Item, u: Update, after: Preview, today: date) -
     head = f"{n}. [{item.code}] {item.title}"
     if not after.changes:
         return f"{head}：不作更改（{after.note}）"
+    if after.backwards and u.sure:
+        return f"{head}：{taken_back(item, u, after)}{READ_BACK_BACKWARDS}"
     if item.target_count and (u.count or u.total is not None) and after.count != item.done_count:
         added = after.count - item.done_count
         text = (f"{head} +{added}次" if added > 0 and u.total is None else f"{head} 本年共{after.count}次") + \
@@ -247,6 +249,17 @@ def read_back_line(n: int, item: Item, u: Update, after: Preview, today: date) -
     elif after.backwards:
         text += READ_BACK_BACKWARDS
     return text
+
+
+def taken_back(item: Item, u: Update, after: Preview) -> str:
+    """A read-back line's question about an update that takes an item back (a lower total or
+    percentage, done to not done): what was recorded, what the reply said, what it would become —
+    "之前记录的是已开展3/4次，这次说2次，确认后改为已开展2/4次"."""
+    target = item.target_count
+    said = (f"{u.total}次" if u.total is not None else f"{u.percent}%" if u.percent is not None
+            else ItemStatus(u.status).zh if u.status else state_zh(after.status, after.percent, after.count, target))
+    return (f"之前记录的是{state_zh(ItemStatus(item.status), item.percent, item.done_count, target)}，这次说{said}，"
+            f"确认后改为{state_zh(after.status, after.percent, after.count, target)}")
 
 
 READ_BACK_REMINDER_FOOTER = "回复“确认”记录；如有不对，回复如“第3条是60%”修改，回复“取消”不记录。"

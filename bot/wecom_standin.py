@@ -89,6 +89,7 @@ class StandInState:
     fail_accounts: set[str] = field(default_factory=set)
     fail_errcode: int = 60020
     lose_answers: int = 0                 # accept this many sends but answer 502, as if the answer was lost
+    send_delay: float = 0.0               # seconds message/send takes before it answers (a slow WeCom)
     listeners: list[Callable[[SentMessage], None]] = field(default_factory=list)
     clock: Callable[[], float] = time.time
     media: dict[str, Media] = field(default_factory=dict)                 # media_id → upload
@@ -180,6 +181,8 @@ def make_app(state: StandInState) -> web.Application:
             check_message(state, body)
         except Refusal as r:
             return refused(r)
+        if state.send_delay:
+            await asyncio.sleep(state.send_delay)
         invalid = [u for u in touser if state.known_users is not None and u not in state.known_users]
         answer = record(body, [u for u in touser if u not in invalid])
         if state.lose_answers > 0:
@@ -365,8 +368,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--port", type=int, default=9000)
     ap.add_argument("--corp-id", default="wwstandin")
     ap.add_argument("--secret", default="standin-secret")
+    ap.add_argument("--send-delay", type=float, default=0.0, help="message/send 应答前等待的秒数 / seconds each send takes")
     a = ap.parse_args(argv)
-    state = StandInState(corp_id=a.corp_id, secret=a.secret)
+    state = StandInState(corp_id=a.corp_id, secret=a.secret, send_delay=a.send_delay)
     web.run_app(make_app(state), host="127.0.0.1", port=a.port, print=None, access_log=None)
 
 

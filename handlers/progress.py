@@ -132,18 +132,25 @@ def _plan(msg: Message) -> tuple[list[tuple[Item, Update, bool]], str] | str:
     return planned, msg.text
 
 
-def _ask_for_close_off(msg: Message, item: Item) -> None:
-    """A rectification reported done: the secretary responsible (never the owner) is asked to verify."""
-    if item.kind != ItemKind.RECTIFICATION or item.status != ItemStatus.DONE:
+def says_done(update: Update) -> bool:
+    """The update is a statement that the item is done (整改到位 / 已整改 / 整改完成 / 100%), not
+    one that it moved ("整改了一部分", "基本整改到位", "正在整改" read as in progress)."""
+    return update.status in (ItemStatus.DONE, ItemStatus.CLOSED) or update.percent == 100
+
+
+def ask_for_close_off(msg: Message, item: Item, was: ItemStatus, words: str) -> None:
+    """A rectification just made done (it was not before) by a statement that says so: the
+    secretary responsible (never the owner) is asked to verify."""
+    if item.kind != ItemKind.RECTIFICATION or item.status != ItemStatus.DONE or was == ItemStatus.DONE:
         return
     boss = Tree.load(msg.session).responsible_for(msg.member)     # the tree only when it is needed
     if boss is None:
         return
-    text = (f"【整改待销号】{msg.member.name}报告整改事项[{item.code}] {item.title}已完成：“{msg.text}”\n"
+    text = (f"【整改待销号】{msg.member.name}报告整改事项[{item.code}] {item.title}已完成：“{words}”\n"
             f"核实后请回复“销号 {item.code}”；如需退回，请回复“退回 {item.code} 原因：……”。")
     last = last_updates(msg.session, [item.id]).get(item.id, 0)
     msg.outbox.append(Outgoing([boss.account], card_or_text(
-        msg, lambda tid: close_off_card(tid, item, msg.member.name, msg.text, last, text), CLOSE_OFF_KIND, boss.id,
+        msg, lambda tid: close_off_card(tid, item, msg.member.name, words, last, text), CLOSE_OFF_KIND, boss.id,
         text)))
 
 
@@ -187,7 +194,7 @@ def record(msg: Message, planned: list[tuple[Item, Update, bool]], words: str, c
     was counted when the report arrived)."""
     lines, applied = [], 0
     for item, update, named in planned:
-        before = progress_zh(item, msg.at.date())
+        before, was = progress_zh(item, msg.at.date()), ItemStatus(item.status)
         change = record_progress(msg.session, item=item, member=msg.member, at=msg.at, words=words,
                                  update=update, msg_id=msg.msg_id, named=named,
                                  confirmed_at=msg.at if confirmed else None)
@@ -195,7 +202,8 @@ def record(msg: Message, planned: list[tuple[Item, Update, bool]], words: str, c
         if change.applied:
             applied += 1
             lines.append(f"{head}：{before} → {progress_zh(item, msg.at.date())}")
-            _ask_for_close_off(msg, item)
+            if says_done(update):
+                ask_for_close_off(msg, item, was, words)
             if change.note:
                 lines.append(f"  （{change.note}）")
         else:

@@ -39,6 +39,5 @@ def tap_read_back_card(msg: Message) -> str:
         return tell(msg, OUT_OF_DATE)
     if tapped.key.name != "confirm":
         return tell(msg, HOW_TO_FIX)        # records nothing: the card stays open for 确认保存
-    msg.text = state.words                  # what is stored and quoted (a 整改待销号), as for typed 确认
     take_and_apply(msg, tapped, lambda: read_back.confirm(msg), "已确认保存")
     return ""

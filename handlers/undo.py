@@ -1,14 +1,16 @@
 """撤回 / 更正: the sender takes back their last reply ("撤回") or moves it to another item
-("不对，是第3项"). The grammar is ``bot.nlu.corrections``; the rules are ``models.corrections``."""
+("不对，是第3项"). The grammar is ``bot.nlu.corrections``; the rules are ``models.corrections``.
+A statement of done moved onto a rectification asks its secretary to close it off, as if said of it."""
 from __future__ import annotations
 
 from bot import nlu
 from bot.nlu.corrections import read_correction
 from bot.router import Message, Router
 from bot.texts import progress_zh
+from handlers.progress import ask_for_close_off
 from models.corrections import move, undo
 from models.lookups import item_with_code
-from models.tables import Item
+from models.tables import Item, ItemStatus
 
 router = Router("undo")
 
@@ -52,9 +54,11 @@ def correct_last_reply(msg: Message) -> str:
                   for c in undone.changes]
         lines += [f"{_number(msg, item)}[{item.code}] {item.title}：{why}" for item, why in undone.refused]
         return "\n".join(lines)
+    was = ItemStatus(target.status)
     undone, change, why = move(msg.session, msg.member, target, msg.at, msg.text, msg.msg_id)
     if change is None or not change.applied:
         return f"未作更正：{why or change.note}"
+    ask_for_close_off(msg, target, was, target.updated_words or msg.text)   # a statement of done, moved to it
     old = undone.changes[0].item
     return (f"已更正：\n{_number(msg, old)}[{old.code}] {old.title}：恢复为{progress_zh(old, msg.at.date())}\n"
             f"{_number(msg, target)}[{target.code}] {target.title}：{progress_zh(target, msg.at.date())}\n"

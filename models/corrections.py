@@ -6,7 +6,9 @@ same member, same message). ``undo`` puts each of its items back as it was befor
 update of its own (action ``undo``: who, when, the words typed, before → after). What was undone no
 longer stands: the item's 最近更新 is its last change still standing, and the month's report
 stands on what remains (``models.reports.restate``). ``move`` (不对，
-是第3项) undoes the last reply's single update and applies the same state to another item.
+是第3项) undoes the last reply's single update and applies the same state to another item — unless
+that would take the other item back (a lower figure, done to not done): that is asked about as a
+report of its own, never done in passing.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from sqlmodel import Session, select
 
 from bot.nlu.model import Update
 from models.lookups import month_key
-from models.progress import Change, lock, mark_reported, record_progress
+from models.progress import Change, lock, mark_reported, preview, record_progress
 from models.reports import latest_standing, restate
 from models.rows import insert_values, set_columns
 from models.tables import Item, ItemStatus, Member, ProgressUpdate, UpdateAction
@@ -101,6 +103,9 @@ def move(session: Session, member: Member, target: Item, at: datetime, words: st
     added = (original.count_after or 0) - (original.count_before or 0)
     moved = Update(target.code, None, count=added) if added > 0 else \
         Update(target.code, original.status_after, percent=original.percent_after)
+    if preview(target, moved).backwards:        # taking an item back is asked about, never done in passing
+        return Undone(), None, (f"改到[{target.code}]会使它的进度倒退，未作更正；如确需这样改，请直接回复这一项的进度，"
+                                f"如“{target.code}完成{original.percent_after}%”，核对后回复“确认”")
     undone = undo(session, member, at, words, msg_id, [original])
     if undone.refused:
         return undone, None, undone.refused[0][1]

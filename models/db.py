@@ -1,6 +1,8 @@
 """Engine, sessions and the schema (created and upgraded through Alembic migrations)."""
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 import threading
 import time
@@ -17,8 +19,10 @@ from sqlalchemy import bindparam, event, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -84,8 +88,26 @@ def connect_reason(exc: BaseException) -> str:
     return first
 
 
+def check_files(engine: Engine) -> None:
+    """For a SQLite file: DatabaseError unless this process may write the file, its ``-wal`` and
+    ``-shm`` files (where they exist) and their folder. A file it cannot write makes every write
+    fail; a ``-shm`` file it cannot write can also bring the process down (SIGBUS) — one line now
+    instead."""
+    name = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not name or name == ":memory:" or engine.url.query.get("uri"):
+        return
+    path = Path(name).expanduser().resolve()
+    for target in (path.parent, path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if target.exists() and not os.access(target, os.W_OK):
+            raise DatabaseError(f"SQLite 数据库{'文件夹' if target.is_dir() else '文件'}不可写：{target}"
+                                "（运行 qingdan 的用户须能写数据库文件、同名的 -wal 和 -shm 文件及其所在文件夹；"
+                                "请用 chown/chmod 改正后再启动）")
+
+
 def check_connection(engine: Engine) -> None:
-    """Connect once, or raise DatabaseError: "无法连接数据库 URL：why"."""
+    """Connect once, or raise DatabaseError: "无法连接数据库 URL：why" (for SQLite, first
+    ``check_files``)."""
+    check_files(engine)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -188,6 +210,9 @@ def refused_a_write(exc: BaseException) -> bool:
     return False
 
 
+READ_ONLY = "qingdan.read_only"     # in a connection's info while it serves ``read_only_session``
+
+
 @contextmanager
 def read_only_session(engine: Engine) -> Iterator[Session]:
     """A session whose one transaction may only read, always rolled back: the database itself
@@ -199,9 +224,11 @@ def read_only_session(engine: Engine) -> Iterator[Session]:
         sqlite = conn.dialect.name == "sqlite"
         conn.exec_driver_sql("PRAGMA query_only=ON" if sqlite else "SET TRANSACTION READ ONLY")
         raw = conn.connection.dbapi_connection     # reachable whatever state the session is left in
+        conn.info[READ_ONLY] = True                # a refused write here is routine (models.health)
         try:
             yield session
         finally:
+            conn.info.pop(READ_ONLY, None)
             if sqlite:
                 try:
                     raw.execute("PRAGMA query_only=OFF")
@@ -246,6 +273,35 @@ def ping(engine: Engine) -> bool:
         return True
     except Exception:  # noqa: BLE001 - any failure means "does not answer"
         return False
+
+
+RECONNECT_WAITS = (0.2, 0.5, 1.0, 2.0, 4.0)     # seconds before each new try once a connection dropped
+
+
+def dropped(exc: BaseException) -> bool:
+    """Whether ``exc`` is a lost connection to PostgreSQL (terminated, restarted, network), or one
+    that cannot be made again yet: worth a new connection. SQLite's file errors are not."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    return isinstance(exc, (OperationalError, InterfaceError)) and getattr(exc.orig, "sqlite_errorcode", None) is None \
+        and type(exc.orig).__module__.startswith("psycopg")
+
+
+def reconnecting(work, *args):
+    """``work(*args)``, tried again on a new connection when the one it had dropped (``dropped``),
+    waiting ``RECONNECT_WAITS`` in between; ``work`` must be one transaction, safe to run again
+    after one that did not commit."""
+    for wait in (*RECONNECT_WAITS, None):
+        try:
+            return work(*args)
+        except DBAPIError as exc:
+            if wait is None or not dropped(exc):
+                raise
+            log.warning("database connection lost (%s); trying again in %.1fs", type(exc.orig).__name__, wait)
+            time.sleep(wait)
+    raise AssertionError("unreachable")
 
 
 def insert_ignoring(dialect: str, table, keys: list[str]):

@@ -1,7 +1,9 @@
 """Read-only lookups shared by handlers, schedules, the workbook and the CLI. Nothing here writes.
 
-Numbering matters: "我的清单" lists a person's items of the year in ``item_sort_key`` order and the
-monthly prompt reuses that numbering, so "第2项" means the same thing everywhere.
+Numbering matters: a person's items of the year are numbered once for the year (``listed``, in
+``list_order``) and every reply, prompt, reminder and the reading of "第2项" use that one
+list (``owners_items``), so "第2项" means the same item everywhere and all year: an item that
+finishes, or is closed off, keeps its number and is shown as finished.
 
 The lookups every callback makes (the sender, their items, their month's report) are statements
 built once with bound parameters: building a SQLAlchemy statement costs more than
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -56,6 +58,26 @@ def item_sort_key(item: Item) -> tuple:
     """Responsibility, project, rectification; by 编号; earlier years' leftovers after this year's."""
     kind, code = _kind_and_code(item.kind, item.code)
     return (kind, -item.year, code, item.id or 0)
+
+
+def list_order(items: Iterable, year: int) -> list:
+    """One person's items of ``year`` (``listed``) in the order their list numbers them: the items
+    the list began with (the year's first import of theirs, and what was carried into it) by
+    ``item_sort_key``, then each item an import added later, in the order added — so an addition
+    takes the next number and moves none. Items added before ``Item.added_at`` was kept count as
+    the beginning of the list."""
+    mine = list(items)
+    stamps = [i.added_at for i in mine if i.year == year]
+    if not stamps:
+        return sorted(mine, key=item_sort_key)
+    first = None if None in stamps else min(stamps)     # None: the list began before added_at was kept
+
+    def place(item) -> tuple:
+        if item.added_at is not None and (first is None or item.added_at > first):
+            return (1, item.added_at, item_sort_key(item))
+        return (0, item_sort_key(item))
+
+    return sorted(mine, key=place)
 
 
 # --- people and units ----------------------------------------------------------------------
@@ -117,6 +139,21 @@ def live(year: int):
                and_(Item.kind == ItemKind.RECTIFICATION, Item.status != ItemStatus.CLOSED, Item.year < year))
 
 
+def listed(year: int):
+    """The items on a person's numbered list of ``year``: ``live(year)``, and the earlier years'
+    projects and rectifications finished or closed off during the year (changed since its first
+    moment anywhere), which would otherwise leave the list when they finish and move the numbers
+    of the items after them. Built once per year."""
+    return _listed(year)
+
+
+@lru_cache(maxsize=16)
+def _listed(year: int):
+    first_moment = datetime(year, 1, 1, tzinfo=timezone(timedelta(hours=14)))
+    return or_(live(year), and_(Item.year < year, Item.kind != ItemKind.RESPONSIBILITY,
+                                Item.updated_at >= first_moment))
+
+
 class ItemView(namedtuple("ItemRow", [c.name for c in Item.__table__.columns])):
     """An item read for display only, with ``Item``'s attributes and its ``is_open`` rule but none
     of the ORM's cost per row: a month-end digest reads every item of the year (50,000 in a
@@ -136,21 +173,21 @@ def item_views(session: Session, *conditions) -> list[ItemView]:
 
 @lru_cache(maxsize=16)
 def _owners_items_statement(year: int):
-    return select(Item).where(Item.owner_id.in_(bindparam("owner_ids", expanding=True)), live(year))
+    return select(Item).where(Item.owner_id.in_(bindparam("owner_ids", expanding=True)), listed(year))
 
 
 def owners_items(session: Session, owner_ids: Iterable[int], year: int) -> dict[int, list[Item]]:
-    """Each person's live items of the year (``live``), in the order "我的清单" numbers them, in one
-    query: {owner id: their items}, every owner asked for present (with [] when they have none)."""
+    """Each person's numbered list of the year (``listed``), in the order "我的清单" numbers them, in
+    one query: {owner id: their items}, every owner asked for present (with [] when they have none)."""
     owners = list(dict.fromkeys(owner_ids))
     if not owners:
         return {}
-    items = sorted(session.exec(_owners_items_statement(year), params={"owner_ids": owners}), key=item_sort_key)
-    return {owner: [] for owner in owners} | grouped_by(items, "owner_id")
+    items = grouped_by(session.exec(_owners_items_statement(year), params={"owner_ids": owners}), "owner_id")
+    return {owner: list_order(items.get(owner, ()), year) for owner in owners}
 
 
 def my_items(session: Session, member_id: int, year: int) -> list[Item]:
-    """A person's live items of the year (``live``), in the order "我的清单" numbers them."""
+    """A person's numbered list of the year (``listed``), in the order "我的清单" numbers them."""
     return owners_items(session, [member_id], year)[member_id]
 
 

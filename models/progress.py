@@ -8,7 +8,9 @@ The rules of one update (``record_progress``):
   exactly when it is at 100%; a figure below 100 means in progress (it wins over a bare 已完成),
   0 with nothing else means not started. A quantified duty (目标次数) is done exactly when its
   count reaches the target ("13/12次（已超额）" beyond it); its percent follows the count, and a
-  bare 已完成 below the target is not taken (the bot says how to report the count).
+  bare 已完成 below the target is not taken (the bot says how to report the count). An unquantified
+  item reported held ("开了1次") is done — but a rectification only in progress: only words saying
+  it is done (整改到位, or 100%) make a rectification done and ask its secretary to close it off.
 * **counts and totals** — a count (``count``) is how many more times, positive; a running total
   (``total``, "今年已召开8次") sets the count. Both given: the total is what is kept.
 * **going back** from done (or in-progress-at-100) needs a reply that names the item; it is then
@@ -126,8 +128,8 @@ def _new_state(item: Item, status: ItemStatus | None, percent: int | None, count
         if status in (None, ItemStatus.DONE, ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS):
             status = (ItemStatus.DONE if percent >= 100 else ItemStatus.NOT_STARTED if percent == 0 and status is None
                       else ItemStatus.IN_PROGRESS)
-    elif count and status is None:
-        status = ItemStatus.DONE            # an unquantified item "held" is done
+    elif count and status is None:      # an unquantified item "held" is done; a rectification is not
+        status = ItemStatus.IN_PROGRESS if item.kind == ItemKind.RECTIFICATION else ItemStatus.DONE
     if status is not None:
         new.status = status
         if status == ItemStatus.DONE:

@@ -68,12 +68,14 @@ def claim(session: Session, occasion: str, member_id: int, content: str, now: da
     return (occasion, member_id) in claim_many(session, [(occasion, member_id, content)], now)
 
 
-def claim_many(session: Session, rows: list[Claim | tuple[str, int, str]], now: datetime) -> set[tuple[str, int]]:
+def claim_many(session: Session, rows: list[Claim | tuple[str, int, str]], now: datetime, *,
+               again: bool = False) -> set[tuple[str, int]]:
     """``claim`` for many ``Claim(occasion, member_id, content[, message])`` at once, in one transaction: one
     INSERT … ON CONFLICT DO NOTHING RETURNING over all the rows (SQLAlchemy sends it as multi-row
     statements) takes every row not yet logged — RETURNING, since PostgreSQL's driver reports no
     rowcount for it; each row already there is then taken over only if still owed (``CLAIMABLE``).
-    Returns the ``(occasion, member_id)`` pairs claimed."""
+    Returns the ``(occasion, member_id)`` pairs claimed. ``again``: the same claim (the same
+    ``now``, unique to it) run once more after its connection dropped, perhaps after its commit."""
     if not rows:
         return set()
     conn = session.connection()
@@ -84,16 +86,19 @@ def claim_many(session: Session, rows: list[Claim | tuple[str, int, str]], now: 
     stmt = insert_ignoring(conn.dialect.name, table, ["occasion", "member_id"]).returning(table.c.occasion, table.c.member_id)
     claimed = {(r.occasion, r.member_id) for r in conn.execute(stmt, values)}   # "insertmanyvalues"
     for c in claims:
-        if (c.occasion, c.member_id) not in claimed and _take_over(session, c, now):
+        if (c.occasion, c.member_id) not in claimed and _take_over(session, c, now, again):
             claimed.add((c.occasion, c.member_id))
     return claimed
 
 
-def _take_over(session: Session, c: Claim, now: datetime) -> bool:
-    """Claim a row that exists, if it is still owed."""
+def _take_over(session: Session, c: Claim, now: datetime, again: bool) -> bool:
+    """Claim a row that exists, if it is still owed — or, ``again``, if this very claim (the same
+    ``now``) took it already and is being run again because its connection dropped at the commit."""
+    ours = and_(PushLog.status == PushStatus.PENDING, PushLog.attempted_at == now) if again else None
     res = session.connection().execute(
         update(PushLog)
-        .where(PushLog.occasion == c.occasion, PushLog.member_id == c.member_id, CLAIMABLE)
+        .where(PushLog.occasion == c.occasion, PushLog.member_id == c.member_id,
+               CLAIMABLE if ours is None else or_(CLAIMABLE, ours))
         .values(status=PushStatus.PENDING, created_at=now, attempted_at=now, content=c.content,
                 message=c.message, error=None)
     )

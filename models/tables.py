@@ -215,6 +215,9 @@ class Item(SQLModel, table=True):
     source: str | None = None                  # 来源 (巡察 / 检查考核 / 日常)
     updated_at: datetime | None = _at(nullable=True)
     updated_words: str | None = None           # the words of the latest update
+    # when an import added it (None: before migration 0010); a later addition is numbered after
+    # the items of its owner's list of the year (models.lookups.list_order)
+    added_at: datetime | None = _at(nullable=True)
 
     @property
     def is_open(self) -> bool:
@@ -344,7 +347,7 @@ class InboundMessage(SQLModel, table=True):
     msg_type: str
     text: str | None = None
     reply: str | None = None
-    delivery: str | None = None                # "active": the answer went by message/send
+    delivery: str | None = None                # "active": went by message/send; "passive": to a retry
 
 
 class AuditEvent(SQLModel, table=True):

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
+import threading
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
@@ -56,13 +58,17 @@ def remind(cfg: Config, at: datetime) -> int:
     """Send what is due at ``at`` through the configured WeCom API; print the moment used, one line
     per occasion and, under it, who failed and why (and whose account WeCom called invalid).
 
+    SIGTERM or Ctrl-C stops it cleanly (``until_signalled``): sends in flight end, what was sent is
+    marked, what was not attempted stays owed to the next run; exit status 128 + the signal.
     Exit status 0, or 1 when some sends failed (they are retried by the next run).
     """
     print(moment_line(at, cfg), flush=True)
     engine = open_database(cfg)
     started = utcnow()
+    signalled: list[int] = []
     try:
-        outcomes = asyncio.run(with_sender(cfg, lambda sender: run_due(cfg, engine, sender, at)))
+        outcomes = asyncio.run(until_signalled(signalled, lambda stop: with_sender(
+            cfg, lambda sender: run_due(cfg, engine, sender, at, stop=stop))))
         lines = outcome_lines(engine, outcomes, started) or [nothing_due(engine, cfg, at)]
     except TokenUnavailable as exc:
         stopped(exc)
@@ -70,7 +76,34 @@ def remind(cfg: Config, at: datetime) -> int:
     finally:
         engine.dispose()
     print("\n".join(lines), flush=True)
+    if signalled:
+        print(f"收到停止信号（{signal.Signals(signalled[0]).name}），已停止发送：已发出的已记录，"
+              "未发出的仍待发送（再次运行 qingdan remind 或服务的整点补发时发出）。", file=sys.stderr)
+        return 128 + signalled[0]
     return 1 if any(o.failed for o in outcomes) else 0
+
+
+async def until_signalled(signalled: list[int], work):
+    """``await work(stop)``, with ``stop`` set by the first SIGTERM or SIGINT (noted in
+    ``signalled``). Signals are caught only on the main thread (elsewhere: as before)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    caught = []
+
+    def on_signal(signum: int) -> None:
+        if not signalled:
+            signalled.append(signum)
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, on_signal, signum)
+            caught.append(signum)
+    try:
+        return await work(stop)
+    finally:
+        for signum in caught:
+            loop.remove_signal_handler(signum)
 
 
 def nothing_due(engine: Engine, cfg: Config, at: datetime) -> str:
@@ -90,7 +123,7 @@ def outcome_lines(engine: Engine, outcomes: list[Outcome], started: datetime) ->
     """Each occasion's summary line, then the people whose push failed or was refused in this run."""
     lines = []
     for o in outcomes:
-        if not o.attempted:
+        if not (o.attempted or o.held):
             continue
         lines.append(o.line)
         if o.failed or o.invalid:
@@ -106,8 +139,8 @@ def show_outbox(cfg: Config, *, failed_only: bool, since: datetime | None, retry
     engine = open_database(cfg)
     try:
         outbox.settle(engine, cfg.schedule.pending_stale)
-        statuses = (PushStatus.FAILED,) if failed_only or retry else \
-            (PushStatus.FAILED, PushStatus.UNKNOWN, PushStatus.INVALID)
+        statuses = outbox.OWED if failed_only or retry else \
+            (*outbox.OWED, PushStatus.UNKNOWN, PushStatus.INVALID)
         entries = outbox.find(engine, statuses=statuses, since=since)
         if retry:
             return _resend(cfg, engine, entries)
@@ -122,15 +155,17 @@ def _list(cfg: Config, entries: list[outbox.Entry]) -> None:
         print("没有失败、结果不明或账号无效的推送")
         return
     failed = sum(e.status == PushStatus.FAILED for e in entries)
+    unsent = sum(e.status == PushStatus.PENDING for e in entries)
     unknown = sum(e.status == PushStatus.UNKNOWN for e in entries)
     invalid = sum(e.status == PushStatus.INVALID for e in entries)
-    parts = [f"失败 {failed} 条"] + ([f"结果不明 {unknown} 条"] if unknown else []) + \
+    parts = [f"失败 {failed} 条"] + ([f"未发出 {unsent} 条"] if unsent else []) + \
+        ([f"结果不明 {unknown} 条"] if unknown else []) + \
         ([f"账号无效 {invalid} 条（请在企业微信通讯录核对账号，或在工作簿中更正）"] if invalid else [])
     print("，".join(parts) + f"（时间为 {cfg.schedule.timezone}）：")
     for e in entries:
         print("  " + outbox.entry_line(e, cfg.tz))
-    if failed:
-        print("重发失败的推送：qingdan outbox --retry（结果不明的可能已送达，不会重发）")
+    if failed or unsent:
+        print("重发失败和未发出的推送：qingdan outbox --retry（结果不明的可能已送达，不会重发）")
 
 
 def _resend(cfg: Config, engine: Engine, entries: list[outbox.Entry]) -> int:

@@ -36,7 +36,8 @@ from models.lookups import (
     grouped_by,
     item_sort_key,
     item_views,
-    live,
+    list_order,
+    listed,
     overdue_items,
     secretaries,
     unreported,
@@ -73,11 +74,11 @@ class Push:
 # --- shared pieces ----------------------------------------------------------------------------
 
 def items_by_owner(session: Session, year: int, owner_ids: set[int]) -> dict[int, list[ItemView]]:
-    """Each owner's items of the year in "我的清单" order (as ``models.lookups.my_items``), in one query
-    (over the owners named when they are few, else over the year's items), read-only."""
+    """Each owner's numbered list of the year (``models.lookups.listed``, as ``my_items``), in one
+    query (over the owners named when they are few, else over the year's items), read-only."""
     few = [Item.owner_id.in_(list(owner_ids))] if len(owner_ids) <= 500 else []
-    rows = sorted((i for i in item_views(session, live(year), *few) if i.owner_id in owner_ids), key=item_sort_key)
-    return grouped_by(rows, "owner_id")
+    rows = grouped_by((i for i in item_views(session, listed(year), *few) if i.owner_id in owner_ids), "owner_id")
+    return {owner: list_order(items, year) for owner, items in rows.items()}
 
 
 def _local_day(at: datetime, cfg: ScheduleConfig) -> date:

@@ -6,7 +6,10 @@ Everything here reads the push log (``PushLog``, see ``schedules.delivery``):
 * ``failed`` — WeCom answered with an error; still owed while the occasion lasts (the hourly
   catch-up retries it) and resent by ``resend``;
 * ``unknown`` — claimed by a process that died mid-send: it may have arrived, so it is never resent
-  (at most once); it is listed so that someone can ask the person.
+  (at most once); it is listed so that someone can ask the person;
+* ``pending`` with no attempt on record (未发出) — released by a run that was stopped (SIGTERM) before
+  its send began: owed, sent by the next run and by ``resend``. A ``pending`` row with an attempt is
+  in flight (or about to be ``unknown``) and is never listed.
 
 ``resend`` writes no sending code of its own: it hands the failed rows, as ``Push`` values with the
 message they were built with (a card as a card, an image uploaded again: ``bot.messages.from_stored``),
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 
 from bot.messages import from_stored
@@ -39,8 +42,10 @@ from schedules.timetable import PushKind
 
 FAILED, UNKNOWN, INVALID, SENT = PushStatus.FAILED, PushStatus.UNKNOWN, PushStatus.INVALID, PushStatus.SENT
 
+PENDING = PushStatus.PENDING
 STATUS_ZH = {FAILED: "失败", UNKNOWN: "结果不明", INVALID: "账号无效", SENT: "已发送",
-             PushStatus.PENDING: "发送中"}
+             PENDING: "未发出"}      # only a row never attempted is listed as pending (``find``)
+OWED = (FAILED, PENDING)          # what ``resend`` sends: refused by WeCom, or released by a stop before its send
 
 # What an operator does about the errcodes WeCom answers most (https://developer.work.weixin.qq.com/document/path/90313).
 ERRCODE_HINTS = {
@@ -111,12 +116,14 @@ def explain_error(error: str | None) -> str:
 
 def find(engine: Engine, *, statuses: Iterable[PushStatus] = (FAILED, UNKNOWN), since: datetime | None = None,
          occasions: Iterable[str] | None = None) -> list[Entry]:
-    """Push log rows with one of ``statuses`` whose send began at or after ``since``, oldest first."""
+    """Push log rows with one of ``statuses`` whose send began at or after ``since``, oldest first
+    (``pending`` ones only when never attempted)."""
     at = func.coalesce(PushLog.attempted_at, PushLog.created_at)
     query = (select(PushLog.id, PushLog.occasion, PushLog.member_id, Member.account, Member.name, Member.active,
                     PushLog.status, at, PushLog.error, PushLog.content, PushLog.message)
              .join(Member, Member.id == PushLog.member_id)
-             .where(PushLog.status.in_(list(statuses))))
+             .where(PushLog.status.in_(list(statuses)),
+                    or_(PushLog.status != PENDING, PushLog.attempted_at.is_(None))))
     if since is not None:
         query = query.where(at >= since)
     if occasions is not None:
@@ -133,10 +140,10 @@ def settle(engine: Engine, stale: timedelta) -> int:
 
 
 async def resend(engine: Engine, sender, entries: Iterable[Entry], at: datetime) -> tuple[list[Entry], Tally]:
-    """Send each failed entry of ``entries`` once more, through ``deliver`` (claim, send, mark), with
-    the message it was built with. Entries of members who have left are not resent. Returns the
-    entries as they stand afterwards, and the tally."""
-    owed = [e for e in entries if e.status == FAILED and e.active]
+    """Send each failed or never-attempted entry of ``entries`` once more, through ``deliver`` (claim,
+    send, mark), with the message it was built with. Entries of members who have left are not
+    resent. Returns the entries as they stand afterwards, and the tally."""
+    owed = [e for e in entries if e.status in OWED and e.active]
     by_occasion: dict[str, list[Push]] = defaultdict(list)
     for e in owed:
         by_occasion[e.occasion].append(Push(e.member_id, e.account, from_stored(e.message, e.content)))
@@ -158,6 +165,8 @@ def entry_line(e: Entry, tz: ZoneInfo) -> str:
     """One outbox line: status, who, occasion, time, error."""
     if e.status == UNKNOWN:
         why = "发送途中进程中断，可能已送达，不会重发"
+    elif e.status == PENDING:
+        why = "发送前运行被停止，没有发出，仍待发送（下次推送运行或 qingdan outbox --retry 时发出）"
     else:
         why = explain_error(e.error)
     left = "" if e.active else "，已离开"

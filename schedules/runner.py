@@ -31,6 +31,7 @@ class Outcome:
     failed: int = 0
     invalid: int = 0
     already: int = 0           # recipients logged before this run (sent, unknown, invalid…)
+    held: int = 0              # not sent because the run was stopped: still owed to the next run
 
     @property
     def line(self) -> str:
@@ -40,6 +41,8 @@ class Outcome:
             text += f"，失败 {self.failed} 人（下次运行时重试）"
         if self.invalid:
             text += f"，{self.invalid} 人的企业微信账号无效"
+        if self.held:
+            text += f"，{self.held} 人因停止而未发出（仍待发送，下次运行时发出）"
         return text
 
     @property
@@ -54,11 +57,14 @@ def _prepare(engine: Engine, occ: Occasion, at: datetime, config: Config) -> tup
 
 
 async def run_due(config: Config, engine: Engine, sender, at: datetime, *,
-                  kinds: Iterable[str] | None = None, workers: int = DEFAULT_WORKERS) -> list[Outcome]:
+                  kinds: Iterable[str] | None = None, workers: int = DEFAULT_WORKERS,
+                  stop: asyncio.Event | None = None) -> list[Outcome]:
     """Send every push due at ``at`` (all kinds, or only ``kinds``), once per recipient and occasion.
 
     ``at`` decides what is due (the timetable); the database decides who still needs it (the
     lists and the push log). Returns one Outcome per due occasion, in timetable order.
+    ``stop`` set (SIGTERM) ends the run early: sends in flight get ``wecom.timeout`` seconds, and
+    what was not attempted stays owed (``Outcome.held``; ``schedules.delivery.deliver_parcels``).
     """
     wanted = set(kinds) if kinds is not None else None
     settled = await asyncio.to_thread(settle_pending, engine, utcnow() - config.schedule.pending_stale)
@@ -71,13 +77,14 @@ async def run_due(config: Config, engine: Engine, sender, at: datetime, *,
     # [wecom] cards = false: every card goes as its text form.
     plain = not config.wecom.cards
     parcels = parcels_of([(occ.key, [p.as_text() for p in pushes] if plain else pushes) for occ, pushes, _ in prepared])
-    tallies = await deliver_parcels(engine, sender, parcels, at, workers=workers)
+    tallies = await deliver_parcels(engine, sender, parcels, at, workers=workers, stop=stop,
+                                    grace=config.wecom.timeout)
     outcomes = []
     for occ, _, already in prepared:
         tally = tallies.get(occ.key, Tally())
         outcome = Outcome(occ, sent=tally.sent, failed=tally.failed, invalid=tally.invalid,
-                          already=already + tally.skipped)
-        if outcome.attempted:
+                          already=already + tally.skipped, held=tally.held)
+        if outcome.attempted or outcome.held:
             log.info("%s", outcome.line)
         outcomes.append(outcome)
     return outcomes

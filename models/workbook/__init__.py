@@ -84,7 +84,7 @@ def import_workbook(session: Session, path: Any, *, actor: str, now: datetime,
         if name in book.sheets:
             summary.start(name)
     writes = [(UNITS, write_units), (MEMBERS, write_members),
-              *((name, partial(write_items, name=name)) for name in ITEM_SHEETS), (STARS, write_stars)]
+              *((name, partial(write_items, name=name, now=now)) for name in ITEM_SHEETS), (STARS, write_stars)]
     written = 0
     for name, write in writes:
         write(session, book, db=db, summary=summary)

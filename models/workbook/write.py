@@ -10,6 +10,7 @@ Run in this order, since each sheet refers to the ones before it: ``write_units`
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
 
 from pydantic_core import PydanticUndefined
@@ -94,9 +95,11 @@ def write_members(session: Session, book: Book, db: Db, summary: ImportSummary) 
             db.members[account_key(member.account)] = member
 
 
-def write_items(session: Session, book: Book, name: str, db: Db, summary: ImportSummary) -> None:
+def write_items(session: Session, book: Book, name: str, db: Db, summary: ImportSummary,
+                now: datetime | None = None) -> None:
     """One list sheet (责任清单, 项目清单 or 整改清单), by (kind, 编号, 年度); an item's unit is its
-    owner's. New items go in by one bulk INSERT (``_insert_new``)."""
+    owner's. New items go in by one bulk INSERT (``_insert_new``), added at ``now`` (where its
+    owner's list numbers them: ``models.lookups.list_order``)."""
     kind = ITEM_SHEETS[name]
     present = book.sheets[name].present if name in book.sheets else set()
     new: list[dict[str, Any]] = []
@@ -109,7 +112,7 @@ def write_items(session: Session, book: Book, name: str, db: Db, summary: Import
         item = db.items.get((kind.value, r.data["code"], r.data["year"]))
         if item is None:
             new.append({"kind": kind, "code": r.data["code"], "year": r.data["year"],
-                        "status": ItemStatus.NOT_STARTED, **values})
+                        "status": ItemStatus.NOT_STARTED, "added_at": now, **values})
             summary.count(name, "created")
         else:
             summary.count(name, "updated" if apply(item, values) else "unchanged")

@@ -239,13 +239,34 @@ async def test_a_retry_while_the_first_attempt_still_runs_delivers_the_answer_ex
         assert len(s.exec(select(InboundMessage)).all()) == 1
 
 
-async def test_a_retry_of_an_answered_callback_gets_the_same_answer_once(client, engine):
-    xml = wf.text_xml("wangfang", "我的清单", msg_id=990012)
-    first = await post(client, xml)
-    retry = await post(client, xml)
-    again = await post(client, xml)
-    assert "王芳的清单" in wf.read_reply(first[1]) and "王芳的清单" in wf.read_reply(retry[1])
-    assert again[1] == ""          # the retry delivered it; a third copy is not sent
+async def test_every_resend_of_an_answered_callback_gets_its_answer(client, engine):
+    """Issue 22, point 14: WeCom resends only what it got no answer to; the third and fourth
+    resend of one MsgId get the reply the first got, and nothing is recorded twice."""
+    params, body = wf.envelope(wf.text_xml("liming", "召开了1次支委会", msg_id=990012))
+    replies = []
+    for _ in range(4):
+        resp = await client.post("/wecom/callback", params=params, data=body)
+        assert resp.status == 200
+        replies.append(wf.read_reply(await resp.text(), params))
+    assert "已记录李明的进展" in replies[0] and replies == [replies[0]] * 4
+    with Session(engine) as s:
+        assert s.exec(select(Item).where(Item.code == "R-1")).one().done_count == 10
+        assert len(s.exec(select(ProgressUpdate)).all()) == 1
+
+
+async def test_a_resend_after_the_answer_went_by_message_send_is_not_answered_again(client, runtime, standin):
+    """An answer that missed the reply window went by message/send: a later resend gets an empty
+    answer, so the person does not read it twice."""
+    runtime.config.server.reply_timeout = 0
+    xml = wf.text_xml("wangfang", "我的清单", msg_id=990013)
+    assert (await post(client, xml))[1] == ""
+    for _ in range(100):
+        if standin.state.sent:
+            break
+        await asyncio.sleep(0.05)
+    runtime.config.server.reply_timeout = 3
+    assert (await post(client, xml))[1] == ""
+    assert len(standin.state.sent) == 1
 
 
 async def test_database_work_runs_on_the_configured_threads(runtime, aiohttp_client):

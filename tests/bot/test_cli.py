@@ -247,3 +247,31 @@ def test_qingdan_called_in_the_tests_process_answers_as_python_m_bot_does(tmp_pa
         assert (inside.returncode, inside.stdout, inside.stderr) == (outside.returncode, outside.stdout, outside.stderr)
     assert "取不到企业微信的访问令牌" in inside.stderr and inside.returncode == 1
     assert (root.handlers, root.level, gc.get_threshold(), argparse._, dict(os.environ), os.getcwd()) == state
+
+
+def test_serve_killed_by_sigbus_says_where_before_it_dies(tmp_path):
+    """A crash below Python (SIGBUS: a SQLite -shm file that cannot be backed) is not silent:
+    faulthandler names it and shows where, in serve's log."""
+    import signal
+
+    db, port = tmp_path / "q.db", free_port()
+    cfg = write_config(tmp_path / "config.toml", f"sqlite:///{db}", "http://127.0.0.1:9/cgi-bin/", port=port)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("QINGDAN_")}
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--config", str(cfg)], cwd=ROOT, env=clean,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "serve did not come up"
+                time.sleep(0.1)
+        proc.send_signal(signal.SIGBUS)
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGBUS
+    assert "Fatal Python error: Bus error" in out

@@ -1,7 +1,7 @@
 """models.push_log: one claim rule, whether rows are claimed one at a time or a batch at once."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -36,3 +36,18 @@ def test_a_batch_claims_new_rows_and_owed_rows_but_never_a_row_that_went_out(bar
         assert claim_many(s, [("monthly_prompt:2026-11", wu, "again"), ("deadline:2026-11-25", sun, "again")],
                           NOW) == set()
         assert claim_many(s, [], NOW) == set()
+
+
+def test_a_claim_run_again_after_its_connection_dropped_takes_back_only_its_own_rows(bare_engine):
+    """A claim whose connection dropped at its commit cannot tell whether it committed: run again
+    with ``again`` and the same ``now`` it takes back the rows it took, and no one else's."""
+    org = three_levels(bare_engine)
+    sun, zhou = org.people["sun"].id, org.people["zhou"].id
+    later = NOW + timedelta(microseconds=1)
+    with session_scope(bare_engine) as s:
+        assert claim_many(s, [("monthly_prompt:2026-11", sun, "x")], NOW) == {("monthly_prompt:2026-11", sun)}
+        assert claim(s, "monthly_prompt:2026-11", zhou, "x", later)          # another claimant's
+    rows = [("monthly_prompt:2026-11", sun, "x"), ("monthly_prompt:2026-11", zhou, "x")]
+    with session_scope(bare_engine) as s:
+        assert claim_many(s, rows, NOW) == set()                              # a second claimant: nothing
+        assert claim_many(s, rows, NOW, again=True) == {("monthly_prompt:2026-11", sun)}

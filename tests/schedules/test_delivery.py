@@ -224,3 +224,29 @@ async def test_an_image_push_whose_media_id_expired_is_retried_by_uploading_agai
     assert [u.data for u in standin.state.uploads] == [b"\x89PNG-ledger"] * 2
     [sent] = standin.state.sent
     assert sent.msgtype == "image" and sent.raw["image"]["media_id"] == standin.state.uploads[1].media_id
+
+
+async def test_a_stop_leaves_sends_unanswered_after_the_grace_in_doubt_and_releases_those_never_begun(
+        org, engine, sender, standin):
+    """SIGTERM's stop: two sends in flight get the grace and, unanswered, are abandoned (``pending``
+    with their attempt: they may have arrived); the four never begun are released (owed)."""
+    import asyncio
+
+    from bot.messages import Text
+    from schedules.delivery import deliver_parcels
+
+    people = list(org.people.values())[:6]
+    pushes = [Push(p.id, p.account, Text(f"测试 {p.account}")) for p in people]
+    standin.state.send_delay = 2.0
+    stop = asyncio.Event()
+    asyncio.get_running_loop().call_later(0.3, stop.set)
+    started = time.monotonic()
+    tallies = await deliver_parcels(engine, sender, parcels_of([("nudge:2026-11-20", pushes)]), PROMPT_AT,
+                                    workers=2, stop=stop, grace=0.2)
+    assert time.monotonic() - started < 1.5                    # did not wait for the answers
+    tally = tallies["nudge:2026-11-20"]
+    assert (tally.sent, tally.failed, tally.held) == (0, 0, 4)
+    with Session(engine) as s:
+        rows = s.exec(select(PushLog)).all()
+    assert sorted((r.status, r.attempted_at is None) for r in rows) == \
+        [("pending", False)] * 2 + [("pending", True)] * 4

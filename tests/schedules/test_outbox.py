@@ -85,7 +85,7 @@ def test_outbox_lists_failed_and_unknown_pushes_with_who_what_when_and_why(faile
         assert "60020: not allow to access from your ip（本机出口IP不在应用的「企业可信IP」中）" in line
     unknown = next(x for x in out if "u9（党员9）" in x)
     assert unknown.startswith("  结果不明  ") and "截止提醒 2026-11-25" in unknown and "不会重发" in unknown
-    assert out[-1].startswith("重发失败的推送：qingdan outbox --retry")
+    assert out[-1].startswith("重发失败和未发出的推送：qingdan outbox --retry")
 
     only_failed = lines(qingdan("outbox", "--failed", config=failed))
     assert only_failed[0] == "失败 2 条（时间为 Asia/Shanghai）：" and not any("u9" in x for x in only_failed)
@@ -215,3 +215,39 @@ def test_retry_sends_a_card_as_a_card_and_an_image_by_uploading_it_again(tmp_pat
     assert sent_card.msgtype == "template_card" and sent_card.raw["template_card"] == dict(card.card)
     [sent_image] = standin.state.to("u4")
     assert len(standin.state.uploads) == 2 and sent_image.raw["image"]["media_id"] == standin.state.uploads[1].media_id
+
+
+def test_a_run_stopped_mid_batch_leaves_the_unsent_listed_and_retry_sends_exactly_those(
+        tmp_path, db_url, org, standin, bare_engine):
+    """A remind stopped (SIGTERM) with sends in flight: those finish and are marked, the batch's
+    others are released — listed as 未发出, and ``outbox --retry`` sends each once."""
+    from schedules.runner import run_due
+
+    config = write_config(tmp_path / "config.toml", db_url, standin.base_url)
+    standin.state.send_delay = 0.05
+
+    async def stopped_after_the_third() -> list:
+        stop, loop = asyncio.Event(), asyncio.get_running_loop()
+        standin.state.listeners.append(
+            lambda _m: len(standin.state.sent) == 3 and loop.call_soon_threadsafe(stop.set))
+        sender = WeComSender(make_config(db_url, standin.base_url).wecom)
+        try:
+            return await run_due(make_config(db_url, standin.base_url), bare_engine, sender,
+                                 datetime.fromisoformat(PROMPT), workers=4, stop=stop)
+        finally:
+            await sender.aclose()
+
+    outcome = [o for o in asyncio.run(stopped_after_the_third()) if o.occasion.kind == "monthly_prompt"][0]
+    standin.state.listeners.clear()
+    sent = set(received(standin))
+    assert outcome.sent == len(sent) >= 3 and outcome.held == 12 - len(sent) > 0       # in flight: finished
+    assert f"{outcome.held} 人因停止而未发出" in outcome.line
+
+    out = lines(qingdan("outbox", config=config))
+    assert out[0] == f"失败 0 条，未发出 {outcome.held} 条（时间为 Asia/Shanghai）："
+    assert all(x.startswith("  未发出  ") and "仍待发送" in x for x in out[1:-1])
+    r = qingdan("outbox", "--retry", config=config)
+    assert r.returncode == 0 and lines(r)[-1] == f"发送 {outcome.held} 人", r.stdout
+    assert received(standin) == Counter({f"u{n}": 1 for n in range(12)})
+    with Session(bare_engine) as s:
+        assert Counter(r.status for r in s.exec(select(PushLog))) == Counter({"sent": 12})
