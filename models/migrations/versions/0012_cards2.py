@@ -5,16 +5,16 @@
 - cardtap: unique per (task_id, member_id) instead of per task_id: a notice's one card goes to
   many, each of whom taps it once.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 import sqlalchemy as sa
 from alembic import op
 
 import models.tables
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
