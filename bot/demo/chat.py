@@ -8,20 +8,17 @@ commands (``HELP``): switch member, list members, show or move the clock ("/快�
 Moving the clock stops at each scheduled push on the way and runs what is due, as the production
 scheduler would.
 
-The terminal reads with ``input()`` (and ``readline`` where there is one, so Chinese line editing
-works) when both ends are a terminal, and plain echoed lines from a pipe, for scripts and tests.
+The terminal (``terminal``) reads with ``input()`` when both ends are a terminal, and plain echoed
+lines from a pipe, for scripts and tests. "/点 2" taps the second button of the last card the
+current member received (``DemoServer.tap``).
 """
 from __future__ import annotations
 
-import contextlib
 import logging
-import sys
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from select import select as ready_to_read
 
 from sqlmodel import select
 
@@ -29,17 +26,14 @@ from bot.demo.clock_phrases import ForwardError, ahead_text, clock_text, parse_f
 from bot.demo.folder import save_offset
 from bot.demo.inbox import Inbox, indent, message_label, received_text, shown
 from bot.demo.server import DemoServer
+from bot.demo.terminal import Terminal, display_width, pad
 from bot.runtime import Clock, Runtime
 from models.db import session_scope
 from models.tables import Member, Unit
 
-with contextlib.suppress(ImportError):      # line editing and history for input(), where there is readline
-    import readline  # noqa: F401
-
 log = logging.getLogger(__name__)
 
 LATE_REPLY_WAIT = 15.0     # seconds to wait for an answer that comes by message/send instead
-PASTE_GAP = 0.05           # seconds: input arriving sooner after a line is the same paste
 
 HELP = """演示命令（以“/”开头；其余文字都作为企业微信消息发给机器人）：
   /切换 或 /who           换一名成员
@@ -97,60 +91,6 @@ def load_people(runtime: Runtime) -> list[Person]:
 
 
 # -- the terminal ----------------------------------------------------------------------------
-
-def display_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, width: int) -> str:
-    """``text`` padded with spaces to ``width`` columns."""
-    return text + " " * max(0, width - display_width(text))
-
-
-class Terminal:
-    """Reads lines: ``input()`` with readline on a terminal; plain lines, echoed, from a pipe."""
-
-    def __init__(self, stdin=None, stdout=None):
-        self.stdin = stdin or sys.stdin
-        self.out = stdout or sys.stdout
-        self.interactive = self.stdin.isatty() and self.out.isatty()
-
-    def read(self, prompt: str) -> str | None:
-        """One line without its newline; None at end of input (Ctrl-D). On a terminal, lines
-        pasted together (a 月报 of several lines) come back as one text, joined by newlines: what
-        follows the first line at once (within ``PASTE_GAP``) is part of it; nobody types that fast."""
-        if self.interactive:
-            try:
-                lines = [input(prompt)]
-                while self._pasted_more():
-                    lines.append(input(""))
-            except EOFError:
-                if len(lines) > 1:
-                    return "\n".join(lines)
-                self.say("")
-                return None
-            return "\n".join(lines)
-        self.out.write(prompt)
-        line = self.stdin.readline()
-        if not line:
-            self.say("")
-            return None
-        line = line.rstrip("\r\n")
-        self.say(line)
-        return line
-
-    def _pasted_more(self) -> bool:
-        """Whether more input is already waiting (the rest of a paste)."""
-        try:
-            return bool(ready_to_read([self.stdin], [], [], PASTE_GAP)[0])
-        except (OSError, ValueError):        # no descriptor to wait on: one line at a time
-            return False
-
-    def say(self, text: str = "") -> None:
-        self.out.write(text + "\n")
-        self.out.flush()
-
 
 # -- the chat --------------------------------------------------------------------------------
 
