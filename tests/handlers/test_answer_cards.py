@@ -246,3 +246,13 @@ async def test_a_lapsed_read_back_told_with_the_next_one_goes_as_one_text(runtim
     reply = await wf.say(client, "wangfang", "第1项已完成，第2项完成70%，第3项进行中40%")
     assert "已作废" in reply and "我理解为（共3条，尚未记录）" in reply       # one message: the news and the text
     assert len(standin.state.to("wangfang")) == before
+
+
+async def test_a_notice_card_wecom_refuses_goes_as_its_text_form(runtime, client, standin):
+    standin.state.cards["qd@notice@1@0"] = None         # the first notice's task_id taken: WeCom answers 42014
+    await wf.say(client, "zhaolei", "通知 全体党员：明天下午3点开会")
+    assert "已发送" in await wf.say(client, "zhaolei", "确认")
+    assert cards_to(standin, "wangfang") == []
+    [text] = texts_to(standin, "wangfang")
+    assert text.startswith("【通知】明天下午3点开会") and "收到请回复“收到”" in text
+    assert "已确认收到通知" in await wf.say(client, "wangfang", "收到")          # typed, as ever
