@@ -39,7 +39,7 @@ from datetime import datetime
 from sqlalchemy import or_, update
 
 from bot.conversation import Answer, Inbound, answer_reading, answer_together, store_answers
-from bot.messages import CardUpdate
+from bot.messages import CardUpdate, TemplateCard
 from bot.nlu import MAX_CHARS, intents
 from bot.nlu.text import normalize
 from bot.router import Outgoing
@@ -127,7 +127,8 @@ def _store_reply(runtime: Runtime, key: str, reply: str) -> None:
 
 async def deliver(runtime: Runtime, outbox: list[Outgoing], reply: str) -> str:
     """Send a handler's outbox (after its transaction committed); the reply, as the sends turned out.
-    A card's update (``CardUpdate``) that WeCom refuses sends its text instead."""
+    A card's update (``CardUpdate``) that WeCom refuses sends its text instead; so does a card an
+    answer sends (a read-back, a notice) that WeCom refuses."""
     for out in outbox:
         if isinstance(out.message, CardUpdate):
             change = out.message
@@ -137,6 +138,9 @@ async def deliver(runtime: Runtime, outbox: list[Outgoing], reply: str) -> str:
                 result = await runtime.sender.send(out.accounts, change.text)
         else:
             result = await runtime.sender.send(out.accounts, out.message)
+            if not result.ok and isinstance(out.message, TemplateCard):
+                log.info("card refused (%s): its text form is sent instead", result.error)
+                result = await runtime.sender.send(out.accounts, out.message.text)
         if out.report is not None:
             reply = out.report(result)
     return reply

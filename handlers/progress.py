@@ -35,6 +35,10 @@ from bot.texts import (
     numbered,
     progress_zh,
 )
+from cards.answers import card_or_text
+from cards.close_off import OCCASION_KIND as CLOSE_OFF_KIND
+from cards.close_off import close_off_card
+from cards.deadline import last_updates
 from handlers.summary import needs_read_back, read_back
 from models.conversation import State, Waiting, item_in_mind, remember_item, stop_waiting, wait_for
 from models.lookups import code_in_use, month_key
@@ -142,9 +146,12 @@ def ask_for_close_off(msg: Message, item: Item, was: ItemStatus, words: str) -> 
     boss = Tree.load(msg.session).responsible_for(msg.member)     # the tree only when it is needed
     if boss is None:
         return
-    msg.outbox.append(Outgoing([boss.account], (
-        f"【整改待销号】{msg.member.name}报告整改事项[{item.code}] {item.title}已完成：“{words}”\n"
-        f"核实后请回复“销号 {item.code}”；如需退回，请回复“退回 {item.code} 原因：……”。")))
+    text = (f"【整改待销号】{msg.member.name}报告整改事项[{item.code}] {item.title}已完成：“{words}”\n"
+            f"核实后请回复“销号 {item.code}”；如需退回，请回复“退回 {item.code} 原因：……”。")
+    last = last_updates(msg.session, [item.id]).get(item.id, 0)
+    msg.outbox.append(Outgoing([boss.account], card_or_text(
+        msg, lambda tid: close_off_card(tid, item, msg.member.name, words, last, text), CLOSE_OFF_KIND, boss.id,
+        text)))
 
 
 def _answers_which_item(msg: Message) -> bool:
