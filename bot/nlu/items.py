@@ -103,16 +103,22 @@ class ItemIndex:
                 found.setdefault(pair, []).append(k)
         return {pair: tuple(items) for pair, items in found.items()}
 
-    def sharing_bigrams(self, text: str) -> list[int]:
-        """The items whose title shares two neighbouring characters with ``text``: the only ones
-        whose words ``text`` can hold (a title word has two characters or more)."""
+    def sharing_bigrams(self, text: str) -> dict[int, list[int]]:
+        """The items whose title shares two neighbouring characters with ``text`` (the only ones
+        whose words ``text`` can hold: a title word has two characters or more), each with where
+        in ``text`` such pairs start, in order: where its title's words can start."""
         by_bigram = self.items_by_bigram
-        found: set[int] = set()
+        found: dict[int, list[int]] = {}
         for i in range(len(text) - 1):
             items = by_bigram.get(text[i:i + 2])
             if items:
-                found.update(items)
-        return sorted(found)
+                for k in items:
+                    starts = found.get(k)
+                    if starts is None:
+                        found[k] = [i]
+                    else:
+                        starts.append(i)
+        return found
 
     @cached_property
     def sounds(self) -> homophones.ListVocabulary:
@@ -309,7 +315,8 @@ class _TitleMatch(NamedTuple):
 
 def _title_mentions(text: str, index: ItemIndex) -> list[Mention]:
     """Items named by words of their titles in ``text`` (positions and 编号 already masked)."""
-    scored = [m for m in (_match_title(text, index.weights(k), k) for k in index.sharing_bigrams(text)) if m.score > 0]
+    shared = index.sharing_bigrams(text)
+    scored = [m for m in (_match_title(text, index.weights(k), k, shared[k]) for k in sorted(shared)) if m.score > 0]
     matches = [m for m in scored if m.score >= MIN_SCORE]
     matches.sort(key=lambda m: (-m.score, m.item))
     mentions = []
@@ -338,15 +345,16 @@ def _rectification_first(matches: list[_TitleMatch], text: str, index: ItemIndex
     return fitting[0] if fitting else top
 
 
-def _match_title(text: str, substrings: dict[str, float], item: int) -> _TitleMatch:
-    """Scan ``text`` left to right for the longest substrings of one title; sum their weights."""
+def _match_title(text: str, substrings: dict[str, float], item: int, starts: list[int]) -> _TitleMatch:
+    """Scan ``text`` left to right for the longest substrings of one title; sum their weights.
+    ``starts``: where in ``text`` two characters of the title stand (``ItemIndex.sharing_bigrams``),
+    the only places a substring of it can start."""
     n = len(text)
     i, score, spans, seen = 0, 0.0, [], set()
-    while i < n - 1:
-        j = i + 2
-        if text[i:j] not in substrings:
-            i += 1
+    for i0 in starts:
+        if i0 < i:
             continue
+        i, j = i0, i0 + 2
         while j < n and j - i < MAX_MATCH and text[i:j + 1] in substrings:
             j += 1
         while j - i > 2 and text[j - 1] in _NEGATOR_CHARS:
