@@ -35,6 +35,19 @@ def guarded(name: str, source: str, flags: int, chars: str) -> re.Pattern:
     return re.compile(f"(?=[{charset}])(?:{source})", flags)
 
 
+NEEDED: dict[str, tuple[re.Pattern, str]] = {}    # name -> (pattern, characters), for the test
+
+
+def needing(name: str, pattern: re.Pattern, chars: str) -> re.Pattern:
+    """A pattern finding any of ``chars``, one of which every match of ``pattern`` holds: where it
+    finds none, ``pattern`` cannot match. Finding a few characters costs less than trying a long
+    alternation at every position, and most replies hold none of the characters (no example, no
+    salutation, no header...). ``tests/bot/nlu/test_prefilter.py`` proves the characters from the
+    parsed pattern."""
+    NEEDED[name] = (pattern, chars)
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
 def _firsts(items) -> tuple[set[str] | None, bool]:
     """(first characters, can be empty) of a parsed sequence; None for "any character"."""
     out: set[str] = set()
