@@ -29,6 +29,7 @@ from . import homophones, segmenter, titles
 from .codes import code_key, find_codes
 from .numbers import to_int
 from .positions import ENUMERATION_RE, LEADING_POSITION_RE, find_positions, resolve
+from .prefilter import needing
 from .states import MODAL_WORDS
 from .titles import GENERIC_WORDS, MAX_MATCH, MIN_SCORE, title_bigrams, title_weights
 
@@ -40,6 +41,9 @@ _ALL_RE = re.compile(r"(?:全部|所有|每一?项)(?:的)?(?:事项|任务|项�
 # "其余进行中", "其他都完成了": the items not named elsewhere; not "剩下2个支部".
 _REST_RE = re.compile(r"(?:其余|其他|其它|剩下|剩余|另外)(?:的)?(?:几?项|事项|任务|工作)?"
                       r"(?=\s*(?:都|均|也|全|已|在|正|还|尚|未|没|进|完|暂|待|基本|$))")
+
+_MAY_ALL = needing("items._ALL_RE", _ALL_RE, "全所每")
+_MAY_REST = needing("items._REST_RE", _REST_RE, "其剩另")
 
 _RECTIFICATION_HINT_RE = re.compile(r"整改|销号|问题")
 _QUANTIFIED_HINT_RE = re.compile(r"次|回|场|召开|开过|开了|讲了|听取")
@@ -219,10 +223,10 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
         for start, end in literal_id_spans(item_id, clause):
             if free(start, end):
                 claim(start, end, (item,), "code")
-    for m in _ALL_RE.finditer(clause):
+    for m in _ALL_RE.finditer(clause) if _MAY_ALL.search(clause) else ():
         if free(*m.span()):
             claim(m.start(), m.end(), tuple(range(len(index))), "all")
-    for m in _REST_RE.finditer(clause):
+    for m in _REST_RE.finditer(clause) if _MAY_REST.search(clause) else ():
         if free(*m.span()):
             claim(m.start(), m.end(), (), "rest", rest=True)
 

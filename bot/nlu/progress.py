@@ -35,6 +35,7 @@ from .items import MASK, ItemIndex, Mention, find_mentions
 from .layout import Clause
 from .model import Update
 from .numbers import to_int
+from .prefilter import needing
 from .resolve import resolve_update
 from .states import Signal, find_signals
 
@@ -50,6 +51,8 @@ _POLITE_RE = re.compile(r"谢谢|感谢|多谢|辛苦了?|收到|好的|以上|�
 
 # A number of people right after the verb ("谈了5人"): what was counted is unclear.
 _PEOPLE_RE = re.compile(r"[了过]\s*(?:\d{1,4}|[一二两三四五六七八九十百]{1,4})\s*(?:个)?(?:人|名|户|位)(?!次)")
+_MAY_POLITE = needing("progress._POLITE_RE", _POLITE_RE, "谢感辛收好以审指批特告如书领您你是本这👌👍🙏")
+_MAY_PEOPLE = needing("progress._PEOPLE_RE", _PEOPLE_RE, "了过")
 # State words of a rectification ("整改到位", "销号"): said of another kind of item, they are weak evidence.
 _RECTIFICATION_WORDS_RE = re.compile(r"整改|销号")
 
@@ -167,7 +170,7 @@ def _clause_groups(clause: Clause, index: ItemIndex, trace: list | None,
             forward.append(token)
     if pending:
         groups.append(_Group(pending, [], respectively))
-    if _PEOPLE_RE.search(masked):
+    if _MAY_PEOPLE.search(masked) and _PEOPLE_RE.search(masked):
         for group in groups:
             group.people = True
     if forward and groups:
@@ -188,7 +191,8 @@ def _names_something_else(text: str, mention: Mention, signals: list[Signal]) ->
     for a, b in [*mention.spans, *((s.start, s.end) for s in signals)]:
         for k in range(a, min(b, len(chars))):
             chars[k] = " "
-    rest = _FILLER_RE.sub(" ", _POLITE_RE.sub(" ", "".join(chars)))
+    rest = "".join(chars)
+    rest = _FILLER_RE.sub(" ", _POLITE_RE.sub(" ", rest) if _MAY_POLITE.search(rest) else rest)
     return _CONTENT_RE.search(rest) is not None
 
 
@@ -234,7 +238,8 @@ def _leftover(text: str, mentions: list[Mention]) -> str:
         for a, b in m.spans:
             for k in range(a, min(b, len(chars))):
                 chars[k] = MASK
-    return _FILLER_RE.sub("", _POLITE_RE.sub("", "".join(chars)))
+    rest = "".join(chars)
+    return _FILLER_RE.sub("", _POLITE_RE.sub("", rest) if _MAY_POLITE.search(rest) else rest)
 
 
 def _leads_into(signal: Signal, following: Mention | Signal | None) -> bool:

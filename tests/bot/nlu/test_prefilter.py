@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.nlu import layout, positions, prefilter, states  # noqa: F401 - importing them registers their patterns
+from bot.nlu import intents, items, layout, numbers, positions, prefilter, progress, states  # noqa: F401 - importing them registers their patterns
 from bot.nlu.text import normalize
 
 SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "nlu"
@@ -51,9 +51,9 @@ def test_first_chars_says_any_when_a_match_can_start_anywhere():
     assert prefilter.first_chars(re.compile(r"(?<!q)\d|中", re.IGNORECASE)) == set("0123456789中")
 
 
-def _holds_one_of(items, chars: set[str]) -> bool:
+def _holds_one_of(sequence, chars: set[str]) -> bool:
     """Whether every match of a parsed sequence holds one of ``chars`` (proved, or False)."""
-    return any(_item_holds(op, av, chars) for op, av in items)
+    return any(_item_holds(op, av, chars) for op, av in sequence)
 
 
 def _item_holds(op, av, chars: set[str]) -> bool:
