@@ -44,6 +44,7 @@ _REST_RE = re.compile(r"(?:其余|其他|其它|剩下|剩余|另外)(?:的)?(?:
 
 _MAY_ALL = needing("items._ALL_RE", _ALL_RE, "全所每")
 _MAY_REST = needing("items._REST_RE", _REST_RE, "其剩另")
+_MAY_MODAL = needing("states.MODAL_WORDS", MODAL_WORDS, "计打准争希预确保力")
 
 _RECTIFICATION_HINT_RE = re.compile(r"整改|销号|问题")
 _QUANTIFIED_HINT_RE = re.compile(r"次|回|场|召开|开过|开了|讲了|听取")
@@ -242,10 +243,13 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
     if titles and (mentions or len(titles) > 1):
         titles = _without_asides(titles, mentions, clause)
     first = min([m.start for m in mentions + titles], default=len(clause))
+    modal = titles and _MAY_MODAL.search(clause) is not None
     for m in titles:
-        spans = tuple(sp for sp in m.spans if not _modal(sp, clause, first))
+        spans = tuple(sp for sp in m.spans if not _modal(sp, clause, first)) if modal else m.spans
+        if spans and (spans[0][0], spans[-1][1], spans) != (m.start, m.end, m.spans):
+            m = m._replace(start=spans[0][0], end=spans[-1][1], spans=spans)
         if spans:
-            mentions.append(m._replace(start=spans[0][0], end=spans[-1][1], spans=spans))
+            mentions.append(m)
 
     if enumeration and not mentions:
         number = to_int(enumeration["n"] or enumeration["cn"] or enumeration["check"])
@@ -256,8 +260,7 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
     mask = claimed[:]
     for mention in mentions:
         for start, end in mention.spans:
-            for k in range(start, end):
-                mask[k] = True
+            mask[start:end] = [True] * (end - start)
     mentions.sort()
     return _modifiers_weak(mentions), masked, mask
 
@@ -322,6 +325,10 @@ def _title_mentions(text: str, index: ItemIndex) -> list[Mention]:
     shared = index.sharing_bigrams(text)
     scored = [m for m in (_match_title(text, index.weights(k), k, shared[k]) for k in sorted(shared)) if m.score > 0]
     matches = [m for m in scored if m.score >= MIN_SCORE]
+    if len(matches) == 1:       # most often: one title named, by non-overlapping increasing spans
+        m = matches[0]
+        rivals = () if len(scored) == 1 else tuple((o.item, o.score) for o in scored if o is not m and _overlap(o, m))
+        return [Mention(m.spans[0][0], m.spans[-1][1], (m.item,), m.spans, score=m.score, rivals=rivals)]
     matches.sort(key=lambda m: (-m.score, m.item))
     mentions = []
     while matches:

@@ -125,8 +125,10 @@ def _clause_groups(clause: Clause, index: ItemIndex, trace: list | None,
     ``label``: the references before a colon the clause follows ("提升班：50%"), which the signals
     before the clause's first reference describe."""
     mentions, masked, mask = find_mentions(clause.text, index, clause.section)
-    signals = [s for s in find_signals(masked, mask) if not _inside(s, mentions)]
-    mentions = [m for m in mentions if not _within_signal(m, signals)]
+    signals = find_signals(masked, mask)
+    if mentions and signals:
+        signals = [s for s in signals if not _inside(s, mentions)]
+        mentions = [m for m in mentions if not _within_signal(m, signals)]
     signals = _each([s for s in signals if s.kind != "void"], masked, mentions)
     mentions = [m._replace(weak=True) if m.how == "enumeration" and _names_something_else(clause.text, m, signals)
                 else m for m in mentions]
