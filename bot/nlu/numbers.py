@@ -77,10 +77,13 @@ _PERCENT_PATTERNS: list[tuple[re.Pattern, str]] = [
 ]
 
 
-# Per pattern above, words one of which must be in the text for the pattern to match (None: any).
-_NEEDED: tuple[tuple[str, ...] | None, ...] = (
-    ("%",), ("百分之",), ("%",), ("成",), ("分之",), ("/",), ("半",), ("度", "率", "比例", "进"), ("完成", "推进", "达"),
-)
+# Per pattern above, the characters one of which its every match holds (``prefilter.needing``):
+# a cheap test first, since most clauses hold no figure of most forms.
+_NEEDED = ("%", "之", "%", "成", "之", "/", "半", "度率比进", "完推达")
+for (_pattern, _kind), _chars in zip(_PERCENT_PATTERNS, _NEEDED, strict=True):
+    needing(f"numbers._PERCENT_PATTERNS[{_kind}:{_chars}]", _pattern, _chars)
+_NEEDED_CHARS = [frozenset(chars) for chars in _NEEDED]
+_PERCENT_CHARS_RE = re.compile("[" + re.escape("".join(_NEEDED)) + "]")
 
 
 def find_percents(text: str) -> list[tuple[int, int, int | None]]:
@@ -90,13 +93,12 @@ def find_percents(text: str) -> list[tuple[int, int, int | None]]:
     """
     found: list[tuple[int, int, int | None]] = []
     taken: list[tuple[int, int]] = []   # spans read already, impossible figures (760%) included
-    for (pattern, kind), needed in zip(_PERCENT_PATTERNS, _NEEDED, strict=True):
-        if needed:      # a cheap test first: most clauses hold no figure of most forms
-            for word in needed:
-                if word in text:
-                    break
-            else:
-                continue
+    present = set(_PERCENT_CHARS_RE.findall(text))
+    if not present:
+        return found
+    for (pattern, kind), needed in zip(_PERCENT_PATTERNS, _NEEDED_CHARS, strict=True):
+        if needed.isdisjoint(present):
+            continue
         for m in pattern.finditer(text):
             start, end = m.span()
             if any(s < end and start < e for s, e in taken):
