@@ -30,9 +30,16 @@ GUARDED: dict[str, tuple[str, int, str]] = {}     # name -> (source, flags, firs
 
 def guarded(name: str, source: str, flags: int, chars: str) -> re.Pattern:
     """``source`` compiled behind a look-ahead for ``chars``, the characters a match starts with."""
+    return re.compile(guard(name, source, flags, chars), flags)
+
+
+def guard(name: str, source: str, flags: int, chars: str) -> str:
+    """``source`` behind a look-ahead for ``chars``, the characters a match starts with, not
+    compiled: for an alternative of a longer pattern, so that a position where it cannot start
+    costs one set test instead of trying its own alternatives."""
     GUARDED[name] = (source, flags, chars)
     charset = "".join(re.escape(c) for c in chars)
-    return re.compile(f"(?=[{charset}])(?:{source})", flags)
+    return f"(?=[{charset}])(?:{source})"
 
 
 NEEDED: dict[str, tuple[re.Pattern, str]] = {}    # name -> (pattern, characters), for the test
