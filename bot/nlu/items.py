@@ -242,8 +242,8 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
     titles = _title_mentions(masked, index)
     if titles and (mentions or len(titles) > 1):
         titles = _without_asides(titles, mentions, clause)
-    first = min([m.start for m in mentions + titles], default=len(clause))
     modal = titles and _MAY_MODAL.search(clause) is not None
+    first = min([m.start for m in mentions + titles], default=len(clause)) if modal else 0
     for m in titles:
         spans = tuple(sp for sp in m.spans if not _modal(sp, clause, first)) if modal else m.spans
         if spans and (spans[0][0], spans[-1][1], spans) != (m.start, m.end, m.spans):

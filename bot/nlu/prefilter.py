@@ -52,7 +52,7 @@ def needing(name: str, pattern: re.Pattern, chars: str) -> re.Pattern:
     salutation, no header...). ``tests/bot/nlu/test_prefilter.py`` proves the characters from the
     parsed pattern."""
     NEEDED[name] = (pattern, chars)
-    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]", pattern.flags & re.IGNORECASE)
 
 
 def _firsts(items) -> tuple[set[str] | None, bool]:

@@ -21,7 +21,7 @@ import re
 from typing import NamedTuple
 
 from .numbers import find_counts, find_percents
-from .prefilter import guard, guarded
+from .prefilter import guard, guarded, needing
 from .text import CHECK, CROSS
 
 
@@ -169,6 +169,7 @@ _NEGATOR_RE = re.compile(r"没|沒|未|无|無|莫|勿|不|非|(?<![a-z])not(?![
 # Phrases with a negator character that negate nothing.
 _NOT_NEGATION_RE = re.compile(r"不错|不少|不断|不仅|不但|不过|不久|毫不|非常|并非没|不折不扣|不管|不论|无论|"
                               r"没问题|没有问题|无问题|无误|无异议|没毛病|无偏差|不等")
+_MAY_NEGATE = needing("states._NEGATOR_RE", _NEGATOR_RE, "没沒未无無莫勿不非n")
 _LOOK_BACK = 16     # characters, not counting item words
 
 # Modality before a done phrase: a promise makes it a weak signal, a plan makes it in progress
@@ -199,21 +200,22 @@ def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Si
     signal_chars = [False] * len(clause)
     later = _LATER_CHARS_RE.search(clause) is not None     # "跟你说", "再报": a promise may be there
     for m in _SIGNAL_RE.finditer(clause):
-        if m.lastgroup == "held":
+        group, (start, end), words = m.lastgroup, m.span(), m.group()
+        if group == "held":
             kind, value = "held", "held"
-        elif m.lastgroup == "tick":
+        elif group == "tick":
             kind, value = "tick", "done"    # read by the item's kind: one more time of a duty
-        elif m.lastgroup in WEAK:
-            kind, value = "weak", WEAK[m.lastgroup]
+        elif group in WEAK:
+            kind, value = "weak", WEAK[group]
         else:
-            kind, value = "status", _STATUS_OF_GROUP[m.lastgroup]
+            kind, value = "status", _STATUS_OF_GROUP[group]
         # a phrase that starts with its own negator ("没能整改") is not negated again from afar
-        negated = (value in _NEGATED and not _NEGATOR_RE.match(m.group())
-                   and _negated(clause, m.start(), mention_mask, signal_chars))
-        if value in ("done", "held") and not negated and later and _AFTERWARDS_RE.match(clause, m.end()):
+        negated = (value in _NEGATED and not _NEGATOR_RE.match(words)
+                   and _negated(clause, start, mention_mask, signal_chars))
+        if value in ("done", "held") and not negated and later and _AFTERWARDS_RE.match(clause, end):
             kind, value = "weak", "in_progress"
-        elif value in ("done", "held") and not negated and not _HAPPENED_RE.search(m.group()):
-            window = _window(clause, m.start(), mention_mask, signal_chars)
+        elif value in ("done", "held") and not negated and not _HAPPENED_RE.search(words):
+            window = _window(clause, start, mention_mask, signal_chars)
             if _PROMISE_RE.search(window):
                 kind, value = "weak", "in_progress"
             elif _PLAN_RE.search(window):
@@ -221,11 +223,10 @@ def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Si
         if negated:
             kind, value = "status", _NEGATED[value]
             if value is None:
-                kind, value = "void", m.lastgroup     # "没有遇到困难": says nothing, still a phrase
-        signals.append(Signal(m.start(), m.end(), kind, value, negated, m.group()))
+                kind, value = "void", group     # "没有遇到困难": says nothing, still a phrase
+        signals.append(Signal(start, end, kind, value, negated, words))
         if kind != "weak":      # a look-back passes over a plan or promise ("计划下周制定好")
-            for i in range(m.start(), m.end()):
-                signal_chars[i] = True
+            signal_chars[start:end] = [True] * (end - start)
     for m in _DATED_RE.finditer(clause) if ("日" in clause or "号" in clause) else ():
         signals.append(Signal(m.start(), m.end(), "dated", "held", False, m.group()))
     for start, end, value in find_percents(clause):
@@ -252,5 +253,7 @@ def _window(clause: str, start: int, mention_mask: list[bool] | None, signal_cha
 
 def _negated(clause: str, start: int, mention_mask: list[bool] | None, signal_chars: list[bool]) -> bool:
     """Whether a negator stands shortly before position ``start`` of ``clause``."""
-    text = _NOT_NEGATION_RE.sub("", _window(clause, start, mention_mask, signal_chars))
-    return _NEGATOR_RE.search(text) is not None
+    text = _window(clause, start, mention_mask, signal_chars)
+    if not _MAY_NEGATE.search(text):
+        return False        # no negator's character, none left after the phrases below go either
+    return _NEGATOR_RE.search(_NOT_NEGATION_RE.sub("", text)) is not None
