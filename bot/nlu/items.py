@@ -325,6 +325,8 @@ def _title_mentions(text: str, index: ItemIndex) -> list[Mention]:
     shared = index.sharing_bigrams(text)
     scored = [m for m in (_match_title(text, index.weights(k), k, shared[k]) for k in sorted(shared)) if m.score > 0]
     matches = [m for m in scored if m.score >= MIN_SCORE]
+    if not matches:
+        return []
     if len(matches) == 1:       # most often: one title named, by non-overlapping increasing spans
         m = matches[0]
         rivals = () if len(scored) == 1 else tuple((o.item, o.score) for o in scored if o is not m and _overlap(o, m))

@@ -238,8 +238,7 @@ def _leftover(text: str, mentions: list[Mention]) -> str:
     chars = list(text)
     for m in mentions:
         for a, b in m.spans:
-            for k in range(a, min(b, len(chars))):
-                chars[k] = MASK
+            chars[a:b] = MASK * (min(b, len(chars)) - a)
     rest = "".join(chars)
     return _FILLER_RE.sub("", _POLITE_RE.sub("", rest) if _MAY_POLITE.search(rest) else rest)
 
