@@ -136,7 +136,8 @@ def _clause_groups(clause: Clause, index: ItemIndex, trace: list | None,
         trace.append({"clause": clause.text, "section": clause.section, "mentions": mentions,
                       "signals": signals, "masked": masked})
     leftover = _leftover(clause.text, mentions)
-    tokens: list[Mention | Signal] = sorted([*mentions, *signals], key=lambda t: (t.start, isinstance(t, Signal)))
+    tokens: list[Mention | Signal] = sorted([*mentions, *signals], key=lambda t: (t.start, isinstance(t, Signal))) \
+        if mentions and signals else mentions or signals       # each sorted by where it starts already
     respectively = bool(_RESPECTIVELY_RE.search(clause.text))
     groups: list[_Group] = []
     pending: list[Mention] = []        # references waiting for a signal
