@@ -141,8 +141,10 @@ def _parse(text: str, items: Sequence[ItemRef | dict], trace: dict | None) -> Pa
         if intent:
             return Parse(intent)
     updates = read_updates(statements, index, steps, links) if statements else []
+    if updates and not all(map(_bare, updates)):
+        return Parse("progress", updates)
     ack = intents.is_ack(repaired)
-    if updates and not (ack and all(_bare(u) for u in updates)):    # "好的书记" is no reference
+    if updates and not ack:         # "好的书记" is no reference
         return Parse("progress", updates)
     return Parse("ack" if ack else "unknown")
 

@@ -13,12 +13,16 @@ rectification back, or reopens a closed one, with the verb first and a reason af
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
+
+from .prefilter import needing
 
 # A code inside free text: not glued to other letters or digits, not a percentage ("A4纸" is not
 # excluded by shape; callers keep only codes of prefixes their list has).
 CODE_RE = re.compile(r"(?<![A-Za-z0-9])(?P<prefix>[A-Za-z]{1,6})\s*[-_.–—]?\s*(?P<num>\d{1,4})(?![\d%])")
+_MAY_CODE = needing("codes.CODE_RE", CODE_RE, string.ascii_letters)
 _WHOLE_CODE_RE = re.compile(r"\s*(?P<prefix>[A-Za-z]{1,6})\s*[-_.–—]?\s*(?P<num>\d{1,4})\s*")
 
 _CODES = r"[A-Za-z]{1,6}\s*[-_.–—]?\s*\d{1,4}(?:\s*[、,，和及/]\s*[A-Za-z]{1,6}\s*[-_.–—]?\s*\d{1,4})*"
@@ -50,7 +54,7 @@ def find_codes(text: str) -> list[tuple[int, int, str, str]]:
     ``text`` should already be NFKC-normalized (as reply understanding's clauses are), so that
     positions refer to it."""
     return [(m.start(), m.end(), m["prefix"].upper() + str(int(m["num"])), m["prefix"].upper())
-            for m in CODE_RE.finditer(text)]
+            for m in CODE_RE.finditer(text)] if _MAY_CODE.search(text) else []
 
 
 def close_off_codes(text: str) -> list[str] | None:

@@ -79,6 +79,7 @@ def evidence(how: str, score: float, rival: float, kind: str, signals: list, cla
     else:
         clash = any("整改" in s.words or "销号" in s.words for s in signals if s.words)
     title = how == "title"
+    stated = not kinds.isdisjoint(_STATED)
     return [
         1.0,
         float(how == "code"),
@@ -88,8 +89,8 @@ def evidence(how: str, score: float, rival: float, kind: str, signals: list, cla
         min(score, 10.0) / 10.0 if title else 0.0,
         max(-1.0, (score - rival) / score) if title and score > 0 else 0.0,
         float(clash),
-        float(bool(kinds & _STATED)),
-        float(bool(kinds & _HELD) and not kinds & _STATED),
+        float(stated),
+        float(not stated and not kinds.isdisjoint(_HELD)),
         float(clauses > 3),
         float(listed > 1),
     ]
@@ -100,7 +101,7 @@ def judge(update, mention, kind: str, signals: list, clauses: int, listed: int, 
     """Set ``update.confidence`` (and ``sure`` false below the threshold) from the evidence of the
     reference ``mention`` that named its item; ``links``, when given, receives the evidence of the
     link and of each rival the same words named less well (for fitting and --explain)."""
-    best_rival = max((score for _, score in mention.rivals), default=0.0)
+    best_rival = max(score for _, score in mention.rivals) if mention.rivals else 0.0
     x = evidence(mention.how, mention.score, best_rival, kind, signals, clauses, listed)
     p = MODEL.confidence(x)
     if p is not None:

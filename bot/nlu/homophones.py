@@ -41,14 +41,28 @@ STATE_WORDS = ("完成", "进度", "销号", "整改", "进行", "推进", "开�
 Vocabulary = dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]]
 
 
-@lru_cache(maxsize=65536)
-def sound(ch: str) -> str:
-    """The toneless first reading of a character ("项" → "xiang"), or the character itself."""
+class _Sounds(dict):
+    """Each character's sound, worked out when first asked for; a dictionary look-up after that
+    (cheaper than ``lru_cache``: a reply asks for every character's). Emptied when it holds
+    65,536 characters."""
+
+    def __missing__(self, ch: str) -> str:
+        if len(self) >= 65536:
+            self.clear()
+        self[ch] = found = _reading(ch)
+        return found
+
+
+def _reading(ch: str) -> str:
     readings = pinyin_dict.get(ord(ch))
     if not readings:
         return ch
     first = readings.split(",", 1)[0]
     return "".join(c for c in unicodedata.normalize("NFD", first) if not unicodedata.combining(c))
+
+
+# The toneless first reading of a character ("项" → "xiang"), or the character itself.
+sound = _Sounds().__getitem__
 
 
 def sounds(word: str) -> tuple[str, ...]:
@@ -143,17 +157,16 @@ def repair(text: str, vocab: Vocabulary | ListVocabulary | None = None) -> str:
     if "第" in text:
         text = _POSITION_UNIT_RE.sub(_unit, text)
     spoken = list(map(sound, text))
-    keys = getattr(vocab, "sound_keys", None)
-    if keys is not None and keys.isdisjoint(zip(spoken, spoken[1:], strict=False)):
+    pairs = list(zip(spoken, spoken[1:], strict=False))
+    keys = vocab.sound_keys if isinstance(vocab, ListVocabulary) else vocab.keys()
+    if keys.isdisjoint(pairs):
         return text         # no two sounds side by side start a word of the list
-    hits = [i for i, key in enumerate(zip(spoken, spoken[1:], strict=False)) if key in vocab]
-    if not hits:
-        return text
+    hits = [i for i, key in enumerate(pairs) if key in keys]
     out, done = [], 0
     for i in hits:
         if i < done:
             continue
-        for word, key in vocab[(spoken[i], spoken[i + 1])]:
+        for word, key in vocab[pairs[i]]:
             run = text[i:i + len(word)]
             if (len(run) == len(word) and run != word and tuple(spoken[i:i + len(word)]) == key
                     and any(a == b for a, b in zip(run, word, strict=True)) and not _in_a_word(text, i, i + len(word))):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from .notices import is_notice
+from .prefilter import needing
 
 _HELP_WORDS = (r"帮助|使用帮助|查看帮助|帮助信息|help|h|菜单|功能|功能介绍|使用说明|说明|用法|指南|使用指南|操作指南|教程|命令|指令|"
                r"怎么用|如何使用|怎么使用|如何用|怎样用|怎样使用|使用方法|操作说明|怎么操作|如何操作|"
@@ -36,6 +37,9 @@ _FILLER_RE = re.compile(r"[\s,.;:!?。、~…'\"“”‘’()\[\]【】《》<>
 _NOT_QUESTION_RE = re.compile(r"没什么|没啥|没有什么|不怎么|好几|几乎|为什么不")
 _QUESTION_RE = re.compile(r"[?？]|吗|么$|(?<!着)呢$|嘛$|了没有?$|(?<![项条个件号])没有$|哪|谁|几|多少|什么|啥|怎么|怎样|咋|如何|是否|有没有|有无|"
                           r"查看|查询|查一下|查下|看看|看下|看一下|列出|列一下|列下|显示|告诉我")
+
+_MAY_NOT_QUESTION = needing("intents._NOT_QUESTION_RE", _NOT_QUESTION_RE, "没不几")
+_MAY_QUESTION = needing("intents._QUESTION_RE", _QUESTION_RE, "?？吗么呢嘛没哪谁几多什啥怎咋如是有查看列显告")
 
 # A unit named before a query ("第二支部的逾期事项", "全机关报送率"); which unit is
 # bot.nlu.scopes' business: here it only must not stop the query from being recognised.
@@ -70,6 +74,10 @@ _STATEMENTS: list[tuple[str, re.Pattern]] = [(intent, re.compile(_ASK_PREFIX + f
                 r"(?:全部|所有|个人|负责的|目前的?|现在的?|当前的?)?(?:任务|事项|清单|工作|责任|项目|待办)"
                 r"(?:清单|列表|事项|情况)?" + _HOW_FAR + "|我的"),
 ]]
+
+# Per statement above, the characters one of which its every match holds.
+_MAY_STATE = [needing(f"intents._STATEMENTS[{intent}]", pattern, chars) for (intent, pattern), chars in zip(
+    _STATEMENTS, ("星", "逾超过拖到", "未没率催", "报", "整问", "任事清工责项待我"), strict=True)]
 
 # (intent, keyword pattern) searched in a question, in order.
 _QUESTIONS: list[tuple[str, re.Pattern]] = [(intent, re.compile(pattern)) for intent, pattern in [
@@ -141,15 +149,17 @@ def command_intent(text: str) -> str | None:
     bare = _FILLER_RE.sub("", text).lower()
     if _HELP_RE.fullmatch(bare):
         return "help"
-    for intent, pattern in _STATEMENTS:
-        if pattern.fullmatch(bare):
+    for (intent, pattern), may in zip(_STATEMENTS, _MAY_STATE, strict=True):
+        if may.search(bare) and pattern.fullmatch(bare):
             return intent
     return None
 
 
 def is_question(clause: str) -> bool:
     """Whether a clause asks something rather than reports."""
-    return _QUESTION_RE.search(_NOT_QUESTION_RE.sub("", clause)) is not None
+    if _MAY_NOT_QUESTION.search(clause):
+        clause = _NOT_QUESTION_RE.sub("", clause)
+    return _MAY_QUESTION.search(clause) is not None and _QUESTION_RE.search(clause) is not None
 
 
 def question_intent(text: str) -> str | None:

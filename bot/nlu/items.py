@@ -29,6 +29,7 @@ from . import homophones, segmenter, titles
 from .codes import code_key, find_codes
 from .numbers import to_int
 from .positions import ENUMERATION_RE, LEADING_POSITION_RE, find_positions, resolve
+from .prefilter import needing
 from .states import MODAL_WORDS
 from .titles import GENERIC_WORDS, MAX_MATCH, MIN_SCORE, title_bigrams, title_weights
 
@@ -40,6 +41,10 @@ _ALL_RE = re.compile(r"(?:全部|所有|每一?项)(?:的)?(?:事项|任务|项�
 # "其余进行中", "其他都完成了": the items not named elsewhere; not "剩下2个支部".
 _REST_RE = re.compile(r"(?:其余|其他|其它|剩下|剩余|另外)(?:的)?(?:几?项|事项|任务|工作)?"
                       r"(?=\s*(?:都|均|也|全|已|在|正|还|尚|未|没|进|完|暂|待|基本|$))")
+
+_MAY_ALL = needing("items._ALL_RE", _ALL_RE, "全所每")
+_MAY_REST = needing("items._REST_RE", _REST_RE, "其剩另")
+_MAY_MODAL = needing("states.MODAL_WORDS", MODAL_WORDS, "计打准争希预确保力")
 
 _RECTIFICATION_HINT_RE = re.compile(r"整改|销号|问题")
 _QUANTIFIED_HINT_RE = re.compile(r"次|回|场|召开|开过|开了|讲了|听取")
@@ -103,16 +108,22 @@ class ItemIndex:
                 found.setdefault(pair, []).append(k)
         return {pair: tuple(items) for pair, items in found.items()}
 
-    def sharing_bigrams(self, text: str) -> list[int]:
-        """The items whose title shares two neighbouring characters with ``text``: the only ones
-        whose words ``text`` can hold (a title word has two characters or more)."""
+    def sharing_bigrams(self, text: str) -> dict[int, list[int]]:
+        """The items whose title shares two neighbouring characters with ``text`` (the only ones
+        whose words ``text`` can hold: a title word has two characters or more), each with where
+        in ``text`` such pairs start, in order: where its title's words can start."""
         by_bigram = self.items_by_bigram
-        found: set[int] = set()
+        found: dict[int, list[int]] = {}
         for i in range(len(text) - 1):
             items = by_bigram.get(text[i:i + 2])
             if items:
-                found.update(items)
-        return sorted(found)
+                for k in items:
+                    starts = found.get(k)
+                    if starts is None:
+                        found[k] = [i]
+                    else:
+                        starts.append(i)
+        return found
 
     @cached_property
     def sounds(self) -> homophones.ListVocabulary:
@@ -213,10 +224,10 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
         for start, end in literal_id_spans(item_id, clause):
             if free(start, end):
                 claim(start, end, (item,), "code")
-    for m in _ALL_RE.finditer(clause):
+    for m in _ALL_RE.finditer(clause) if _MAY_ALL.search(clause) else ():
         if free(*m.span()):
             claim(m.start(), m.end(), tuple(range(len(index))), "all")
-    for m in _REST_RE.finditer(clause):
+    for m in _REST_RE.finditer(clause) if _MAY_REST.search(clause) else ():
         if free(*m.span()):
             claim(m.start(), m.end(), (), "rest", rest=True)
 
@@ -231,11 +242,14 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
     titles = _title_mentions(masked, index)
     if titles and (mentions or len(titles) > 1):
         titles = _without_asides(titles, mentions, clause)
-    first = min([m.start for m in mentions + titles], default=len(clause))
+    modal = titles and _MAY_MODAL.search(clause) is not None
+    first = min([m.start for m in mentions + titles], default=len(clause)) if modal else 0
     for m in titles:
-        spans = tuple(sp for sp in m.spans if not _modal(sp, clause, first))
+        spans = tuple(sp for sp in m.spans if not _modal(sp, clause, first)) if modal else m.spans
+        if spans and (spans[0][0], spans[-1][1], spans) != (m.start, m.end, m.spans):
+            m = m._replace(start=spans[0][0], end=spans[-1][1], spans=spans)
         if spans:
-            mentions.append(m._replace(start=spans[0][0], end=spans[-1][1], spans=spans))
+            mentions.append(m)
 
     if enumeration and not mentions:
         number = to_int(enumeration["n"] or enumeration["cn"] or enumeration["check"])
@@ -246,8 +260,7 @@ def find_mentions(clause: str, index: ItemIndex, section: str | None = None) -> 
     mask = claimed[:]
     for mention in mentions:
         for start, end in mention.spans:
-            for k in range(start, end):
-                mask[k] = True
+            mask[start:end] = [True] * (end - start)
     mentions.sort()
     return _modifiers_weak(mentions), masked, mask
 
@@ -309,8 +322,15 @@ class _TitleMatch(NamedTuple):
 
 def _title_mentions(text: str, index: ItemIndex) -> list[Mention]:
     """Items named by words of their titles in ``text`` (positions and 编号 already masked)."""
-    scored = [m for m in (_match_title(text, index.weights(k), k) for k in index.sharing_bigrams(text)) if m.score > 0]
+    shared = index.sharing_bigrams(text)
+    scored = [m for m in (_match_title(text, index.weights(k), k, shared[k]) for k in sorted(shared)) if m.score > 0]
     matches = [m for m in scored if m.score >= MIN_SCORE]
+    if not matches:
+        return []
+    if len(matches) == 1:       # most often: one title named, by non-overlapping increasing spans
+        m = matches[0]
+        rivals = () if len(scored) == 1 else tuple((o.item, o.score) for o in scored if o is not m and _overlap(o, m))
+        return [Mention(m.spans[0][0], m.spans[-1][1], (m.item,), m.spans, score=m.score, rivals=rivals)]
     matches.sort(key=lambda m: (-m.score, m.item))
     mentions = []
     while matches:
@@ -338,15 +358,16 @@ def _rectification_first(matches: list[_TitleMatch], text: str, index: ItemIndex
     return fitting[0] if fitting else top
 
 
-def _match_title(text: str, substrings: dict[str, float], item: int) -> _TitleMatch:
-    """Scan ``text`` left to right for the longest substrings of one title; sum their weights."""
+def _match_title(text: str, substrings: dict[str, float], item: int, starts: list[int]) -> _TitleMatch:
+    """Scan ``text`` left to right for the longest substrings of one title; sum their weights.
+    ``starts``: where in ``text`` two characters of the title stand (``ItemIndex.sharing_bigrams``),
+    the only places a substring of it can start."""
     n = len(text)
     i, score, spans, seen = 0, 0.0, [], set()
-    while i < n - 1:
-        j = i + 2
-        if text[i:j] not in substrings:
-            i += 1
+    for i0 in starts:
+        if i0 < i:
             continue
+        i, j = i0, i0 + 2
         while j < n and j - i < MAX_MATCH and text[i:j + 1] in substrings:
             j += 1
         while j - i > 2 and text[j - 1] in _NEGATOR_CHARS:

@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .prefilter import needing
 from .text import CHECK, CJK, CROSS
 
 KIND_WORDS = {
@@ -51,12 +52,17 @@ _CONTRAST_RE = re.compile(r"(?:并不是|不是|并非)[^,;。!?\n]{1,20}[,;]\s*
 
 _ENUM_AHEAD = rf"\(?\d{{1,2}}[.)、](?=[{CJK}A-Za-z“\"'《【])"
 _CHECK_AHEAD = rf"\d{{1,2}}\s*(?:[{CHECK}{CROSS}]|\s\d{{1,3}}(?:\.\d+)?%)"
-_SPLIT_RE = re.compile(
-    rf"[,;。!\n…]+|(?<=\?)|(?<!\d):|:(?!\d)"
+_SPLIT_AT = (        # where clauses split, in order
+    r"[,;。!\n…]+|(?<=\?)",
+    rf"(?<!\d):|:(?!\d)"
     rf"|\s+(?={_ENUM_AHEAD})|(?<=[{CJK}%{CHECK}{CROSS}”\"])(?={_ENUM_AHEAD})"
     rf"|\s+(?={_CHECK_AHEAD})|(?<=[{CHECK}{CROSS}])\s*(?=\d)"
-    rf"|(?<=[{CJK}%{CHECK}{CROSS}])(?=[一二三四五六七八九十]{{1,2}}[、.](?:{'|'.join(KIND_WORDS.values())}))"
+    rf"|(?<=[{CJK}%{CHECK}{CROSS}])(?=[一二三四五六七八九十]{{1,2}}[、.](?:{'|'.join(KIND_WORDS.values())}))",
 )
+# The second part behind a look-ahead for the characters that follow where any of it can match
+# (a colon, a space, an enumeration's "(" or digit, a Chinese numeral), so that most positions
+# cost one set test; ``tests/bot/nlu/test_layout.py`` checks the split is the plain pattern's.
+_SPLIT_RE = re.compile(rf"{_SPLIT_AT[0]}|(?=[:\s(\d一二三四五六七八九十])(?:{_SPLIT_AT[1]})")
 _CAPTURING_SPLIT_RE = re.compile(f"({_SPLIT_RE.pattern})")
 _JOINING_RE = re.compile(r"^[,:\s]*[,:][,:\s]*$")
 _HEADER_RE = re.compile(
@@ -85,13 +91,33 @@ class Clause:
     after_colon: bool = False       # follows a colon: "提升班：50%", "已完成：手册、公开栏"
 
 
+# The characters one of which every match of a pattern above holds (``prefilter.needing``).
+_MAY_PROMPT = needing("layout._PROMPT_RE", _PROMPT_RE, ":例如像【")
+_MAY_SALUTE = needing("layout._SALUTATION_RE", _SALUTATION_RE, "书领师任部")
+_MAY_CLOSE = needing("layout._CLOSING_RE", _CLOSING_RE, "阅核示正谢辛告")
+_MAY_DETAIL = needing("layout._DETAIL_RE", _DETAIL_RE, "(")
+_MAY_CONTRAST = needing("layout._CONTRAST_RE", _CONTRAST_RE, "是非")
+_MAY_SECTION = needing("layout._SECTION_RE", _SECTION_RE, "责项整问")
+_MAY_HEADER = needing("layout._HEADER_RE", _HEADER_RE, "情汇进小总月如几本近今")
+_MAY_STOCK = needing("layout._STOCK_RE", _STOCK_RE, "各认积扎深切主努踊")
+
+
+_MAY_CLEAN = re.compile("|".join(guard.pattern for guard in (_MAY_PROMPT, _MAY_SALUTE, _MAY_CLOSE, _MAY_DETAIL, _MAY_CONTRAST)))
+
+
 def clean(text: str) -> str:
     """The normalized reply without examples, salutation, bracketed details and denied halves."""
-    text = _PROMPT_RE.sub("", text)
-    text = _SALUTATION_RE.sub("", text, count=1)
-    text = _CLOSING_RE.sub("", text, count=1)
-    text = _DETAIL_RE.sub("", text)
-    return _CONTRAST_RE.sub("", text)
+    if not _MAY_CLEAN.search(text):
+        return text         # most replies: one search instead of five
+    if _MAY_PROMPT.search(text):
+        text = _PROMPT_RE.sub("", text)
+    if _MAY_SALUTE.search(text):
+        text = _SALUTATION_RE.sub("", text, count=1)
+    if _MAY_CLOSE.search(text):
+        text = _CLOSING_RE.sub("", text, count=1)
+    if _MAY_DETAIL.search(text):
+        text = _DETAIL_RE.sub("", text)
+    return _CONTRAST_RE.sub("", text) if _MAY_CONTRAST.search(text) else text
 
 
 def split_clauses(text: str) -> list[str]:
@@ -101,7 +127,7 @@ def split_clauses(text: str) -> list[str]:
 
 def section_kind(clause: str) -> str | None:
     """The kind a section header names ("一、责任清单" → responsibility), or None."""
-    m = _SECTION_RE.match(clause.strip())
+    m = _SECTION_RE.match(clause.strip()) if _MAY_SECTION.search(clause) else None
     return m.lastgroup if m else None
 
 
@@ -130,9 +156,9 @@ def clauses(text: str, dropped: list[tuple[str, str]] | None = None,
         if kind:
             section = kind
             why = f"section:{kind}"
-        elif _HEADER_RE.match(part) and _before_colon(cleaned, part) and not (names_item and names_item(part)):
+        elif _header(part, cleaned) and not (names_item and names_item(part)):
             why = "header"
-        elif _STOCK_RE.search(part):
+        elif _MAY_STOCK.search(part) and _STOCK_RE.search(part):
             why = "stock"
         if why:
             if dropped is not None:
@@ -171,6 +197,12 @@ def _note_cleaning(text: str, dropped: list[tuple[str, str]]) -> None:
         for m in pattern.finditer(text):
             if m.group():
                 dropped.append((m.group(), why))
+
+
+def _header(part: str, text: str) -> bool:
+    """Whether ``part`` of ``text`` is worded as a header and followed by a colon."""
+    return ":" in text and _MAY_HEADER.search(part) is not None and _HEADER_RE.match(part) is not None \
+        and _before_colon(text, part)
 
 
 def _before_colon(text: str, part: str) -> bool:

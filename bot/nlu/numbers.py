@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from .prefilter import needing
+
 CN_DIGITS = "零〇一二两三四五六七八九"
 _DIGIT_VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
                 "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -75,10 +77,13 @@ _PERCENT_PATTERNS: list[tuple[re.Pattern, str]] = [
 ]
 
 
-# Per pattern above, words one of which must be in the text for the pattern to match (None: any).
-_NEEDED: tuple[tuple[str, ...] | None, ...] = (
-    ("%",), ("百分之",), ("%",), ("成",), ("分之",), ("/",), ("半",), ("度", "率", "比例", "进"), ("完成", "推进", "达"),
-)
+# Per pattern above, the characters one of which its every match holds (``prefilter.needing``):
+# a cheap test first, since most clauses hold no figure of most forms.
+_NEEDED = ("%", "之", "%", "成", "之", "/", "半", "度率比进", "完推达")
+for (_pattern, _kind), _chars in zip(_PERCENT_PATTERNS, _NEEDED, strict=True):
+    needing(f"numbers._PERCENT_PATTERNS[{_kind}:{_chars}]", _pattern, _chars)
+_NEEDED_CHARS = [frozenset(chars) for chars in _NEEDED]
+_PERCENT_CHARS_RE = re.compile("[" + re.escape("".join(_NEEDED)) + "]")
 
 
 def find_percents(text: str) -> list[tuple[int, int, int | None]]:
@@ -88,13 +93,12 @@ def find_percents(text: str) -> list[tuple[int, int, int | None]]:
     """
     found: list[tuple[int, int, int | None]] = []
     taken: list[tuple[int, int]] = []   # spans read already, impossible figures (760%) included
-    for (pattern, kind), needed in zip(_PERCENT_PATTERNS, _NEEDED, strict=True):
-        if needed:      # a cheap test first: most clauses hold no figure of most forms
-            for word in needed:
-                if word in text:
-                    break
-            else:
-                continue
+    present = set(_PERCENT_CHARS_RE.findall(text))
+    if not present:
+        return found
+    for (pattern, kind), needed in zip(_PERCENT_PATTERNS, _NEEDED_CHARS, strict=True):
+        if needed.isdisjoint(present):
+            continue
         for m in pattern.finditer(text):
             start, end = m.span()
             if any(s < end and start < e for s, e in taken):
@@ -143,6 +147,7 @@ COUNT_UNITS = "次回场遍趟轮堂期此"     # 此: "一此", voice input for
 _COUNT_RE = re.compile(rf"(?:(?P<ordinal>第\s*)?(?P<n>{NUMBER})|(?P<first>首))\s*(?:[{COUNT_UNITS}])(?!数|序|[是在为])"
                        rf"|(?<=[\u4e00-\u9fff)”\"])\s*[×xX✕*]\s*(?P<times>\d{{1,3}})(?![\d%.])"
                        rf"|(?<=[A-Za-z0-9\x00])\s*[×✕]\s*(?P<times2>\d{{1,3}})(?![\d%.])")
+_MAY_COUNT = needing("numbers._COUNT_RE", _COUNT_RE, COUNT_UNITS + "×xX✕*")
 # Words of the year's running total, shortly before a count.
 _TOTAL_RE = re.compile(r"今年|全年|本年度?|年内|累计|共计|总共|一共|合计|截[至止](?:目前|今天|现在)|迄今|至今|到目前为止")
 _INSTANCE_RE = re.compile(r"其中\s*$")
@@ -160,7 +165,7 @@ def find_counts(text: str) -> list[tuple[int, int, int, str]]:
     """
     found = []
     previous_end = 0
-    for m in _COUNT_RE.finditer(text):
+    for m in _COUNT_RE.finditer(text) if _MAY_COUNT.search(text) else ():
         if m["times"] or m["times2"]:
             value, kind = int(m["times"] or m["times2"]), "count"
         elif m["ordinal"] or m["first"]:

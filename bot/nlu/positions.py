@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from .layout import KIND_WORDS
 from .numbers import to_int
-from .prefilter import guarded
+from .prefilter import guarded, needing
 from .text import CHECK, CROSS
 
 _NUM = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
@@ -54,6 +54,7 @@ _KIND_COUNT_RE = re.compile(
 
 
 _KIND_HINT_RE = re.compile("|".join(KIND_WORDS.values()))
+_MAY_KIND = needing("positions._KIND_HINT_RE", _KIND_HINT_RE, "责项整问")
 
 
 class Position(NamedTuple):
@@ -97,7 +98,7 @@ def _every_of_kind(clause: str, kinds: Sequence[str], found: list[Position]) -> 
     """"两个整改都整改到位了", "整改那三条": all items of a kind, when the number said is how many
     the list has (another number names no item)."""
     out: list[Position] = []
-    if not _KIND_HINT_RE.search(clause):
+    if not (_MAY_KIND.search(clause) and _KIND_HINT_RE.search(clause)):
         return out
     for m in _KIND_COUNT_RE.finditer(clause):
         if any(p.start < m.end() and m.start() < p.end for p in found):

@@ -30,9 +30,29 @@ GUARDED: dict[str, tuple[str, int, str]] = {}     # name -> (source, flags, firs
 
 def guarded(name: str, source: str, flags: int, chars: str) -> re.Pattern:
     """``source`` compiled behind a look-ahead for ``chars``, the characters a match starts with."""
+    return re.compile(guard(name, source, flags, chars), flags)
+
+
+def guard(name: str, source: str, flags: int, chars: str) -> str:
+    """``source`` behind a look-ahead for ``chars``, the characters a match starts with, not
+    compiled: for an alternative of a longer pattern, so that a position where it cannot start
+    costs one set test instead of trying its own alternatives."""
     GUARDED[name] = (source, flags, chars)
     charset = "".join(re.escape(c) for c in chars)
-    return re.compile(f"(?=[{charset}])(?:{source})", flags)
+    return f"(?=[{charset}])(?:{source})"
+
+
+NEEDED: dict[str, tuple[re.Pattern, str]] = {}    # name -> (pattern, characters), for the test
+
+
+def needing(name: str, pattern: re.Pattern, chars: str) -> re.Pattern:
+    """A pattern finding any of ``chars``, one of which every match of ``pattern`` holds: where it
+    finds none, ``pattern`` cannot match. Finding a few characters costs less than trying a long
+    alternation at every position, and most replies hold none of the characters (no example, no
+    salutation, no header...). ``tests/bot/nlu/test_prefilter.py`` proves the characters from the
+    parsed pattern."""
+    NEEDED[name] = (pattern, chars)
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]", pattern.flags & re.IGNORECASE)
 
 
 def _firsts(items) -> tuple[set[str] | None, bool]:

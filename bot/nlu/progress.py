@@ -35,6 +35,7 @@ from .items import MASK, ItemIndex, Mention, find_mentions
 from .layout import Clause
 from .model import Update
 from .numbers import to_int
+from .prefilter import needing
 from .resolve import resolve_update
 from .states import Signal, find_signals
 
@@ -50,6 +51,8 @@ _POLITE_RE = re.compile(r"谢谢|感谢|多谢|辛苦了?|收到|好的|以上|�
 
 # A number of people right after the verb ("谈了5人"): what was counted is unclear.
 _PEOPLE_RE = re.compile(r"[了过]\s*(?:\d{1,4}|[一二两三四五六七八九十百]{1,4})\s*(?:个)?(?:人|名|户|位)(?!次)")
+_MAY_POLITE = needing("progress._POLITE_RE", _POLITE_RE, "谢感辛收好以审指批特告如书领您你是本这👌👍🙏")
+_MAY_PEOPLE = needing("progress._PEOPLE_RE", _PEOPLE_RE, "了过")
 # State words of a rectification ("整改到位", "销号"): said of another kind of item, they are weak evidence.
 _RECTIFICATION_WORDS_RE = re.compile(r"整改|销号")
 
@@ -122,8 +125,10 @@ def _clause_groups(clause: Clause, index: ItemIndex, trace: list | None,
     ``label``: the references before a colon the clause follows ("提升班：50%"), which the signals
     before the clause's first reference describe."""
     mentions, masked, mask = find_mentions(clause.text, index, clause.section)
-    signals = [s for s in find_signals(masked, mask) if not _inside(s, mentions)]
-    mentions = [m for m in mentions if not _within_signal(m, signals)]
+    signals = find_signals(masked, mask)
+    if mentions and signals:
+        signals = [s for s in signals if not _inside(s, mentions)]
+        mentions = [m for m in mentions if not _within_signal(m, signals)]
     signals = _each([s for s in signals if s.kind != "void"], masked, mentions)
     mentions = [m._replace(weak=True) if m.how == "enumeration" and _names_something_else(clause.text, m, signals)
                 else m for m in mentions]
@@ -131,7 +136,8 @@ def _clause_groups(clause: Clause, index: ItemIndex, trace: list | None,
         trace.append({"clause": clause.text, "section": clause.section, "mentions": mentions,
                       "signals": signals, "masked": masked})
     leftover = _leftover(clause.text, mentions)
-    tokens: list[Mention | Signal] = sorted([*mentions, *signals], key=lambda t: (t.start, isinstance(t, Signal)))
+    tokens: list[Mention | Signal] = sorted([*mentions, *signals], key=lambda t: (t.start, isinstance(t, Signal))) \
+        if mentions and signals else mentions or signals       # each sorted by where it starts already
     respectively = bool(_RESPECTIVELY_RE.search(clause.text))
     groups: list[_Group] = []
     pending: list[Mention] = []        # references waiting for a signal
@@ -167,7 +173,7 @@ def _clause_groups(clause: Clause, index: ItemIndex, trace: list | None,
             forward.append(token)
     if pending:
         groups.append(_Group(pending, [], respectively))
-    if _PEOPLE_RE.search(masked):
+    if _MAY_PEOPLE.search(masked) and _PEOPLE_RE.search(masked):
         for group in groups:
             group.people = True
     if forward and groups:
@@ -188,7 +194,8 @@ def _names_something_else(text: str, mention: Mention, signals: list[Signal]) ->
     for a, b in [*mention.spans, *((s.start, s.end) for s in signals)]:
         for k in range(a, min(b, len(chars))):
             chars[k] = " "
-    rest = _FILLER_RE.sub(" ", _POLITE_RE.sub(" ", "".join(chars)))
+    rest = "".join(chars)
+    rest = _FILLER_RE.sub(" ", _POLITE_RE.sub(" ", rest) if _MAY_POLITE.search(rest) else rest)
     return _CONTENT_RE.search(rest) is not None
 
 
@@ -232,9 +239,9 @@ def _leftover(text: str, mentions: list[Mention]) -> str:
     chars = list(text)
     for m in mentions:
         for a, b in m.spans:
-            for k in range(a, min(b, len(chars))):
-                chars[k] = MASK
-    return _FILLER_RE.sub("", _POLITE_RE.sub("", "".join(chars)))
+            chars[a:b] = MASK * (min(b, len(chars)) - a)
+    rest = "".join(chars)
+    return _FILLER_RE.sub("", _POLITE_RE.sub("", rest) if _MAY_POLITE.search(rest) else rest)
 
 
 def _leads_into(signal: Signal, following: Mention | Signal | None) -> bool:

@@ -23,24 +23,24 @@ def resolve_update(item: str | None, signals: list[Signal], target: int | None, 
     and done for other items; a count or an ordinal ("第一期") of an unquantified item means it is
     under way. A total ("今年已召开8次") is kept apart from the count.
     """
-    statuses = {s.value for s in signals if s.kind == "status"}
+    said = _by_kind(signals)
+    statuses = set(said.get("status", ()))
     sure, doubt = True, None
-    weak = [s.value for s in signals if s.kind == "weak"]
-    percents = [s.value for s in signals if s.kind == "percent"]
-    counts = [s.value for s in signals if s.kind == "count"]
-    totals = [s.value for s in signals if s.kind == "total"]
-    ordinal = any(s.kind == "ordinal" for s in signals)
-    held = any(s.kind == "held" for s in signals)
-    dated = any(s.kind == "dated" for s in signals)
-    if dated and not held and not statuses and not counts and not percents and not weak:
+    weak = said.get("weak", [])
+    percents = said.get("percent", [])
+    counts = said.get("count", [])
+    totals = said.get("total", [])
+    ordinal = "ordinal" in said
+    held = "held" in said
+    if "dated" in said and not held and not statuses and not counts and not percents and not weak:
         held = True         # "10月18日召开支部党员大会": held that day (asked about, see below)
         sure, doubt = False, "dated"
-    if any(s.kind == "tick" for s in signals):
+    if "tick" in said:
         if target is not None:
             held = True         # "支委会✅": one more time of a quantified duty, not the year's duty done
         else:
             statuses.add("done")
-    figure_given = any(s.kind in ("bad_percent", "bad_count") for s in signals)
+    figure_given = "bad_percent" in said or "bad_count" in said
     if figure_given:
         held = ordinal = False      # "支委会开了-1次": the figure cannot be kept, so nothing was held either
     percent = percents[-1] if percents else None
@@ -94,3 +94,15 @@ def resolve_update(item: str | None, signals: list[Signal], target: int | None, 
     if status is None and percent is None and count is None and total is None and not figure_given and not bare:
         return None
     return Update(item=item, status=status, percent=percent, count=count, total=total, sure=sure, doubt=doubt)
+
+
+def _by_kind(signals: list[Signal]) -> dict[str, list]:
+    """The values of the signals, by kind, in order."""
+    said: dict[str, list] = {}
+    for s in signals:
+        values = said.get(s.kind)
+        if values is None:
+            said[s.kind] = [s.value]
+        else:
+            values.append(s.value)
+    return said

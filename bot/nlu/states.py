@@ -21,7 +21,7 @@ import re
 from typing import NamedTuple
 
 from .numbers import find_counts, find_percents
-from .prefilter import guarded
+from .prefilter import guard, guarded, needing
 from .text import CHECK, CROSS
 
 
@@ -127,8 +127,27 @@ SIGNAL_FIRST_CHARS = (
     "参取受召可同后听启周四困国圆在场均坚培基填处多大好如妥存学安完定实审宣将小尚就尽差已布希干年并座延建开弄录待快急恐恳慰"
     "成扎打执抓报抽拟择持挂指按换接推提搁搞撰收改整施无明是暂更月有未本材检正毫汇没滞满申百目看着督研确碰积稳竣等筹纠组经"
     "结继编缴缺能节草落补装观规解计订讲请调谈资走起达过近还这进逐通逾遇部都配销阶难需面顺预马验👍")
-_SIGNAL_RE = guarded("states._SIGNAL_RE", "|".join(f"(?P<{name}>{pattern})" for name, pattern in _ALTERNATIVES),
-                     re.IGNORECASE, SIGNAL_FIRST_CHARS)
+# The characters each alternative starts with: where none of them stands, the alternative costs
+# one set test instead of trying its own alternatives (``prefilter.guard``; checked by the same test).
+_FIRST_CHARS = {
+    "not_closed": "也仍从均尚并暂未没目还都",
+    "done_pending_close": "准可已建待恳报提正申等能请",
+    "closed": "c予全同均完已销",
+    "blocked": "bs不中亟人做停写办卡受可困场存完实希干延建开弄急恐推搁搞整无暂有未材没滞申碰经缺落请资进逾遇难需面",
+    "not_started": "nt也仍从准即均尚并待无暂未正毫没目计还都",
+    "bare_not": "n也尚未没还都",
+    "in_progress": "io一下争仍会修做全写准刚初制剩办加即取可后启周在基多大如完实审将小尚就尽差已干年建开弄待快扎打抓报拟持按接推提搞撰收整施明是月有未本正没着积稳等筹继能草落计起过近还这进逐部阶顺预马验",
+    "promise": "一保全力务努坚确",
+    "planned": "七下中争准后国年打拟择明月节计过近预",
+    "done": "cdfo上交修做全写准出到制办印圆均填处好妥学安完定实已布干建开弄录待成执报挂换提搞撰收改整更满竣筹纠结编缴落补装规解订讲走达通都配顺验",
+    "tick": "✓",
+    "not_done": "✗",
+    "thumbs": "o👍",
+    "held": "0123456789一七三上两主举九二五八六十去参召听四培学宣已座开慰报抽指搞检汇百看督研组观讲调谈走部",
+}
+_SIGNAL_RE = guarded("states._SIGNAL_RE", "|".join(
+    f"(?P<{name}>{guard(f'states._ALTERNATIVES[{name}]', pattern, re.IGNORECASE, _FIRST_CHARS[name])})"
+    for name, pattern in _ALTERNATIVES), re.IGNORECASE, SIGNAL_FIRST_CHARS)
 
 _STATUS_OF_GROUP = {
     "not_closed": "not_closed",
@@ -151,6 +170,7 @@ _NEGATOR_RE = re.compile(r"没|沒|未|无|無|莫|勿|不|非|(?<![a-z])not(?![
 # Phrases with a negator character that negate nothing.
 _NOT_NEGATION_RE = re.compile(r"不错|不少|不断|不仅|不但|不过|不久|毫不|非常|并非没|不折不扣|不管|不论|无论|"
                               r"没问题|没有问题|无问题|无误|无异议|没毛病|无偏差|不等")
+_MAY_NEGATE = needing("states._NEGATOR_RE", _NEGATOR_RE, "没沒未无無莫勿不非n")
 _LOOK_BACK = 16     # characters, not counting item words
 
 # Modality before a done phrase: a promise makes it a weak signal, a plan makes it in progress
@@ -181,21 +201,22 @@ def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Si
     signal_chars = [False] * len(clause)
     later = _LATER_CHARS_RE.search(clause) is not None     # "跟你说", "再报": a promise may be there
     for m in _SIGNAL_RE.finditer(clause):
-        if m.lastgroup == "held":
+        group, (start, end), words = m.lastgroup, m.span(), m.group()
+        if group == "held":
             kind, value = "held", "held"
-        elif m.lastgroup == "tick":
+        elif group == "tick":
             kind, value = "tick", "done"    # read by the item's kind: one more time of a duty
-        elif m.lastgroup in WEAK:
-            kind, value = "weak", WEAK[m.lastgroup]
+        elif group in WEAK:
+            kind, value = "weak", WEAK[group]
         else:
-            kind, value = "status", _STATUS_OF_GROUP[m.lastgroup]
+            kind, value = "status", _STATUS_OF_GROUP[group]
         # a phrase that starts with its own negator ("没能整改") is not negated again from afar
-        negated = (value in _NEGATED and not _NEGATOR_RE.match(m.group())
-                   and _negated(clause, m.start(), mention_mask, signal_chars))
-        if value in ("done", "held") and not negated and later and _AFTERWARDS_RE.match(clause, m.end()):
+        negated = (value in _NEGATED and not _NEGATOR_RE.match(words)
+                   and _negated(clause, start, mention_mask, signal_chars))
+        if value in ("done", "held") and not negated and later and _AFTERWARDS_RE.match(clause, end):
             kind, value = "weak", "in_progress"
-        elif value in ("done", "held") and not negated and not _HAPPENED_RE.search(m.group()):
-            window = _window(clause, m.start(), mention_mask, signal_chars)
+        elif value in ("done", "held") and not negated and not _HAPPENED_RE.search(words):
+            window = _window(clause, start, mention_mask, signal_chars)
             if _PROMISE_RE.search(window):
                 kind, value = "weak", "in_progress"
             elif _PLAN_RE.search(window):
@@ -203,11 +224,10 @@ def find_signals(clause: str, mention_mask: list[bool] | None = None) -> list[Si
         if negated:
             kind, value = "status", _NEGATED[value]
             if value is None:
-                kind, value = "void", m.lastgroup     # "没有遇到困难": says nothing, still a phrase
-        signals.append(Signal(m.start(), m.end(), kind, value, negated, m.group()))
+                kind, value = "void", group     # "没有遇到困难": says nothing, still a phrase
+        signals.append(Signal(start, end, kind, value, negated, words))
         if kind != "weak":      # a look-back passes over a plan or promise ("计划下周制定好")
-            for i in range(m.start(), m.end()):
-                signal_chars[i] = True
+            signal_chars[start:end] = [True] * (end - start)
     for m in _DATED_RE.finditer(clause) if ("日" in clause or "号" in clause) else ():
         signals.append(Signal(m.start(), m.end(), "dated", "held", False, m.group()))
     for start, end, value in find_percents(clause):
@@ -234,5 +254,7 @@ def _window(clause: str, start: int, mention_mask: list[bool] | None, signal_cha
 
 def _negated(clause: str, start: int, mention_mask: list[bool] | None, signal_chars: list[bool]) -> bool:
     """Whether a negator stands shortly before position ``start`` of ``clause``."""
-    text = _NOT_NEGATION_RE.sub("", _window(clause, start, mention_mask, signal_chars))
-    return _NEGATOR_RE.search(text) is not None
+    text = _window(clause, start, mention_mask, signal_chars)
+    if not _MAY_NEGATE.search(text):
+        return False        # no negator's character, none left after the phrases below go either
+    return _NEGATOR_RE.search(_NOT_NEGATION_RE.sub("", text)) is not None

@@ -53,3 +53,23 @@ def test_what_is_dropped_can_be_listed():
     dropped: list = []
     layout.clauses(normalize("书记，本月情况：各项工作有序推进。回复如：第2项完成80%"), dropped)
     assert {why for _, why in dropped} == {"salutation", "header", "stock", "example"}
+
+
+def test_the_guarded_split_splits_as_the_plain_pattern():
+    import json
+    import re
+    from pathlib import Path
+
+    from bot.nlu.text import normalize
+
+    plain = re.compile(f"({'|'.join(layout._SPLIT_AT)})")
+    shared = Path(__file__).resolve().parents[3].parent / "shared" / "nlu"
+    texts = ["第1、2项分别完成80%、50%", "1✓ 2✓ 3✗ 4 50%", "时间 15:30：开会", "完成了吗?好的", "一、责任清单 二、整改事项",
+             "活动室(2)已完成 (3)进行中", "调研报告写完了 2.学习计划", "第三项完成\n 第四项 进行中", "支委会 1✓ 2 ✗"]
+    for name in ("dev.jsonl", "dev2.jsonl", "dev3.jsonl"):
+        if (shared / name).exists():
+            texts += [json.loads(line)["text"] for line in (shared / name).read_text(encoding="utf-8").splitlines()
+                      if line.strip()]
+    for text in map(normalize, texts):
+        for start in range(len(text)):
+            assert layout._CAPTURING_SPLIT_RE.split(text[start:]) == plain.split(text[start:]), text[start:]
