@@ -136,6 +136,25 @@ class UnderstandingConfig:
     confirm_hours: int = 24     # an unconfirmed read-back lapses after this many hours (one reminder before)
 
 
+# How often each kind of 三会一课 is owed (``[meetings]``); "none": not owed.
+FREQUENCIES = ("monthly", "quarterly", "half-yearly", "yearly", "none")
+
+
+@dataclass
+class MeetingsConfig:
+    """How often each unit must hold each kind of 三会一课 (``models.meetings``)."""
+
+    general_meeting: str = "quarterly"      # 支部党员大会
+    committee: str = "monthly"              # 支委会
+    group: str = "monthly"                  # 党小组会
+    lecture: str = "quarterly"              # 党课
+
+    def frequencies(self) -> dict[str, str]:
+        """MeetingKind value → frequency, e.g. {"支部党员大会": "quarterly", …}."""
+        return {"支部党员大会": self.general_meeting, "支委会": self.committee, "党小组会": self.group,
+                "党课": self.lecture}
+
+
 @dataclass
 class Config:
     wecom: WeComConfig = field(default_factory=WeComConfig)
@@ -144,6 +163,7 @@ class Config:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     stars: StarsConfig = field(default_factory=StarsConfig)
     understanding: UnderstandingConfig = field(default_factory=UnderstandingConfig)
+    meetings: MeetingsConfig = field(default_factory=MeetingsConfig)
     source: Path | None = None
 
     @property
@@ -268,7 +288,8 @@ def load(path: str | os.PathLike | None = None, *, environ: dict | None = None) 
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(str(found), f"不是合法的 TOML（{exc}）", f"is not valid TOML ({exc})") from None
         sections = {"wecom": cfg.wecom, "database": cfg.database, "server": cfg.server,
-                    "schedule": cfg.schedule, "stars": cfg.stars, "understanding": cfg.understanding}
+                    "schedule": cfg.schedule, "stars": cfg.stars, "understanding": cfg.understanding,
+                    "meetings": cfg.meetings}
         for name, table in data.items():
             if name not in sections:
                 raise ConfigError(name, "不是已知的配置节", "is not a known section")
@@ -315,6 +336,10 @@ def validate(cfg: Config) -> None:
         raise ConfigError("understanding.confirm_from", "应为正整数", "must be a positive integer")
     if not 1 <= u.confirm_hours <= 168:
         raise ConfigError("understanding.confirm_hours", "应在1到168之间", "must be between 1 and 168")
+    for name in ("general_meeting", "committee", "group", "lecture"):
+        if getattr(cfg.meetings, name) not in FREQUENCIES:
+            raise ConfigError(f"meetings.{name}", "应为 monthly、quarterly、half-yearly、yearly 或 none 之一",
+                              "must be one of monthly, quarterly, half-yearly, yearly, none")
     st = cfg.stars
     if not st.three <= st.four <= st.five:
         raise ConfigError("stars", "分数线应满足 three ≤ four ≤ five", "thresholds must satisfy three <= four <= five")
