@@ -5,7 +5,7 @@ periods of a year a unit left without a meeting it owed (the star rating's "三�
   secretary named ("指定 李娜 记录三会一课", ``MeetingRecorder``).
 * **One meeting, one record**: a second report of the same kind on the same day for the same unit
   is not stored again (a meeting counts once however often it is told).
-* **Owed**: each kind has a frequency (``[meetings]``: monthly, quarterly, half-yearly, yearly, none);
+* **Owed by branches**: 三会一课 are a 党支部's (``UnitKind.BRANCH``); other units owe none. Each kind has a frequency (``[meetings]``: monthly, quarterly, half-yearly, yearly, none);
   a period that has ended with no meeting of that kind standing (not withdrawn) is missed. A period
   still running is never missed.
 """
@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from models.rows import set_columns
-from models.tables import Meeting, MeetingKind, MeetingRecorder, Member
+from models.tables import Meeting, MeetingKind, MeetingRecorder, Member, Unit, UnitKind
 
 UNDO_WINDOW = timedelta(hours=24)          # as models.corrections: a record is withdrawn within a day
 _MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
@@ -101,11 +101,19 @@ def held_days(session: Session, unit_ids: Iterable[int], first: date, last: date
     return held
 
 
+def branches(session: Session, unit_ids: Iterable[int] | None = None) -> list[int]:
+    """The units among ``unit_ids`` (default: all) that owe 三会一课: the 党支部."""
+    q = select(Unit.id).where(Unit.kind == UnitKind.BRANCH)
+    if unit_ids is not None:
+        q = q.where(Unit.id.in_(list(unit_ids)))
+    return list(session.exec(q.order_by(Unit.id)))
+
+
 def missed(session: Session, unit_ids: Iterable[int], year: int, today: date,
            frequencies: dict[str, str]) -> dict[int, list[str]]:
-    """unit → the periods of ``year`` ended by ``today`` that had no meeting of a kind owed in them,
-    e.g. ["支部党员大会第2季度"]; a unit that missed none is absent."""
-    ids = list(unit_ids)
+    """branch → the periods of ``year`` ended by ``today`` that had no meeting of a kind owed in them,
+    e.g. ["支部党员大会第2季度"]; a branch that missed none, and any other unit, is absent."""
+    ids = branches(session, unit_ids)
     held = held_days(session, ids, date(year, 1, 1), date(year, 12, 31))
     out: dict[int, list[str]] = {}
     for unit_id in ids:
@@ -115,3 +123,34 @@ def missed(session: Session, unit_ids: Iterable[int], year: int, today: date,
         if gaps:
             out[unit_id] = gaps
     return out
+
+
+def ending_in(frequencies: dict[str, str], first: date, last: date) -> list[tuple[str, str, date, date]]:
+    """(kind, period label, its first day, its last day) of each period owed that ends between
+    ``first`` and ``last`` (a month: what is due by its end; a quarter: what the 季督 reports)."""
+    return [(kind, label, start, end) for kind, frequency in frequencies.items()
+            for label, start, end in periods(frequency, first.year) if first <= end <= last]
+
+
+def tally(session: Session, unit_ids: Iterable[int], owed: list[tuple[str, str, date, date]]
+          ) -> dict[int, dict[str, tuple[int, int]]]:
+    """branch → kind → (periods with a meeting, periods owed) over ``owed`` (``ending_in``)."""
+    ids = branches(session, unit_ids)
+    if not owed or not ids:
+        return {}
+    held = held_days(session, ids, min(o[2] for o in owed), max(o[3] for o in owed))
+    out: dict[int, dict[str, tuple[int, int]]] = {}
+    for unit_id in ids:
+        counts: dict[str, tuple[int, int]] = {}
+        for kind, _, start, end in owed:
+            done, due = counts.get(kind, (0, 0))
+            counts[kind] = (done + any(start <= d <= end for d in held[unit_id][kind]), due + 1)
+        out[unit_id] = counts
+    return out
+
+
+def recorders(session: Session, unit_ids: Iterable[int]) -> dict[int, Member]:
+    """unit → the member its secretary named to record its meetings (active), if any."""
+    rows = session.exec(select(MeetingRecorder.unit_id, Member).join(Member, Member.id == MeetingRecorder.member_id)
+                        .where(MeetingRecorder.unit_id.in_(list(unit_ids)), Member.active))
+    return {unit_id: member for unit_id, member in rows}

@@ -8,7 +8,8 @@ A statement is a meeting report only when it names one kind (支部党员大会 
 (今天, 昨天, 11月8日, 8号, 周三), the attendance (应到7人实到6人, 参会6人) or the topic (研究…, 主题…,
 学习…, 传达…). What it does not read as a report: a question, a denial ("还没召开"), a plan
 ("明天召开", "准备召开", a day after today), a count or running total ("召开了2次支委会", "今年已召开8次":
-progress of a quantified duty), two kinds in one statement. The day is today when unsaid; a day
+progress of a quantified duty), two kinds in one statement, a meeting held elsewhere ("到联系支部讲了党课":
+another unit's). The day is today when unsaid; a day
 read from a weekday, or a day of the month without its month, or attendance that does not add up,
 is a *doubt*: the bot reads the meeting back before storing it (``handlers.meetings``).
 """
@@ -44,7 +45,9 @@ _RELATIVE = {"昨天": 1, "昨日": 1, "昨晚": 1, "前天": 2}
 _RELATIVE_RE = re.compile("|".join(_RELATIVE))
 _FULL_DATE_RE = re.compile(rf"(?:(\d{{4}})年)?({NUMBER})月({NUMBER})[日号]")
 _DAY_RE = re.compile(rf"(?<![月\d])({NUMBER})[日号](?!期)")
-_WEEKDAY_RE = re.compile(r"(上)?(?:周|星期|礼拜)([一二三四五六日天1-7])")
+_WEEKDAY_RE = re.compile(r"(上|本|这)?(?:周|星期|礼拜)([一二三四五六日天1-7])")
+# Held elsewhere ("到联系支部讲了党课", "给第二支部上党课"): another unit's meeting, not the reporter's.
+_ELSEWHERE_RE = re.compile(r"(?:到|去|赴|给|为|深入)[\u4e00-\u9fff]{0,10}?(?:支部|党委|总支|单位|社区|村|企业|学校)")
 _WEEKDAYS = {c: n for n, c in enumerate("一二三四五六")} | {"日": 6, "天": 6} | {str(n): n - 1 for n in range(1, 8)}
 
 _ATTENDANCE_RE = re.compile(rf"应(?:到|参会|参加|出席)({NUMBER})人?[^\d一二三四五六七八九十两]{{0,3}}"
@@ -84,7 +87,9 @@ def _day(text: str, today: date) -> tuple[date | None, bool, list[str]] | None:
         day = _on(today, today.year, today.month, to_int(m[1]))
         return day and (day[0], True, [f"只写了{to_int(m[1])}日，按本月理解"])
     if m := _WEEKDAY_RE.search(text):
-        back = (today.weekday() - _WEEKDAYS[m[2]]) % 7 + (7 if m[1] else 0)
+        if m[1] in ("本", "这") and _WEEKDAYS[m[2]] > today.weekday():
+            return None                                         # later this week: a plan
+        back = (today.weekday() - _WEEKDAYS[m[2]]) % 7 + (7 if m[1] == "上" else 0)
         return today - timedelta(days=back), True, [f"日期由“{m[0]}”推算"]
     return today, False, []
 
@@ -133,7 +138,7 @@ def read_meeting(text: str, today: date) -> MeetingReport | None:
     topic_at = _TOPIC_RE.search(clean)
     head = clean[:topic_at.start()] if topic_at else clean
     if (kind is None or _HELD_RE.search(clean) is None or _QUESTION_RE.search(clean)
-            or _NOT_A_REPORT_RE.search(head)):
+            or _NOT_A_REPORT_RE.search(head) or _ELSEWHERE_RE.search(head)):
         return None
     day = _day(head, today)
     if day is None or (not day[1] and _VAGUE_RE.search(head)):

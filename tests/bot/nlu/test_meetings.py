@@ -44,6 +44,7 @@ def test_what_is_inferred_is_a_doubt(text, held_on, doubt):
     "召开了1次支委会", "本月召开了支委会", "今年已召开8次支委会", "上个月召开了支委会，研究发展党员",
     "明天召开支委会", "准备召开支委会，研究下月计划", "支委会开了吗", "还没召开支委会", "今天召开支委会和党员大会",
     "2月30日召开支委会", "第3项完成了", "今天天气不错", "11月30日召开支委会",
+    "今天到联系支部讲了党课", "本周六召开支部党员大会",      # elsewhere (another unit's); later this week
 ])
 def test_what_is_no_meeting_report(text):
     assert read_meeting(text, TODAY) is None
