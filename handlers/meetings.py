@@ -45,9 +45,12 @@ _NAME_RE = re.compile(r"^指定([\u4e00-\u9fff]{2,4}?)(?:同志)?(?:为|来|负�
 
 
 def _report(msg: Message) -> MeetingReport | None:
-    if recording_unit(msg.session, msg.member) is None:
+    """The meeting the message reports, when its sender records their unit's (the words first: no
+    query for the many messages that report none)."""
+    report = read_meeting(msg.text, msg.at.date())
+    if report is None or recording_unit(msg.session, msg.member) is None:
         return None
-    return read_meeting(msg.text, msg.at.date())
+    return report
 
 
 def _meeting_line(kind: str, held_on: date, due: int | None, present: int | None, topic: str | None) -> str:

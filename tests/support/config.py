@@ -41,13 +41,13 @@ timeout = 5.0
 [database]
 url = "{db_url}"
 
-[server]
-host = "127.0.0.1"
-port = {port}
-
 [meetings]
 reminder_day = 0
 in_quarterly = false
+
+[server]
+host = "127.0.0.1"
+port = {port}
 {extra}
 """, encoding="utf-8")
     return path
