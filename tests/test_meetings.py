@@ -85,6 +85,8 @@ async def test_a_day_read_from_a_weekday_is_read_back_before_it_is_stored(client
 
 
 async def test_a_secretary_names_who_records_the_meetings(client, engine, org):
+    helped = await say(client, "liming", "帮助")
+    assert "三会一课：今天召开支委会，应到7人实到6人" in helped and "指定 王芳 记录三会一课" in helped
     assert "已记录" not in await say(client, "wangfang", "今天召开党小组会，学习党章")
     assert "只有书记" in await say(client, "wangfang", "指定 王芳 记录三会一课")
     assert "没有名为“周强”" in await say(client, "liming", "指定 周强 记录三会一课")     # another unit's member
