@@ -63,11 +63,18 @@ def _meeting_line(kind: str, held_on: date, due: int | None, present: int | None
     return " · ".join(parts)
 
 
-def _duty(msg: Message, kind: str) -> tuple[Item | None, str]:
-    """The sender's one quantified duty of this kind of meeting, or None and why none is counted."""
+def _duties(msg: Message, kind: str) -> list[Item]:
+    """The sender's quantified duties whose title names this kind of meeting ("每月召开支委会")."""
     word = "党员大会" if kind == GENERAL else kind
-    duties = [i for i in msg.items if i.kind == ItemKind.RESPONSIBILITY and i.target_count
-              and word in normalize(i.title)]
+    return [i for i in msg.items if i.kind == ItemKind.RESPONSIBILITY and i.target_count and word in normalize(i.title)]
+
+
+def _duty(msg: Message, kind: str, held_on: date) -> tuple[Item | None, str]:
+    """The sender's one quantified duty of this kind of meeting, or None and why none is counted
+    (a meeting of last year counts toward no duty of this year's list)."""
+    if held_on.year != msg.at.year:
+        return None, ""
+    duties = _duties(msg, kind)
     named = {u.item for u in msg.parsed.updates if u.item} if msg.parsed else set()
     if len(duties) > 1:
         duties = [i for i in duties if i.code in named]
@@ -80,10 +87,11 @@ def _number(msg: Message, item: Item) -> int:
     return next(n for n, i in enumerate(msg.items, 1) if i.id == item.id)
 
 
-def _other_updates(msg: Message, duty: Item | None) -> bool:
-    """The message also reports progress of another item: a meeting report is one statement."""
-    return any(has_state(u) and u.item and (duty is None or u.item != duty.code)
-               for u in (msg.parsed.updates if msg.parsed else []))
+def _other_updates(msg: Message, kind: str) -> bool:
+    """The message also reports progress of an item that is no duty of this kind of meeting: a
+    meeting report is one statement."""
+    kin = {i.code for i in _duties(msg, kind)}
+    return any(has_state(u) and u.item and u.item not in kin for u in (msg.parsed.updates if msg.parsed else []))
 
 
 @router.message(when=lambda msg: _report(msg) is not None)
@@ -91,8 +99,8 @@ def report_meeting(msg: Message) -> str:
     """A meeting held: stored at once when clear, else read back first."""
     report = _report(msg)
     unit_id = recording_unit(msg.session, msg.member)
-    duty, why_none = _duty(msg, report.kind)
-    if _other_updates(msg, duty):
+    duty, why_none = _duty(msg, report.kind, report.held_on)
+    if _other_updates(msg, report.kind):
         return "这条消息既报了会议又报了其他事项的进展，本条未做任何记录。请分开发送：会议一条，其他进展一条。"
     if same_meeting(msg.session, unit_id, report.kind, report.held_on):
         return "本单位这一天的这次会议已有记录，本条未重复记录。回复“撤回”可撤销上一条记录。"

@@ -84,7 +84,8 @@ def quarter_section(session: Session, tree: Tree, unit_id: int, period: str, cfg
               and any(done < due for done, due in counts[uid].values())]
     head = f"三会一课（第{q}季度，已召开/应召开）："
     if not behind:
-        return fit_lines(head, [f"{len(counts)}个支部均按要求召开"], "", limit=room) if byte_size(head) < room else ""
+        done = "均按要求召开" if len(counts) == 1 else f"{len(counts)}个支部均按要求召开"
+        return fit_lines(head, [done], "", limit=room) if byte_size(head) < room else ""
 
     def line(uid: int) -> str:
         parts = "、".join(f"{kind}{done}/{due}" for kind, (done, due) in counts[uid].items())

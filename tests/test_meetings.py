@@ -4,9 +4,12 @@ is read back when its day is inferred; a year of records with one missed quarter
 makes the star rating's veto apply, and the workbook column overrides it when filled."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from models.tables import Item, Meeting, ProgressUpdate, StarScore
+from tests.support.clock import TZ
 from tests.support.wecom import say
 
 
@@ -135,3 +138,20 @@ async def test_the_filled_column_overrides_missing_records(client, engine, org):
     _column(engine, org, None)
     star = await say(client, "liming", "我单位星级")
     assert "未评星" in star and "支部党员大会第1季度" in star and "等26个周期未召开" in star   # 3+10+10+3 periods ended
+
+
+async def test_a_meeting_of_last_year_counts_toward_no_duty_of_this_year(client, engine, runtime, org):
+    org.item("liming", "R-7", "每月召开支委会", kind="responsibility", year=2027, target_count=12)
+    runtime.clock.offset += datetime(2027, 1, 6, 10, tzinfo=TZ) - datetime(2026, 11, 20, 10, tzinfo=TZ)
+    asked = await say(client, "liming", "12月30日召开支委会，研究年度工作总结")
+    assert "2026年12月30日" in asked and "按2026年理解" in asked and "计入" not in asked
+    assert "已记录" in await say(client, "liming", "确认")
+    [meeting] = _meetings(engine)
+    assert meeting.held_on.year == 2026 and meeting.update_id is None and _item(engine, "R-7").done_count == 0
+    assert "[R-7] 每月召开支委会：" in await say(client, "liming", "今天召开支委会，研究年度计划")   # this year's
+
+
+async def test_a_meeting_and_other_progress_in_one_message_write_nothing(client, engine):
+    reply = await say(client, "liming", "今天召开支委会，研究发展党员工作；Z-2完成30%")
+    assert "本条未做任何记录" in reply and "分开发送" in reply
+    assert _meetings(engine) == [] and _item(engine, "Z-2").percent == 0 and _item(engine, "R-1").done_count == 9
