@@ -4,7 +4,8 @@ of the 季督 digest that show each branch's meetings against its frequency.
 * **Reminder** (``PushKind.MEETINGS``, once a month, from ``[schedule] meeting_reminder_day``): a
   branch that has not yet held a meeting owed in a period that ends this month (支委会 this month,
   支部党员大会 this quarter when the quarter ends this month …) is told so — its secretaries and
-  the member it named to record meetings, one message each, once (the push log).
+  the member it named to record meetings, one message each, once (the push log); a branch with
+  neither is told to the secretary covering it from above, all their branches in one message.
 * **季督**: under the secretary's digest, the branches of their units that held fewer meetings in
   the quarter than owed, each with "已召开/应召开" per kind, and how many others are on track.
 
@@ -43,32 +44,43 @@ def _behind(session: Session, year: int, month: int, cfg: ScheduleConfig) -> dic
     return out
 
 
-def _recipients(session: Session, unit_ids: list[int]) -> dict[int, list[Member]]:
-    """branch → its active secretaries and the member it named, each once."""
-    people: dict[int, dict[int, Member]] = defaultdict(dict)
+def _recipients(session: Session, tree: Tree, unit_ids: list[int]) -> dict[int, list[int]]:
+    """member id → the branches they are reminded of: each branch's active secretaries and the member
+    it named; a branch with neither goes to the secretary covering it from above."""
+    found: dict[int, list[int]] = defaultdict(list)
     for m in session.exec(select(Member).where(Member.unit_id.in_(unit_ids), Member.title.in_(SECRETARY_TITLES),
                                                Member.active).order_by(Member.id)):
-        people[m.unit_id][m.id] = m
+        found[m.id].append(m.unit_id)
     for unit_id, m in recorders(session, unit_ids).items():
-        people[unit_id][m.id] = m
-    return {unit_id: list(found.values()) for unit_id, found in people.items()}
+        if unit_id not in found[m.id]:
+            found[m.id].append(unit_id)
+    covered = {uid for uids in found.values() for uid in uids}
+    for unit_id in unit_ids:
+        boss = tree.covering_secretary(unit_id) if unit_id not in covered else None
+        if boss is not None:
+            found[boss.id].append(unit_id)
+    return found
 
 
 def meeting_reminders(session: Session, occ: Occasion, cfg: ScheduleConfig, skip: set[int]) -> list[tuple[Member, str]]:
-    """三会一课提醒 of ``occ`` (a month): (recipient, text) for each branch behind."""
+    """三会一课提醒 of ``occ`` (a month): (recipient, text), one per person, for the branches behind."""
     year, month = int(occ.period[:4]), int(occ.period[5:])
     behind = _behind(session, year, month, cfg)
     if not behind:
         return []
     tree = Tree.load(session)
+    found = {mid: uids for mid, uids in _recipients(session, tree, list(behind)).items() if mid not in skip}
+    people = {m.id: m for m in session.exec(select(Member).where(Member.id.in_(list(found))))} if found else {}
     out = []
-    for unit_id, people in _recipients(session, list(behind)).items():
-        lines = [f"· {gap}" for gap in behind[unit_id]]
-        for m in people:
-            if m.id in skip:
-                continue
-            head = f"【三会一课提醒】{m.name}，{tree.name(unit_id)}以下会议本期尚未召开（本期{month}月底结束）："
-            out.append((m, fit_lines(head, lines, "…及其余{n}项", footer=EXAMPLE)))
+    for member_id, unit_ids in found.items():
+        m = people[member_id]
+        if len(unit_ids) == 1:
+            head = f"【三会一课提醒】{m.name}，{tree.name(unit_ids[0])}以下会议本期尚未召开（本期{month}月底结束）："
+            lines = [f"· {gap}" for gap in behind[unit_ids[0]]]
+        else:
+            head = f"【三会一课提醒】{m.name}，以下支部本期尚有会议未召开（本期{month}月底结束）："
+            lines = [f"· {tree.name(uid)}：{'、'.join(behind[uid])}" for uid in unit_ids]
+        out.append((m, fit_lines(head, lines, "…及其余{n}项", footer=EXAMPLE)))
     return out
 
 

@@ -84,3 +84,18 @@ async def test_the_quarterly_digest_shows_each_branchs_meetings_against_its_freq
            "其余1个支部均按要求召开" in li
     assert "第一党支部：支部党员大会" not in li
     assert "三会一课（第3季度，已召开/应召开）：\n均按要求召开" in sent["zhao"][0]       # one branch: his own
+
+
+async def test_branches_without_a_secretary_go_to_the_one_above_in_one_message(org, config, engine, sender, standin):
+    config.meetings.reminder_day = 20
+    org.unit("b3", "第三党支部", "党支部", parent="committee")
+    org.unit("b4", "第四党支部", "党支部", parent="committee")
+    month = [("支委会", date(2026, 11, 3)), ("党小组会", date(2026, 11, 4))]
+    _held(engine, org, "b1", "zhao", *month)
+    _held(engine, org, "b2", "qian", *month)
+    _held(engine, org, "b4", "li", ("支委会", date(2026, 11, 3)))
+    await run_due(config, engine, sender, at("2026-11-20T09:00:00+08:00"), kinds=["meetings"])
+    sent = by_person(standin)
+    assert {k: len(v) for k, v in sent.items()} == {"li": 1}
+    assert sent["li"][0].startswith("【三会一课提醒】李书记，以下支部本期尚有会议未召开（本期11月底结束）：\n"
+                                    "· 第三党支部：支委会（11月）、党小组会（11月）\n· 第四党支部：党小组会（11月）\n")
