@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,30 @@ class Dates(tuple):
     reads a key whose default is ``Dates()`` this way."""
 
 
+# How often each kind of 三会一课 is owed (``[meetings]``); "none": not owed.
+FREQUENCIES = ("monthly", "quarterly", "half-yearly", "yearly", "none")
+
+
+@dataclass
+class MeetingsConfig:
+    """How often each unit must hold each kind of 三会一课 (``models.meetings``)."""
+
+    general_meeting: str = "quarterly"      # 支部党员大会
+    committee: str = "monthly"              # 支委会
+    group: str = "monthly"                  # 党小组会
+    lecture: str = "quarterly"              # 党课
+    # 三会一课提醒: on this day of each month (the working day on or before it; 0: never), at this
+    # time, a branch that has not yet held a meeting owed in a period ending this month is reminded.
+    reminder_day: int = 20
+    reminder_time: time = time(9, 0)
+    in_quarterly: bool = True               # the 季督 digest shows the branches' 三会一课
+
+    def frequencies(self) -> dict[str, str]:
+        """MeetingKind value → frequency, e.g. {"支部党员大会": "quarterly", …}."""
+        return {"支部党员大会": self.general_meeting, "支委会": self.committee, "党小组会": self.group,
+                "党课": self.lecture}
+
+
 @dataclass
 class ScheduleConfig:
     timezone: str = "Asia/Shanghai"
@@ -118,6 +142,8 @@ class ScheduleConfig:
     # A push claimed this many seconds ago and still ``pending`` belongs to a process that died:
     # it is marked ``unknown`` (maybe sent, never resent). Younger ones may be in flight elsewhere.
     pending_stale_seconds: int = 120
+    # Not a key of [schedule]: the [meetings] section itself, for the pushes' builders (Config links it).
+    meetings: MeetingsConfig = field(default_factory=MeetingsConfig, repr=False)
 
     @property
     def pending_stale(self) -> timedelta:
@@ -165,7 +191,11 @@ class Config:
     stars: StarsConfig = field(default_factory=StarsConfig)
     understanding: UnderstandingConfig = field(default_factory=UnderstandingConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    meetings: MeetingsConfig = field(default_factory=MeetingsConfig)
     source: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.schedule.meetings = self.meetings          # one [meetings] for the handlers and the pushes
 
     @property
     def tz(self) -> ZoneInfo:
@@ -260,7 +290,7 @@ def _fill(section_name: str, obj: Any, table: Any) -> None:
         raise ConfigError(section_name, "应为一个表 [section]", "must be a table [section]")
     for name, value in table.items():
         key = f"{section_name}.{name}"
-        if not hasattr(obj, name):
+        if not hasattr(obj, name) or is_dataclass(getattr(obj, name)):
             raise ConfigError(key, "不是已知的配置项", "is not a known key")
         setattr(obj, name, _typed(key, getattr(obj, name), value))
 
@@ -290,7 +320,8 @@ def load(path: str | os.PathLike | None = None, *, environ: dict | None = None) 
             raise ConfigError(str(found), f"不是合法的 TOML（{exc}）", f"is not valid TOML ({exc})") from None
         sections = {"wecom": cfg.wecom, "database": cfg.database, "server": cfg.server,
                     "schedule": cfg.schedule, "stars": cfg.stars, "understanding": cfg.understanding,
-                    "web": cfg.web}
+                    "web": cfg.web,
+                    "meetings": cfg.meetings}
         for name, table in data.items():
             if name not in sections:
                 raise ConfigError(name, "不是已知的配置节", "is not a known section")
@@ -339,6 +370,12 @@ def validate(cfg: Config) -> None:
         raise ConfigError("understanding.confirm_from", "应为正整数", "must be a positive integer")
     if not 1 <= u.confirm_hours <= 168:
         raise ConfigError("understanding.confirm_hours", "应在1到168之间", "must be between 1 and 168")
+    for name in ("general_meeting", "committee", "group", "lecture"):
+        if getattr(cfg.meetings, name) not in FREQUENCIES:
+            raise ConfigError(f"meetings.{name}", "应为 monthly、quarterly、half-yearly、yearly 或 none 之一",
+                              "must be one of monthly, quarterly, half-yearly, yearly, none")
+    if not 0 <= cfg.meetings.reminder_day <= 28:
+        raise ConfigError("meetings.reminder_day", "应在0到28之间（0为不提醒）", "must be between 0 and 28 (0: never)")
     st = cfg.stars
     if not st.three <= st.four <= st.five:
         raise ConfigError("stars", "分数线应满足 three ≤ four ≤ five", "thresholds must satisfy three <= four <= five")

@@ -167,6 +167,7 @@ HELP_SECRETARY_UNREPORTED = "· 谁还没报{unit_ask} / {month}月谁还没报{
 HELP_SECRETARY_LISTS = "· {person}的清单 / {unit}的清单完成情况"
 HELP_SECRETARY_QUERIES = "· 有哪些逾期的 / 整改清单 / 星级（下级单位排名）"
 HELP_SECRETARY_REVIEW = "· 销号 {code} / 退回 {code} 原因：… / 重开 {code} 原因：…"
+HELP_SECRETARY_MEETINGS = "· 三会一课：今天召开支委会，应到7人实到6人，研究…… / 11月8日上党课，主题…{recorder}"
 HELP_SECRETARY_NUDGE = "· 提醒没报的{unit_nudge}{person_nudge}"
 HELP_SECRETARY_NOTICE = "· 通知：……（发给{scope}，先预览，回复“确认”发送）\n· 通知收到情况 —— 所发通知谁已确认、谁还没有"
 HELP_ADMIN = """【管理员】

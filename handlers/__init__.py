@@ -12,6 +12,7 @@ from handlers import (
     events,
     help,
     media,
+    meetings,
     menu,
     more,
     my_list,
@@ -35,6 +36,9 @@ ROUTERS = (
     # A report read back and left unconfirmed past its time: the sender is told it lapsed, then the
     # message is answered as usual (handlers.read_back).
     read_back.lapses,
+    # A 三会一课 report read back (handlers.meetings): "确认" stores it, "取消" drops it — before a
+    # secretary's "取消" is read as of a notice.
+    meetings.confirmation,
     # A notice waiting for its sender's "确认": 确认 / 发送 send it (never read as progress), 取消
     # drops it, 好的 asks once more; any other message is answered as usual and leaves it waiting.
     broadcast.confirmation,
@@ -60,6 +64,8 @@ ROUTERS = (
     report_status.router,
     # "收到", "好的": acknowledges the latest notice (else nothing to record).
     ack.router,
+    # "撤回" of a meeting record newer than the sender's last progress reply (handlers.meetings).
+    meetings.withdrawal,
     # "撤回" / "不对，是第3项" read as a correction before anything reads "第3项" as progress.
     undo.router,
     # After a card's 遇到困难, the next message (not naming an item) is what is in the way: kept
@@ -73,6 +79,9 @@ ROUTERS = (
     close_off.router,
     # "月报：…" naming no item counts as the month's report; one naming items falls to progress.
     written_report.router,
+    # A secretary's (or the member named's) "今天召开支委会，…": a meeting record, and the one time
+    # of their duty of that kind in the same statement; anyone else's words fall to progress.
+    meetings.router,
     # More progress while a report waits for 确认 joins that report's summary.
     read_back.amendments,
     progress.router,

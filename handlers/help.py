@@ -85,6 +85,7 @@ def _secretary(msg: Message) -> str:
     lines.append(t.HELP_SECRETARY_QUERIES)
     if code:
         lines.append(t.HELP_SECRETARY_REVIEW.format(code=code))
+    lines.append(t.HELP_SECRETARY_MEETINGS.format(recorder=f" / 指定 {person} 记录三会一课" if person else ""))
     lines.append(t.HELP_SECRETARY_NUDGE.format(unit_nudge=f" / 提醒{below}没报的" if below else "",
                                                person_nudge=f" / 提醒{person}报送" if person else ""))
     lines.append(t.HELP_SECRETARY_NOTICE.format(scope=scope))

@@ -52,6 +52,7 @@ class Waiting(StrEnum):
     WHICH_REVIEW = "which_review"               # a secretary's 销号 / 退回 / 重开 whose 编号 read as several
     BLOCKED_REASON = "blocked_reason"           # what is in the way, after a card's 遇到困难 (item_ids, words)
     RETURN_REASON = "return_reason"             # why a rectification goes back, after a card's 退回 (item_ids)
+    MEETING = "meeting"                         # a 三会一课 report read back, for 确认 (meeting, words)
 
 
 TTL = {
@@ -65,6 +66,7 @@ TTL = {
     Waiting.WHICH_REVIEW: timedelta(hours=2),
     Waiting.BLOCKED_REASON: timedelta(days=1),
     Waiting.RETURN_REASON: timedelta(days=1),
+    Waiting.MEETING: timedelta(hours=24),
 }
 
 
@@ -82,6 +84,7 @@ class State:
     until: datetime | None = None
     page: int = 0                   # MORE_PAGES: the page last shown of the question in ``words``
     item_ids: tuple[int, ...] = ()  # WHICH_REVIEW: the items offered, in the order numbered (words: the command)
+    meeting: dict | None = None     # MEETING: the meeting as read (handlers.meetings), plain JSON values
 
     @property
     def expires(self) -> datetime:
@@ -129,6 +132,8 @@ def wait_for(session: Session, member: Member, state: State) -> None:
         data["page"] = state.page
     if state.item_ids:
         data["item_ids"] = list(state.item_ids)
+    if state.meeting is not None:
+        data["meeting"] = state.meeting
     set_columns(session, member, waiting=json.dumps(data, ensure_ascii=False), waiting_at=state.since)
 
 
@@ -163,7 +168,7 @@ def _stored_state(member: Member) -> State | None:
         until = datetime.fromisoformat(data["until"]) if data.get("until") else None
         return State(kind, member.waiting_at, _update_of(data.get("update")), data.get("words") or "",
                      data.get("notice_id"), lines, until, int(data.get("page") or 0),
-                     tuple(int(i) for i in data.get("item_ids") or ()))
+                     tuple(int(i) for i in data.get("item_ids") or ()), data.get("meeting"))
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
 

@@ -310,7 +310,9 @@ class StarScore(SQLModel, table=True):
     performance: float = 0        # 工作实绩
     satisfaction_score: float = 0 # 群众满意度测评
     satisfaction_rate: float = 100  # 群众满意率, per cent
-    three_meetings_ok: bool = True  # 三会一课落实
+    # 三会一课落实 as the workbook says it; None (the column left empty): from the meeting records
+    # of the year (models.meetings.missed)
+    three_meetings_ok: bool | None = True
     venue_ok: bool = True           # 阵地达标
     disciplined: int = 0            # 受警告以上处分人数
 
@@ -385,3 +387,44 @@ class SentCard(SQLModel, table=True):
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     at: datetime = _at()
     message: str                                  # the card as JSON (bot.messages.to_stored)
+class MeetingKind(StrEnum):
+    """三会一课 (the same words as ``bot.nlu.meetings.KINDS``)."""
+
+    GENERAL = "支部党员大会"
+    COMMITTEE = "支委会"
+    GROUP = "党小组会"
+    LECTURE = "党课"
+
+
+class Meeting(SQLModel, table=True):
+    """One 三会一课 meeting a unit held, as its secretary (or the member it named) reported it in chat
+    (``models.meetings``); a meeting that was also a quantified duty of the reporter names the
+    update it counted for there (one statement, one record)."""
+
+    __table_args__ = (Index("ix_meeting_unit_held", "unit_id", "held_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    kind: MeetingKind = _enum(MeetingKind)
+    held_on: date
+    due: int | None = None                       # 应到
+    present: int | None = None                   # 实到
+    topic: str | None = None
+    words: str                                   # the statement as typed
+    reported_by: int = Field(foreign_key="member.id", index=True)
+    reported_at: datetime = _at()
+    msg_id: str | None = None
+    confirmed_at: datetime | None = _at(nullable=True)          # confirmed after a read-back
+    update_id: int | None = Field(default=None, foreign_key="progressupdate.id")  # the duty's +1
+    withdrawn_at: datetime | None = _at(nullable=True)          # 撤回 by its reporter
+
+
+class MeetingRecorder(SQLModel, table=True):
+    """Who records a unit's 三会一课 besides its secretaries: one member a secretary named
+    ("指定 李娜 记录三会一课")."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", unique=True)
+    member_id: int = Field(foreign_key="member.id")
+    named_by: int = Field(foreign_key="member.id")
+    named_at: datetime = _at()

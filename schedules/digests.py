@@ -43,6 +43,7 @@ from models.lookups import (
     unreported,
 )
 from models.tables import Item, Member
+from schedules.meetings import meeting_reminders, with_quarter_section
 from schedules.read_back import read_back_reminders
 from schedules.supervision import escalation_lists, quarterly_digests
 from schedules.timetable import Occasion, PushKind, deadline_offsets, last_day_of_month
@@ -140,9 +141,10 @@ def escalation(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfi
 
 def quarterly(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
     """季督: each secretary gets their unit and the units below, one line each
-    (``schedules.supervision.quarterly_digests``)."""
+    (``schedules.supervision.quarterly_digests``), and the branches' 三会一课 (``schedules.meetings``)."""
+    digests = quarterly_digests(session, occ.period, _local_day(at, cfg))
     return [Push(boss.id, boss.account, text)
-            for boss, text in quarterly_digests(session, occ.period, _local_day(at, cfg)) if boss.id not in skip]
+            for boss, text in with_quarter_section(session, digests, occ.period, cfg) if boss.id not in skip]
 
 
 # --- deadline reminders -------------------------------------------------------------------------
@@ -229,6 +231,11 @@ def read_back(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig
     return [Push(m.id, m.account, text) for m, text in read_back_reminders(session, occ, at, cfg, skip)]
 
 
+def meetings(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
+    """三会一课提醒: a branch behind its frequency, before the period ends (``schedules.meetings``)."""
+    return [Push(m.id, m.account, text) for m, text in meeting_reminders(session, occ, cfg, skip)]
+
+
 Builder = Callable[[Session, Occasion, datetime, ScheduleConfig, set[int]], list[Push]]
 
 
@@ -249,6 +256,7 @@ PUSHES: dict[PushKind, PushSpec] = {spec.kind: spec for spec in (
     PushSpec(PushKind.QUARTERLY, "季度督查", quarterly),
     PushSpec(PushKind.DUTY_REPORT, "年度述职", duty_report),
     PushSpec(PushKind.READ_BACK, "待确认提醒", read_back),
+    PushSpec(PushKind.MEETINGS, "三会一课提醒", meetings),
 )}
 
 

@@ -13,6 +13,7 @@ Each occasion has a window ``[start, end)`` in the configured time zone:
 | quarterly       | 2026-Q3     | first working day after the quarter, 09:00 | the end of that month  |
 | duty_report     | 2026        | 15 December, 09:00 (working day on or after) | the end of December  |
 | read_back       | 2026-11-20  | that day, 00:00 (any day)                  | four days later           |
+| meetings        | 2026-11     | the 20th, 09:00 (working day on or before; ``[meetings] reminder_day``, 0: none) | the month's end |
 
 A ``read_back`` occasion holds the reminders of unconfirmed read-backs whose reminder falls on
 that day (``read_back_reminder``: halfway to the lapse, past the quiet hours; due until the lapse).
@@ -46,6 +47,7 @@ class PushKind(StrEnum):
     QUARTERLY = "quarterly"
     DUTY_REPORT = "duty_report"
     READ_BACK = "read_back"         # the one reminder of a report read back and not yet confirmed
+    MEETINGS = "meetings"           # 三会一课 not yet held in a period that ends this month
 
 
 ESCALATION_DAYS = 7     # the escalation stays due for a week: late, it still helps; by the 25th it is noise
@@ -228,6 +230,9 @@ def month_occasions(year: int, month: int, cfg: ScheduleConfig) -> list[Occasion
         py, pm = add_months(year, month, -3)
         out.append(Occasion(PushKind.QUARTERLY, f"{py}-Q{(pm - 1) // 3 + 1}",
                             _at(first_working_day(year, month, cfg), cfg.quarterly_time, cfg), end))
+    if cfg.meetings.reminder_day:           # [meetings] reminder_day; 0: no 三会一课提醒
+        meeting_day = working_day_in_month(date(year, month, cfg.meetings.reminder_day), cfg, earlier=True)
+        out.append(Occasion(PushKind.MEETINGS, this, _at(meeting_day, cfg.meetings.reminder_time, cfg), end))
     if month == cfg.duty_report_month:
         duty_day = working_day_in_month(date(year, month, cfg.duty_report_day), cfg)
         out.append(Occasion(PushKind.DUTY_REPORT, str(year), _at(duty_day, cfg.duty_report_time, cfg), end))

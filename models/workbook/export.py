@@ -157,7 +157,7 @@ def star_rows(scores: list[StarScore], unit_name: dict[int, str]) -> list[list]:
         if 0 < s.satisfaction_rate <= 1:      # would read back as a fraction; keep it a percentage
             rate = f"{s.satisfaction_rate:g}%"
         rows.append([unit_name.get(s.unit_id), s.year, *(_num(getattr(s, d.field)) for d in DIMENSIONS),
-                     rate, _yes_no(s.three_meetings_ok), _yes_no(s.venue_ok), s.disciplined])
+                     rate, "" if s.three_meetings_ok is None else _yes_no(s.three_meetings_ok), _yes_no(s.venue_ok), s.disciplined])
     return rows
 
 

@@ -113,7 +113,8 @@ SHEETS: dict[str, tuple[Col, ...]] = {
         Col("年度", "year", parse_year, required=True),
         *(Col(d.zh, d.field, parse_score, default=0.0) for d in DIMENSIONS),
         Col("群众满意率", "satisfaction_rate", parse_rate, default=100.0),
-        Col("三会一课落实(是/否)", "three_meetings_ok", parse_yes_no, default=True),
+        # empty: from the meeting records of the year (models.meetings), not "是"
+        Col("三会一课落实(是/否)", "three_meetings_ok", parse_yes_no, default=None),
         Col("阵地达标(是/否)", "venue_ok", parse_yes_no, default=True),
         Col("受警告以上处分人数", "disciplined", parse_count, default=0),
     ),

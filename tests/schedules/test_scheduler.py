@@ -24,7 +24,7 @@ def runtime_at(config, engine, sender, moment: datetime) -> Runtime:
 def test_job_ids_are_fixed_and_fire_at_configured_times():
     cfg = ScheduleConfig(monthly_prompt_day=20, monthly_prompt_time=time(10, 30))
     specs = {s.id: s for s in job_specs(cfg)}
-    assert list(specs) == FIXED_IDS
+    assert list(specs) == FIXED_IDS[:-1] + ["meetings", "catch_up"]      # 三会一课提醒: on by default
     now = datetime(2026, 11, 2, 12, 1, tzinfo=SH)
     assert specs["monthly_prompt"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 20, 10, 30, tzinfo=SH)
     assert specs["last_day"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 30, 9, 0, tzinfo=SH)
@@ -35,6 +35,9 @@ def test_job_ids_are_fixed_and_fire_at_configured_times():
     assert specs["catch_up"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 2, 13, 0, tzinfo=SH)
     # read-back reminders: daily at the end of the quiet hours; the hourly catch-up sends those due later
     assert specs["read_back"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 3, 8, 0, tzinfo=SH)
+    assert specs["meetings"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 20, 9, 0, tzinfo=SH)
+    cfg.meetings.reminder_day = 0                                        # off: no job
+    assert [s.id for s in job_specs(cfg)] == FIXED_IDS
 
 
 async def test_scheduler_is_rebuilt_with_the_same_ids(config, engine, sender):
