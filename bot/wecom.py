@@ -312,6 +312,11 @@ class WeComSender:
             raise WeComError(result.errcode, result.error)
         return str(res["media_id"])
 
+    async def download_media(self, media_id: str, limit: int, timeout: float) -> bytes:
+        """``media/get``, bounded in size and time (``bot.wecom_media``); raises ``MediaUnavailable``."""
+        from bot.wecom_media import download_media
+        return await download_media(self, media_id, limit, timeout)
+
     async def media_id_of(self, image: Image, *, fresh: bool = False) -> str:
         """The media_id of ``image``: one this sender uploaded less than ``MEDIA_REUSE`` seconds ago
         (a media_id lives three days), else a new upload, remembered with its time; ``fresh``

@@ -17,6 +17,7 @@ from handlers import (
     notice_receipts,
     nudge,
     overdue,
+    photos,
     progress,
     read_back,
     rectifications,
@@ -57,6 +58,9 @@ ROUTERS = (
     report_status.router,
     # "收到", "好的": acknowledges the latest notice (else nothing to record).
     ack.router,
+    # Photos (佐证材料): "第2项" / "取消" while photos wait for their item, and "撤回" right after a
+    # photo (it deletes the photo) — before undo and progress read those words; images and files.
+    photos.router,
     # "撤回" / "不对，是第3项" read as a correction before anything reads "第3项" as progress.
     undo.router,
     # After a card's 遇到困难, the next message (not naming an item) is what is in the way: kept
@@ -77,6 +81,6 @@ ROUTERS = (
     menu.router,            # a menu click asks the question its key names
     deadline_card.router,   # a tap on a deadline reminder's card: recorded as its words typed
     card_taps.router,       # a card tap no card module took: told so, nothing changes
-    media.router,           # image, voice, video, file, location, link: a clear answer
+    media.router,           # voice, video, location, link (images and files: photos.router): a clear answer
     events.router,          # entering the app, following it: welcome; other events: no answer
 )

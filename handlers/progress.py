@@ -39,6 +39,7 @@ from handlers.summary import needs_read_back, read_back
 from models.conversation import State, Waiting, item_in_mind, remember_item, stop_waiting, wait_for
 from models.lookups import code_in_use, month_key
 from models.organisation import Tree
+from models.photos import evidence_line
 from models.progress import mark_reported, record_progress
 from models.tables import Item, ItemKind, ItemStatus
 
@@ -144,6 +145,7 @@ def ask_for_close_off(msg: Message, item: Item, was: ItemStatus, words: str) -> 
         return
     msg.outbox.append(Outgoing([boss.account], (
         f"【整改待销号】{msg.member.name}报告整改事项[{item.code}] {item.title}已完成：“{words}”\n"
+        f"{evidence_line(msg.session, item, msg.runtime.config.evidence.console_url)}\n"
         f"核实后请回复“销号 {item.code}”；如需退回，请回复“退回 {item.code} 原因：……”。")))
 
 

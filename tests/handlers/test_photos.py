@@ -1,0 +1,126 @@
+"""handlers.photos: evidence photos through real encrypted callbacks, the stand-in serving the bytes
+of each MediaId (media/get), on both engines."""
+from __future__ import annotations
+
+import asyncio
+import io
+import secrets
+
+from PIL import Image
+from sqlmodel import Session, select
+
+from models.tables import Item, Member, Photo, ProgressUpdate
+from tests.support import wecom as wf
+
+
+def jpeg(width: int = 3200, height: int = 2400, color: str = "red") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, "JPEG")
+    return out.getvalue()
+
+
+async def photo(client, standin, account: str, data: bytes | None = None, kind: str = "image") -> str:
+    media_id = standin.state.add_media(data if data is not None else jpeg(color=f"#{secrets.token_hex(3)}"), kind)
+    xml = wf.image_xml(account, secrets.randbelow(10**9), media_id=media_id) if kind == "image" else \
+        wf.file_xml(account, secrets.randbelow(10**9), media_id=media_id)
+    return await wf.deliver(client, xml)
+
+
+def photos(engine, account: str = "wangfang") -> list[tuple[str | None, Photo]]:
+    with Session(engine) as s:
+        rows = s.exec(select(Photo, Item.code).join(Item, Photo.item_id == Item.id, isouter=True)
+                      .join(Member, Photo.member_id == Member.id).where(Member.account == account)
+                      .order_by(Photo.id)).all()
+        return [(code, p) for p, code in rows]
+
+
+async def test_a_photo_after_an_update_goes_to_that_item_downscaled(client, standin, engine):
+    assert "已记录" in await wf.say(client, "wangfang", "第3项完成了")
+    reply = await photo(client, standin, "wangfang")
+    assert "附到第3项 [P-3]" in reply and "共1张" in reply
+    assert standin.state.media_gets == 1
+    [(code, p)] = photos(engine)
+    assert code == "P-3" and (p.width, p.height) == (1600, 1200) and p.update_id is not None
+    with Image.open(io.BytesIO(p.thumbnail)) as thumb:
+        assert max(thumb.size) == 240
+    with Session(engine) as s:      # a photo is not a progress change
+        assert len(s.exec(select(ProgressUpdate)).all()) == 1
+    # The next photo goes to the same item without asking; "我的清单" counts them.
+    assert "共2张" in await photo(client, standin, "wangfang")
+    assert "📎2" in next(line for line in (await wf.say(client, "wangfang", "我的清单")).splitlines() if "P-3" in line)
+
+
+async def test_a_photo_with_nothing_in_mind_asks_then_goes_to_the_item_named(client, standin, engine):
+    asked = await photo(client, standin, "wangfang")
+    assert "哪一项" in asked and "暂未保存" in asked
+    assert "已收到2张照片" in await photo(client, standin, "wangfang")
+    reply = await wf.say(client, "wangfang", "第2项")
+    assert "已将2张照片作为佐证材料附到第2项 [P-2]" in reply
+    assert [code for code, _ in photos(engine)] == ["P-2", "P-2"]
+
+
+async def test_cancel_while_asked_keeps_nothing(client, standin, engine):
+    await photo(client, standin, "wangfang")
+    assert "1张照片未保存" in await wf.say(client, "wangfang", "取消")
+    assert photos(engine) == []
+
+
+async def test_a_20_mb_image_is_refused_politely(client, standin, engine):
+    reply = await photo(client, standin, "wangfang", data=secrets.token_bytes(20 * 2**20))
+    assert "超过10MB" in reply and "未做任何记录" in reply
+    assert photos(engine) == []
+
+
+async def test_an_expired_media_id_is_told(client, standin, engine):
+    media_id = standin.state.add_media(jpeg())
+    standin.state.media[media_id].created_at -= 3 * 86400
+    reply = await wf.deliver(client, wf.image_xml("wangfang", secrets.randbelow(10**9), media_id=media_id))
+    assert "超过3天" in reply and photos(engine) == []
+
+
+async def test_not_a_picture_is_refused(client, standin, engine):
+    assert "不是可以识别的图片" in await photo(client, standin, "wangfang", data=b"%PDF-1.4 not a picture")
+    assert photos(engine) == []
+
+
+async def test_a_picture_sent_as_a_file_is_kept_like_a_photo(client, standin, engine):
+    await wf.say(client, "wangfang", "第1项完成50%")
+    assert "附到第1项" in await photo(client, standin, "wangfang", data=jpeg(), kind="file")
+    assert [code for code, _ in photos(engine)] == ["P-1"]
+
+
+async def test_the_same_photo_twice_is_kept_once(client, standin, engine):
+    await wf.say(client, "wangfang", "第3项完成了")
+    data = jpeg()
+    await photo(client, standin, "wangfang", data=data)
+    assert "未重复保存" in await photo(client, standin, "wangfang", data=data)
+    assert len(photos(engine)) == 1
+
+
+async def test_undo_right_after_a_photo_deletes_the_photo_not_the_update(client, standin, engine):
+    await wf.say(client, "wangfang", "第3项完成了")
+    await photo(client, standin, "wangfang")
+    assert "已撤回刚发的照片" in await wf.say(client, "wangfang", "撤回")
+    assert photos(engine) == []
+    with Session(engine) as s:
+        assert s.exec(select(Item).where(Item.code == "P-3")).one().status == "done"
+    assert "已撤回上一条记录" in await wf.say(client, "wangfang", "撤回")     # then the update itself
+
+
+async def test_a_member_with_no_items_is_told_the_photo_is_kept_nowhere(client, standin, engine):
+    reply = await photo(client, standin, "zhaolei")
+    assert "无处可附" in reply and photos(engine, "zhaolei") == []
+
+
+async def test_the_close_off_request_counts_the_photos(client, standin, engine):
+    await photo(client, standin, "wangfang")
+    reply = await wf.say(client, "wangfang", "Z-1已整改到位")
+    assert "附到第4项 [Z-1]" in reply
+    for _ in range(100):
+        asked = [m.content for m in standin.state.sent if "【整改待销号】" in m.content]
+        if asked:
+            break
+        await asyncio.sleep(0.05)
+    assert "佐证材料：1张照片" in asked[0]
+    [(code, p)] = photos(engine)
+    assert code == "Z-1" and p.update_id is not None
