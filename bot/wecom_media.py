@@ -63,9 +63,9 @@ async def download_media(sender: WeComSender, media_id: str, limit: int, timeout
     try:
         async with asyncio.timeout(timeout):
             for attempt in range(2):
-                http, gate = sender._session()
+                http, _ = sender._session()       # not the sends' gate: a download never holds up a send
                 token = await sender._token()
-                async with gate, http.get(sender.cfg.api_base_url + "media/get", proxy=sender._proxy,
+                async with http.get(sender.cfg.api_base_url + "media/get", proxy=sender._proxy,
                                           params={"access_token": token, "media_id": media_id},
                                           timeout=aiohttp.ClientTimeout(total=timeout)) as res:
                     res.raise_for_status()

@@ -99,6 +99,7 @@ class StandInState:
     response_codes: dict[str, ResponseCode] = field(default_factory=dict)
     updates: list[CardUpdate] = field(default_factory=list)
     media_gets: int = 0                   # media/get calls answered with a valid token
+    media_delay: float = 0.0              # seconds media/get takes before it answers (a slow download)
 
     def add_media(self, data: bytes, kind: str = "image", filename: str = "photo.jpg") -> str:
         """A MediaId for ``data``, as WeCom gives one for what a member sends (``media/get`` serves it
@@ -238,6 +239,8 @@ def make_app(state: StandInState) -> web.Application:
         if (refusal := token_refusal(request)) is not None:
             return refusal
         state.media_gets += 1
+        if state.media_delay:
+            await asyncio.sleep(state.media_delay)
         media = state.media.get(request.query.get("media_id", ""))
         if media is None or state.clock() - media.created_at >= MEDIA_LIFETIME:
             return refused(Refusal(40007, "invalid media_id"))

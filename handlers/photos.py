@@ -79,6 +79,7 @@ def keep_photo(msg: Message) -> str:
     if not msg.items:
         return f"收到{word}。您{msg.at.year}年度没有清单事项，照片无处可附，未保存。"
     media_id, kind = msg.inbound.media_id or "", msg.kind
+    drop_pending(msg.session, None, msg.at)      # anybody's photos whose item was never said in time
     if msg.waiting is not None and msg.waiting.kind == Waiting.PHOTO_ITEM:
         keep(msg.session, msg.member, None, msg.at, received, media_id, kind)
         return _ask(msg, pending_count(msg.session, msg.member))

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, update
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from models.db import session_scope, write_turn
 from models.rows import insert_values
 from models.tables import Item, Member, Photo, ProgressUpdate
 
@@ -89,6 +91,12 @@ def drop_pending(session: Session, member: Member | None, at: datetime) -> int:
     return session.connection().execute(delete(Photo).where(Photo.item_id.is_(None), where)).rowcount
 
 
+def drop_stale_photos(engine: Engine, at: datetime) -> int:
+    """Every photo still waiting for its item past ``PENDING``, deleted (each scheduled run)."""
+    with write_turn(engine), session_scope(engine) as session:
+        return drop_pending(session, None, at)
+
+
 def last_undoable(session: Session, member: Member, at: datetime) -> PhotoView | None:
     """The photo a 撤回 from ``member`` takes back: their last photo, received within the undo window
     and after their last update that stands (撤回 takes back the last write: a reply after the photo
@@ -107,13 +115,16 @@ def take_back(session: Session, photo: PhotoView) -> None:
     session.connection().execute(delete(Photo).where(Photo.id == photo.id))
 
 
-def counts(session: Session, item_ids: Iterable[int]) -> dict[int, int]:
-    """item id → how many photos it has (items with none left out)."""
-    ids = list(set(item_ids))
-    if not ids:
-        return {}
-    rows = session.exec(select(Photo.item_id, func.count()).where(Photo.item_id.in_(ids)).group_by(Photo.item_id))
-    return dict(rows.all())
+def counts(session: Session, item_ids: Iterable[int] | None) -> dict[int, int]:
+    """item id → how many photos it has (items with none left out); ``None``: every item's (the
+    export: no list of ids as long as the book)."""
+    q = select(Photo.item_id, func.count()).where(Photo.item_id.is_not(None)).group_by(Photo.item_id)
+    if item_ids is not None:
+        ids = list(set(item_ids))
+        if not ids:
+            return {}
+        q = q.where(Photo.item_id.in_(ids))
+    return dict(session.exec(q).all())
 
 
 def item_photos_url(console_url: str, item_id: int) -> str:

@@ -5,12 +5,18 @@ from __future__ import annotations
 import asyncio
 import io
 import secrets
+from datetime import timedelta
 
+import openpyxl
 from PIL import Image
 from sqlmodel import Session, select
 
+from models.photos import drop_stale_photos
 from models.tables import Item, Member, Photo, ProgressUpdate
 from tests.support import wecom as wf
+from tests.support.cli import qingdan
+from tests.support.clock import NOW
+from tests.support.config import write_config
 
 
 def jpeg(width: int = 3200, height: int = 2400, color: str = "red") -> bytes:
@@ -124,3 +130,61 @@ async def test_the_close_off_request_counts_the_photos(client, standin, engine):
     assert "佐证材料：1张照片" in asked[0]
     [(code, p)] = photos(engine)
     assert code == "Z-1" and p.update_id is not None
+
+
+async def test_the_close_off_request_links_to_the_console_when_it_has_an_address(client, standin, runtime):
+    runtime.config.evidence.console_url = "https://qingdan.example.cn/console"
+    await wf.say(client, "wangfang", "Z-1已整改到位")
+    for _ in range(100):
+        asked = [m.content for m in standin.state.sent if "【整改待销号】" in m.content]
+        if asked:
+            break
+        await asyncio.sleep(0.05)
+    assert "佐证材料：暂无照片（之后补发的照片见：https://qingdan.example.cn/console/items/" in asked[0]
+
+
+async def test_the_export_lists_each_items_photos_and_links(client, standin, engine, db_url, tmp_path):
+    await wf.say(client, "wangfang", "第3项完成了")
+    await photo(client, standin, "wangfang")
+    await photo(client, standin, "wangfang")
+    config = write_config(tmp_path / "config.toml", db_url, standin.base_url,
+                          extra='[evidence]\nconsole_url = "https://qingdan.example.cn/console/"\n')
+    out = tmp_path / "out.xlsx"
+    done = await asyncio.to_thread(qingdan, "export", str(out), config=config)
+    assert done.returncode == 0, done.stderr
+    ws = openpyxl.load_workbook(out)["项目清单"]
+    header = [c.value for c in ws[1]]
+    rows = {r[0]: dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    with Session(engine) as s:
+        p3 = s.exec(select(Item).where(Item.code == "P-3")).one().id
+    assert (rows["P-3"]["佐证材料"], rows["P-3"]["佐证链接"]) == (2, f"https://qingdan.example.cn/console/items/{p3}/photos")
+    assert (rows["P-1"]["佐证材料"], rows["P-1"]["佐证链接"]) == (0, None)
+
+
+async def test_a_slow_download_answers_the_callback_at_once_and_the_reply_follows(client, standin, runtime, engine):
+    runtime.config.server.reply_timeout = 0.3
+    await wf.say(client, "wangfang", "第3项完成了")
+    standin.state.media_delay = 1.0
+    assert await photo(client, standin, "wangfang") == ""            # the callback is not kept waiting
+    for _ in range(100):
+        late = [m.content for m in standin.state.to("wangfang") if "佐证材料" in m.content]
+        if late:
+            break
+        await asyncio.sleep(0.05)
+    assert len(late) == 1 and "附到第3项" in late[0]
+    assert [code for code, _ in photos(engine)] == ["P-3"]
+
+
+async def test_a_download_past_its_time_is_told_and_keeps_nothing(client, standin, runtime, engine):
+    runtime.config.evidence.download_seconds = 1
+    standin.state.media_delay = 3.0
+    assert "下载超过1秒仍未完成" in await photo(client, standin, "wangfang")
+    assert photos(engine) == []
+
+
+async def test_photos_never_attached_are_deleted_after_the_wait(client, standin, engine):
+    await photo(client, standin, "wangfang")
+    assert len(photos(engine)) == 1
+    assert drop_stale_photos(engine, NOW + timedelta(hours=1)) == 0
+    assert drop_stale_photos(engine, NOW + timedelta(hours=3)) == 1
+    assert photos(engine) == []
