@@ -11,7 +11,7 @@ import openpyxl
 from PIL import Image
 from sqlmodel import Session, select
 
-from models.photos import drop_stale_photos
+from models.photos import drop_stale_photos, photo_bytes, photos_of
 from models.tables import Item, Member, Photo, ProgressUpdate
 from tests.support import wecom as wf
 from tests.support.cli import qingdan
@@ -188,3 +188,21 @@ async def test_photos_never_attached_are_deleted_after_the_wait(client, standin,
     assert drop_stale_photos(engine, NOW + timedelta(hours=1)) == 0
     assert drop_stale_photos(engine, NOW + timedelta(hours=3)) == 1
     assert photos(engine) == []
+
+
+async def test_the_console_reads_an_items_photos_and_their_bytes(client, standin, engine):
+    await wf.say(client, "wangfang", "第3项完成了")
+    await photo(client, standin, "wangfang")
+    [(_, kept)] = photos(engine)
+    with Session(engine) as s:
+        [view] = photos_of(s, kept.item_id)
+        assert (view.id, view.width, view.height, view.update_id) == (kept.id, 1600, 1200, kept.update_id)
+        assert view.received_at.tzinfo is not None
+        with Image.open(io.BytesIO(photo_bytes(s, kept.id))) as full, \
+                Image.open(io.BytesIO(photo_bytes(s, kept.id, thumbnail=True))) as thumb:
+            assert (full.format, full.size, thumb.size) == ("JPEG", (1600, 1200), (240, 180))
+        assert photo_bytes(s, kept.id + 1000) is None
+    await photo(client, standin, "zhouqiang")       # waiting for its item: not served
+    [(_, waiting)] = photos(engine, "zhouqiang")
+    with Session(engine) as s:
+        assert photo_bytes(s, waiting.id) is None
