@@ -206,3 +206,8 @@ async def test_the_console_reads_an_items_photos_and_their_bytes(client, standin
     [(_, waiting)] = photos(engine, "zhouqiang")
     with Session(engine) as s:
         assert photo_bytes(s, waiting.id) is None
+
+
+async def test_help_tells_how_to_send_a_photo(client):
+    assert "发照片" in await wf.say(client, "wangfang", "帮助")
+    assert "发照片" in await wf.say(client, "zhouqiang", "帮助")      # one item
