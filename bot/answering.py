@@ -40,7 +40,7 @@ from sqlalchemy import or_, update
 
 from bot import evidence
 from bot.conversation import Answer, Inbound, answer_reading, answer_together, store_answers
-from bot.messages import CardUpdate
+from bot.messages import CardUpdate, TemplateCard
 from bot.nlu import MAX_CHARS, intents
 from bot.nlu.text import normalize
 from bot.router import Outgoing
@@ -128,7 +128,8 @@ def _store_reply(runtime: Runtime, key: str, reply: str) -> None:
 
 async def deliver(runtime: Runtime, outbox: list[Outgoing], reply: str) -> str:
     """Send a handler's outbox (after its transaction committed); the reply, as the sends turned out.
-    A card's update (``CardUpdate``) that WeCom refuses sends its text instead."""
+    A card's update (``CardUpdate``) that WeCom refuses sends its text instead; so does a card an
+    answer sends (a read-back, a notice) that WeCom refuses."""
     for out in outbox:
         if isinstance(out.message, CardUpdate):
             change = out.message
@@ -138,6 +139,9 @@ async def deliver(runtime: Runtime, outbox: list[Outgoing], reply: str) -> str:
                 result = await runtime.sender.send(out.accounts, change.text)
         else:
             result = await runtime.sender.send(out.accounts, out.message)
+            if not result.ok and isinstance(out.message, TemplateCard):
+                log.info("card refused (%s): its text form is sent instead", result.error)
+                result = await runtime.sender.send(out.accounts, out.message.text)
         if out.report is not None:
             reply = out.report(result)
     return reply

@@ -1,4 +1,4 @@
-"""The aiohttp application: the WeCom callback, /healthz, and start-up work done once."""
+"""The aiohttp application: the WeCom callback, /healthz, the console (/console/), and start-up work done once."""
 from __future__ import annotations
 
 import asyncio
@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from bot import nlu
 from bot.callback import RUNTIME, add_routes
+from bot.console import add_console
 from bot.runtime import Runtime
 from models.db import session_scope
 from models.health import watch, writable
@@ -46,6 +47,7 @@ def build_app(runtime: Runtime) -> web.Application:
     watch(runtime.engine)           # write failures: logged once with their cause, seen by /healthz
     add_routes(app)
     app.router.add_get("/healthz", healthz)
+    add_console(app, runtime)                           # /console/: the web console (bot/console)
 
     async def on_startup(app: web.Application) -> None:
         # Callbacks are answered on threads of their own (bot.answering.Answering); the database

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from models.stars import DIMENSIONS
 
 DEFAULT_API_BASE_URL = "https://qyapi.weixin.qq.com/cgi-bin/"
+DEFAULT_OAUTH_URL = "https://open.weixin.qq.com/connect/oauth2/authorize"     # 网页授权 (WeCom's browser)
+DEFAULT_SSO_URL = "https://login.work.weixin.qq.com/wwlogin/sso/login"        # 企业微信授权登录 (a PC)
 
 # The values config.example.toml shows: left in place they mean the file was copied and not filled.
 PLACEHOLDERS = {
@@ -31,6 +33,7 @@ ENV_SECRETS = {
     "QINGDAN_WECOM_TOKEN": ("wecom", "token"),
     "QINGDAN_WECOM_AES_KEY": ("wecom", "encoding_aes_key"),
     "QINGDAN_DATABASE_URL": ("database", "url"),
+    "QINGDAN_WEB_SESSION_SECRET": ("web", "session_secret"),
 }
 
 
@@ -53,6 +56,8 @@ class WeComConfig:
     max_retries: int = 3          # bounded retries of a send (token refresh included)
     timeout: float = 10.0         # seconds per HTTP call to WeCom
     cards: bool = True            # template cards (a deadline reminder about one item); False: the same as text
+    oauth_url: str = DEFAULT_OAUTH_URL    # the console's login in WeCom's browser (OAuth2 snsapi_base)
+    sso_url: str = DEFAULT_SSO_URL        # the console's login elsewhere (企业微信授权登录, a QR code)
 
 
 @dataclass
@@ -67,6 +72,21 @@ class ServerConfig:
     reply_timeout: float = 4.0    # past this the answer goes out by message/send instead
     access_log: bool = False      # one line per request; errors are logged either way
     db_threads: int = 2           # threads answering callbacks (at least 2); and for pushes, /healthz
+
+
+@dataclass
+class WebConfig:
+    """The console (``bot.console``): where it is reached, and its session cookie."""
+
+    base_url: str = ""            # "https://qingdan.example.gov.cn": the login's redirect_uri; "" = as requested
+    session_secret: str = ""      # "" = derived from wecom.secret (HKDF); changing it logs everyone out
+    session_hours: int = 8        # a session cookie lasts this long
+    login_failures: int = 10      # failed logins per address in 10 minutes before it waits
+
+    @property
+    def secure(self) -> bool:
+        """Cookies only over HTTPS when the console is reached by HTTPS."""
+        return self.base_url.startswith("https://")
 
 
 class Dates(tuple):
@@ -146,7 +166,6 @@ class EvidenceConfig:
     download_seconds: int = 20      # media/get must deliver within this many seconds
     long_side: int = 1600           # the copy kept: downscaled to this many pixels on its long side
     thumb_side: int = 240           # the thumbnail's long side
-    console_url: str = ""           # the console's address; when set, requests and the export link to photos
 
 
 @dataclass
@@ -158,6 +177,7 @@ class Config:
     stars: StarsConfig = field(default_factory=StarsConfig)
     understanding: UnderstandingConfig = field(default_factory=UnderstandingConfig)
     evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     source: Path | None = None
 
     @property
@@ -283,7 +303,7 @@ def load(path: str | os.PathLike | None = None, *, environ: dict | None = None) 
             raise ConfigError(str(found), f"不是合法的 TOML（{exc}）", f"is not valid TOML ({exc})") from None
         sections = {"wecom": cfg.wecom, "database": cfg.database, "server": cfg.server,
                     "schedule": cfg.schedule, "stars": cfg.stars, "understanding": cfg.understanding,
-                    "evidence": cfg.evidence}
+                    "evidence": cfg.evidence, "web": cfg.web}
         for name, table in data.items():
             if name not in sections:
                 raise ConfigError(name, "不是已知的配置节", "is not a known section")
@@ -302,10 +322,12 @@ def validate(cfg: Config) -> None:
         ZoneInfo(cfg.schedule.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError("schedule.timezone", "不是已知的时区", "is not a known time zone") from None
-    if not cfg.wecom.api_base_url.startswith(("http://", "https://")):
-        raise ConfigError("wecom.api_base_url", "应以 http:// 或 https:// 开头", "must start with http:// or https://")
+    for key in ("api_base_url", "oauth_url", "sso_url"):
+        if not getattr(cfg.wecom, key).startswith(("http://", "https://")):
+            raise ConfigError(f"wecom.{key}", "应以 http:// 或 https:// 开头", "must start with http:// or https://")
     if not cfg.wecom.api_base_url.endswith("/"):
         cfg.wecom.api_base_url += "/"
+    _validate_web(cfg.web)
     if not cfg.database.url or "://" not in cfg.database.url:
         raise ConfigError("database.url", "应为数据库地址，如 sqlite:///qingdan.db", "must be a database URL such as sqlite:///qingdan.db")
     if not 1 <= cfg.server.db_threads <= 64:
@@ -344,4 +366,16 @@ def _validate_evidence(e: EvidenceConfig) -> None:
                            ("download_seconds", 1, 120), ("long_side", 200, 8000), ("thumb_side", 40, 800)):
         if not low <= getattr(e, key) <= high:
             raise ConfigError(f"evidence.{key}", f"应在{low}到{high}之间", f"must be between {low} and {high}")
-    e.console_url = e.console_url.rstrip("/")
+
+
+def _validate_web(w: WebConfig) -> None:
+    if w.base_url and not w.base_url.startswith(("http://", "https://")):
+        raise ConfigError("web.base_url", "应以 http:// 或 https:// 开头", "must start with http:// or https://")
+    w.base_url = w.base_url.rstrip("/")
+    if w.session_secret and len(w.session_secret) < 32:
+        raise ConfigError("web.session_secret", "应至少32个字符（或不填，由应用Secret派生）",
+                          "must be at least 32 characters (or left out: derived from wecom.secret)")
+    if not 1 <= w.session_hours <= 720:
+        raise ConfigError("web.session_hours", "应在1到720之间", "must be between 1 and 720")
+    if w.login_failures < 1:
+        raise ConfigError("web.login_failures", "应为正整数", "must be a positive integer")

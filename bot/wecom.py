@@ -317,6 +317,22 @@ class WeComSender:
         from bot.wecom_media import download_media
         return await download_media(self, media_id, limit, timeout)
 
+    # -- login ----------------------------------------------------------------------------------
+    async def user_of_code(self, code: str) -> tuple[str | None, SendResult]:
+        """``auth/getuserinfo``: the userid a console login's code stands for (None: WeCom refused
+        the code — used, older than five minutes, made up — or named no member of the corp)."""
+        async def get() -> dict:
+            http, gate = self._session()
+            token = await self._token()
+            async with gate, http.get(self.cfg.api_base_url + "auth/getuserinfo", proxy=self._proxy,
+                                      params={"access_token": token, "code": code}) as res:
+                res.raise_for_status()
+                return await res.json(content_type=None)
+
+        res, result = await self._request("auth/getuserinfo", get)
+        userid = res.get("userid") or res.get("UserId")
+        return (str(userid) if userid else None), result
+
     async def media_id_of(self, image: Image, *, fresh: bool = False) -> str:
         """The media_id of ``image``: one this sender uploaded less than ``MEDIA_REUSE`` seconds ago
         (a media_id lives three days), else a new upload, remembered with its time; ``fresh``

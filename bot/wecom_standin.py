@@ -1,5 +1,6 @@
 """A local stand-in for the WeCom API: answers ``gettoken``, ``message/send`` (text, image,
-textcard, news, template cards), ``media/upload``, ``media/get`` and ``message/update_template_card`` the way
+textcard, news, template cards), ``media/upload``, ``media/get``, ``message/update_template_card`` and a console
+login's pages and ``auth/getuserinfo`` (``bot.wecom_standin_login``) the way
 WeCom does, refuses what WeCom refuses, and records what would have been sent. Used by
 ``qingdan demo`` and by the tests.
 
@@ -31,6 +32,7 @@ from bot.wecom_rules import (
     check_message,
     check_update,
 )
+from bot.wecom_standin_login import add_login_routes, issue_login_code
 
 FAIL_ERRMSG = {60020: "not allow to access from your ip",
                81013: "user & party & tag all invalid"}
@@ -100,6 +102,7 @@ class StandInState:
     updates: list[CardUpdate] = field(default_factory=list)
     media_gets: int = 0                   # media/get calls answered with a valid token
     media_delay: float = 0.0              # seconds media/get takes before it answers (a slow download)
+    login_codes: dict = field(default_factory=dict)        # a console login's code → LoginCode
 
     def add_media(self, data: bytes, kind: str = "image", filename: str = "photo.jpg") -> str:
         """A MediaId for ``data``, as WeCom gives one for what a member sends (``media/get`` serves it
@@ -115,6 +118,10 @@ class StandInState:
         code = secrets.token_hex(16)
         self.response_codes[code] = ResponseCode(task_id, list(accounts), self.clock())
         return code
+
+    def login_code(self, userid: str) -> str:
+        """A console login's code for ``userid``, as the OAuth or SSO page issues it."""
+        return issue_login_code(self, userid)
 
     def tap(self, account: str, task_id: str, key: str) -> str:
         """A tap on a button of the card ``task_id`` sent to ``account``: the ResponseCode the
@@ -278,6 +285,7 @@ def make_app(state: StandInState) -> web.Application:
     app.router.add_post("/cgi-bin/message/update_template_card", update_template_card)
     app.router.add_get("/_standin/sent", recorded)
     app.router.add_get("/_standin/stats", stats)
+    add_login_routes(app, state, token_refusal)
     return app
 
 
@@ -343,6 +351,16 @@ class StandIn:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/cgi-bin/"
+
+    @property
+    def oauth_url(self) -> str:
+        """``[wecom] oauth_url`` pointed at the stand-in."""
+        return f"http://127.0.0.1:{self.port}/connect/oauth2/authorize"
+
+    @property
+    def sso_url(self) -> str:
+        """``[wecom] sso_url`` pointed at the stand-in."""
+        return f"http://127.0.0.1:{self.port}/wwlogin/sso/login"
 
     async def start(self) -> StandIn:
         self._runner = web.AppRunner(make_app(self.state), access_log=None)

@@ -7,6 +7,7 @@ from handlers import (
     broadcast,
     card_taps,
     close_off,
+    close_off_card,
     deadline_card,
     events,
     help,
@@ -14,12 +15,14 @@ from handlers import (
     menu,
     more,
     my_list,
+    notice_card,
     notice_receipts,
     nudge,
     overdue,
     photos,
     progress,
     read_back,
+    read_back_card,
     rectifications,
     report_status,
     star_level,
@@ -66,6 +69,9 @@ ROUTERS = (
     # After a card's 遇到困难, the next message (not naming an item) is what is in the way: kept
     # with that update (handlers.deadline_card).
     deadline_card.reasons,
+    # After a close-off card's 退回, the next message (not a question or command) is the reason:
+    # the rectification goes back with it (handlers.close_off_card).
+    close_off_card.reasons,
     # A secretary's "Z-1已销号" about another member's rectification reads as progress; it must be
     # taken before progress, which only ever touches the sender's own items.
     close_off.router,
@@ -80,6 +86,9 @@ ROUTERS = (
     # orders them only among handlers of the same kind.
     menu.router,            # a menu click asks the question its key names
     deadline_card.router,   # a tap on a deadline reminder's card: recorded as its words typed
+    read_back_card.router,  # a tap on a read-back's card: 确认保存 as typed 确认; 有误 says how to fix
+    close_off_card.router,  # a tap on a close-off request's card: 同意销号 as typed; 退回 asks the reason
+    notice_card.router,     # a tap on a notice's card: 收到, the receipt of that notice
     card_taps.router,       # a card tap no card module took: told so, nothing changes
     media.router,           # voice, video, location, link (images and files: photos.router): a clear answer
     events.router,          # entering the app, following it: welcome; other events: no answer

@@ -8,8 +8,9 @@ An administrator sends to the whole organisation, a secretary to their unit and 
   body's beginning, how many parts) and the notice waits as a draft;
 * ``confirmation`` — first of all routers, while the bot waits for the sender's 确认
   (``Waiting.NOTICE_CONFIRMATION``, set by the preview): "确认" within ten minutes sends the draft
-  (one receipt per recipient, sent after the transaction commits through ``msg.outbox``, in
-  numbered parts when longer than one message, never cut); "取消" cancels it. Any other message is
+  (one receipt per recipient, sent after the transaction commits through ``msg.outbox``: as a card
+  with 收到 (``cards.notice``) when it fits one, else as text in numbered parts when longer than
+  one message, never cut); "取消" cancels it. Any other message is
   answered as usual and leaves the draft waiting; a new notice replaces it.
 """
 from __future__ import annotations
@@ -35,6 +36,9 @@ from bot.texts import (
     opening,
 )
 from bot.wecom import SendResult
+from cards.answers import card_or_text
+from cards.notice import OCCASION_KIND as NOTICE_KIND
+from cards.notice import notice_card
 from models.conversation import State, Waiting, stop_waiting, wait_for
 from models.notices import (
     DRAFT_TTL,
@@ -170,6 +174,9 @@ def send_notice(msg: Message) -> str:
     accounts = [m.account for m in audience.members]
     parts = notice_parts(notice.text, member.name)
     report = _Report(audience.label, len(accounts), len(parts))
+    if len(parts) == 1:                 # one message: a card with 收到 when it fits one
+        parts = [card_or_text(msg, lambda tid: notice_card(tid, notice.id, notice.text, member.name, parts[0]),
+                              NOTICE_KIND, None, parts[0], ref=str(notice.id))]
     msg.outbox.extend(Outgoing(accounts, part, report) for part in parts)
     return NOTICE_SENT.format(label=audience.label, count=len(accounts))
 

@@ -43,7 +43,7 @@ def _reviewing(msg: Message) -> bool:
     return msg.member.is_secretary and any(item_with_code(msg.items, c) is None for c in review.codes)
 
 
-def _review(msg: Message, review: Review, item: Item, words: str) -> str:
+def review_item(msg: Message, review: Review, item: Item, words: str) -> str:
     """Apply ``review`` to ``item`` (``words``: as typed): the line of the reply; the owner is told."""
     verb, rule = VERBS[review.verb]
     owner = msg.session.get(Member, item.owner_id)
@@ -81,7 +81,7 @@ def review_rectifications(msg: Message) -> str:
         if not items:
             lines.append(f"· {code.upper()}：您负责的单位{msg.at.year}年度没有这个整改事项")
         elif len(items) == 1:
-            lines.append(_review(msg, review, items[0], msg.text))
+            lines.append(review_item(msg, review, items[0], msg.text))
         else:
             lines += _which(msg, code, items, len(offered) + 1, verb)
             offered += items
@@ -111,4 +111,4 @@ def review_the_one_chosen(msg: Message) -> str:
     item = msg.session.get(Item, state.item_ids[n - 1])
     if item is None:
         return f"所选的整改事项已不存在，未{verb}。"
-    return f"整改{verb}结果：\n" + _review(msg, review, item, f"{state.words}（{msg.text}）")
+    return f"整改{verb}结果：\n" + review_item(msg, review, item, f"{state.words}（{msg.text}）")

@@ -13,16 +13,14 @@ nothing and is told why, by text.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
-from bot.messages import CardUpdate
 from bot.nlu import Update
-from bot.router import Message, Outgoing, Router, understand
+from bot.router import Message, Router, understand
 from bot.texts import progress_zh
 from cards.deadline import OCCASION_KIND, changed_since, last_updates
 from cards.keys import Key
-from cards.taps import TAPPED_BEFORE, Tapped, take, tapped_card
+from cards.taps import take_and_apply, tapped_card, tell
 from cards.task_ids import kind_of
 from handlers.progress import record
 from handlers.written_report import report_in_words
@@ -38,26 +36,10 @@ CHANGED = "卡片发出后该事项已有变动（现为：{now}），本次点�
 NO_CHANGE = "本次点击未做任何记录：{note}。"
 ASK_REASON = "已记录：[{code}] {title} 遇到困难。请问遇到了什么困难？直接回复即可，您的说明将与这条记录一并保存。"
 RECORDED = "已记录：{what} · 可回复“撤回”"
-UPDATE_FAILED = "（卡片未能更新，您的点选已记录。）\n"
 
 
 def _deadline_card(msg: Message) -> bool:
     return msg.inbound is not None and kind_of(msg.inbound.task_id) == OCCASION_KIND
-
-
-def _tell(msg: Message, text: str) -> str:
-    """Say ``text`` to the tapper by message (the callback itself is answered empty)."""
-    msg.outbox.append(Outgoing([msg.member.account], text))
-    return ""
-
-
-def _acknowledge(msg: Message, what: str, reply: str) -> None:
-    """The card updated to show ``what`` was recorded; ``reply`` sent instead if WeCom refuses."""
-    code = msg.inbound.response_code
-    if code:
-        msg.outbox.append(Outgoing([msg.member.account], CardUpdate(code, what, UPDATE_FAILED + reply)))
-    else:
-        msg.outbox.append(Outgoing([msg.member.account], reply))
 
 
 def _update(msg: Message, item: Item, key: Key) -> Update | None:
@@ -72,37 +54,27 @@ def tap_deadline_card(msg: Message) -> str:
     """Record the tap (see the module docstring), or say why it changes nothing."""
     tapped = tapped_card(msg.session, msg.member, msg.inbound.task_id, msg.inbound.event_key)
     if isinstance(tapped, str):
-        return _tell(msg, tapped)
+        return tell(msg, tapped)
     item = next((i for i in msg.items if i.id == tapped.about.get("item_id")), None)
     if item is None or item.owner_id != msg.member.id:
-        return _tell(msg, NOT_ON_LIST)
+        return tell(msg, NOT_ON_LIST)
     lock(msg.session, item)
     if changed_since(item, tapped.about, last_updates(msg.session, [item.id]).get(item.id, 0)):
-        return _tell(msg, CHANGED.format(now=progress_zh(item, msg.at.date())))
+        return tell(msg, CHANGED.format(now=progress_zh(item, msg.at.date())))
     msg.text = tapped.key.tapped_words          # what the records and a secretary's 待销号 quote
     if tapped.key.name == "none":
-        _take(msg, tapped, lambda: report_in_words(msg, msg.text, no_news=True), "已记录：本月未开展")
+        take_and_apply(msg, tapped, lambda: report_in_words(msg, msg.text, no_news=True), "已记录：本月未开展")
         return ""
     update = _update(msg, item, tapped.key)
     after = preview(item, update, named=False) if update is not None else None
     if after is None or not after.changes:
-        return _tell(msg, NO_CHANGE.format(note=after.note if after is not None else "没能读懂这个按钮"))
-    taken = _take(msg, tapped, lambda: record(msg, [(item, update, False)], msg.text),
+        return tell(msg, NO_CHANGE.format(note=after.note if after is not None else "没能读懂这个按钮"))
+    taken = take_and_apply(msg, tapped, lambda: record(msg, [(item, update, False)], msg.text),
                   RECORDED.format(what=tapped.key.text))
     if taken and tapped.key.name == "blocked" and item.status == ItemStatus.BLOCKED:
         wait_for(msg.session, msg.member, State(Waiting.BLOCKED_REASON, msg.at, words=msg.text, item_ids=(item.id,)))
-        _tell(msg, ASK_REASON.format(code=item.code, title=item.title))
+        tell(msg, ASK_REASON.format(code=item.code, title=item.title))
     return ""
-
-
-def _take(msg: Message, tapped: Tapped, apply: Callable[[], str], what: str) -> bool:
-    """Take the tap (once per card), apply it, and have the card show ``what``; False (and the
-    person told) when another tap on the card was taken first."""
-    if not take(msg.session, tapped, msg.member, msg.at, msg.inbound.response_code):
-        _tell(msg, TAPPED_BEFORE.format(what=tapped.key.text))
-        return False
-    _acknowledge(msg, what, apply())
-    return True
 
 
 def _gives_reason(msg: Message) -> bool:

@@ -21,6 +21,7 @@ import re
 from dataclasses import replace
 
 from bot.fitting import MAX_TEXT_BYTES, byte_size
+from bot.messages import TemplateCard
 from bot.nlu import Update
 from bot.nlu.notices import is_cancellation, is_confirmation
 from bot.nlu.numbers import NUMBER, to_int
@@ -146,10 +147,20 @@ def tell_lapsed(msg: Message) -> str:
     if _confirms(msg) or _cancels(msg):
         return news
     msg.waiting = None
-    rest = msg.runtime.dispatcher.feed(msg)
+    rest = msg.runtime.dispatcher.feed(msg) or _card_as_text(msg)
     if not rest:
         return news
     if byte_size(f"{news}\n\n{rest}") <= MAX_TEXT_BYTES:
         return f"{news}\n\n{rest}"
     msg.outbox.insert(0, Outgoing([msg.member.account], news))
     return rest
+
+
+def _card_as_text(msg: Message) -> str:
+    """The card the answer would send the member (a new read-back's), as its text form instead: the
+    news of the lapse goes with it, in one message."""
+    last = msg.outbox[-1] if msg.outbox else None
+    if last is None or not isinstance(last.message, TemplateCard) or last.accounts != [msg.member.account]:
+        return ""
+    msg.outbox.pop()
+    return last.message.text

@@ -29,6 +29,9 @@ from bot.texts import (
     month_zh,
     read_back_line,
 )
+from cards.answers import card_or_text
+from cards.read_back import OCCASION_KIND as READ_BACK_KIND
+from cards.read_back import read_back_card
 from models.conversation import State, Waiting, wait_for
 from models.lookups import month_key
 from models.progress import mark_reported, preview
@@ -83,13 +86,18 @@ def _parts(head: str, lines: list[str], footer: str, limit: int = MAX_TEXT_BYTES
     return ["\n".join(p) for p in parts]
 
 
-def summary_parts(items: list[Item], lines: list[Line], until: datetime, msg: Message, note: str = "") -> list[str]:
-    """The summary as the member reads it: one message, or more when it is long. Lines keep their
-    numbers ("第3条" is the third line of the state), an item no longer on the list says so."""
+def shown_lines(items: list[Item], lines: list[Line], msg: Message) -> list[str]:
+    """The summary's numbered lines. Lines keep their numbers ("第3条" is the third line of the
+    state), an item no longer on the list says so."""
     by_code = {i.code: i for i in reversed(items)}
-    shown = [summary_line(n, by_code[code], u, u.item == code, msg.at.date()) if code in by_code
-             else READ_BACK_GONE.format(k=n)
-             for n, (code, u) in enumerate(lines, 1)]
+    return [summary_line(n, by_code[code], u, u.item == code, msg.at.date()) if code in by_code
+            else READ_BACK_GONE.format(k=n)
+            for n, (code, u) in enumerate(lines, 1)]
+
+
+def summary_parts(items: list[Item], lines: list[Line], until: datetime, msg: Message, note: str = "") -> list[str]:
+    """The summary as the member reads it: one message, or more when it is long."""
+    shown = shown_lines(items, lines, msg)
     head = (note + "\n" if note else "") + READ_BACK_HEAD.format(n=len(shown))
     footer = READ_BACK_FOOTER.format(n=len(shown), until=moment(until, msg.runtime.tz))
     return _parts(head, shown, footer)
@@ -108,8 +116,25 @@ def show(msg: Message, lines: list[Line], words: str, note: str = "", tail: str 
     parts = summary_parts(msg.items, lines, until, msg, note)
     if tail and byte_size(parts[-1] + "\n" + tail) <= MAX_TEXT_BYTES:
         parts[-1] += "\n" + tail
+    if kept is None and len(parts) == 1:
+        return _as_card(msg, lines, until, parts[0], " ".join(filter(None, (note, tail))))
     msg.outbox.extend(Outgoing([msg.member.account], part) for part in parts[1:])
     return parts[0]
+
+
+def _as_card(msg: Message, lines: list[Line], until: datetime, text: str, note: str) -> str:
+    """The summary ``text`` as a card (``cards.read_back``), sent in place of the reply; or the
+    reply ``text`` when cards are off or it does not fit one."""
+    since = msg.at          # the read-back just set waiting (show)
+    by_code = {i.code: i for i in msg.items}
+    titles = [by_code[code].title if code in by_code else "" for code, _ in lines]
+    made = card_or_text(msg, lambda tid: read_back_card(tid, shown_lines(msg.items, lines, msg), titles, since,
+                                                         moment(until, msg.runtime.tz), text, note),
+                        READ_BACK_KIND, msg.member.id, text)
+    if isinstance(made, str):
+        return made
+    msg.outbox.append(Outgoing([msg.member.account], made))
+    return ""
 
 
 def read_back(msg: Message, planned: Planned, words: str) -> str:

@@ -11,7 +11,8 @@ Two things are remembered, each with a time limit:
   whole, item by item, with the words, until "确认"), "更多" after an answer cut at a page's end
   (``MORE_PAGES``), or which of several rectifications a secretary's 销号 / 退回 / 重开 means
   (``WHICH_REVIEW``), or what is in the way of an item marked 遇到困难 on a card (``BLOCKED_REASON``:
-  kept with that update), or which item photos sent are for (``PHOTO_ITEM``: the photos wait in
+  kept with that update), or why a rectification is sent back after a card's 退回
+  (``RETURN_REASON``), or which item photos sent are for (``PHOTO_ITEM``: the photos wait in
   ``models.photos`` with no item). The dispatcher reads it once per message,
   before routing (``waiting_for``): the handlers registered for that state are tried first, and
   any other message is answered as usual and leaves the state alone until its time limit passes
@@ -52,6 +53,7 @@ class Waiting(StrEnum):
     WHICH_REVIEW = "which_review"               # a secretary's 销号 / 退回 / 重开 whose 编号 read as several
     BLOCKED_REASON = "blocked_reason"           # what is in the way, after a card's 遇到困难 (item_ids, words)
     PHOTO_ITEM = "photo_item"                   # which item photos sent are for (kept meanwhile: models.photos)
+    RETURN_REASON = "return_reason"             # why a rectification goes back, after a card's 退回 (item_ids)
 
 
 TTL = {
@@ -65,6 +67,7 @@ TTL = {
     Waiting.WHICH_REVIEW: timedelta(hours=2),
     Waiting.BLOCKED_REASON: timedelta(days=1),
     Waiting.PHOTO_ITEM: timedelta(hours=2),     # models.photos.PENDING: the photos are deleted then
+    Waiting.RETURN_REASON: timedelta(days=1),
 }
 
 

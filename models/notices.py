@@ -9,7 +9,7 @@
   two 确认 racing send it once) and writes one ``NoticeReceipt`` per recipient; anything else the
   sender says cancels it (``cancel_drafts``); a 确认 too late finds it expired.
 * **Receipts.** "收到" acknowledges the member's latest notice not yet acknowledged
-  (``acknowledge``); ``receipts`` counts, per unit, who has and who has not.
+  (``acknowledge``), a tap on a notice's card that notice (``acknowledge_notice``); ``receipts`` counts, per unit, who has and who has not.
 
 Recipients are worked out again at 确认 from the stored scope (``audience_of``), so a preview and
 its sending agree unless the rolls changed in between. Unit names are read as people say them
@@ -223,6 +223,19 @@ def acknowledge(session: Session, member_id: int, at: datetime) -> tuple[Notice 
             session.expire(receipt)
             return notice, len(rows) - 1
     return None, 0
+
+
+def acknowledge_notice(session: Session, notice_id: int, member_id: int, at: datetime) -> bool | None:
+    """Acknowledge one notice (a tap on its card): True when now acknowledged, False when it was
+    before, None when the member is not among its recipients."""
+    res = session.connection().execute(
+        update(NoticeReceipt).where(NoticeReceipt.notice_id == notice_id, NoticeReceipt.member_id == member_id,
+                                    NoticeReceipt.acknowledged_at.is_(None)).values(acknowledged_at=at))
+    if res.rowcount == 1:
+        return True
+    held = session.exec(select(NoticeReceipt.id).where(NoticeReceipt.notice_id == notice_id,
+                                                       NoticeReceipt.member_id == member_id)).first()
+    return False if held is not None else None
 
 
 @dataclass

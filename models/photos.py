@@ -127,14 +127,14 @@ def counts(session: Session, item_ids: Iterable[int] | None) -> dict[int, int]:
     return dict(session.exec(q).all())
 
 
-def item_photos_url(console_url: str, item_id: int) -> str:
-    """Where the console shows an item's photos ("" when no console address is configured)."""
-    return f"{console_url}/items/{item_id}/photos" if console_url else ""
+def item_photos_url(base_url: str, item_id: int) -> str:
+    """Where the console shows an item's photos, under ``[web] base_url`` ("" when it is not set)."""
+    return f"{base_url}/console/items/{item_id}/photos" if base_url else ""
 
 
-def evidence_line(session: Session, item: Item, console_url: str) -> str:
+def evidence_line(session: Session, item: Item, base_url: str) -> str:
     """"佐证材料：2张照片（查看：…）" — what a close-off request says of the item's photos."""
-    n, url = counts(session, [item.id]).get(item.id, 0), item_photos_url(console_url, item.id)
+    n, url = counts(session, [item.id]).get(item.id, 0), item_photos_url(base_url, item.id)
     if not n:
         return "佐证材料：暂无照片" + (f"（之后补发的照片见：{url}）。" if url else "。")
     return f"佐证材料：{n}张照片" + (f"（查看：{url}）。" if url else "（可在管理台查看）。")

@@ -362,11 +362,13 @@ class AuditEvent(SQLModel, table=True):
 
 
 class CardTap(SQLModel, table=True):
-    """A tap on a template card that was taken (``cards``): one per card (``task_id``, unique), so a
-    second tap on the same card finds it and changes nothing."""
+    """A tap on a template card that was taken (``cards``): one per card and addressee (a notice's
+    one card goes to many), so a second tap on the same card finds it and changes nothing."""
+
+    __table_args__ = (UniqueConstraint("task_id", "member_id", name="uq_cardtap_task_member"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    task_id: str = Field(unique=True, index=True)
+    task_id: str = Field(index=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     at: datetime = _at()
     key: str                                      # the button's key (``cards.keys.KEYS``)
@@ -391,3 +393,13 @@ class Photo(SQLModel, table=True):
     sha256: str = Field(index=True)               # of the bytes received: a photo sent again is kept once
     image: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     thumbnail: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+class SentCard(SQLModel, table=True):
+    """A template card sent as an answer, not a push (a read-back, a close-off request, a notice):
+    its JSON with what the bot must know when it is tapped (``bot.messages.TemplateCard.about``).
+    ``member_id``: its addressee; None for a card to many (a notice: its receipts say who)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: str = Field(unique=True, index=True)
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    at: datetime = _at()
+    message: str                                  # the card as JSON (bot.messages.to_stored)

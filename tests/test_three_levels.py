@@ -100,7 +100,7 @@ async def test_three_levels(tmp_path, db_url, threaded_standin, aiohttp_client):
     assert "已发送" in await say("wangxd", "确认")
     assert await eventually(lambda: "周五" in wecom.state.sent[-1].content)
     notice = wecom.state.sent[-1]
-    assert sorted(notice.touser) == ["liming", "wangfang"] and notice.content.startswith("【通知】周五下午三点集中学习")
+    assert sorted(notice.touser) == ["liming", "wangfang"] and notice.content.startswith("【通知】\n——王晓东\n周五下午三点集中学习")
     assert "已确认" in await say("wangfang", "收到")
     receipts = await say("wangxd", "通知收到情况")
     assert "第一党支部 1/2 已确认，未确认：李明" in receipts

@@ -13,7 +13,8 @@ The package:
   loaded (through the import workbook, then a played-back history);
 * ``server`` — ``DemoServer``: the real app and the stand-in on 127.0.0.1, on an event loop in a
   background thread; talking as a member; running the pushes due at a moment of the demo clock;
-* ``chat`` — the terminal: choosing a member, the lines typed, the "/" commands;
+* ``chat`` — choosing a member, the lines typed, the "/" commands ("/点 2" taps a card);
+* ``terminal`` — reading lines (a terminal or a pipe) and the width of Chinese text;
 * ``clock_phrases`` — "/快进 3天", "/快进 到 11-30 09:00" and how moments and spans are shown;
 * ``folder`` — the data folder's files and the demo clock kept between runs;
 * here — ``run_demo``, the entry point ``bot.cli`` calls, and the start-up banner.

@@ -8,43 +8,38 @@ commands (``HELP``): switch member, list members, show or move the clock ("/快�
 Moving the clock stops at each scheduled push on the way and runs what is due, as the production
 scheduler would.
 
-The terminal reads with ``input()`` (and ``readline`` where there is one, so Chinese line editing
-works) when both ends are a terminal, and plain echoed lines from a pipe, for scripts and tests.
+The terminal (``terminal``) reads with ``input()`` when both ends are a terminal, and plain echoed
+lines from a pipe, for scripts and tests. "/点 2" taps the second button of the last card the
+current member received (``DemoServer.tap``).
 """
 from __future__ import annotations
 
-import contextlib
 import logging
-import sys
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from select import select as ready_to_read
 
 from sqlmodel import select
 
 from bot.demo.clock_phrases import ForwardError, ahead_text, clock_text, parse_forward
 from bot.demo.folder import save_offset
-from bot.demo.inbox import Inbox, indent, message_label, received_text
+from bot.demo.inbox import Inbox, indent, message_label, received_text, shown
 from bot.demo.server import DemoServer
+from bot.demo.terminal import Terminal, display_width, pad
 from bot.runtime import Clock, Runtime
 from models.db import session_scope
 from models.tables import Member, Unit
 
-with contextlib.suppress(ImportError):      # line editing and history for input(), where there is readline
-    import readline  # noqa: F401
-
 log = logging.getLogger(__name__)
 
 LATE_REPLY_WAIT = 15.0     # seconds to wait for an answer that comes by message/send instead
-PASTE_GAP = 0.05           # seconds: input arriving sooner after a line is the same paste
 
 HELP = """演示命令（以“/”开头；其余文字都作为企业微信消息发给机器人）：
   /切换 或 /who           换一名成员
   /成员                   列出全部成员
   /看 李娜                查看某人收到的全部消息（切换到某人时，也先显示他上次以来收到的）
+  /点 2                   点选自己最近收到的卡片上的第2个按钮（卡片按钮带编号显示）
   /时间                   查看演示时钟
   /快进 3天               把演示时钟往后拨，并执行其间到期的定时推送
                           （月报提醒、截止提醒、季度督查……）；也可写 2小时、1周、三天
@@ -97,60 +92,6 @@ def load_people(runtime: Runtime) -> list[Person]:
 
 # -- the terminal ----------------------------------------------------------------------------
 
-def display_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, width: int) -> str:
-    """``text`` padded with spaces to ``width`` columns."""
-    return text + " " * max(0, width - display_width(text))
-
-
-class Terminal:
-    """Reads lines: ``input()`` with readline on a terminal; plain lines, echoed, from a pipe."""
-
-    def __init__(self, stdin=None, stdout=None):
-        self.stdin = stdin or sys.stdin
-        self.out = stdout or sys.stdout
-        self.interactive = self.stdin.isatty() and self.out.isatty()
-
-    def read(self, prompt: str) -> str | None:
-        """One line without its newline; None at end of input (Ctrl-D). On a terminal, lines
-        pasted together (a 月报 of several lines) come back as one text, joined by newlines: what
-        follows the first line at once (within ``PASTE_GAP``) is part of it; nobody types that fast."""
-        if self.interactive:
-            try:
-                lines = [input(prompt)]
-                while self._pasted_more():
-                    lines.append(input(""))
-            except EOFError:
-                if len(lines) > 1:
-                    return "\n".join(lines)
-                self.say("")
-                return None
-            return "\n".join(lines)
-        self.out.write(prompt)
-        line = self.stdin.readline()
-        if not line:
-            self.say("")
-            return None
-        line = line.rstrip("\r\n")
-        self.say(line)
-        return line
-
-    def _pasted_more(self) -> bool:
-        """Whether more input is already waiting (the rest of a paste)."""
-        try:
-            return bool(ready_to_read([self.stdin], [], [], PASTE_GAP)[0])
-        except (OSError, ValueError):        # no descriptor to wait on: one line at a time
-            return False
-
-    def say(self, text: str = "") -> None:
-        self.out.write(text + "\n")
-        self.out.flush()
-
-
 # -- the chat --------------------------------------------------------------------------------
 
 class Chat:
@@ -171,6 +112,7 @@ class Chat:
                           (("快进", "forward", "ff"), self.cmd_forward),
                           (("next", "下一个", "下一次"), self.cmd_next),
                           (("看", "收件", "inbox"), self.cmd_inbox),
+                          (("点", "tap"), self.cmd_tap),
                           (("帮助", "help", "?", "？"), self.cmd_help),
                           (("退出", "quit", "exit", "q"), self.cmd_quit)):
             for name in names:
@@ -232,7 +174,7 @@ class Chat:
             self.inbox.add(self.clock.now(), kind, m)
             if self.me.account in m.touser:
                 self.term.say("  清单助手（主动消息）：" if late_reply else f"  〔推送〕{self.me.name}收到{kind}：")
-                self.term.say(indent(m.content, "    "))
+                self.term.say(indent(shown(m), "    "))
                 late_reply = False
             others.setdefault(kind, set()).update(a for a in m.touser if a != self.me.account)
         self.inbox.seen(self.me.account)
@@ -316,6 +258,35 @@ class Chat:
             return True
         self.term.say(f"{person.name}收到的消息（共{len(got)}条）：")
         self.term.say(received_text(person.name, got))
+        return True
+
+    def cmd_tap(self, arg: str) -> bool:
+        """/点 2: tap the second button of the last card the current member received, as WeCom
+        reports a tap (``DemoServer.tap``); print the card's update and any message that follows."""
+        card = self.inbox.last_card.get(self.me.account)
+        buttons = (card or {}).get("button_list") or []
+        if not buttons:
+            self.term.say(f"{self.me.name}还没有收到带按钮的卡片。")
+            return True
+        if not arg.isdigit() or not 1 <= int(arg) <= len(buttons):
+            self.term.say(f"请写按钮的编号（1到{len(buttons)}），如 /点 1。")
+            return True
+        button = buttons[int(arg) - 1]
+        self.term.say(f"  （点选“{button.get('text', '')}”）")
+        try:
+            reply, updates = self.server.tap(self.me.account, card["task_id"], button.get("key", ""))
+        except Exception as exc:  # noqa: BLE001 - show it and carry on; the log has the details
+            log.exception("tapping %s failed", button)
+            self.term.say(f"  （点选失败：{exc}）")
+            return True
+        for update in updates:
+            self.term.say(f"  （卡片已更新，按钮显示为“{update.replace_name}”）")
+        pushes = self.server.drain(wait_for=None if updates or reply else self.me.account,
+                                   timeout=0 if updates or reply else LATE_REPLY_WAIT)
+        if reply:
+            self.term.say("  清单助手：")
+            self.term.say(indent(reply, "    "))
+        self.show_pushes(pushes, late_reply=True)
         return True
 
     def cmd_members(self, arg: str) -> bool:

@@ -1,6 +1,7 @@
 """What everybody received in a demo session: each message the stand-in recorded, kept by
 recipient with when it came and what it was, so that "/看 李娜" shows what another member got and
-switching to a member shows what they received since their messages were last shown."""
+switching to a member shows what they received since their messages were last shown; and the last
+card each received, whose buttons "/点 2" taps."""
 from __future__ import annotations
 
 import re
@@ -24,6 +25,19 @@ def message_label(content: str) -> str:
     return found[1] if found else "消息"
 
 
+def shown(message) -> str:
+    """A message as the terminal shows it: a card's buttons numbered for "/点 2"."""
+    if message.msgtype != "template_card":
+        return message.content
+    card = message.raw.get("template_card") or {}
+    title = card.get("main_title") or {}
+    lines = [f"{x.get('keyname', '')}：{x.get('value', '')}" for x in card.get("horizontal_content_list", [])]
+    buttons = "  ".join(f"[{n}] {b.get('text', '')}" for n, b in enumerate(card.get("button_list", []), 1))
+    hint = "（卡片：输入 /点 1 点选第1个按钮）" if buttons else ""
+    return "\n".join(filter(None, [title.get("title"), title.get("desc"), card.get("sub_title_text"), *lines,
+                                    buttons, hint]))
+
+
 @dataclass
 class Received:
     at: datetime
@@ -37,10 +51,13 @@ class Inbox:
     def __init__(self) -> None:
         self.by_account: dict[str, list[Received]] = {}
         self.shown: dict[str, int] = {}
+        self.last_card: dict[str, dict] = {}       # account → the last card they received ("/点 2")
 
     def add(self, at: datetime, label: str, message) -> None:
         for account in message.touser:
-            self.by_account.setdefault(account, []).append(Received(at, label, message.content))
+            self.by_account.setdefault(account, []).append(Received(at, label, shown(message)))
+            if message.msgtype == "template_card":
+                self.last_card[account] = message.raw.get("template_card") or {}
 
     def of(self, account: str) -> list[Received]:
         return self.by_account.get(account, [])

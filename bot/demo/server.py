@@ -4,7 +4,8 @@ event loop in a background thread, so that the terminal can stay in the main thr
 ``demo_config`` gives the configuration: a generated WeCom configuration (random token,
 EncodingAESKey, corp id) and the demo's SQLite file. ``DemoServer`` then talks as a member
 (``say``: a text-message XML with a fresh MsgId, encrypted and signed with the demo token, POSTed
-to ``/wecom/callback``, the encrypted passive reply decrypted), runs the scheduled pushes due at a
+to ``/wecom/callback``, the encrypted passive reply decrypted), taps a card's button (``tap``: the
+``template_card_event`` WeCom would post, the same way), runs the scheduled pushes due at a
 moment of the demo clock (``run_due``, the production path of ``schedules.runner``), and hands over
 what the stand-in recorded (``drain``).
 """
@@ -30,7 +31,7 @@ from bot.app import build_app
 from bot.config import Config
 from bot.demo.folder import DB_FILE
 from bot.runtime import Clock, Runtime
-from bot.wecom_standin import StandIn, open_reply, seal_callback, text_message_xml
+from bot.wecom_standin import StandIn, card_event_xml, open_reply, seal_callback, text_message_xml
 from models.db import session_scope
 from models.tables import Member, PushLog, PushStatus
 from schedules.digests import PUSHES
@@ -137,6 +138,26 @@ class DemoServer:
         w = self.cfg.wecom
         xml = text_message_xml(w.corp_id, w.agent_id, account, text, secrets.randbits(62),
                                int(self.clock.now().timestamp()))
+        return await self._post(xml)
+
+    def tap(self, account: str, task_id: str, key: str) -> tuple[str, list]:
+        """Tap the button ``key`` of the card ``task_id`` sent to ``account``, the way WeCom reports
+        it: the stand-in issues the tap's ResponseCode, and a ``template_card_event`` carrying it goes
+        to the bot, encrypted. The decrypted passive reply, and the card updates the bot made."""
+        return self._call(self._tap(account, task_id, key))
+
+    async def _tap(self, account: str, task_id: str, key: str) -> tuple[str, list]:
+        w = self.cfg.wecom
+        made = len(self.standin.state.updates)
+        code = self.standin.state.tap(account, task_id, key)
+        xml = card_event_xml(w.corp_id, w.agent_id, account, task_id, key, code,
+                             sent_at=int(self.clock.now().timestamp()))
+        reply = await self._post(xml)
+        return reply, self.standin.state.updates[made:]
+
+    async def _post(self, xml: str) -> str:
+        """``xml`` encrypted and posted to the bot's callback as WeCom does; the decrypted passive reply."""
+        w = self.cfg.wecom
         params, body = seal_callback(self.runtime.crypto, w.corp_id, w.agent_id, xml)
         async with self._http.post(self.callback_url, params=params, data=body.encode("utf-8"),
                                    headers={"Content-Type": "text/xml"}) as resp:

@@ -126,7 +126,7 @@ def member_rows(members: list[Member], unit_name: dict[int, str]) -> list[list]:
 
 
 def item_rows(sheet: str, items: list[Item], account: dict[int, str], tz: ZoneInfo,
-              photos: dict[int, int] | None = None, console_url: str = "") -> list[list]:
+              photos: dict[int, int] | None = None, base_url: str = "") -> list[list]:
     """One list sheet: its columns, then 状态, 进度, 完成次数, 最近更新, 佐证材料, 佐证链接 (and 年度
     last on 整改清单). ``photos``: item id → its evidence photos."""
     photos = photos or {}
@@ -149,7 +149,7 @@ def item_rows(sheet: str, items: list[Item], account: dict[int, str], tz: ZoneIn
         done = i.done_count if i.target_count is not None else None
         shown = photos.get(i.id, 0)
         row += [status_zh(i.status), i.percent, done, latest, shown,
-                item_photos_url(console_url, i.id) if shown else ""]
+                item_photos_url(base_url, i.id) if shown else ""]
         if sheet == RECTIFICATIONS:
             row.append(i.year)
         rows.append(row)
@@ -199,10 +199,10 @@ def report_rows(session: Session, members: list[Member], owners: set[int], unit_
 
 
 def export_workbook(session: Session, path: Any, *, year: int | None, now: datetime, tz: ZoneInfo,
-                    console_url: str = "") -> None:
+                    base_url: str = "") -> None:
     """Write every sheet with current data (items and scores of ``year``, default: now's year in
-    ``tz``), the progress and evidence columns on each list sheet (links to ``console_url``'s pages
-    of photos, when given), and the 月报 sheet of the year so far."""
+    ``tz``), the progress and evidence columns on each list sheet (links to the console's pages of
+    photos under ``base_url``, when given), and the 月报 sheet of the year so far."""
     local_now = now.astimezone(tz)
     if year is None:
         year = local_now.year
@@ -218,7 +218,7 @@ def export_workbook(session: Session, path: Any, *, year: int | None, now: datet
     data: dict[str, list[list]] = {UNITS: unit_rows(units), MEMBERS: member_rows(members, unit_name)}
     photos = counts(session, None)
     for sheet in ITEM_SHEETS:
-        data[sheet] = item_rows(sheet, items, account, tz, photos, console_url)
+        data[sheet] = item_rows(sheet, items, account, tz, photos, base_url)
     data[STARS] = star_rows(scores, unit_name)
     data[REPORTS] = report_rows(session, members, {i.owner_id for i in items}, unit_name, months, tz)
     build_workbook(data, literal=True).save(path)

@@ -15,6 +15,12 @@ from tests.support.clock import TZ
 REPORT = "月报：1.P-1已完成；2.P-2完成80%；3.P-3进行中50%；4.Z-1已整改到位；5.P-4完成60%"
 
 
+@pytest.fixture(autouse=True)
+def text_only(runtime):
+    """The read-back as text, as ``[wecom] cards = false`` and the WeChat plug-in have it (its card:
+    tests/handlers/test_answer_cards.py)."""
+    runtime.config.wecom.cards = False
+
 @pytest.fixture
 def five(org):
     """王芳 with five items: P-1, P-2, P-3, Z-1 and P-4."""

@@ -103,7 +103,8 @@ async def test_a_stock_phrase_or_a_promise_writes_nothing_even_on_finished_items
 async def test_a_rectification_reported_done_asks_the_responsible_secretary_to_close_it_off(client, engine, standin):
     await say(client, "wangfang", "Z-1已整改到位")
     [asked] = standin.state.to("liming")
-    assert "【整改待销号】王芳报告整改事项[Z-1]" in asked.content and "销号 Z-1" in asked.content
+    assert asked.msgtype == "template_card"                 # 同意销号 / 退回 (tests/handlers/test_answer_cards.py)
+    assert "【整改待销号】\n王芳报告整改已完成\n[Z-1]" in asked.content and "销号 Z-1" in asked.content
     assert "已销号" in await say(client, "liming", "销号 Z-1")
     told = standin.state.to("wangfang")
     assert told and "已由李明销号" in told[-1].content

@@ -132,15 +132,19 @@ async def test_the_close_off_request_counts_the_photos(client, standin, engine):
     assert code == "Z-1" and p.update_id is not None
 
 
-async def test_the_close_off_request_links_to_the_console_when_it_has_an_address(client, standin, runtime):
-    runtime.config.evidence.console_url = "https://qingdan.example.cn/console"
+async def test_the_close_off_request_links_to_the_console_when_it_has_an_address(client, standin, runtime, engine):
+    runtime.config.web.base_url = "https://qingdan.example.cn"
     await wf.say(client, "wangfang", "Z-1已整改到位")
     for _ in range(100):
-        asked = [m.content for m in standin.state.sent if "【整改待销号】" in m.content]
+        asked = [m for m in standin.state.sent if "【整改待销号】" in m.content]
         if asked:
             break
         await asyncio.sleep(0.05)
-    assert "佐证材料：暂无照片（之后补发的照片见：https://qingdan.example.cn/console/items/" in asked[0]
+    with Session(engine) as s:
+        z1 = s.exec(select(Item).where(Item.code == "Z-1")).one().id
+    line = asked[0].raw["template_card"]["horizontal_content_list"][-1]     # the card: its line opens the page
+    assert line == {"keyname": "佐证材料", "value": "暂无照片", "type": 1,
+                    "url": f"https://qingdan.example.cn/console/items/{z1}/photos"}
 
 
 async def test_the_export_lists_each_items_photos_and_links(client, standin, engine, db_url, tmp_path):
@@ -148,7 +152,7 @@ async def test_the_export_lists_each_items_photos_and_links(client, standin, eng
     await photo(client, standin, "wangfang")
     await photo(client, standin, "wangfang")
     config = write_config(tmp_path / "config.toml", db_url, standin.base_url,
-                          extra='[evidence]\nconsole_url = "https://qingdan.example.cn/console/"\n')
+                          extra='[web]\nbase_url = "https://qingdan.example.cn/"\n')
     out = tmp_path / "out.xlsx"
     done = await asyncio.to_thread(qingdan, "export", str(out), config=config)
     assert done.returncode == 0, done.stderr
@@ -211,3 +215,18 @@ async def test_the_console_reads_an_items_photos_and_their_bytes(client, standin
 async def test_help_tells_how_to_send_a_photo(client):
     assert "发照片" in await wf.say(client, "wangfang", "帮助")
     assert "发照片" in await wf.say(client, "zhouqiang", "帮助")      # one item
+
+
+async def test_the_close_off_request_as_text_counts_and_links(client, standin, runtime, engine):
+    runtime.config.wecom.cards = False
+    runtime.config.web.base_url = "https://qingdan.example.cn"
+    await photo(client, standin, "wangfang")
+    await wf.say(client, "wangfang", "Z-1已整改到位")
+    for _ in range(100):
+        asked = [m.content for m in standin.state.sent if "【整改待销号】" in m.content]
+        if asked:
+            break
+        await asyncio.sleep(0.05)
+    with Session(engine) as s:
+        z1 = s.exec(select(Item).where(Item.code == "Z-1")).one().id
+    assert f"佐证材料：1张照片（查看：https://qingdan.example.cn/console/items/{z1}/photos）" in asked[0]

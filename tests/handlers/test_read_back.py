@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.nlu import Update
@@ -16,6 +17,12 @@ from tests.support.clock import NOW
 REPORT = "第1项已完成，第2项完成80%，第3项进行中50%"
 UPDATES = [Update("P-1", "done"), Update("P-2", "in_progress", 80), Update("P-3", "in_progress", 50)]
 
+
+@pytest.fixture(autouse=True)
+def text_only(runtime):
+    """The read-back as text, as ``[wecom] cards = false`` and the WeChat plug-in have it (its card:
+    tests/handlers/test_answer_cards.py)."""
+    runtime.config.wecom.cards = False
 
 def item(engine, code):
     with Session(engine) as s:

@@ -4,16 +4,16 @@
   update, the media_id it came as, its size, a digest of the bytes received, a downscaled JPEG and a
   thumbnail.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 import sqlalchemy as sa
 from alembic import op
 
 import models.tables
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,88 @@
+"""The web console inside ``qingdan serve`` (docs/console.md): pages for members, secretaries and
+the organ, logged in with WeCom, server-rendered from jinja2 templates (autoescaped), no script.
+
+Mounted by ``bot.app`` as a sub-application at ``/console/`` (``add_console``); its middleware
+(``guard``) is the one door: security headers on every answer, a login for every page but the
+login's own (``routes.login``), and the session's CSRF token on every POST. Database work and
+rendering run on the database threads (``pages``), never on the event loop.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from bot.console.limits import LoginLimiter
+from bot.console.session import Cookies, cookie_key
+from bot.runtime import Runtime
+
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                               "form-action 'self' https: http:; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+@dataclass
+class Console:
+    runtime: Runtime
+    cookies: Cookies
+    limiter: LoginLimiter
+    env: jinja2.Environment
+
+
+log = logging.getLogger(__name__)
+CONSOLE = web.AppKey("console", Console)
+STATUS_ZH = {404: "没有找到这个页面。", 405: "不能这样打开这个页面。"}
+SESSION = "console_session"          # request key: the Session of a logged-in request
+
+
+def build_console(runtime: Runtime) -> web.Application:
+    """The console as an application to mount at ``/console/``."""
+    from bot.console.routes import login, pages
+
+    sub = web.Application(middlewares=[guard])
+    env = aiohttp_jinja2.setup(sub, loader=jinja2.PackageLoader("bot.console", "templates"), autoescape=True,
+                               undefined=jinja2.StrictUndefined)
+    cfg = runtime.config.web
+    now = lambda: runtime.clock.now().timestamp()       # noqa: E731 - the runtime's clock, moved by tests and the demo
+    sub[CONSOLE] = Console(runtime, Cookies(cookie_key(runtime.config), cfg.secure, cfg.session_hours * 3600, now),
+                           LoginLimiter(cfg.login_failures, now), env)
+    login.add_routes(sub)
+    pages.add_routes(sub)
+    if not cfg.base_url:
+        log.info("console: [web] base_url not set, logins return to the address each request came by")
+    return sub
+
+
+def add_console(app: web.Application, runtime: Runtime) -> None:
+    app.add_subapp("/console/", build_console(runtime))
+
+
+@web.middleware
+async def guard(request: web.Request, handler):
+    from bot.console.routes.login import OPEN_PATHS, to_login
+    from bot.console.routes.pages import refusal
+
+    console = request.app[CONSOLE]
+    session = console.cookies.session(request)
+    if session is None and request.path not in OPEN_PATHS:
+        response = to_login(request) if request.method in ("GET", "HEAD") else refusal(request, 403, "请先登录。")
+    elif request.method == "POST" and not (session and session.csrf_ok((await request.post()).get("csrf"))):
+        response = refusal(request, 403, "请求无效：缺少或不符的校验码。请返回页面刷新后重试。")
+    else:
+        request[SESSION] = session
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            if exc.status < 400:
+                raise
+            response = refusal(request, exc.status, STATUS_ZH.get(exc.status, "请求无法处理。"))
+    response.headers.update(HEADERS)
+    return response
