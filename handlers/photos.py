@@ -7,6 +7,9 @@
   by ``models.photos``); more photos meanwhile wait with it; "第2项" puts them all on item 2 ("第2项
   完成了" records that too), "取消" deletes them. Unanswered, they are deleted after the wait's time
   limit: a photo with no item to go to is kept nowhere.
+* While the bot waits for an answer to another question (an update kept for "哪一项？", a report
+  read back for 确认 …) a photo with no item in mind is not kept, and the sender is told why: that
+  question is never dropped for a photo.
 * A photo too large, not a picture, or no longer at WeCom is refused with why; nothing is kept.
 * "撤回" right after a photo (no update of the sender's since) deletes it.
 
@@ -39,6 +42,9 @@ from models.tables import Item
 router = Router("photos")
 
 PHOTO_WORD = {"image": "图片", "file": "文件"}
+# What the bot may stop waiting for to ask which item a photo is for: "更多" only. Anything else
+# (a report read back, an update kept whole, a notice's 确认 …) is never dropped for a photo.
+REPLACEABLE = (Waiting.MORE_PAGES, Waiting.PHOTO_ITEM)
 ANSWER_WITH_ITEM = "请回复这些照片是哪一项的佐证材料，如“第2项”；回复“取消”则不保存。"
 
 
@@ -84,6 +90,8 @@ def keep_photo(msg: Message) -> str:
         keep(msg.session, msg.member, None, msg.at, received, media_id, kind)
         return _ask(msg, pending_count(msg.session, msg.member))
     item = item_in_mind(msg.member, msg.items, msg.at, _window(msg))
+    if item is None and msg.waiting is not None and msg.waiting.kind not in REPLACEABLE:
+        return f"收到{word}。您还有上一个问题未回复，照片未保存；请先回复上一个问题，再说明事项（如“第2项”）后重新发送照片。"
     if item is None:
         drop_pending(msg.session, msg.member, msg.at)        # left from a question no longer waited on
         keep(msg.session, msg.member, None, msg.at, received, media_id, kind)

@@ -230,3 +230,10 @@ async def test_the_close_off_request_as_text_counts_and_links(client, standin, r
     with Session(engine) as s:
         z1 = s.exec(select(Item).where(Item.code == "Z-1")).one().id
     assert f"佐证材料：1张照片（查看：https://qingdan.example.cn/console/items/{z1}/photos）" in asked[0]
+
+
+async def test_a_photo_never_drops_a_question_the_bot_waits_on(client, standin, engine):
+    assert "哪一项" in await wf.say(client, "wangfang", "已经完成了")      # the update kept for "哪一项？"
+    reply = await photo(client, standin, "wangfang")
+    assert "上一个问题未回复" in reply and "照片未保存" in reply and photos(engine) == []
+    assert "已记录" in await wf.say(client, "wangfang", "第2项")            # the update still waits: applied
