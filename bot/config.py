@@ -183,6 +183,18 @@ class UnderstandingConfig:
 
 
 @dataclass
+class EvidenceConfig:
+    """Photos sent in the chat kept as evidence (佐证材料) on an item (``handlers.photos``)."""
+
+    attach_minutes: int = 30        # a photo goes to the item last spoken about within this many minutes
+    image_mb: int = 10              # an image larger than this is refused (WeCom's own limit is 10 MB)
+    file_mb: int = 20               # a file message (a picture sent as a file) larger than this is refused
+    download_seconds: int = 20      # media/get must deliver within this many seconds
+    long_side: int = 1600           # the copy kept: downscaled to this many pixels on its long side
+    thumb_side: int = 240           # the thumbnail's long side
+
+
+@dataclass
 class Config:
     wecom: WeComConfig = field(default_factory=WeComConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -190,6 +202,7 @@ class Config:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     stars: StarsConfig = field(default_factory=StarsConfig)
     understanding: UnderstandingConfig = field(default_factory=UnderstandingConfig)
+    evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
     web: WebConfig = field(default_factory=WebConfig)
     meetings: MeetingsConfig = field(default_factory=MeetingsConfig)
     source: Path | None = None
@@ -321,7 +334,7 @@ def load(path: str | os.PathLike | None = None, *, environ: dict | None = None) 
         sections = {"wecom": cfg.wecom, "database": cfg.database, "server": cfg.server,
                     "schedule": cfg.schedule, "stars": cfg.stars, "understanding": cfg.understanding,
                     "web": cfg.web,
-                    "meetings": cfg.meetings}
+                    "meetings": cfg.meetings, "evidence": cfg.evidence}
         for name, table in data.items():
             if name not in sections:
                 raise ConfigError(name, "不是已知的配置节", "is not a known section")
@@ -376,12 +389,20 @@ def validate(cfg: Config) -> None:
                               "must be one of monthly, quarterly, half-yearly, yearly, none")
     if not 0 <= cfg.meetings.reminder_day <= 28:
         raise ConfigError("meetings.reminder_day", "应在0到28之间（0为不提醒）", "must be between 0 and 28 (0: never)")
+    _validate_evidence(cfg.evidence)
     st = cfg.stars
     if not st.three <= st.four <= st.five:
         raise ConfigError("stars", "分数线应满足 three ≤ four ≤ five", "thresholds must satisfy three <= four <= five")
     for d in DIMENSIONS:
         if getattr(st, f"max_{d.field}") <= 0:
             raise ConfigError(f"stars.max_{d.field}", "应为正数", "must be positive")
+
+
+def _validate_evidence(e: EvidenceConfig) -> None:
+    for key, low, high in (("attach_minutes", 1, 1440), ("image_mb", 1, 10), ("file_mb", 1, 20),
+                           ("download_seconds", 1, 120), ("long_side", 200, 8000), ("thumb_side", 40, 800)):
+        if not low <= getattr(e, key) <= high:
+            raise ConfigError(f"evidence.{key}", f"应在{low}到{high}之间", f"must be between {low} and {high}")
 
 
 def _validate_web(w: WebConfig) -> None:

@@ -91,9 +91,12 @@ def _count_zh(item: Item, today: date) -> str:
     return text if item.status != ItemStatus.BLOCKED else f"受阻，{text}"
 
 
-def item_line(number: int, item: Item, today: date) -> str:
-    """One numbered line as "我的清单" and the monthly prompt show it."""
+def item_line(number: int, item: Item, today: date, photos: int = 0) -> str:
+    """One numbered line as "我的清单" and the monthly prompt show it (``photos``: its evidence
+    photos, shown as 📎2)."""
     line = f"{number}. [{item.code}] {item.title}｜{progress_zh(item, today)}"
+    if photos:
+        line += f"｜📎{photos}"
     if item.year != today.year:
         line += f"｜{item.year}年度"            # an unfinished item of an earlier year
     if item.deadline:
@@ -103,11 +106,13 @@ def item_line(number: int, item: Item, today: date) -> str:
     return line
 
 
-def numbered(items: list[Item], only: list[Item] | None = None, today: date | None = None) -> list[str]:
-    """Lines for ``only`` (default all), numbered by their place in ``items``."""
-    today = today or date.today()
+def numbered(items: list[Item], only: list[Item] | None = None, today: date | None = None,
+             photos: dict[int, int] | None = None) -> list[str]:
+    """Lines for ``only`` (default all), numbered by their place in ``items``; ``photos``: item id →
+    its evidence photos."""
+    today, photos = today or date.today(), photos or {}
     wanted = {i.id for i in (only if only is not None else items)}
-    return [item_line(n, i, today) for n, i in enumerate(items, 1) if i.id in wanted]
+    return [item_line(n, i, today, photos.get(i.id, 0)) for n, i in enumerate(items, 1) if i.id in wanted]
 
 
 # --- fixed replies ------------------------------------------------------------------------------
@@ -115,8 +120,10 @@ def numbered(items: list[Item], only: list[Item] | None = None, today: date | No
 NOT_A_MEMBER = "您好，您还不在本系统的党员名单中，暂时无法使用。如需开通，请联系机关党委管理员。"
 LEFT_THE_ROLLS = "您好，您已不在本系统的在册党员名单中，暂时无法使用。如有疑问，请联系机关党委管理员。"
 NOT_TEXT = "暂时只能识别文字消息。请直接输入文字，例如“我的清单”“第2项完成80%”，回复“帮助”查看全部用法。"
-IMAGE_NOT_KEPT = ("收到图片。图片暂时不能作为佐证材料保存，本条未做任何记录。\n"
-                  "请用文字回复进展，例如“第2项完成80%”；回复“我的清单”查看事项。")
+VIDEO_NOT_KEPT = ("收到视频。视频不能作为佐证材料保存，本条未做任何记录。佐证材料请发照片（可截取视频画面）；"
+                  "进展请用文字回复，例如“第2项完成80%”。")
+LOCATION_NOT_KEPT = ("收到位置。位置信息不作记录，本条未做任何记录。活动现场请发照片作为佐证材料；"
+                     "进展请用文字回复，例如“第2项完成80%”。")
 VOICE_NOT_READ = ("暂时无法识别语音消息，本条未做任何记录。请改用文字回复（可用输入法的语音转文字），"
                   "例如“第2项完成80%”。")
 NO_MORE_PAGES = "共{pages}页，已经是最后一页了。"
@@ -161,6 +168,7 @@ HELP_REPORT_COUNT = "· 第{n}项开展了1次；今年已开展{total}次"
 HELP_UNDO = "· 撤回 —— 撤销上一条记录"
 HELP_UNDO_OTHER = "· 撤回 —— 撤销上一条记录；不对，是第{n}项 —— 改到另一项"
 HELP_READ_BACK = "· 一次报多项时先列出“我理解为：……”，回复“确认”后记录，或回复“第2条是60%”修改"
+HELP_PHOTOS = "· 报完进展后发照片 —— 作为佐证材料附到该项（“我的清单”显示📎张数）"
 HELP_NOTICES = "【通知】收到通知后回复“收到”即确认。"
 HELP_SECRETARY_HEAD = "【书记】查询{scope}："
 HELP_SECRETARY_UNREPORTED = "· 谁还没报{unit_ask} / {month}月谁还没报{person_ask}"

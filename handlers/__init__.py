@@ -20,6 +20,7 @@ from handlers import (
     notice_receipts,
     nudge,
     overdue,
+    photos,
     progress,
     read_back,
     read_back_card,
@@ -64,6 +65,9 @@ ROUTERS = (
     report_status.router,
     # "收到", "好的": acknowledges the latest notice (else nothing to record).
     ack.router,
+    # Photos (佐证材料): "第2项" / "取消" while photos wait for their item, and "撤回" right after a
+    # photo (it deletes the photo) — before undo and progress read those words; images and files.
+    photos.router,
     # "撤回" of a meeting record newer than the sender's last progress reply (handlers.meetings).
     meetings.withdrawal,
     # "撤回" / "不对，是第3项" read as a correction before anything reads "第3项" as progress.
@@ -95,6 +99,6 @@ ROUTERS = (
     close_off_card.router,  # a tap on a close-off request's card: 同意销号 as typed; 退回 asks the reason
     notice_card.router,     # a tap on a notice's card: 收到, the receipt of that notice
     card_taps.router,       # a card tap no card module took: told so, nothing changes
-    media.router,           # image, voice, video, file, location, link: a clear answer
+    media.router,           # voice, video, location, link (images and files: photos.router): a clear answer
     events.router,          # entering the app, following it: welcome; other events: no answer
 )

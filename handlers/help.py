@@ -44,7 +44,7 @@ def _reporting(msg: Message) -> str:
     if not items:
         return t.HELP_REPORT_NONE
     if len(items) == 1:
-        return "\n".join([t.HELP_REPORT_HEAD, t.HELP_REPORT_ONE, t.HELP_UNDO])
+        return "\n".join([t.HELP_REPORT_HEAD, t.HELP_REPORT_ONE, t.HELP_UNDO, t.HELP_PHOTOS])
     numbered = list(enumerate(items, 1))
     plain = next((n for n, i in numbered if not i.target_count and i.is_open), 1)
     lines = [t.HELP_REPORT_HEAD, t.HELP_REPORT_ITEM.format(n=plain)]
@@ -58,7 +58,7 @@ def _reporting(msg: Message) -> str:
         n, item = counted
         lines.append(t.HELP_REPORT_COUNT.format(n=n, total=item.done_count + 1))
     other = next(n for n, _ in numbered if n != plain)
-    lines += [t.HELP_UNDO_OTHER.format(n=other), t.HELP_READ_BACK]
+    lines += [t.HELP_UNDO_OTHER.format(n=other), t.HELP_READ_BACK, t.HELP_PHOTOS]
     return "\n".join(lines)
 
 

@@ -43,6 +43,7 @@ from handlers.summary import needs_read_back, read_back
 from models.conversation import State, Waiting, item_in_mind, remember_item, stop_waiting, wait_for
 from models.lookups import code_in_use, month_key
 from models.organisation import Tree
+from models.photos import counts, evidence_line, item_photos_url
 from models.progress import mark_reported, record_progress
 from models.tables import Item, ItemKind, ItemStatus
 
@@ -146,12 +147,15 @@ def ask_for_close_off(msg: Message, item: Item, was: ItemStatus, words: str) -> 
     boss = Tree.load(msg.session).responsible_for(msg.member)     # the tree only when it is needed
     if boss is None:
         return
+    photos = counts(msg.session, [item.id]).get(item.id, 0)       # 佐证材料 (models.photos)
     text = (f"【整改待销号】{msg.member.name}报告整改事项[{item.code}] {item.title}已完成：“{words}”\n"
+            f"{evidence_line(msg.session, item, msg.runtime.config.web.base_url)}\n"
             f"核实后请回复“销号 {item.code}”；如需退回，请回复“退回 {item.code} 原因：……”。")
     last = last_updates(msg.session, [item.id]).get(item.id, 0)
     msg.outbox.append(Outgoing([boss.account], card_or_text(
-        msg, lambda tid: close_off_card(tid, item, msg.member.name, words, last, text), CLOSE_OFF_KIND, boss.id,
-        text)))
+        msg, lambda tid: close_off_card(tid, item, msg.member.name, words, last, text, photos,
+                                        item_photos_url(msg.runtime.config.web.base_url, item.id)),
+        CLOSE_OFF_KIND, boss.id, text)))
 
 
 def _answers_which_item(msg: Message) -> bool:

@@ -12,7 +12,8 @@ Two things are remembered, each with a time limit:
   (``MORE_PAGES``), or which of several rectifications a secretary's 销号 / 退回 / 重开 means
   (``WHICH_REVIEW``), or what is in the way of an item marked 遇到困难 on a card (``BLOCKED_REASON``:
   kept with that update), or why a rectification is sent back after a card's 退回
-  (``RETURN_REASON``). The dispatcher reads it once per message,
+  (``RETURN_REASON``), or which item photos sent are for (``PHOTO_ITEM``: the photos wait in
+  ``models.photos`` with no item). The dispatcher reads it once per message,
   before routing (``waiting_for``): the handlers registered for that state are tried first, and
   any other message is answered as usual and leaves the state alone until its time limit passes
   (``TTL``, or the state's own ``until``: a read-back's comes from ``[understanding]
@@ -51,6 +52,7 @@ class Waiting(StrEnum):
     MORE_PAGES = "more_pages"                   # an answer cut at a page's end, for "更多"
     WHICH_REVIEW = "which_review"               # a secretary's 销号 / 退回 / 重开 whose 编号 read as several
     BLOCKED_REASON = "blocked_reason"           # what is in the way, after a card's 遇到困难 (item_ids, words)
+    PHOTO_ITEM = "photo_item"                   # which item photos sent are for (kept meanwhile: models.photos)
     RETURN_REASON = "return_reason"             # why a rectification goes back, after a card's 退回 (item_ids)
     MEETING = "meeting"                         # a 三会一课 report read back, for 确认 (meeting, words)
 
@@ -65,6 +67,7 @@ TTL = {
     Waiting.MORE_PAGES: timedelta(hours=1),
     Waiting.WHICH_REVIEW: timedelta(hours=2),
     Waiting.BLOCKED_REASON: timedelta(days=1),
+    Waiting.PHOTO_ITEM: timedelta(hours=2),     # models.photos.PENDING: the photos are deleted then
     Waiting.RETURN_REASON: timedelta(days=1),
     Waiting.MEETING: timedelta(hours=24),
 }
@@ -108,9 +111,10 @@ def remember_item(session: Session, member: Member, item: Item, at: datetime) ->
     set_columns(session, member, context_item_id=item.id, context_at=at)
 
 
-def item_in_mind(member: Member, items: list[Item], at: datetime) -> Item | None:
-    """The item last spoken about, if recent and still one of ``items``."""
-    if member.context_item_id and _fresh(at, member.context_at, ITEM_TTL):
+def item_in_mind(member: Member, items: list[Item], at: datetime, ttl: timedelta = ITEM_TTL) -> Item | None:
+    """The item last spoken about, if within ``ttl`` (a photo's is shorter: ``[evidence]
+    attach_minutes``) and still one of ``items``."""
+    if member.context_item_id and _fresh(at, member.context_at, ttl):
         return next((i for i in items if i.id == member.context_item_id), None)
     return None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import Enum, StrEnum
 
-from sqlalchemy import Boolean, DateTime, Index, String, TypeDecorator, UniqueConstraint, text, true
+from sqlalchemy import Boolean, DateTime, Index, LargeBinary, String, TypeDecorator, UniqueConstraint, text, true
 from sqlmodel import Column, Field, SQLModel
 
 from bot.statuses import STATUS_ZH
@@ -377,6 +377,24 @@ class CardTap(SQLModel, table=True):
     response_code: str | None = None              # what updated the card (once, within 72 hours)
 
 
+class Photo(SQLModel, table=True):
+    """A photo sent in the chat as evidence (佐证材料) for an item (``models.photos``): who sent it,
+    when, which item and which update it backs; a downscaled JPEG and a thumbnail kept in the
+    database, so every instance and one backup hold them. ``item_id`` is NULL only while the bot
+    asks which item it is for (at most ``Waiting.PHOTO_ITEM``'s time limit)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int | None = Field(default=None, foreign_key="item.id", index=True)
+    update_id: int | None = Field(default=None, foreign_key="progressupdate.id")
+    member_id: int = Field(foreign_key="member.id", index=True)
+    received_at: datetime = _at()
+    media_id: str
+    kind: str = "image"                           # the message it came in: image or file
+    width: int
+    height: int
+    sha256: str = Field(index=True)               # of the bytes received: a photo sent again is kept once
+    image: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    thumbnail: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 class SentCard(SQLModel, table=True):
     """A template card sent as an answer, not a push (a read-back, a close-off request, a notice):
     its JSON with what the bot must know when it is tapped (``bot.messages.TemplateCard.about``).

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Config
 from models.db import session_scope
+from models.photos import drop_stale_photos
 from models.tables import utcnow
 from schedules.delivery import DEFAULT_WORKERS, Tally, deliver_parcels, logged_members, parcels_of, settle_pending
 from schedules.digests import Push, build, label
@@ -70,6 +71,7 @@ async def run_due(config: Config, engine: Engine, sender, at: datetime, *,
     settled = await asyncio.to_thread(settle_pending, engine, utcnow() - config.schedule.pending_stale)
     if settled:
         log.warning("%d push(es) left pending by an interrupted run marked unknown (not resent)", settled)
+    await asyncio.to_thread(drop_stale_photos, engine, utcnow())     # photos whose item was never said
     occasions = [occ for occ in due(at, config.schedule) if wanted is None or occ.kind in wanted]
     prepared = [(occ, *await asyncio.to_thread(_prepare, engine, occ, at, config)) for occ in occasions]
     # Everything due to one person now goes in one message (the month-end prompt and a deadline

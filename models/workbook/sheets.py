@@ -46,7 +46,8 @@ ITEM_SHEETS = {
     RECTIFICATIONS: ItemKind.RECTIFICATION,
 }
 OWNER_LABEL = {DUTIES: "责任人", PROJECTS: "牵头人", RECTIFICATIONS: "责任人"}
-PROGRESS_HEADERS = ("状态", "进度", "完成次数", "最近更新")      # export only, on each list sheet
+# Export only, on each list sheet: the progress, and the evidence photos (how many, where the console shows them).
+PROGRESS_HEADERS = ("状态", "进度", "完成次数", "最近更新", "佐证材料", "佐证链接")
 REPORT_HEADERS = ("账号", "姓名", "所在组织", "月份", "已报", "报送时间")   # the exported 月报 sheet
 
 

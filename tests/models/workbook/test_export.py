@@ -46,7 +46,7 @@ def test_export_shows_progress_and_monthly_reports(bare_engine, tmp_path):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["组织", "党员", "责任清单", "项目清单", "整改清单", "星级评分", "月报"]
     assert [c.value for c in wb["项目清单"][1]] == ["编号", "项目", "牵头人", "年度", "截止日期",
-                                                 "状态", "进度", "完成次数", "最近更新"]
+                                                 "状态", "进度", "完成次数", "最近更新", "佐证材料", "佐证链接"]
     assert wb["项目清单"][1][0].font.bold
     p1 = sheet_rows(out, "项目清单")[0]
     assert (p1["编号"], p1["状态"], p1["进度"], p1["完成次数"]) == ("P-1", "进行中", 80, None)
