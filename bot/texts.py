@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from models.tables import Item, ItemStatus
+from models.tables import Item, ItemKind, ItemStatus
 from models.yearly import behind_pace, closed_with_year
 
 if TYPE_CHECKING:
@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 
 MORE_ITEMS = "…及其余{n}项，回复“我的清单”查看"
 OWN_REPORT = "您可以回复“我这个月报了吗”查看本人月报。"
-HOW_TO_REPLY = "回复如：第2项完成80%、Z-2已整改到位、召开了1次支委会"
 NO_NEWS_REPLY = "本月没有新进展的，回复“本月无新进展”也算报送（不改动任何事项）。"
 
 
@@ -115,6 +114,27 @@ def numbered(items: list[Item], only: list[Item] | None = None, today: date | No
     return [item_line(n, i, today, photos.get(i.id, 0)) for n, i in enumerate(items, 1) if i.id in wanted]
 
 
+def how_to_reply(items: list[Item], among: list[Item] | None = None) -> str:
+    """How to answer, with examples from the person's own list (``items``, numbered as 我的清单
+    numbers them) about their open items (of ``among``, when given): a number they have, a 编号 of
+    theirs when a rectification is open, a count for a duty with a target; a list of one, no number."""
+    wanted = {i.id for i in (among if among is not None else items)}
+    open_items = [(n, i) for n, i in enumerate(items, 1) if i.id in wanted and i.is_open]
+    if not open_items or len(items) == 1:
+        return ONE_ITEM_REPLY if open_items else ""
+    examples = []
+    plain = next((n for n, i in open_items if not i.target_count and i.kind != ItemKind.RECTIFICATION), None)
+    if plain is not None:
+        examples.append(f"第{plain}项完成80%")
+    rectification = next((i for _, i in open_items if i.kind == ItemKind.RECTIFICATION), None)
+    if rectification is not None:
+        examples.append(f"{rectification.code}已整改到位")
+    counted = next((n for n, i in open_items if i.target_count), None)
+    if counted is not None:
+        examples.append(f"第{counted}项本月开展了1次")
+    return "回复如：" + "、".join(examples)
+
+
 # --- fixed replies ------------------------------------------------------------------------------
 
 NOT_A_MEMBER = "您好，您还不在本系统的党员名单中，暂时无法使用。如需开通，请联系机关党委管理员。"
@@ -204,7 +224,8 @@ NOTICE_ACK_MORE = "您还有{n}条通知未确认，再回复“收到”可逐�
 RECEIPTS_NONE = "您还没有发送过通知。发送通知请写如：通知 全体党员：明天下午3点开会"
 RECEIPTS_SENDERS_ONLY = only_for("“通知收到情况”", "发送通知的管理员和书记", "您收到的通知，回复“收到”即确认。")
 NUDGE_SECRETARIES_ONLY = only_for("“提醒没报的”（催报）", "各级书记", OWN_REPORT)
-NUDGE_TEXT = "【催报】{sender}提醒您：请报送{month}清单进展。回复“我的清单”查看事项；" + HOW_TO_REPLY
+NUDGE_TEXT = ("【催报】{sender}提醒您：请报送{month}清单进展。回复“我的清单”查看事项，直接回复进展即可（如“完成80%”）；"
+              "回复“帮助”查看全部用法。")
 NUDGE_SEND_FAILED = "催报发送失败（{error}），本次未提醒到任何人，可稍后再说“提醒没报的”重试。"
 
 

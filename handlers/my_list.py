@@ -20,7 +20,7 @@ from bot.paging import paged
 from bot.router import Message, Router
 from bot.scope import Asked, asked
 from bot.statuses import KIND_ZH, STATUS_ZH
-from bot.texts import HOW_TO_REPLY, MORE_ITEMS, NOBODY_NAMED, numbered
+from bot.texts import MORE_ITEMS, NOBODY_NAMED, how_to_reply, numbered
 from models.lookups import my_items, overdue_items, unit_item_views
 from models.photos import counts
 from models.tables import Item, Member
@@ -63,7 +63,8 @@ def _own_list(msg: Message, kind: str | None) -> str:
     open_count = sum(1 for i in shown if i.is_open)
     head = f"{msg.member.name}的{list_name}（{year}年度，共{len(shown)}项，未完成{open_count}项）"
     photos = counts(msg.session, [i.id for i in shown])     # 📎2: evidence photos (models.photos)
-    return paged(msg, head, numbered(msg.items, only=shown, today=msg.at.date(), photos=photos), footer=HOW_TO_REPLY)
+    return paged(msg, head, numbered(msg.items, only=shown, today=msg.at.date(), photos=photos),
+                 footer=how_to_reply(msg.items, among=shown))
 
 
 def _someones_list(msg: Message, a: Asked, kind: str | None) -> str:

@@ -20,11 +20,11 @@ from bot.config import ScheduleConfig
 from bot.fitting import MAX_TEXT_BYTES, fit_lines
 from bot.messages import OutMessage, TemplateCard, Text, as_message
 from bot.texts import (
-    HOW_TO_REPLY,
     MORE_ITEMS,
     NO_NEWS_REPLY,
     ONE_ITEM_REPLY,
     day,
+    how_to_reply,
     month_zh,
     numbered,
     progress_zh,
@@ -92,7 +92,8 @@ def _open_items_digest(member: Member, items: list[Item], head: str, today: date
     open_items = [i for i in items if i.is_open]
     lines = numbered(items, only=open_items, today=today)
     one = open_items[0].id if len(open_items) == 1 else None
-    footer = HOW_TO_REPLY + ("\n" + ONE_ITEM_REPLY if one else "") + "\n" + NO_NEWS_REPLY
+    alone = ONE_ITEM_REPLY if one and len(items) > 1 else ""     # the prompt's item is the one in mind
+    footer = "\n".join(filter(None, [how_to_reply(items), alone, NO_NEWS_REPLY]))
     content = fit_lines(head, lines, MORE_ITEMS, footer=footer, limit=MAX_TEXT_BYTES)
     return Push(member.id, member.account, content, one)
 
@@ -184,7 +185,7 @@ def deadline(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
             lines.append(f"{mark} [{i.code}] {i.title}｜{progress_zh(i, today)}｜截止{day(i.deadline)}，{_deadline_note(i, today)}")
         one = items[0].id if len(items) == 1 else None
         head = f"【截止提醒】{m.name}，您有{len(items)}项事项临近截止或已逾期："
-        footer = ONE_ITEM_REPLY if one else HOW_TO_REPLY
+        footer = ONE_ITEM_REPLY if one else how_to_reply(lists.get(owner_id, []), among=items)
         text = fit_lines(head, lines, MORE_ITEMS, footer=footer)
         out.append(Push(m.id, m.account, _one_item_card(occ, m, items, number, text, today, last) or text, one))
     return out
