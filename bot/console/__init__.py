@@ -45,7 +45,7 @@ SESSION = "console_session"          # request key: the Session of a logged-in r
 
 def build_console(runtime: Runtime) -> web.Application:
     """The console as an application to mount at ``/console/``."""
-    from bot.console.routes import login, pages
+    from bot.console.routes import login, nudge, pages, publicity, read_back, rectifications, stars
 
     sub = web.Application(middlewares=[guard])
     env = aiohttp_jinja2.setup(sub, loader=jinja2.PackageLoader("bot.console", "templates"), autoescape=True,
@@ -56,6 +56,8 @@ def build_console(runtime: Runtime) -> web.Application:
                            LoginLimiter(cfg.login_failures, now), env)
     login.add_routes(sub)
     pages.add_routes(sub)
+    for module in (rectifications, stars, publicity, read_back, nudge):
+        module.add_routes(sub)
     if not cfg.base_url:
         log.info("console: [web] base_url not set, logins return to the address each request came by")
     return sub

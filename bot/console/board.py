@@ -67,6 +67,7 @@ class UnitRate:
     expected: int
     reported: int
     missing: list[str]
+    unit_id: int = 0
 
     @property
     def rate(self) -> int:
@@ -140,7 +141,7 @@ def _rows(session: Session, tree: Tree, units: list[int], today: date) -> list[R
 
 def _rates(session: Session, tree: Tree, units: list[int], month: str) -> list[UnitRate]:
     reporting = reporting_by_unit(session, units, month)
-    return [UnitRate(tree.name(u), len(people), len(people) - len(missing), [m.name for m in missing])
+    return [UnitRate(tree.name(u), len(people), len(people) - len(missing), [m.name for m in missing], u)
             for u in units if u in reporting for people, missing in [reporting[u]]]
 
 
