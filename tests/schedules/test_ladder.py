@@ -1,0 +1,116 @@
+"""问责 as a ladder through ``qingdan remind --at``: a member who never reports climbs 提示 → 催办 →
+通报 → 约谈 over three months, each step leaving a mark that stays; overdue items climb by days;
+the study day reminds the members of the units that keep one. SQLite and PostgreSQL."""
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.config import load
+from models.ladder import marks_of_year
+from models.tables import Mark, Talk
+from schedules.timetable import PushKind, month_occasions
+from tests.support.cli import by_person, qingdan
+from tests.support.config import write_config
+from tests.support.org import three_levels
+
+
+@pytest.fixture
+def standin(threaded_standin):
+    return threaded_standin
+
+
+@pytest.fixture
+def org(bare_engine):
+    o = three_levels(bare_engine)
+    o.item("sun", "X-1", "讲专题党课", deadline=date(2026, 12, 31))
+    return o
+
+
+@pytest.fixture
+def setup(tmp_path, db_url, org, standin):
+    return write_config(tmp_path / "config.toml", db_url, standin.base_url)
+
+
+def escalation_at(setup, year: int, month: int) -> str:
+    """When 未报督促 opens in ``year-month`` (the 1st, or the next working day), ISO."""
+    cfg = load(setup, environ={}).schedule
+    (occ,) = [o for o in month_occasions(year, month, cfg) if o.kind == PushKind.ESCALATION]
+    return occ.start.isoformat()
+
+
+def marks(engine) -> list[tuple[str, int, str, bool]]:
+    with Session(engine) as s:
+        return [(m.reason.value, m.month, m.step, m.cleared_at is not None)
+                for m in s.exec(select(Mark).order_by(Mark.month))]
+
+
+def test_three_months_unreported_climb_to_a_talk(setup, standin, org):
+    first = qingdan("remind", "--at", escalation_at(setup, 2026, 9), config=setup)
+    assert first.returncode == 0, first.stderr
+    assert "问责提示 " in first.stdout
+    sent = by_person(standin)
+    assert any("【问责提示】孙一" in t and "8月月报未报送" in t and "赵书记（催办）" in t for t in sent["sun"])
+    assert any("【月报督促】赵书记" in t and "孙一" in t for t in sent["zhao"])        # 催办, as before
+    assert "li" not in sent
+    assert marks(org.engine) == [("未报", 8, "催办", False)]
+
+    qingdan("remind", "--at", escalation_at(setup, 2026, 10), config=setup)
+    sent = by_person(standin)
+    assert any("【问责通报】李书记" in t and "孙一（第一党支部）9月月报未报送" in t for t in sent["li"])
+    assert marks(org.engine)[-1] == ("未报", 9, "通报", False)
+
+    third = escalation_at(setup, 2026, 11)
+    qingdan("remind", "--at", third, config=setup)
+    again = qingdan("remind", "--at", third, config=setup)            # the push log: nothing twice
+    assert "问责" not in again.stdout
+    sent = by_person(standin)
+    talks = [t for t in sent["li"] if "【约谈】李书记" in t]
+    assert len(talks) == 1 and "孙一（第一党支部）10月月报未报送" in talks[0] and "约谈 孙一 已完成" in talks[0]
+    assert marks(org.engine) == [("未报", 8, "催办", False), ("未报", 9, "通报", False), ("未报", 10, "约谈", False)]
+    with Session(org.engine) as s:
+        (talk,) = s.exec(select(Talk)).all()
+        assert (talk.member_id, talk.holder_id, talk.done_at) == (org.people["sun"].id, org.people["li"].id, None)
+        people, units = marks_of_year(s, 2026)
+    assert (people[org.people["sun"].id].standing, people[org.people["sun"].id].highest) == (3, "约谈")
+    assert units[org.units["b1"].id].standing == 3
+
+
+def test_a_report_breaks_the_streak_and_the_marks_stay(setup, standin, org):
+    qingdan("remind", "--at", escalation_at(setup, 2026, 9), config=setup)
+    org.reported("sun", "2026-09", org_at(2026, 9, 15))
+    qingdan("remind", "--at", escalation_at(setup, 2026, 10), config=setup)
+    qingdan("remind", "--at", escalation_at(setup, 2026, 11), config=setup)
+    assert marks(org.engine) == [("未报", 8, "催办", False), ("未报", 10, "催办", False)]   # 10月: the 1st again
+
+
+def org_at(year, month, day):
+    from datetime import datetime
+
+    from tests.support.clock import TZ
+    return datetime(year, month, day, 10, 0, tzinfo=TZ)
+
+
+def test_an_overdue_item_climbs_by_days(setup, standin, org):
+    org.item("zhou", "P-2", "建设党员活动室", kind="project", deadline=date(2026, 10, 10))
+    org.reported("zhou", "2026-10", org_at(2026, 10, 20))
+    for day in ("2026-10-11", "2026-10-17", "2026-11-09", "2026-12-09"):
+        assert qingdan("remind", "--at", f"{day}T09:30:00+08:00", config=setup).returncode == 0
+    got = [m for m in marks(org.engine) if m[0] == "逾期"]
+    assert got == [("逾期", 10, "催办", False), ("逾期", 11, "通报", False), ("逾期", 12, "约谈", False)]
+    sent = by_person(standin)
+    assert any("【问责催办】赵书记" in t and "周二（第一党支部）[P-2] 建设党员活动室逾期7天" in t for t in sent["zhao"])
+    assert any("【问责通报】李书记" in t and "逾期30天" in t for t in sent["li"])
+    assert any("[P-2] 建设党员活动室逾期1天：提示" in t for t in sent["zhou"])
+
+
+def test_the_study_day_reminds_the_units_that_keep_one(tmp_path, db_url, org, standin):
+    setup = write_config(tmp_path / "config.toml", db_url, standin.base_url,
+                         extra='[study_day]\nday = "23"\ntime = "08:30"\nunits = ["第一党支部"]\n')
+    out = qingdan("remind", "--at", "2026-11-23T08:30:00+08:00", config=setup)
+    assert out.returncode == 0, out.stderr
+    assert "学习日提醒 2026-11-23：发送 3 人" in out.stdout
+    sent = by_person(standin)
+    assert set(sent) == {"zhao", "sun", "zhou"}
+    assert sent["sun"] == ["【学习日提醒】孙一，今天（11月23日）是第一党支部的固定学习日，请按安排参加集中学习。"]
+    assert "学习日" not in qingdan("remind", "--at", "2026-11-24T08:30:00+08:00", config=setup).stdout
