@@ -6,9 +6,10 @@ ended, once its 未报督促 has opened; 逾期 of every open item past its dead
 person of the marks reached that day — the marks changed today are the day's news, so a rerun or a
 second process builds the same pushes and the push log sends each once:
 
-* the person (提示): each of their new marks and the step it reached;
-* their secretary (催办): overdue items that reached 催办 (a month not reported reaches them by
-  the 未报督促 that goes out at the same moment, as before);
+* 提示 and 催办 are today's pushes: the person has the month-end reminders and the deadline
+  reminders (the day after a missed deadline), their secretary the 未报督促; the ladder adds the
+  mark, and tells the secretary of an overdue item that reached 催办 (none told them before);
+* the person, once a mark of theirs reaches 通报 or 约谈: the lapse and who has been told;
 * the next level up (通报): each person and unit whose mark reached 通报;
 * the secretary above, at 约谈: the talks to hold, and how to record one done.
 """
@@ -24,7 +25,7 @@ from bot.fitting import fit_lines
 from models.ladder import above, climb_overdue, climb_unreported, open_talks, rank
 from models.organisation import Tree
 from models.tables import Item, Mark, MarkReason, Member
-from schedules.timetable import Occasion, add_months, month_key_of, working_day_in_month
+from schedules.timetable import ESCALATION_DAYS, Occasion, add_months, month_key_of, working_day_in_month
 
 PERSON_HEAD = "【问责提示】{name}，以下情况已记红叉（全年保留，事项完成后也不消除）："
 PERSON_FOOTER = "请尽快报送、推进；如有特殊情况，请向上级书记说明。回复“红叉”查看本年记录。"
@@ -39,10 +40,12 @@ MORE = "…及其余{n}条，回复“问责记录”查看"
 
 
 def unreported_month(today: date, cfg: ScheduleConfig) -> str | None:
-    """The month whose 未报 marks are due on ``today``: the month just ended, from the day its 未报督促
-    opens (``[schedule] escalation_day``, moved to a working day) to the end of this month."""
+    """The month whose 未报 marks are due on ``today``: the month just ended, while its 未报督促 is
+    open (from ``[schedule] escalation_day``, moved to a working day, for ``ESCALATION_DAYS``)."""
     opens = working_day_in_month(date(today.year, today.month, cfg.escalation_day), cfg)
-    return month_key_of(*add_months(today.year, today.month, -1)) if today >= opens else None
+    if not opens <= today < opens + timedelta(days=ESCALATION_DAYS):
+        return None
+    return month_key_of(*add_months(today.year, today.month, -1))
 
 
 def lapse_zh(mark: Mark, items: dict[int, Item], today: date) -> str:
@@ -84,7 +87,7 @@ def _lines(session: Session, tree: Tree, marks: list[Mark], today: date) -> tupl
         person, lapse = people[mark.member_id], lapse_zh(mark, items, today)
         named = f"· {person.name}（{tree.name(mark.unit_id)}）{lapse}"
         boss, higher = tree.responsible_for(person), above(tree, person)
-        if person.active:
+        if person.active and rank(mark.step) >= rank("通报"):
             out[person.id]["person"].append(f"· {lapse}：{_step_zh(mark.step, boss, higher)}")
             who[person.id] = person
         if boss and mark.reason == MarkReason.OVERDUE and rank(mark.step) >= rank("催办"):

@@ -82,7 +82,8 @@ class JobSpec:
 
 def job_specs(cfg: ScheduleConfig) -> list[JobSpec]:
     """The fixed jobs, from the configuration (the start-up run is added separately)."""
-    specs = [JobSpec(kind, spec.label, TimetableTrigger(kind, cfg), (kind,)) for kind, spec in PUSHES.items()]
+    specs = [JobSpec(kind, spec.label, TimetableTrigger(kind, cfg), (kind,)) for kind, spec in PUSHES.items()
+             if kind != PushKind.STUDY_DAY or cfg.study_day.rule is not None]      # no study day: no job
     specs.append(JobSpec("catch_up", "补发与重试（每小时）",
                          CronTrigger(minute=cfg.quiet_end.minute, timezone=cfg.tz), None))
     return specs

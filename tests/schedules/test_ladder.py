@@ -48,16 +48,15 @@ def marks(engine) -> list[tuple[str, int, str, bool]]:
 def test_three_months_unreported_climb_to_a_talk(setup, standin, org):
     first = qingdan("remind", "--at", escalation_at(setup, 2026, 9), config=setup)
     assert first.returncode == 0, first.stderr
-    assert "问责提示 " in first.stdout
     sent = by_person(standin)
-    assert any("【问责提示】孙一" in t and "8月月报未报送" in t and "赵书记（催办）" in t for t in sent["sun"])
     assert any("【月报督促】赵书记" in t and "孙一" in t for t in sent["zhao"])        # 催办, as before
-    assert "li" not in sent
+    assert "li" not in sent and "问责" not in first.stdout           # 提示 and 催办: today's pushes, and a mark
     assert marks(org.engine) == [("未报", 8, "催办", False)]
 
     qingdan("remind", "--at", escalation_at(setup, 2026, 10), config=setup)
     sent = by_person(standin)
     assert any("【问责通报】李书记" in t and "孙一（第一党支部）9月月报未报送" in t for t in sent["li"])
+    assert any("【问责提示】孙一" in t and "· 9月月报未报送：已通报李书记" in t for t in sent["sun"])
     assert marks(org.engine)[-1] == ("未报", 9, "通报", False)
 
     third = escalation_at(setup, 2026, 11)
@@ -101,7 +100,7 @@ def test_an_overdue_item_climbs_by_days(setup, standin, org):
     sent = by_person(standin)
     assert any("【问责催办】赵书记" in t and "周二（第一党支部）[P-2] 建设党员活动室逾期7天" in t for t in sent["zhao"])
     assert any("【问责通报】李书记" in t and "逾期30天" in t for t in sent["li"])
-    assert any("[P-2] 建设党员活动室逾期1天：提示" in t for t in sent["zhou"])
+    assert any("[P-2] 建设党员活动室逾期30天：已通报李书记" in t for t in sent["zhou"])
 
 
 def test_the_study_day_reminds_the_units_that_keep_one(tmp_path, db_url, org, standin):
