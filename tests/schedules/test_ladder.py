@@ -1,7 +1,7 @@
 """问责 as a ladder through ``qingdan remind --at``: a member who never reports climbs 提示 → 催办 →
 通报 → 约谈 over three months, each step leaving a mark that stays; overdue items climb by days;
 the study day reminds the members of the units that keep one. SQLite and PostgreSQL."""
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlmodel import Session, select
@@ -42,7 +42,7 @@ def escalation_at(setup, year: int, month: int) -> str:
 def marks(engine) -> list[tuple[str, int, str, bool]]:
     with Session(engine) as s:
         return [(m.reason.value, m.month, m.step, m.cleared_at is not None)
-                for m in s.exec(select(Mark).order_by(Mark.month))]
+                for m in s.exec(select(Mark).order_by(Mark.month, Mark.id))]
 
 
 def test_three_months_unreported_climb_to_a_talk(setup, standin, org):
@@ -113,3 +113,65 @@ def test_the_study_day_reminds_the_units_that_keep_one(tmp_path, db_url, org, st
     assert set(sent) == {"zhao", "sun", "zhou"}
     assert sent["sun"] == ["【学习日提醒】孙一，今天（11月23日）是第一党支部的固定学习日，请按安排参加集中学习。"]
     assert "学习日" not in qingdan("remind", "--at", "2026-11-24T08:30:00+08:00", config=setup).stdout
+
+
+# --- in chat, through real encrypted callbacks --------------------------------------------------------
+
+@pytest.fixture
+async def chat(setup, aiohttp_client):
+    """``say(account, text)`` to the app built from the same configuration, its clock at NOW."""
+    from bot.app import build_app
+    from bot.runtime import Clock, Runtime
+    from tests.support import wecom as wf
+    from tests.support.clock import NOW, TZ
+
+    runtime = Runtime.build(load(setup, environ={}), clock=Clock(TZ, offset=NOW - datetime.now(TZ)))
+    client = await aiohttp_client(build_app(runtime))
+
+    async def say(account: str, text: str) -> str:
+        return await wf.say(client, account, text)
+
+    yield say
+    runtime.close()
+
+
+async def test_marks_stay_after_reporting_and_a_clearing_keeps_its_reason(setup, standin, org, chat):
+    for month in (9, 10, 11):
+        qingdan("remind", "--at", escalation_at(setup, 2026, month), config=setup)
+    assert "已记录" in await chat("sun", "第1项完成了")                       # the member reports at last
+    assert [m[2] for m in marks(org.engine)] == ["催办", "通报", "约谈"]      # the marks stay
+
+    listing = await chat("li", "问责记录")
+    assert "2026年问责记录：红叉3个：" in listing
+    assert "· 孙一（第一党支部）10月月报未报送：约谈，待李书记约谈" in listing
+    assert "须由其上级书记撤销" in await chat("zhao", "撤销 孙一 9月红叉：已补报")     # their own secretary: no
+    assert "没有未撤销的红叉" in await chat("li", "撤销 孙一 7月红叉：误记")
+    cleared = await chat("li", "撤销 孙一 9月红叉：病假期间，已说明情况")
+    assert "已撤销红叉：孙一（第一党支部）9月月报未报送：通报（已撤销：病假期间，已说明情况）" in cleared
+    assert marks(org.engine)[1] == ("未报", 9, "通报", True)
+    with Session(org.engine) as s:
+        mark = s.exec(select(Mark).where(Mark.month == 9)).one()
+        assert (mark.clear_reason, mark.cleared_by) == ("病假期间，已说明情况", org.people["li"].id)
+    assert "红叉2个，另已撤销1个" in await chat("sun", "红叉")
+
+    assert "红叉恢复有效" in await chat("li", "撤回")                           # undone by its author
+    assert marks(org.engine)[1] == ("未报", 9, "通报", False)
+
+    done = await chat("li", "约谈 孙一 已完成：谈了按时报送的要求")
+    assert "对孙一的约谈已完成（1项）" in done
+    with Session(org.engine) as s:
+        (talk,) = s.exec(select(Talk)).all()
+        assert talk.note == "谈了按时报送的要求" and talk.done_at is not None
+    assert "没有待完成的对孙一的约谈" in await chat("li", "约谈 孙一 已完成：再谈一次")
+    assert "已约谈：谈了按时报送的要求" in await chat("li", "红叉")
+
+
+async def test_clearing_asks_which_when_the_month_has_several(setup, standin, org, chat):
+    org.item("sun", "P-2", "建设党员活动室", kind="project", deadline=date(2026, 9, 20))
+    qingdan("remind", "--at", "2026-09-30T09:30:00+08:00", config=setup)      # 10 days overdue: 催办
+    qingdan("remind", "--at", escalation_at(setup, 2026, 10), config=setup)   # September not reported
+    asked = await chat("li", "撤销 孙一 9月红叉：已说明")
+    assert "孙一9月有2个红叉，请写明是哪一个，未作更改" in asked
+    assert not any(m[3] for m in marks(org.engine))
+    assert "[P-2] 建设党员活动室逾期" in await chat("li", "撤销 孙一 9月 P-2 红叉：工期顺延已批准")
+    assert [(m[0], m[3]) for m in marks(org.engine) if m[1] == 9] == [("逾期", True), ("未报", False)]
