@@ -99,9 +99,9 @@ def _lines(session: Session, tree: Tree, marks: list[Mark], today: date) -> tupl
     return out, who
 
 
-def ladder_texts(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
-                 skip: set[int]) -> list[tuple[Member, str]]:
-    """Bring the marks up to date for the occasion's day, then one message per person concerned."""
+def bring_up_to_date(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig) -> Tree:
+    """The marks and talks as of the occasion's day (idempotent). ``schedules.runner`` runs it before
+    any digest of the moment is built, so the 季督 going out with it lists today's 通报 too."""
     today = date.fromisoformat(occ.period)
     month = unreported_month(today, cfg)
     if month is not None:
@@ -109,6 +109,14 @@ def ladder_texts(session: Session, occ: Occasion, at: datetime, cfg: ScheduleCon
     climb_overdue(session, today, cfg.accountability, at)
     tree = Tree.load(session)
     open_talks(session, tree, datetime.combine(today, time(0, 0), tzinfo=cfg.tz))
+    return tree
+
+
+def ladder_texts(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
+                 skip: set[int]) -> list[tuple[Member, str]]:
+    """Bring the marks up to date for the occasion's day, then one message per person concerned."""
+    today = date.fromisoformat(occ.period)
+    tree = bring_up_to_date(session, occ, at, cfg)
     lines, who = _lines(session, tree, _day_marks(session, today, cfg), today)
     out = []
     for member_id, sections in lines.items():
@@ -119,6 +127,29 @@ def ladder_texts(session: Session, occ: Occasion, at: datetime, cfg: ScheduleCon
                  for key, head, footer in SECTIONS if sections.get(key)]
         out.append((who[member_id], "\n\n".join(parts)))
     return out
+
+
+# --- 通报 in the quarterly digest (schedules.supervision) -------------------------------------------
+
+def notified_by_unit(session: Session, tree: Tree, year: int, months: list[int], today: date) -> dict[int, list[str]]:
+    """Unit id → a line per mark of the quarter's months that reached 通报 or 约谈 and stands."""
+    marks = session.exec(select(Mark).where(Mark.year == year, Mark.month.in_(months), Mark.step.in_(("通报", "约谈")),
+                                            Mark.cleared_at.is_(None)).order_by(Mark.month, Mark.id)).all()
+    if not marks:
+        return {}
+    people = {m.id: m for m in session.exec(select(Member).where(Member.id.in_({k.member_id for k in marks})))}
+    ids = {k.item_id for k in marks if k.item_id}
+    items = {i.id: i for i in session.exec(select(Item).where(Item.id.in_(ids)))} if ids else {}
+    out: dict[int, list[str]] = defaultdict(list)
+    for k in marks:
+        out[k.unit_id].append(f"· {people[k.member_id].name}（{tree.name(k.unit_id)}）{lapse_zh(k, items, today)}：{k.step}")
+    return dict(out)
+
+
+def notified_section(by_unit: dict[int, list[str]], units: list[int]) -> str:
+    """The digest's 问责通报 part for ``units``: "" when none of them has a mark at 通报 or above."""
+    lines = [line for uid in units for line in by_unit.get(uid, [])]
+    return fit_lines("问责通报（本季度红叉达通报、约谈）：", lines, MORE, limit=700) if lines else ""
 
 
 # --- the study day ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 the study day reminds the members of the units that keep one. SQLite and PostgreSQL."""
 from datetime import date, datetime
 
+import openpyxl
 import pytest
 from sqlmodel import Session, select
 
@@ -58,6 +59,8 @@ def test_three_months_unreported_climb_to_a_talk(setup, standin, org):
     assert any("【问责通报】李书记" in t and "孙一（第一党支部）9月月报未报送" in t for t in sent["li"])
     assert any("【问责提示】孙一" in t and "· 9月月报未报送：已通报李书记" in t for t in sent["sun"])
     assert marks(org.engine)[-1] == ("未报", 9, "通报", False)
+    (digest,) = [t for t in sent["li"] if "【季度督查】李书记" in t]       # 季督 of Q3, the same moment
+    assert "问责通报（本季度红叉达通报、约谈）：\n· 孙一（第一党支部）9月月报未报送：通报" in digest
 
     third = escalation_at(setup, 2026, 11)
     qingdan("remind", "--at", third, config=setup)
@@ -73,6 +76,23 @@ def test_three_months_unreported_climb_to_a_talk(setup, standin, org):
         people, units = marks_of_year(s, 2026)
     assert (people[org.people["sun"].id].standing, people[org.people["sun"].id].highest) == (3, "约谈")
     assert units[org.units["b1"].id].standing == 3
+
+    qingdan("remind", "--at", "2026-12-15T09:00:00+08:00", config=setup)     # 年度述职 counts them
+    (duty,) = [t for t in by_person(standin)["zhao"] if "【年度述职】" in t]
+    assert "本年度问责：本人无红叉；本单位红叉3个（最高：约谈）。" in duty
+
+    book = setup.parent / "book.xlsx"                                        # the export counts them
+    assert qingdan("export", str(book), "--year", "2026", config=setup).returncode == 0
+    wb = openpyxl.load_workbook(book)
+    rows = [[c.value for c in r] for r in wb["红叉"].iter_rows(min_row=2)]
+    assert [[r[1], r[3], r[4], r[6], r[8]] for r in rows] == [
+        ["孙一", "2026-08", "未报", "催办", "有效"], ["孙一", "2026-09", "未报", "通报", "有效"],
+        ["孙一", "2026-10", "未报", "约谈", "有效"]]
+    assert rows[0][7] == "2026-09-01 09:00" and rows[2][11] == "待李书记约谈"
+    totals = [[c.value for c in r] for r in wb["红叉汇总"].iter_rows(min_row=2)]
+    assert totals == [["个人", "孙一", "第一党支部", 3, 0, "约谈"], ["组织", "第一党支部", None, 3, 0, "约谈"]]
+    again = qingdan("import", str(book), config=setup)
+    assert again.returncode == 0 and "红叉" not in again.stdout + again.stderr     # skipped, as 月报 is
 
 
 def test_a_report_breaks_the_streak_and_the_marks_stay(setup, standin, org):
