@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from models.ladder_steps import STEPS
 from models.stars import DIMENSIONS
 
 DEFAULT_API_BASE_URL = "https://qyapi.weixin.qq.com/cgi-bin/"
@@ -99,7 +100,6 @@ class Names(tuple):
     default is ``Names()`` this way."""
 
 
-STEPS = ("提示", "催办", "通报", "约谈")       # the accountability ladder's steps, lowest first
 WEEKDAYS_ZH = "一二三四五六日"
 
 

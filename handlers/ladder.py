@@ -114,7 +114,7 @@ def clear_mark(msg: Message) -> str:
         return person
     if not may_clear(tree, msg.member, person):
         return f"{person.name}的红叉须由其上级书记撤销，未作更改。"
-    marks = clearable(msg.session, person, msg.at.year, c)
+    marks = clearable(msg.session, person, msg.at.year, c.month, c.reason, c.code)
     if not marks:
         return f"{person.name}{c.month}月没有未撤销的红叉，未作更改。回复“问责记录”查看。"
     if len(marks) > 1:

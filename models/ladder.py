@@ -24,8 +24,8 @@ from datetime import date, datetime
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from bot.config import STEPS, AccountabilityConfig
 from models.db import insert_ignoring
+from models.ladder_steps import STEPS
 from models.lookups import unreported
 from models.organisation import Tree
 from models.tables import FINISHED, Item, Mark, MarkReason, Member, Talk
@@ -91,9 +91,9 @@ def _record(session: Session, member: Member, year: int, month: int, reason: Mar
                                     Mark.step.in_(lower)).values(step=step, step_at=now))
 
 
-def climb_unreported(session: Session, month: str, cfg: AccountabilityConfig, now: datetime) -> None:
-    """The 未报 marks of ``month`` ("2026-11", just ended) for every expected reporter without a report."""
-    thresholds = cfg.thresholds("unreported")
+def climb_unreported(session: Session, month: str, thresholds: dict[str, int], now: datetime) -> None:
+    """The 未报 marks of ``month`` ("2026-11", just ended) for every expected reporter without a
+    report; ``thresholds``: step → consecutive months (``AccountabilityConfig.thresholds``)."""
     if not thresholds:
         return
     year, m = int(month[:4]), int(month[5:])
@@ -104,10 +104,10 @@ def climb_unreported(session: Session, month: str, cfg: AccountabilityConfig, no
             _record(session, member, year, m, MarkReason.UNREPORTED, step, now)
 
 
-def climb_overdue(session: Session, today: date, cfg: AccountabilityConfig, now: datetime) -> None:
+def climb_overdue(session: Session, today: date, thresholds: dict[str, int], now: datetime) -> None:
     """The 逾期 marks of today: every open item past its deadline whose owner is on the rolls, at the
-    step its days past the deadline reach, when no mark of it has that step yet."""
-    thresholds = cfg.thresholds("overdue")
+    step its days past the deadline reach (``thresholds``: step → days), when no mark of it has that
+    step yet."""
     if not thresholds:
         return
     rows = session.exec(select(Item, Member).join(Member, Member.id == Item.owner_id)

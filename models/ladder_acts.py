@@ -15,7 +15,6 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from bot.nlu.ladder import Clearing
 from models.ladder import above
 from models.organisation import Tree
 from models.tables import AuditEvent, Item, Mark, MarkReason, Member, ProgressUpdate, Talk
@@ -50,15 +49,16 @@ def marks_of(session: Session, people: Iterable[int] | None, units: Iterable[int
     return list(session.exec(query.order_by(Mark.month, Mark.id)))
 
 
-def clearable(session: Session, person: Member, year: int, c: Clearing) -> list[Mark]:
-    """The person's standing marks of the month that the clearing names."""
-    marks = [m for m in marks_of(session, [person.id], None, year) if m.month == c.month and m.cleared_at is None]
-    if c.reason:
-        marks = [m for m in marks if m.reason == MarkReason(c.reason)]
-    if c.code:
+def clearable(session: Session, person: Member, year: int, month: int, reason: str | None,
+              code: str | None) -> list[Mark]:
+    """The person's standing marks of the month, of the reason (未报 / 逾期) and item 编号 when named."""
+    marks = [m for m in marks_of(session, [person.id], None, year) if m.month == month and m.cleared_at is None]
+    if reason:
+        marks = [m for m in marks if m.reason == MarkReason(reason)]
+    if code:
         codes = {i.id: i.code.upper() for i in session.exec(select(Item).where(Item.id.in_(
             [m.item_id for m in marks if m.item_id])))}
-        marks = [m for m in marks if m.item_id and codes.get(m.item_id) == c.code]
+        marks = [m for m in marks if m.item_id and codes.get(m.item_id) == code]
     return marks
 
 

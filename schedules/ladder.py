@@ -105,8 +105,8 @@ def bring_up_to_date(session: Session, occ: Occasion, at: datetime, cfg: Schedul
     today = date.fromisoformat(occ.period)
     month = unreported_month(today, cfg)
     if month is not None:
-        climb_unreported(session, month, cfg.accountability, at)
-    climb_overdue(session, today, cfg.accountability, at)
+        climb_unreported(session, month, cfg.accountability.thresholds("unreported"), at)
+    climb_overdue(session, today, cfg.accountability.thresholds("overdue"), at)
     tree = Tree.load(session)
     open_talks(session, tree, datetime.combine(today, time(0, 0), tzinfo=cfg.tz))
     return tree

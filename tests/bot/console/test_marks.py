@@ -16,7 +16,7 @@ from tests.support.console import login
 
 async def test_the_board_shows_each_units_marks(client, org, engine):
     with Session(engine) as s:
-        climb_unreported(s, "2026-10", AccountabilityConfig(), NOW)      # October: nobody reported
+        climb_unreported(s, "2026-10", AccountabilityConfig().thresholds("unreported"), NOW)      # October: nobody reported
         first = s.exec(select(Mark).where(Mark.member_id == org.people["liming"].id)).one()   # 第一党支部
         first.cleared_at, first.clear_reason = NOW, "已说明"
         s.add(first)
