@@ -98,9 +98,14 @@ def climb_unreported(session: Session, month: str, thresholds: dict[str, int], n
         return
     year, m = int(month[:4]), int(month[5:])
     streaks = _streaks(session, year, m, max(thresholds.values()))
+    # marks already there (the hourly catch-up reruns this for a week): written only when they change
+    there = {member_id: (step, cleared) for member_id, step, cleared in session.exec(
+        select(Mark.member_id, Mark.step, Mark.cleared_at).where(
+            Mark.year == year, Mark.month == m, Mark.reason == MarkReason.UNREPORTED))}
     for member in unreported(session, None, month):
         step = step_for(1 + streaks.get(member.id, 0), thresholds)
-        if step is not None:
+        old, cleared = there.get(member.id, (None, None))
+        if step is not None and cleared is None and rank(step) > rank(old):
             _record(session, member, year, m, MarkReason.UNREPORTED, step, now)
 
 

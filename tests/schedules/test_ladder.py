@@ -177,6 +177,9 @@ async def test_marks_stay_after_reporting_and_a_clearing_keeps_its_reason(setup,
     assert "红叉恢复有效" in await chat("li", "撤回")                           # undone by its author
     assert marks(org.engine)[1] == ("未报", 9, "通报", False)
 
+    assert "没有待完成的对孙一的约谈，未作记录" in await chat("zhao", "约谈 孙一 已完成：谈过了")   # not the holder
+    assert "只有上级书记可以撤销红叉" in await chat("sun", "撤销 孙一 9月红叉：我补报了")
+    assert "您负责的范围内没有找到“吴三”" in await chat("zhao", "撤销 吴三 9月红叉：误记")
     done = await chat("li", "约谈 孙一 已完成：谈了按时报送的要求")
     assert "对孙一的约谈已完成（1项）" in done
     with Session(org.engine) as s:
