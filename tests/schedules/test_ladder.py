@@ -161,6 +161,7 @@ async def test_marks_stay_after_reporting_and_a_clearing_keeps_its_reason(setup,
     assert "已记录" in await chat("sun", "第1项完成了")                       # the member reports at last
     assert [m[2] for m in marks(org.engine)] == ["催办", "通报", "约谈"]      # the marks stay
 
+    assert "· 问责记录 —— 本年红叉；约谈 " in await chat("li", "帮助")
     listing = await chat("li", "问责记录")
     assert "2026年问责记录：红叉3个：" in listing
     assert "· 孙一（第一党支部）10月月报未报送：约谈，待李书记约谈" in listing
