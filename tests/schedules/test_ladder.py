@@ -199,3 +199,11 @@ async def test_clearing_asks_which_when_the_month_has_several(setup, standin, or
     assert not any(m[3] for m in marks(org.engine))
     assert "[P-2] 建设党员活动室逾期" in await chat("li", "撤销 孙一 9月 P-2 红叉：工期顺延已批准")
     assert [(m[0], m[3]) for m in marks(org.engine) if m[1] == 9] == [("逾期", True), ("未报", False)]
+
+
+def test_the_study_day_joins_what_else_is_due_at_that_moment(tmp_path, db_url, org, standin):
+    setup = write_config(tmp_path / "config.toml", db_url, standin.base_url, extra='[study_day]\nday = "25"\n')
+    out = qingdan("remind", "--at", "2026-11-25T09:00:00+08:00", config=setup)
+    assert "学习日提醒 2026-11-25：发送 7 人" in out.stdout and "月报提醒 2026-11：发送 1 人" in out.stdout
+    (one,) = by_person(standin)["sun"]                                # one message per person per moment
+    assert one.startswith("【月报提醒】孙一") and "\n\n【学习日提醒】孙一，今天（11月25日）是第一党支部" in one
