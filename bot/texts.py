@@ -198,6 +198,8 @@ HELP_SECRETARY_REVIEW = "· 销号 {code} / 退回 {code} 原因：… / 重开 
 HELP_SECRETARY_MEETINGS = "· 三会一课：今天召开支委会，应到7人实到6人，研究…… / 11月8日上党课，主题…{recorder}"
 HELP_SECRETARY_NUDGE = "· 提醒没报的{unit_nudge}{person_nudge}"
 HELP_SECRETARY_NOTICE = "· 通知：……（发给{scope}，先预览，回复“确认”发送）\n· 通知收到情况 —— 所发通知谁已确认、谁还没有"
+HELP_SECRETARY_LADDER = ("· 问责记录 —— 本年红叉；约谈 {person} 已完成：谈话情况 —— 记录约谈；"
+                         "撤销 {person} {month}月红叉：原因 —— 上级书记撤销红叉")
 HELP_ADMIN = """【管理员】
 · 通知 全体党员：…… / 通知 全体书记：…… / 通知 第一支部 仅本单位：……
   （先预览，回复“确认”后发送）

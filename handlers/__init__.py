@@ -11,6 +11,7 @@ from handlers import (
     deadline_card,
     events,
     help,
+    ladder,
     media,
     meetings,
     menu,
@@ -55,6 +56,9 @@ ROUTERS = (
     # "提醒第二支部没报的" name non-reporters: whole-message grammars, before the queries and ack.
     notice_receipts.router,
     nudge.router,
+    # 问责: "红叉", "约谈 孙一 已完成：…", "撤销 孙一 11月红叉：…", and a "撤回" right after one of
+    # them (before undo, which takes back progress) — whole-message grammars (bot.nlu.ladder).
+    ladder.router,
     # Help and the queries are whole-message intents from reply understanding; they never write.
     help.router,
     my_list.router,

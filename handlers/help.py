@@ -89,4 +89,5 @@ def _secretary(msg: Message) -> str:
     lines.append(t.HELP_SECRETARY_NUDGE.format(unit_nudge=f" / 提醒{below}没报的" if below else "",
                                                person_nudge=f" / 提醒{person}报送" if person else ""))
     lines.append(t.HELP_SECRETARY_NOTICE.format(scope=scope))
+    lines.append(t.HELP_SECRETARY_LADDER.format(person=person or "姓名", month=last_month))
     return "\n".join(lines)

@@ -446,3 +446,47 @@ class MeetingRecorder(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id")
     named_by: int = Field(foreign_key="member.id")
     named_at: datetime = _at()
+
+
+class MarkReason(StrEnum):
+    """Why a mark (红叉) was left: the month's report missing, or an item past its deadline."""
+
+    UNREPORTED = "未报"
+    OVERDUE = "逾期"
+
+
+class Mark(SQLModel, table=True):
+    """红叉: a lapse that reached a step of the accountability ladder (``models.ladder``), on the
+    person and their unit for one month. One row per lapse and month: ``step`` is the highest
+    reached (``reached_at`` the first, ``step_at`` the latest). Cleared, it stays, marked so."""
+
+    __table_args__ = (UniqueConstraint("member_id", "year", "month", "reason", "subject", name="uq_mark_lapse"),
+                      Index("ix_mark_year_unit", "year", "unit_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    year: int
+    month: int                                    # 1–12: the month not reported, or when the step was reached
+    reason: MarkReason = _enum(MarkReason)
+    subject: str = ""                             # "" for 未报; the item's id for 逾期 (unique with the rest)
+    item_id: int | None = Field(default=None, foreign_key="item.id")
+    step: str                                     # 提示 / 催办 / 通报 / 约谈 (bot.config.STEPS)
+    reached_at: datetime = _at()
+    step_at: datetime = _at()
+    cleared_at: datetime | None = _at(nullable=True)
+    cleared_by: int | None = Field(default=None, foreign_key="member.id")
+    clear_reason: str | None = None
+
+
+class Talk(SQLModel, table=True):
+    """约谈: a mark that reached 约谈 asks the secretary above (``holder``) to hold a talk with the
+    person; the holder records it done with a note."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    mark_id: int = Field(foreign_key="mark.id", unique=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    holder_id: int = Field(foreign_key="member.id", index=True)
+    created_at: datetime = _at()
+    done_at: datetime | None = _at(nullable=True)
+    note: str | None = None

@@ -30,6 +30,8 @@ from bot.texts import (
     progress_zh,
 )
 from cards.deadline import deadline_card, last_updates
+from models.ladder import Tally as MarkTally
+from models.ladder import marks_of_year
 from models.lookups import (
     ItemView,
     expected_reporters,
@@ -43,6 +45,7 @@ from models.lookups import (
     unreported,
 )
 from models.tables import Item, Member
+from schedules.ladder import ladder_texts, study_texts
 from schedules.meetings import meeting_reminders, with_quarter_section
 from schedules.read_back import read_back_reminders
 from schedules.supervision import escalation_lists, quarterly_digests
@@ -204,12 +207,20 @@ def _one_item_card(occ: Occasion, m: Member, items: list[Item], number: dict[int
 
 # --- year-end duty report -------------------------------------------------------------------------
 
+def _marks_line(own: MarkTally | None, unit: MarkTally | None) -> str:
+    """"本年度问责：本人红叉1个（最高：通报）；本单位红叉3个（最高：约谈）。" — nothing when neither has any."""
+    if own is None and unit is None:
+        return ""
+    return f"本年度问责：本人{(own or MarkTally()).zh}；本单位{(unit or MarkTally()).zh}。\n"
+
+
 def duty_report(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
     """述职: every active secretary is asked to prepare the year's duty report, with their list's tally."""
     year = int(occ.period)
     today = _local_day(at, cfg)
     people = [m for m in secretaries(session) if m.active and m.id not in skip]
     lists = items_by_owner(session, year, {m.id for m in people})
+    own_marks, unit_marks = marks_of_year(session, year)
     out = []
     for m in people:
         items = lists.get(m.id, [])
@@ -220,7 +231,7 @@ def duty_report(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConf
             tally = (f"您{year}年度清单共{len(items)}项，已完成{done}项，未完成{len(items) - done}项"
                      + (f"（其中逾期{late}项）" if late else "") + "。\n")
         content = (f"【年度述职】{m.name}，{year}年度抓党建工作述职评议即将开始，请对照责任清单准备述职报告。\n"
-                   f"{tally}回复“我的清单”查看明细。")
+                   f"{tally}{_marks_line(own_marks.get(m.id), unit_marks.get(m.unit_id))}回复“我的清单”查看明细。")
         out.append(Push(m.id, m.account, content))
     return out
 
@@ -235,6 +246,16 @@ def read_back(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig
 def meetings(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
     """三会一课提醒: a branch behind its frequency, before the period ends (``schedules.meetings``)."""
     return [Push(m.id, m.account, text) for m, text in meeting_reminders(session, occ, cfg, skip)]
+# --- the accountability ladder and the study day (schedules.ladder) ----------------------------------
+
+def accountability(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
+    """问责: the day's new marks (红叉), to the person, their secretary and the level above."""
+    return [Push(m.id, m.account, text) for m, text in ladder_texts(session, occ, at, cfg, skip)]
+
+
+def study_day(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
+    """学习日: every member of the units that keep the study day."""
+    return [Push(m.id, m.account, text) for m, text in study_texts(session, occ, at, cfg, skip)]
 
 
 Builder = Callable[[Session, Occasion, datetime, ScheduleConfig, set[int]], list[Push]]
@@ -258,6 +279,8 @@ PUSHES: dict[PushKind, PushSpec] = {spec.kind: spec for spec in (
     PushSpec(PushKind.DUTY_REPORT, "年度述职", duty_report),
     PushSpec(PushKind.READ_BACK, "待确认提醒", read_back),
     PushSpec(PushKind.MEETINGS, "三会一课提醒", meetings),
+    PushSpec(PushKind.ACCOUNTABILITY, "问责提示", accountability),
+    PushSpec(PushKind.STUDY_DAY, "学习日提醒", study_day),
 )}
 
 

@@ -21,6 +21,7 @@ from bot.texts import UNIT_MORE, day, month_zh, progress_zh
 from models.lookups import expected_reporters, item_sort_key, live, overdue_items, unreported
 from models.organisation import Tree
 from models.tables import Item, ItemKind, ItemStatus, Member, MonthlyReport
+from schedules.ladder import notified_by_unit, notified_section
 
 INDENT = "　"                       # a full-width space per level below the secretary's unit
 UNITS_LEFT_OUT = "另有{n}个单位未列出（其中{clean}个月报全部报送、无逾期、无未销号整改）"
@@ -188,10 +189,12 @@ def quarterly_digests(session: Session, period: str, today: date) -> list[tuple[
     owner_ids = {i.owner_id for f in figures.values() for i in f.overdue + f.rectifications}
     owners = {m.id: m for m in session.exec(select(Member).where(Member.id.in_(owner_ids)))} if owner_ids else {}
     order = {uid: n for n, uid in enumerate(tree.in_order())}
+    notified = notified_by_unit(session, tree, year, [int(m[5:]) for m in quarter_months(period)], today)
     out = []
     for unit_id, boss in sorted(tree.secretaries.items(), key=lambda pair: order[pair[0]]):
         units = [uid for uid in tree.subtree(unit_id) if uid == unit_id or not figures[uid].empty]
-        if all(figures[uid].empty for uid in units):
+        ladder = notified_section(notified, tree.subtree(unit_id))
+        if all(figures[uid].empty for uid in units) and not ladder:
             continue
         head = f"【季度督查】{boss.name}，{tree.name(unit_id)}{year}年第{q}季度清单情况："
         if len(units) == 1:
@@ -200,7 +203,7 @@ def quarterly_digests(session: Session, period: str, today: date) -> list[tuple[
             below = len(units) - 1
             head = f"【季度督查】{boss.name}，{tree.name(unit_id)}及下属{below}个单位{year}年第{q}季度清单情况："
             text = _rollup(tree, unit_id, units, figures, head)
-        out.append((boss, text))
+        out.append((boss, fit_text(f"{text}\n{ladder}") if ladder else text))
     return out
 
 

@@ -6,7 +6,8 @@ refused with 403, one that does not exist with 404, in Chinese.
 Every item of the units is a row (its owner's number, as in chat), coloured by ``items.signal``;
 the filters are query parameters (清单 ``kind``, 单位 ``unit``, 人员 ``owner``, 状态 ``status``,
 颜色 ``signal``). Under the board: this month's report rate per unit and who has not reported
-(``models.lookups.reporting_by_unit``, as "谁还没报").
+(``models.lookups.reporting_by_unit``, as "谁还没报"), with each unit's 红叉 of the year
+(``models.ladder.marks_of_year``: a red ✗ and the count standing, the cleared ones beside).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlmodel import Session, select
 
 from bot.console.items import Row, add_history, rows_of
 from bot.statuses import KIND_ZH, STATUS_ZH
+from models.ladder import Tally, marks_of_year
 from models.lookups import listed, reporting_by_unit
 from models.organisation import Tree
 from models.tables import Item, Member
@@ -68,6 +70,7 @@ class UnitRate:
     reported: int
     missing: list[str]
     unit_id: int = 0
+    marks: Tally = field(default_factory=Tally)     # the unit's 红叉 of the year (models.ladder)
 
     @property
     def rate(self) -> int:
@@ -141,7 +144,9 @@ def _rows(session: Session, tree: Tree, units: list[int], today: date) -> list[R
 
 def _rates(session: Session, tree: Tree, units: list[int], month: str) -> list[UnitRate]:
     reporting = reporting_by_unit(session, units, month)
-    return [UnitRate(tree.name(u), len(people), len(people) - len(missing), [m.name for m in missing], u)
+    _, marks = marks_of_year(session, int(month[:4]))
+    return [UnitRate(tree.name(u), len(people), len(people) - len(missing), [m.name for m in missing], u,
+                     marks.get(u, Tally()))
             for u in units if u in reporting for people, missing in [reporting[u]]]
 
 

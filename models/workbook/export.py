@@ -2,7 +2,8 @@
 
 The list sheets carry six more columns (状态, 进度, 完成次数, 最近更新, 佐证材料 — how many evidence
 photos — and 佐证链接, where the console shows them; 整改清单 ends with 年度), and
-a 月报 sheet lists every owner of an item of the year and every month of the year so far. An
+a 月报 sheet lists every owner of an item of the year and every month of the year so far; 红叉 and
+红叉汇总 list the year's marks of the accountability ladder (``models.workbook.marks``). An
 exported book re-imports without changing anything. Times are shown in the configured time zone.
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ from models.lookups import live
 from models.photos import counts, item_photos_url
 from models.stars import DIMENSIONS
 from models.tables import AuditEvent, Item, ItemKind, Member, MonthlyReport, StarScore, Unit
+from models.workbook.marks import MARK_TOTALS, MARKS, mark_rows, total_rows
 from models.workbook.sheets import (
     DUTIES,
     ITEM_SHEETS,
@@ -221,4 +223,5 @@ def export_workbook(session: Session, path: Any, *, year: int | None, now: datet
         data[sheet] = item_rows(sheet, items, account, tz, photos, base_url)
     data[STARS] = star_rows(scores, unit_name)
     data[REPORTS] = report_rows(session, members, {i.owner_id for i in items}, unit_name, months, tz)
+    data[MARKS], data[MARK_TOTALS] = mark_rows(session, year, tz), total_rows(session, year)
     build_workbook(data, literal=True).save(path)
