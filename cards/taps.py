@@ -22,9 +22,17 @@ from sqlmodel import Session, select
 from bot.messages import CardUpdate, TemplateCard, from_stored
 from bot.router import Message, Outgoing
 from cards.keys import KEYS, Key
-from cards.task_ids import read_task_id
+from cards.task_ids import kind_of, read_task_id
 from models.db import insert_one_ignoring
 from models.tables import CardTap, Member, PushLog, SentCard
+
+
+def on_cards(kind: str) -> Callable[[Message], bool]:
+    """The filter of a card module's tap handler: taps on the bot's cards sent on occasions of
+    ``kind`` ("deadline", the task_id's occasion kind; ``cards.task_ids``)."""
+    def taps_a_card_of_kind(msg: Message) -> bool:
+        return msg.inbound is not None and kind_of(msg.inbound.task_id) == kind
+    return taps_a_card_of_kind
 
 NOT_OURS = "这张卡片已失效，本次点击未做任何记录。请直接输入文字回复，例如“第2项完成80%”。"
 NOT_YOURS = "这张卡片是发给{name}的，您的点击未做任何记录。您自己的事项请回复“我的清单”查看。"

@@ -19,8 +19,7 @@ from bot.router import Message, Router
 from bot.texts import progress_zh
 from cards.close_off import OCCASION_KIND
 from cards.deadline import changed_since, last_updates
-from cards.taps import Tapped, acknowledge, take, tapped_card, tell
-from cards.task_ids import kind_of
+from cards.taps import Tapped, acknowledge, on_cards, take, tapped_card, tell
 from handlers.close_off import review_item
 from models.conversation import State, Waiting, stop_waiting, wait_for
 from models.progress import lock
@@ -38,16 +37,13 @@ QUESTIONS = frozenset({"help", "my_list", "star_level", "overdue", "unreported",
                        "broadcast"})
 
 
-def _close_off_card(msg: Message) -> bool:
-    return msg.inbound is not None and kind_of(msg.inbound.task_id) == OCCASION_KIND
-
 
 def _owner_name(msg: Message, item: Item) -> str:
     owner = msg.session.get(Member, item.owner_id)
     return owner.name if owner is not None else ""
 
 
-@router.card_tap(when=_close_off_card)
+@router.card_tap(when=on_cards(OCCASION_KIND))
 def tap_close_off_card(msg: Message) -> str:
     """同意销号 / 退回 on the rectification the card is about; else why the tap changes nothing."""
     tapped = tapped_card(msg.session, msg.member, msg.inbound.task_id, msg.inbound.event_key)

@@ -20,8 +20,7 @@ from bot.router import Message, Router, understand
 from bot.texts import progress_zh
 from cards.deadline import OCCASION_KIND, changed_since, last_updates
 from cards.keys import Key
-from cards.taps import take_and_apply, tapped_card, tell
-from cards.task_ids import kind_of
+from cards.taps import on_cards, take_and_apply, tapped_card, tell
 from handlers.progress import record
 from handlers.written_report import report_in_words
 from models.conversation import State, Waiting, stop_waiting, wait_for
@@ -38,9 +37,6 @@ ASK_REASON = "已记录：[{code}] {title} 遇到困难。请问遇到了什么�
 RECORDED = "已记录：{what} · 可回复“撤回”"
 
 
-def _deadline_card(msg: Message) -> bool:
-    return msg.inbound is not None and kind_of(msg.inbound.task_id) == OCCASION_KIND
-
 
 def _update(msg: Message, item: Item, key: Key) -> Update | None:
     """The update reply understanding makes of the key's words said about ``item``."""
@@ -49,7 +45,7 @@ def _update(msg: Message, item: Item, key: Key) -> Update | None:
     return replace(updates[0], item=item.code) if parsed.intent == "progress" and len(updates) == 1 else None
 
 
-@router.card_tap(when=_deadline_card)
+@router.card_tap(when=on_cards(OCCASION_KIND))
 def tap_deadline_card(msg: Message) -> str:
     """Record the tap (see the module docstring), or say why it changes nothing."""
     tapped = tapped_card(msg.session, msg.member, msg.inbound.task_id, msg.inbound.event_key)

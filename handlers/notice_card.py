@@ -10,8 +10,7 @@ from __future__ import annotations
 from bot.router import Message, Router
 from bot.texts import NOTICE_ACKNOWLEDGED, opening
 from cards.notice import OCCASION_KIND
-from cards.taps import acknowledge, take, tapped_card, tell
-from cards.task_ids import kind_of
+from cards.taps import acknowledge, on_cards, take, tapped_card, tell
 from models.notices import acknowledge_notice
 from models.tables import Notice
 
@@ -21,11 +20,7 @@ NOT_YOURS = "这条通知不是发给您的，您的点击未做任何记录。"
 BEFORE = "您此前已确认收到通知“{head}”，本次点击未重复记录。"
 
 
-def _notice_card(msg: Message) -> bool:
-    return msg.inbound is not None and kind_of(msg.inbound.task_id) == OCCASION_KIND
-
-
-@router.card_tap(when=_notice_card)
+@router.card_tap(when=on_cards(OCCASION_KIND))
 def tap_notice_card(msg: Message) -> str:
     """收到: the receipt of the card's notice; else why the tap changes nothing."""
     tapped = tapped_card(msg.session, msg.member, msg.inbound.task_id, msg.inbound.event_key)

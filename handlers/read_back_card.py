@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from bot.router import Message, Router
 from cards.read_back import OCCASION_KIND, shows
-from cards.taps import take_and_apply, tapped_card, tell
-from cards.task_ids import kind_of
+from cards.taps import on_cards, take_and_apply, tapped_card, tell
 from handlers import read_back
 from models.conversation import Waiting
 
@@ -33,11 +32,7 @@ def how_to_fix(msg: Message) -> str:
     return f"{HOW_TO_FIX}\n{ON_THE_WEB.format(url=base + '/console/')}" if base else HOW_TO_FIX
 
 
-def _read_back_card(msg: Message) -> bool:
-    return msg.inbound is not None and kind_of(msg.inbound.task_id) == OCCASION_KIND
-
-
-@router.card_tap(when=_read_back_card)
+@router.card_tap(when=on_cards(OCCASION_KIND))
 def tap_read_back_card(msg: Message) -> str:
     """确认保存 / 有误，我来改 on the read-back waiting; else why the tap changes nothing."""
     tapped = tapped_card(msg.session, msg.member, msg.inbound.task_id, msg.inbound.event_key)
