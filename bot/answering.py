@@ -297,6 +297,7 @@ class Answering:
         if unread.stopped is not None and inbound is not None:      # failed: nothing written, nothing claimed
             self._hand_out([(by_key[inbound.key], _failed(inbound, unread.stopped[2]))])
         return left
+
     def _commit(self, answered: list[tuple[_Waiting, Answer]], claimed: list[_Waiting]) -> None:
         try:
             if answered:

@@ -25,6 +25,7 @@ ARGPARSE_ZH = {
     "ignored explicit argument %r": "多余的值 %r",
 }
 
+
 def _zh(message: str) -> str:
     return ARGPARSE_ZH.get(message, message)
 

@@ -117,6 +117,8 @@ class MeetingsConfig:
         """MeetingKind value → frequency, e.g. {"支部党员大会": "quarterly", …}."""
         return {"支部党员大会": self.general_meeting, "支委会": self.committee, "党小组会": self.group,
                 "党课": self.lecture}
+
+
 class Names(tuple):
     """Names, written in TOML as a list of strings (``["第一党支部"]``); ``_typed`` reads a key whose
     default is ``Names()`` this way."""

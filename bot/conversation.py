@@ -33,6 +33,7 @@ from models.tables import InboundMessage, Item, Member, Unit
 
 log = logging.getLogger(__name__)
 
+
 @dataclass
 class Answer:
     reply: str

@@ -34,6 +34,7 @@ def on_cards(kind: str) -> Callable[[Message], bool]:
         return msg.inbound is not None and kind_of(msg.inbound.task_id) == kind
     return taps_a_card_of_kind
 
+
 NOT_OURS = "这张卡片已失效，本次点击未做任何记录。请直接输入文字回复，例如“第2项完成80%”。"
 NOT_YOURS = "这张卡片是发给{name}的，您的点击未做任何记录。您自己的事项请回复“我的清单”查看。"
 TAPPED_BEFORE = "这张卡片已经点选过（{what}），本次点击未做任何记录。{again}"

@@ -37,7 +37,6 @@ QUESTIONS = frozenset({"help", "my_list", "star_level", "overdue", "unreported",
                        "broadcast"})
 
 
-
 def _owner_name(msg: Message, item: Item) -> str:
     owner = msg.session.get(Member, item.owner_id)
     return owner.name if owner is not None else ""

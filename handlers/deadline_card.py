@@ -37,7 +37,6 @@ ASK_REASON = "已记录：[{code}] {title} 遇到困难。请问遇到了什么�
 RECORDED = "已记录：{what} · 可回复“撤回”"
 
 
-
 def _update(msg: Message, item: Item, key: Key) -> Update | None:
     """The update reply understanding makes of the key's words said about ``item``."""
     parsed = understand(key.words, [item])

@@ -395,6 +395,8 @@ class Photo(SQLModel, table=True):
     sha256: str = Field(index=True)               # of the bytes received: a photo sent again is kept once
     image: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     thumbnail: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
 class SentCard(SQLModel, table=True):
     """A template card sent as an answer, not a push (a read-back, a close-off request, a notice):
     its JSON with what the bot must know when it is tapped (``bot.messages.TemplateCard.about``).
@@ -405,6 +407,8 @@ class SentCard(SQLModel, table=True):
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     at: datetime = _at()
     message: str                                  # the card as JSON (bot.messages.to_stored)
+
+
 class MeetingKind(StrEnum):
     """三会一课 (the same words as ``bot.nlu.meetings.KINDS``)."""
 

@@ -248,6 +248,7 @@ def meetings(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
     return [Push(m.id, m.account, text) for m, text in meeting_reminders(session, occ, cfg, skip)]
 # --- the accountability ladder and the study day (schedules.ladder) ----------------------------------
 
+
 def accountability(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
     """问责: the day's new marks (红叉), to the person, their secretary and the level above."""
     return [Push(m.id, m.account, text) for m, text in ladder_texts(session, occ, at, cfg, skip)]

@@ -23,7 +23,6 @@ from schedules.timetable import Occasion, PushKind, due
 log = logging.getLogger(__name__)
 
 
-
 @dataclass
 class Outcome:
     """What one occasion's run did."""

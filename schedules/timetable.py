@@ -60,7 +60,6 @@ ESCALATION_DAYS = 7     # the escalation stays due for a week: late, it still he
 READ_BACK_DAYS = 4
 
 
-
 @dataclass(frozen=True)
 class Occasion:
     """One sending of one kind of push for one period, with its window in the configured zone."""

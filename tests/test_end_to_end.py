@@ -32,7 +32,6 @@ BOOK = {
 }
 
 
-
 @pytest.fixture
 def config_file(tmp_path, standin):
     path = tmp_path / "config.toml"

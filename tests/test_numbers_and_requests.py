@@ -34,6 +34,7 @@ def text_only(runtime):
     and the 【整改待销号】 here are their text forms (their cards: tests/handlers/test_answer_cards.py)."""
     runtime.config.wecom.cards = False
 
+
 @pytest.fixture
 def config_file(tmp_path, db_url, standin):
     return write_config(tmp_path / "config.toml", db_url, standin.base_url)

@@ -44,7 +44,6 @@ BOOK = {
 }
 
 
-
 async def eventually(check, seconds: float = 5.0) -> bool:
     """Messages sent after a reply's transaction commits may land just after the reply."""
     for _ in range(int(seconds / 0.05)):

@@ -21,6 +21,7 @@ def text_only(runtime):
     tests/handlers/test_answer_cards.py)."""
     runtime.config.wecom.cards = False
 
+
 @pytest.fixture
 def five(org):
     """王芳 with five items: P-1, P-2, P-3, Z-1 and P-4."""

@@ -42,7 +42,6 @@ def test_fit_lines_makes_only_the_lines_that_fit_when_told_how_many_there_are():
     assert out == fit_lines("标题", [f"{k + 1}. 第{k + 1}个党支部的逾期事项" for k in range(10_000)], "…及其余{n}项")
 
 
-
 def test_chunks_are_lossless_within_the_budget_and_cut_after_lines_and_sentences():
     text = "第一句。第二句很长" + "长" * 30 + "。\n第三行"
     pieces = chunks(text, 60)

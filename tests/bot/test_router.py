@@ -75,7 +75,6 @@ def test_every_intent_reaches_its_own_handler_in_the_real_routers():
     assert reached == {intent: f"handlers.{intent}" for intent in INTENTS}
 
 
-
 def test_each_kind_goes_to_its_own_observer_before_the_catch_alls():
     router, last = Router("r"), Router("last")
     router.image()(lambda msg: "图片")

@@ -24,6 +24,7 @@ def text_only(runtime):
     tests/handlers/test_answer_cards.py)."""
     runtime.config.wecom.cards = False
 
+
 def item(engine, code):
     with Session(engine) as s:
         return s.exec(select(Item).where(Item.code == code)).one()

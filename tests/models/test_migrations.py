@@ -52,7 +52,6 @@ def test_each_test_gets_a_copy_of_what_the_migrations_build(db_url, tmp_path, sc
     migrated.dispose()
 
 
-
 def test_instances_starting_together_upgrade_the_schema_once(db_url, tmp_path):
     """Four ``qingdan init-db`` processes at the same moment on an empty database (as instances
     started together): each ends at the newest revision, none fails — on PostgreSQL they take

@@ -17,7 +17,6 @@ TZ = ZoneInfo("Asia/Shanghai")
 AT = datetime(2026, 11, 20, 10, 0, tzinfo=TZ)
 
 
-
 @pytest.mark.parametrize("kw, status, percent", [
     ({"percent": 80}, "in_progress", 80),
     ({"status": "done", "percent": 70}, "in_progress", 70),   # a figure below 100 wins over 已完成

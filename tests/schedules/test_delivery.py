@@ -21,7 +21,6 @@ def at(s: str) -> datetime:
     return datetime.fromisoformat(s)
 
 
-
 # --- monthly prompt ---------------------------------------------------------------------------
 
 

@@ -27,7 +27,6 @@ from tests.support.org import Org
 PROMPT = "2026-11-25T01:00:00Z"          # 09:00 in Shanghai: the monthly prompt is due
 
 
-
 def received(standin) -> Counter:
     return Counter(a for m in standin.state.sent for a in m.touser)
 
