@@ -14,7 +14,6 @@ from models.ladder import climb_unreported
 from models.meetings import missed
 from models.tables import Mark
 from tests.support.clock import NOW
-from tests.support.config import make_config
 from tests.support.console import login
 from tests.support.wecom import say
 
@@ -35,7 +34,7 @@ def _kind_row(html: str, kind: str) -> str:
     return next(row for row in table.split("<tr>") if row.startswith(f"<td>{kind}</td>"))
 
 
-async def test_the_calendar_shows_reported_meetings_and_a_missed_quarter_in_red(client, engine, org):
+async def test_the_calendar_shows_reported_meetings_and_a_missed_quarter_in_red(client, engine, org, runtime):
     assert "已记录" in await say(client, "liming", "今天召开支委会，应到7人实到6人，研究发展党员工作")
     await say(client, "liming", "指定 王芳 记录三会一课")
     for month in (2, 8):                    # 支部党员大会 in the 1st and 3rd quarters: the 2nd missed
@@ -53,7 +52,7 @@ async def test_the_calendar_shows_reported_meetings_and_a_missed_quarter_in_red(
     assert "第1季度：已开" in general and "第3季度：已开" in general and "第4季度：未到期" in general
     assert "2/3" in _text(general) and "缺1期" in _text(general)
     with Session(engine) as s:              # the very periods the star rating's veto counts
-        gaps = missed(s, [org.units["b1"].id], 2026, NOW.date(), make_config("sqlite://", "").meetings.frequencies())
+        gaps = missed(s, [org.units["b1"].id], 2026, NOW.date(), runtime.config.meetings.frequencies())
     assert "支部党员大会第2季度" in gaps[org.units["b1"].id]
     assert gaps[org.units["b1"].id].count("支部党员大会第2季度") == 1 and "支部党员大会第1季度" not in gaps[org.units["b1"].id]
     assert "第1季度：未开" in _kind_row(html, "党课")               # the withdrawn lecture counts for nothing

@@ -45,7 +45,8 @@ async def test_a_photo_sent_in_chat_is_on_its_items_page_with_its_bytes(client, 
     await _as(client, "wangfang")
     _, mine = await _get(client, "/console/")
     assert f'href="/console/items/{item_id}/photos"' in mine.decode() and "📎1" in mine.decode()
-    _, page = await _get(client, f"/console/items/{item_id}/photos")
+    resp, page = await _get(client, f"/console/items/{item_id}/photos")
+    assert resp.headers["Cache-Control"] == "no-store" and "img-src 'self'" in resp.headers["Content-Security-Policy"]
     text = _text(page.decode())
     assert "建设党员活动室" in text and "王芳" in text and "共1张照片" in text
     assert "对应记录：报进度：第3项完成了" in text and "1600×1200" in text
@@ -91,7 +92,7 @@ async def test_a_photo_still_waiting_for_its_item_is_never_served(client, standi
     assert "📎" not in (await _get(client, "/console/"))[1].decode()
 
 
-async def test_logged_out_no_bytes(client, standin, engine):
+async def test_without_a_login_no_bytes_are_served(client, standin, engine):
     await wf.say(client, "wangfang", "第3项完成了")
     await photo(client, standin, "wangfang")
     _, [photo_id] = _ids(engine, "P-3")
