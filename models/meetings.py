@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
@@ -101,6 +102,28 @@ def held_days(session: Session, unit_ids: Iterable[int], first: date, last: date
     return held
 
 
+@dataclass(frozen=True)
+class Period:
+    """One period of a year in which a kind of meeting is owed, and the meetings held in it."""
+
+    kind: str
+    label: str
+    first: date
+    last: date
+    held: int
+
+    def missed_by(self, today: date) -> bool:
+        """THE rule of a missed period: it has ended by ``today`` with no meeting of its kind standing."""
+        return self.last < today and not self.held
+
+
+def owed(frequencies: dict[str, str], year: int, held: dict[str, list[date]]) -> list[Period]:
+    """Each period of ``year`` owed per kind (in ``frequencies``' order), with the count of ``held``
+    (kind → days, as ``held_days`` gives for a unit) falling in it."""
+    return [Period(kind, label, first, last, sum(first <= d <= last for d in held.get(kind, ())))
+            for kind, frequency in frequencies.items() for label, first, last in periods(frequency, year)]
+
+
 def branches(session: Session, unit_ids: Iterable[int] | None = None) -> list[int]:
     """The units among ``unit_ids`` (default: all) that owe 三会一课: the 党支部."""
     q = select(Unit.id).where(Unit.kind == UnitKind.BRANCH)
@@ -117,9 +140,7 @@ def missed(session: Session, unit_ids: Iterable[int], year: int, today: date,
     held = held_days(session, ids, date(year, 1, 1), date(year, 12, 31))
     out: dict[int, list[str]] = {}
     for unit_id in ids:
-        gaps = [f"{kind}{label}" for kind, frequency in frequencies.items()
-                for label, first, last in periods(frequency, year)
-                if last < today and not any(first <= d <= last for d in held[unit_id][kind])]
+        gaps = [f"{p.kind}{p.label}" for p in owed(frequencies, year, held[unit_id]) if p.missed_by(today)]
         if gaps:
             out[unit_id] = gaps
     return out

@@ -55,6 +55,7 @@ def build_console(runtime: Runtime) -> web.Application:
     sub[CONSOLE] = Console(runtime, Cookies(cookie_key(runtime.config), cfg.secure, cfg.session_hours * 3600, now),
                            LoginLimiter(cfg.login_failures, now), env)
     login.add_routes(sub)
+    _evidence_routes(sub)
     pages.add_routes(sub)
     for module in (rectifications, stars, publicity, read_back, nudge):
         module.add_routes(sub)
@@ -86,5 +87,16 @@ async def guard(request: web.Request, handler):
             if exc.status < 400:
                 raise
             response = refusal(request, exc.status, STATUS_ZH.get(exc.status, "请求无法处理。"))
+    cache = response.headers.get("Cache-Control") if response.content_type == "image/jpeg" else None
     response.headers.update(HEADERS)
+    if cache:                           # a photo's bytes (routes.photos) may be kept by the browser only
+        response.headers["Cache-Control"] = cache
     return response
+
+
+def _evidence_routes(sub: web.Application) -> None:
+    """Issue 25's pages: an item's photos (``routes.photos``) and a branch's 三会一课 (``routes.meetings``)."""
+    from bot.console.routes import meetings, photos
+
+    for module in (photos, meetings):
+        module.add_routes(sub)

@@ -21,6 +21,7 @@ from bot.console.items import Row, add_history, rows_of
 from bot.statuses import KIND_ZH, STATUS_ZH
 from models.ladder import Tally, marks_of_year
 from models.lookups import listed, reporting_by_unit
+from models.meetings import branches
 from models.organisation import Tree
 from models.tables import Item, Member
 
@@ -86,6 +87,8 @@ class Board:
     people: list[tuple[int, str]]           # the 人员 to choose from (empty: too many)
     filters: Filters
     counts: dict[str, int] = field(default_factory=dict)
+    branches: set[int] = field(default_factory=set)         # units with a 三会一课 calendar (党支部)
+    marks: dict[int, Tally] = field(default_factory=dict)   # person → their 红叉 of the year
 
 
 def allowed_units(tree: Tree, viewer: Member) -> list[int]:
@@ -120,8 +123,10 @@ def board(session: Session, viewer: Member, f: Filters, today: date, month: str)
     shown = [r for r in rows if _matches(r, f)]
     counts = {s: sum(r.signal == s for r in shown) for s in SIGNALS}
     label = tree.name(f.unit) if f.unit is not None else ("全机关" if viewer.is_admin else tree.name(viewer.unit_id))
-    return Board(label, shown, _rates(session, tree, units, month), [(u, tree.name(u)) for u in allowed],
-                 people if len(people) <= PEOPLE_LISTED else [], f, counts)
+    people_marks, unit_marks = marks_of_year(session, int(month[:4]))
+    return Board(label, shown, _rates(session, tree, units, month, unit_marks), [(u, tree.name(u)) for u in allowed],
+                 people if len(people) <= PEOPLE_LISTED else [], f, counts, set(branches(session, units)),
+                 people_marks)
 
 
 def _matches(row: Row, f: Filters) -> bool:
@@ -142,9 +147,8 @@ def _rows(session: Session, tree: Tree, units: list[int], today: date) -> list[R
     return sorted(rows, key=lambda r: (place[r.item.unit_id], r.owner, r.item.owner_id, r.number))
 
 
-def _rates(session: Session, tree: Tree, units: list[int], month: str) -> list[UnitRate]:
+def _rates(session: Session, tree: Tree, units: list[int], month: str, marks: dict[int, Tally]) -> list[UnitRate]:
     reporting = reporting_by_unit(session, units, month)
-    _, marks = marks_of_year(session, int(month[:4]))
     return [UnitRate(tree.name(u), len(people), len(people) - len(missing), [m.name for m in missing], u,
                      marks.get(u, Tally()))
             for u in units if u in reporting for people, missing in [reporting[u]]]

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from bot.statuses import kind_zh
 from bot.texts import moment, progress_zh
 from models.lookups import owners_items
+from models.photos import counts as photo_counts
 from models.tables import Item, Member, ProgressUpdate, UpdateAction
 from models.yearly import behind_pace
 
@@ -55,6 +56,7 @@ class Row:
     signal: str           # "red" / "amber" / "green"
     reason: str           # why: 已逾期3天 / 落后进度 / 5天后截止 / ""
     history: list[Change] = field(default_factory=list)
+    photos: int = 0       # evidence photos on the item (📎N, models.photos)
 
 
 def countdown(item: Item, today: date) -> str:
@@ -90,6 +92,9 @@ def rows_of(session: Session, owners: list[int], year: int, today: date, names: 
             colour, reason = signal(item, today)
             rows.append(Row(number, item, names.get(owner, ""), units.get(item.unit_id, ""), kind_zh(item.kind),
                             progress_zh(item, today), countdown(item, today), colour, reason))
+    photos = photo_counts(session, [r.item.id for r in rows])
+    for r in rows:
+        r.photos = photos.get(r.item.id, 0)
     return rows
 
 

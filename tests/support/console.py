@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 import threading
 from datetime import datetime
 
@@ -101,6 +102,15 @@ class LiveConsole:
         async def post() -> str:
             async with aiohttp.ClientSession(base_url=self.url) as http:
                 return await wf.say(http, account, text)
+
+        return asyncio.run_coroutine_threadsafe(post(), self._loop).result(30)
+
+    def send_photo(self, account: str, data: bytes) -> str:
+        """A photo from ``account`` (an image message whose MediaId the stand-in serves); the reply."""
+        async def post() -> str:
+            media_id = self.standin.state.add_media(data, "image")
+            async with aiohttp.ClientSession(base_url=self.url) as http:
+                return await wf.deliver(http, wf.image_xml(account, secrets.randbelow(10**9), media_id=media_id))
 
         return asyncio.run_coroutine_threadsafe(post(), self._loop).result(30)
 

@@ -18,6 +18,7 @@ from bot.console.board_charts import board_charts
 from bot.statuses import KIND_ZH, STATUS_ZH
 from bot.texts import LEFT_THE_ROLLS, day, month_zh
 from models.db import read_only_session
+from models.ladder import Tally, marks_of_year
 from models.lookups import member_by_account, month_key
 from models.organisation import Tree
 from models.tables import Member
@@ -101,7 +102,8 @@ async def person_page(request: web.Request) -> web.Response:
             raise Refused(404, "没有这个人。")
         target, rows = person(session, viewer, int(raw), now.date(), now.tzinfo)
         title = "我的清单" if target.id == viewer.id else f"{target.name}的清单"
-        return "list.html", {"title": title, "person": target, "rows": rows, **_dates(now)}
+        marks = marks_of_year(session, now.year)[0].get(target.id, Tally())
+        return "list.html", {"title": title, "person": target, "rows": rows, "marks": marks, **_dates(now)}
 
     return await page(request, build)
 
