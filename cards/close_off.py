@@ -20,13 +20,17 @@ OCCASION_KIND = "closeoff"
 TYPING = "也可回复“销号 {code}”，或“退回 {code} 原因：……”"
 
 
-def close_off_card(tid: str, item: Item, owner: str, words: str, last_update: int, text: str) -> TemplateCard | None:
+def close_off_card(tid: str, item: Item, owner: str, words: str, last_update: int, text: str,
+                   url: str = "") -> TemplateCard | None:
     """The card asking to close off ``item``, reported done by ``owner`` in ``words``; None when it
-    exceeds WeCom's limits (then the request goes as text)."""
+    exceeds WeCom's limits (then the request goes as text). With ``url`` (the console's 整改 page)
+    a tap on the card outside its buttons opens it (``card_action``)."""
     card = button_card(tid, "【整改待销号】", [KEYS["close_off"].button, KEYS["send_back"].button], text,
                        desc=f"{owner}报告整改已完成",
                        sub_title=f"[{item.code}] {item.title}\n“{opening(words, 40)}”\n{TYPING.format(code=item.code)}",
                        fields=[("责任人", owner)])
     if not card_fits(card.card):
         return None
+    if url:
+        card.card["card_action"] = {"type": 1, "url": url}
     return TemplateCard(card.card, text, {"occasion": OCCASION_KIND, **state_of(item, last_update)})
