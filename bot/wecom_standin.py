@@ -100,6 +100,9 @@ class StandInState:
     response_codes: dict[str, ResponseCode] = field(default_factory=dict)
     updates: list[CardUpdate] = field(default_factory=list)
     login_codes: dict = field(default_factory=dict)        # a console login's code → LoginCode
+    # The demo's people, (account, how they read): the login pages list them to choose from
+    # ("以谁的身份登录", bot.wecom_standin_login) instead of asking for a userid. Only the demo sets it.
+    people: list[tuple[str, str]] = field(default_factory=list)
 
     def to(self, account: str) -> list[SentMessage]:
         return [m for m in self.sent if account in m.touser]
