@@ -6,7 +6,7 @@ refused with 403, one that does not exist with 404, in Chinese.
 Every item of the units is a row (its owner's number, as in chat), coloured by ``items.signal``;
 the filters are query parameters (清单 ``kind``, 单位 ``unit``, 人员 ``owner``, 状态 ``status``,
 颜色 ``signal``). Under the board: this month's report rate per unit and who has not reported
-(``models.lookups.reporting_by_unit``, as "谁还没报").
+(``models.lookups.report_rates``: the people "谁还没报" counts, counted in the database).
 
 A 机关党委's board has tens of thousands of rows, so it comes in pages of about ``PAGE_ROWS``
 (whole people: one person's items are never split), in a constant number of queries whatever the
@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from bot.console.items import Row, add_history, rows_of, signal_sql
 from bot.statuses import KIND_ZH, STATUS_ZH
-from models.lookups import listed, reporting_by_unit
+from models.lookups import listed, report_rates
 from models.organisation import Tree
 from models.tables import Item, Member
 
@@ -219,9 +219,9 @@ def _matches(row: Row, f: Filters) -> bool:
 
 
 def _rates(session: Session, tree: Tree, units: list[int], month: str) -> list[UnitRate]:
-    reporting = reporting_by_unit(session, units, month)
-    return [UnitRate(tree.name(u), len(people), len(people) - len(missing), [m.name for m in missing])
-            for u in units if u in reporting for people, missing in [reporting[u]]]
+    rates = report_rates(session, units, month)
+    return [UnitRate(tree.name(u), expected, expected - len(missing), missing)
+            for u in units if u in rates for expected, missing in [rates[u]]]
 
 
 def person(session: Session, viewer: Member, member_id: int, today: date, tz: ZoneInfo) -> tuple[Member, list[Row]]:
