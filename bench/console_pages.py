@@ -6,8 +6,9 @@ For each engine: ``bench/org_data.py``'s organisation is loaded into a fresh dat
 app (``bot.app.build_app``) and the WeCom stand-in run on this process's event loop; the 机关党委
 secretary (``m00001``) logs in through the stand-in's SSO page as a browser would, and each page of
 ``PAGES`` is fetched ``--requests`` times one after another (after two warm-up fetches). Printed:
-each page's p50 / p95 / max in milliseconds (the whole request: query, rendering, HTTP) and its
-size. A page not served by this checkout (404) is said so and skipped, so a page added later is
+each page's p50 / p95 / max in milliseconds (the whole request: query, rendering, HTTP), the CPU
+this process spent a request (the app, the client and, on SQLite, the database: on a machine
+shared with other work, the figure that does not depend on the load) and the page's size. A page not served by this checkout (404) is said so and skipped, so a page added later is
 one more entry in ``PAGES``.
 
 Target: p95 < 150 ms for the board and the star page.
@@ -83,12 +84,13 @@ async def measure(client: TestClient, path: str, n: int) -> tuple[list[float], i
             return None
         assert resp.status == 200, body[:300]
     times = []
+    cpu = time.process_time()
     for _ in range(n):
         started = time.perf_counter()
         resp = await client.get(path)
         body = await resp.read()
         times.append((time.perf_counter() - started) * 1000)
-    return times, len(body)
+    return times, len(body), (time.process_time() - cpu) * 1000 / n
 
 
 def _unit_id(runtime: Runtime) -> int:
@@ -118,11 +120,11 @@ async def run(name: str, url: str, requests: int) -> None:
                 if found is None:
                     print(f"  {label:<28} （本版本没有这个页面：{path}）")
                     continue
-                times, size = found
+                times, size, cpu = found
                 p95 = statistics.quantiles(times, n=20, method="inclusive")[-1]
                 mark = "" if p95 < TARGET_MS else "  ← 超过目标"
                 print(f"  {label:<28} p50 {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  "
-                      f"max {max(times):6.1f} ms  {size / 1024:7.1f} KiB{mark}")
+                      f"max {max(times):6.1f} ms  CPU {cpu:6.1f} ms  {size / 1024:7.1f} KiB{mark}")
         finally:
             await client.close()
             runtime.close()
