@@ -38,6 +38,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, update
 
+from bot import evidence
 from bot.conversation import Answer, Inbound, answer_reading, answer_together, store_answers
 from bot.messages import CardUpdate, TemplateCard
 from bot.nlu import MAX_CHARS, intents
@@ -173,12 +174,33 @@ class Answering:
         self._reading_wide = 0
         self._workers: list[threading.Thread] = []
         self._closed = False
+        self._fetching: set[asyncio.Task] = set()               # photos being fetched (bot.evidence)
 
     def answer(self, inbound: Inbound, at: datetime | None = None) -> asyncio.Future:
         """The answer to come (a future): given, then its outbox sent (the handler's data already
-        committed). Cancelling the future does not stop the answer."""
+        committed). Cancelling the future does not stop the answer. A photo is fetched and
+        prepared first (``bot.evidence``: on the loop and a thread, outside any transaction)."""
         loop = asyncio.get_running_loop()
-        waiting = _Waiting(inbound, at or self.runtime.clock.now(), loop.create_future(), loop)
+        at = at or self.runtime.clock.now()
+        if not evidence.wanted(inbound):
+            return self._enqueue(inbound, at, loop)
+        answer = loop.create_future()
+
+        async def fetch_then_answer() -> None:
+            try:
+                await evidence.fetch(self.runtime, inbound)
+                result = await self._enqueue(inbound, at, loop)
+            except Exception as exc:  # noqa: BLE001 - the one waiting for the answer hears it
+                answer.set_exception(exc)
+            else:
+                answer.set_result(result)
+
+        self._fetching.add(task := loop.create_task(fetch_then_answer()))
+        task.add_done_callback(self._fetching.discard)
+        return answer
+
+    def _enqueue(self, inbound: Inbound, at: datetime, loop: asyncio.AbstractEventLoop) -> asyncio.Future:
+        waiting = _Waiting(inbound, at, loop.create_future(), loop)
         with self._cond:
             if self._closed:
                 raise RuntimeError("answering has been closed")

@@ -220,7 +220,8 @@ def cmd_export(args) -> int:
     engine = _engine(cfg)
     try:
         with session_scope(engine) as s:
-            export_workbook(s, book, year=args.year, now=datetime.now(cfg.tz), tz=cfg.tz)
+            export_workbook(s, book, year=args.year, now=datetime.now(cfg.tz), tz=cfg.tz,
+                            base_url=cfg.web.base_url)
     except OSError as exc:
         raise OperatorError(f"无法写入导出文件：{book}（{FILE_ERRORS.get(exc.errno, exc.strerror)}）") from None
     print(f"已导出：{args.book}")

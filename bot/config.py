@@ -8,12 +8,13 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from models.ladder_steps import STEPS
 from models.stars import DIMENSIONS
 
 DEFAULT_API_BASE_URL = "https://qyapi.weixin.qq.com/cgi-bin/"
@@ -99,6 +100,94 @@ class Dates(tuple):
     reads a key whose default is ``Dates()`` this way."""
 
 
+# How often each kind of 三会一课 is owed (``[meetings]``); "none": not owed.
+FREQUENCIES = ("monthly", "quarterly", "half-yearly", "yearly", "none")
+
+
+@dataclass
+class MeetingsConfig:
+    """How often each unit must hold each kind of 三会一课 (``models.meetings``)."""
+
+    general_meeting: str = "quarterly"      # 支部党员大会
+    committee: str = "monthly"              # 支委会
+    group: str = "monthly"                  # 党小组会
+    lecture: str = "quarterly"              # 党课
+    # 三会一课提醒: on this day of each month (the working day on or before it; 0: never), at this
+    # time, a branch that has not yet held a meeting owed in a period ending this month is reminded.
+    reminder_day: int = 20
+    reminder_time: time = time(9, 0)
+    in_quarterly: bool = True               # the 季督 digest shows the branches' 三会一课
+
+    def frequencies(self) -> dict[str, str]:
+        """MeetingKind value → frequency, e.g. {"支部党员大会": "quarterly", …}."""
+        return {"支部党员大会": self.general_meeting, "支委会": self.committee, "党小组会": self.group,
+                "党课": self.lecture}
+class Names(tuple):
+    """Names, written in TOML as a list of strings (``["第一党支部"]``); ``_typed`` reads a key whose
+    default is ``Names()`` this way."""
+
+
+WEEKDAYS_ZH = "一二三四五六日"
+
+
+@dataclass
+class AccountabilityConfig:
+    """问责 as a ladder (``models.ladder``): the steps a lapse climbs, and when each is reached.
+
+    ``steps``: the steps in use, in ladder order (a subset of 提示/催办/通报/约谈). The two lists give,
+    step by step, the consecutive months not reported (``unreported_months``) and the days an open
+    item is past its deadline (``overdue_days``) at which the step is reached; 0: never by that way.
+    """
+
+    steps: Names = Names(STEPS)
+    unreported_months: list[int] = field(default_factory=lambda: [1, 1, 2, 3])
+    overdue_days: list[int] = field(default_factory=lambda: [1, 7, 30, 60])
+    time: time = time(9, 0)            # when the day's new marks are pushed
+
+    def thresholds(self, way: str) -> dict[str, int]:
+        """Step → its threshold for ``way`` ("unreported" or "overdue"), steps with 0 left out."""
+        values = self.unreported_months if way == "unreported" else self.overdue_days
+        return {step: n for step, n in zip(self.steps, values, strict=True) if n > 0}
+
+
+@dataclass
+class StudyDayConfig:
+    """固定学习日: a reminder to every member of the units that keep one (``schedules.timetable``).
+
+    ``day``: "" (none), a day of the month ("23"), or the first weekday of the month
+    ("第一个星期一"); ``units``: the units that keep it, each with every unit below ([]: all).
+    """
+
+    day: str = ""
+    time: time = time(9, 0)
+    units: Names = Names()
+
+    @property
+    def rule(self) -> tuple[str, int] | None:
+        """("day", 23), ("weekday", 0) for the first Monday, or None (``parse_study_day``)."""
+        return parse_study_day(self.day)
+
+
+def parse_study_day(text: str) -> tuple[str, int] | None:
+    """"23" → ("day", 23); "第一个星期一" / "每月第一个周一" / "first Monday" → ("weekday", 0); "" → None.
+    Raises ValueError on anything else."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit() and 1 <= int(text) <= 28:
+        return "day", int(text)
+    english = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    low = text.lower()
+    if low.startswith("first "):
+        if low[6:] in english:
+            return "weekday", english.index(low[6:])
+        raise ValueError(text)
+    m = re.fullmatch(r"(?:每月)?第一个(?:星期|周)([一二三四五六日天])", text)
+    if m:
+        return "weekday", WEEKDAYS_ZH.index(m[1].replace("天", "日"))
+    raise ValueError(text)
+
+
 @dataclass
 class ScheduleConfig:
     timezone: str = "Asia/Shanghai"
@@ -123,6 +212,11 @@ class ScheduleConfig:
     # A push claimed this many seconds ago and still ``pending`` belongs to a process that died:
     # it is marked ``unknown`` (maybe sent, never resent). Younger ones may be in flight elsewhere.
     pending_stale_seconds: int = 120
+    # Not a key of [schedule]: the [meetings] section itself, for the pushes' builders (Config links it).
+    meetings: MeetingsConfig = field(default_factory=MeetingsConfig, repr=False)
+    # [accountability] and [study_day]: sections of their own, read by the timetable and builders.
+    accountability: AccountabilityConfig = field(default_factory=AccountabilityConfig)
+    study_day: StudyDayConfig = field(default_factory=StudyDayConfig)
 
     @property
     def pending_stale(self) -> timedelta:
@@ -162,6 +256,18 @@ class UnderstandingConfig:
 
 
 @dataclass
+class EvidenceConfig:
+    """Photos sent in the chat kept as evidence (佐证材料) on an item (``handlers.photos``)."""
+
+    attach_minutes: int = 30        # a photo goes to the item last spoken about within this many minutes
+    image_mb: int = 10              # an image larger than this is refused (WeCom's own limit is 10 MB)
+    file_mb: int = 20               # a file message (a picture sent as a file) larger than this is refused
+    download_seconds: int = 20      # media/get must deliver within this many seconds
+    long_side: int = 1600           # the copy kept: downscaled to this many pixels on its long side
+    thumb_side: int = 240           # the thumbnail's long side
+
+
+@dataclass
 class Config:
     wecom: WeComConfig = field(default_factory=WeComConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -169,12 +275,25 @@ class Config:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     stars: StarsConfig = field(default_factory=StarsConfig)
     understanding: UnderstandingConfig = field(default_factory=UnderstandingConfig)
+    evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    meetings: MeetingsConfig = field(default_factory=MeetingsConfig)
     source: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.schedule.meetings = self.meetings          # one [meetings] for the handlers and the pushes
 
     @property
     def tz(self) -> ZoneInfo:
         return self.schedule.tz
+
+    @property
+    def accountability(self) -> AccountabilityConfig:
+        return self.schedule.accountability
+
+    @property
+    def study_day(self) -> StudyDayConfig:
+        return self.schedule.study_day
 
     def require_sending(self) -> None:
         """Stop if what sending to WeCom needs (corp_id, secret, agent_id) is missing or still the
@@ -235,6 +354,10 @@ def _typed(key: str, default: Any, value: Any) -> Any:
     """Coerce ``value`` to the type of ``default`` or raise ConfigError naming ``key``."""
     if isinstance(default, time):
         return _time(key, value)
+    if isinstance(default, Names):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(key, '应为字符串列表，如 ["第一党支部"]', 'must be a list of strings such as ["第一党支部"]')
+        return Names(value)
     if isinstance(default, Dates):
         if not isinstance(value, list):
             raise ConfigError(key, '应为日期列表，如 ["2026-10-09"]', 'must be a list of dates such as ["2026-10-09"]')
@@ -265,7 +388,7 @@ def _fill(section_name: str, obj: Any, table: Any) -> None:
         raise ConfigError(section_name, "应为一个表 [section]", "must be a table [section]")
     for name, value in table.items():
         key = f"{section_name}.{name}"
-        if not hasattr(obj, name):
+        if not hasattr(obj, name) or is_dataclass(getattr(obj, name)):
             raise ConfigError(key, "不是已知的配置项", "is not a known key")
         setattr(obj, name, _typed(key, getattr(obj, name), value))
 
@@ -295,7 +418,8 @@ def load(path: str | os.PathLike | None = None, *, environ: dict | None = None) 
             raise ConfigError(str(found), f"不是合法的 TOML（{exc}）", f"is not valid TOML ({exc})") from None
         sections = {"wecom": cfg.wecom, "database": cfg.database, "server": cfg.server,
                     "schedule": cfg.schedule, "stars": cfg.stars, "understanding": cfg.understanding,
-                    "web": cfg.web}
+                    "web": cfg.web, "meetings": cfg.meetings, "evidence": cfg.evidence,
+                    "accountability": cfg.schedule.accountability, "study_day": cfg.schedule.study_day}
         for name, table in data.items():
             if name not in sections:
                 raise ConfigError(name, "不是已知的配置节", "is not a known section")
@@ -339,17 +463,56 @@ def validate(cfg: Config) -> None:
     if both:
         raise ConfigError("schedule.extra_workdays", f"与 extra_holidays 重复：{both[0].isoformat()}",
                           f"repeats a day of extra_holidays: {both[0].isoformat()}")
+    _validate_ladder(s.accountability)
+    _validate_study_day(s.study_day)
     u = cfg.understanding
     if u.confirm_from < 1:
         raise ConfigError("understanding.confirm_from", "应为正整数", "must be a positive integer")
     if not 1 <= u.confirm_hours <= 168:
         raise ConfigError("understanding.confirm_hours", "应在1到168之间", "must be between 1 and 168")
+    for name in ("general_meeting", "committee", "group", "lecture"):
+        if getattr(cfg.meetings, name) not in FREQUENCIES:
+            raise ConfigError(f"meetings.{name}", "应为 monthly、quarterly、half-yearly、yearly 或 none 之一",
+                              "must be one of monthly, quarterly, half-yearly, yearly, none")
+    if not 0 <= cfg.meetings.reminder_day <= 28:
+        raise ConfigError("meetings.reminder_day", "应在0到28之间（0为不提醒）", "must be between 0 and 28 (0: never)")
+    _validate_evidence(cfg.evidence)
     st = cfg.stars
     if not st.three <= st.four <= st.five:
         raise ConfigError("stars", "分数线应满足 three ≤ four ≤ five", "thresholds must satisfy three <= four <= five")
     for d in DIMENSIONS:
         if getattr(st, f"max_{d.field}") <= 0:
             raise ConfigError(f"stars.max_{d.field}", "应为正数", "must be positive")
+
+
+def _validate_evidence(e: EvidenceConfig) -> None:
+    for key, low, high in (("attach_minutes", 1, 1440), ("image_mb", 1, 10), ("file_mb", 1, 20),
+                           ("download_seconds", 1, 120), ("long_side", 200, 8000), ("thumb_side", 40, 800)):
+        if not low <= getattr(e, key) <= high:
+            raise ConfigError(f"evidence.{key}", f"应在{low}到{high}之间", f"must be between {low} and {high}")
+
+
+def _validate_ladder(a: AccountabilityConfig) -> None:
+    if not a.steps or any(step not in STEPS for step in a.steps) or list(a.steps) != sorted(a.steps, key=STEPS.index) \
+            or len(set(a.steps)) != len(a.steps):
+        raise ConfigError("accountability.steps", "应为“提示、催办、通报、约谈”中的若干项，按此顺序",
+                          "must be some of 提示, 催办, 通报, 约谈, in this order")
+    for key in ("unreported_months", "overdue_days"):
+        values = getattr(a, key)
+        if len(values) != len(a.steps):
+            raise ConfigError(f"accountability.{key}", "应与 steps 一一对应", "must have one number per step")
+        used = [v for v in values if v != 0]
+        if any(v < 0 for v in values) or used != sorted(used):
+            raise ConfigError(f"accountability.{key}", "应为不减的非负整数（0 表示不用）",
+                              "must be non-decreasing non-negative integers (0: not used)")
+
+
+def _validate_study_day(d: StudyDayConfig) -> None:
+    try:
+        parse_study_day(d.day)
+    except ValueError:
+        raise ConfigError("study_day.day", "应为每月几号（1–28）或“第一个星期一”之类，不填表示不设学习日",
+                          "must be a day of the month (1-28) or such as 第一个星期一 / first Monday") from None
 
 
 def _validate_web(w: WebConfig) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 MESSAGE_KINDS = ("text", "image", "voice", "video", "file", "location", "link")
 
@@ -38,6 +39,7 @@ class Inbound:
     selected: tuple[Selection, ...] = ()  # SelectedItems of a vote / multiple-choice card
     media_id: str | None = None         # MediaId of an image, voice, video or file
     pic_url: str | None = None          # PicUrl of an image
+    received: Any = None                # an image's or file's media fetched and prepared (bot.evidence.Received)
 
     @property
     def kind(self) -> str:

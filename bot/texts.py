@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from models.tables import Item, ItemStatus
+from models.tables import Item, ItemKind, ItemStatus
 from models.yearly import behind_pace, closed_with_year
 
 if TYPE_CHECKING:
@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 
 MORE_ITEMS = "…及其余{n}项，回复“我的清单”查看"
 OWN_REPORT = "您可以回复“我这个月报了吗”查看本人月报。"
-HOW_TO_REPLY = "回复如：第2项完成80%、Z-2已整改到位、召开了1次支委会"
 NO_NEWS_REPLY = "本月没有新进展的，回复“本月无新进展”也算报送（不改动任何事项）。"
 
 
@@ -96,9 +95,12 @@ def _count_zh(item: Item, today: date) -> str:
     return text if item.status != ItemStatus.BLOCKED else f"受阻，{text}"
 
 
-def item_line(number: int, item: Item, today: date) -> str:
-    """One numbered line as "我的清单" and the monthly prompt show it."""
+def item_line(number: int, item: Item, today: date, photos: int = 0) -> str:
+    """One numbered line as "我的清单" and the monthly prompt show it (``photos``: its evidence
+    photos, shown as 📎2)."""
     line = f"{number}. [{item.code}] {item.title}｜{progress_zh(item, today)}"
+    if photos:
+        line += f"｜📎{photos}"
     if item.year != today.year:
         line += f"｜{item.year}年度"            # an unfinished item of an earlier year
     if item.deadline:
@@ -108,11 +110,34 @@ def item_line(number: int, item: Item, today: date) -> str:
     return line
 
 
-def numbered(items: list[Item], only: list[Item] | None = None, today: date | None = None) -> list[str]:
-    """Lines for ``only`` (default all), numbered by their place in ``items``."""
-    today = today or date.today()
+def numbered(items: list[Item], only: list[Item] | None = None, today: date | None = None,
+             photos: dict[int, int] | None = None) -> list[str]:
+    """Lines for ``only`` (default all), numbered by their place in ``items``; ``photos``: item id →
+    its evidence photos."""
+    today, photos = today or date.today(), photos or {}
     wanted = {i.id for i in (only if only is not None else items)}
-    return [item_line(n, i, today) for n, i in enumerate(items, 1) if i.id in wanted]
+    return [item_line(n, i, today, photos.get(i.id, 0)) for n, i in enumerate(items, 1) if i.id in wanted]
+
+
+def how_to_reply(items: list[Item], among: list[Item] | None = None) -> str:
+    """How to answer, with examples from the person's own list (``items``, numbered as 我的清单
+    numbers them) about their open items (of ``among``, when given): a number they have, a 编号 of
+    theirs when a rectification is open, a count for a duty with a target; a list of one, no number."""
+    wanted = {i.id for i in (among if among is not None else items)}
+    open_items = [(n, i) for n, i in enumerate(items, 1) if i.id in wanted and i.is_open]
+    if not open_items or len(items) == 1:
+        return ONE_ITEM_REPLY if open_items else ""
+    examples = []
+    plain = next((n for n, i in open_items if not i.target_count and i.kind != ItemKind.RECTIFICATION), None)
+    if plain is not None:
+        examples.append(f"第{plain}项完成80%")
+    rectification = next((i for _, i in open_items if i.kind == ItemKind.RECTIFICATION), None)
+    if rectification is not None:
+        examples.append(f"{rectification.code}已整改到位")
+    counted = next((n for n, i in open_items if i.target_count), None)
+    if counted is not None:
+        examples.append(f"第{counted}项本月开展了1次")
+    return "回复如：" + "、".join(examples)
 
 
 # --- fixed replies ------------------------------------------------------------------------------
@@ -120,8 +145,10 @@ def numbered(items: list[Item], only: list[Item] | None = None, today: date | No
 NOT_A_MEMBER = "您好，您还不在本系统的党员名单中，暂时无法使用。如需开通，请联系机关党委管理员。"
 LEFT_THE_ROLLS = "您好，您已不在本系统的在册党员名单中，暂时无法使用。如有疑问，请联系机关党委管理员。"
 NOT_TEXT = "暂时只能识别文字消息。请直接输入文字，例如“我的清单”“第2项完成80%”，回复“帮助”查看全部用法。"
-IMAGE_NOT_KEPT = ("收到图片。图片暂时不能作为佐证材料保存，本条未做任何记录。\n"
-                  "请用文字回复进展，例如“第2项完成80%”；回复“我的清单”查看事项。")
+VIDEO_NOT_KEPT = ("收到视频。视频不能作为佐证材料保存，本条未做任何记录。佐证材料请发照片（可截取视频画面）；"
+                  "进展请用文字回复，例如“第2项完成80%”。")
+LOCATION_NOT_KEPT = ("收到位置。位置信息不作记录，本条未做任何记录。活动现场请发照片作为佐证材料；"
+                     "进展请用文字回复，例如“第2项完成80%”。")
 VOICE_NOT_READ = ("暂时无法识别语音消息，本条未做任何记录。请改用文字回复（可用输入法的语音转文字），"
                   "例如“第2项完成80%”。")
 NO_MORE_PAGES = "共{pages}页，已经是最后一页了。"
@@ -166,14 +193,18 @@ HELP_REPORT_COUNT = "· 第{n}项开展了1次；今年已开展{total}次"
 HELP_UNDO = "· 撤回 —— 撤销上一条记录"
 HELP_UNDO_OTHER = "· 撤回 —— 撤销上一条记录；不对，是第{n}项 —— 改到另一项"
 HELP_READ_BACK = "· 一次报多项时先列出“我理解为：……”，回复“确认”后记录，或回复“第2条是60%”修改"
+HELP_PHOTOS = "· 报完进展后发照片 —— 作为佐证材料附到该项（“我的清单”显示📎张数）"
 HELP_NOTICES = "【通知】收到通知后回复“收到”即确认。"
 HELP_SECRETARY_HEAD = "【书记】查询{scope}："
 HELP_SECRETARY_UNREPORTED = "· 谁还没报{unit_ask} / {month}月谁还没报{person_ask}"
 HELP_SECRETARY_LISTS = "· {person}的清单 / {unit}的清单完成情况"
 HELP_SECRETARY_QUERIES = "· 有哪些逾期的 / 整改清单 / 星级（下级单位排名）"
 HELP_SECRETARY_REVIEW = "· 销号 {code} / 退回 {code} 原因：… / 重开 {code} 原因：…"
+HELP_SECRETARY_MEETINGS = "· 三会一课：今天召开支委会，应到7人实到6人，研究…… / 11月8日上党课，主题…{recorder}"
 HELP_SECRETARY_NUDGE = "· 提醒没报的{unit_nudge}{person_nudge}"
 HELP_SECRETARY_NOTICE = "· 通知：……（发给{scope}，先预览，回复“确认”发送）\n· 通知收到情况 —— 所发通知谁已确认、谁还没有"
+HELP_SECRETARY_LADDER = ("· 问责记录 —— 本年红叉；约谈 {person} 已完成：谈话情况 —— 记录约谈；"
+                         "撤销 {person} {month}月红叉：原因 —— 上级书记撤销红叉")
 HELP_ADMIN = """【管理员】
 · 通知 全体党员：…… / 通知 全体书记：…… / 通知 第一支部 仅本单位：……
   （先预览，回复“确认”后发送）
@@ -200,7 +231,8 @@ NOTICE_ACK_MORE = "您还有{n}条通知未确认，再回复“收到”可逐�
 RECEIPTS_NONE = "您还没有发送过通知。发送通知请写如：通知 全体党员：明天下午3点开会"
 RECEIPTS_SENDERS_ONLY = only_for("“通知收到情况”", "发送通知的管理员和书记", "您收到的通知，回复“收到”即确认。")
 NUDGE_SECRETARIES_ONLY = only_for("“提醒没报的”（催报）", "各级书记", OWN_REPORT)
-NUDGE_TEXT = "【催报】{sender}提醒您：请报送{month}清单进展。回复“我的清单”查看事项；" + HOW_TO_REPLY
+NUDGE_TEXT = ("【催报】{sender}提醒您：请报送{month}清单进展。回复“我的清单”查看事项，直接回复进展即可（如“完成80%”）；"
+              "回复“帮助”查看全部用法。")
 NUDGE_SEND_FAILED = "催报发送失败（{error}），本次未提醒到任何人，可稍后再说“提醒没报的”重试。"
 
 

@@ -312,6 +312,11 @@ class WeComSender:
             raise WeComError(result.errcode, result.error)
         return str(res["media_id"])
 
+    async def download_media(self, media_id: str, limit: int, timeout: float) -> bytes:
+        """``media/get``, bounded in size and time (``bot.wecom_media``); raises ``MediaUnavailable``."""
+        from bot.wecom_media import download_media
+        return await download_media(self, media_id, limit, timeout)
+
     # -- login ----------------------------------------------------------------------------------
     async def user_of_code(self, code: str) -> tuple[str | None, SendResult]:
         """``auth/getuserinfo``: the userid a console login's code stands for (None: WeCom refused

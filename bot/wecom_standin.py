@@ -1,5 +1,5 @@
 """A local stand-in for the WeCom API: answers ``gettoken``, ``message/send`` (text, image,
-textcard, news, template cards), ``media/upload``, ``message/update_template_card`` and a console
+textcard, news, template cards), ``media/upload``, ``media/get``, ``message/update_template_card`` and a console
 login's pages and ``auth/getuserinfo`` (``bot.wecom_standin_login``) the way
 WeCom does, refuses what WeCom refuses, and records what would have been sent. Used by
 ``qingdan demo`` and by the tests.
@@ -27,6 +27,7 @@ from wechatpy.enterprise.crypto import WeChatCrypto
 from bot.wecom_rules import (
     INTERACTIVE,
     INVALID_PARAMETER,
+    MEDIA_LIFETIME,
     Refusal,
     check_message,
     check_update,
@@ -99,10 +100,19 @@ class StandInState:
     cards: dict[str, SentMessage] = field(default_factory=dict)           # task_id → the card sent
     response_codes: dict[str, ResponseCode] = field(default_factory=dict)
     updates: list[CardUpdate] = field(default_factory=list)
+    media_gets: int = 0                   # media/get calls answered with a valid token
+    media_delay: float = 0.0              # seconds media/get takes before it answers (a slow download)
     login_codes: dict = field(default_factory=dict)        # a console login's code → LoginCode
     # The demo's people, (account, how they read): the login pages list them to choose from
     # ("以谁的身份登录", bot.wecom_standin_login) instead of asking for a userid. Only the demo sets it.
     people: list[tuple[str, str]] = field(default_factory=list)
+
+    def add_media(self, data: bytes, kind: str = "image", filename: str = "photo.jpg") -> str:
+        """A MediaId for ``data``, as WeCom gives one for what a member sends (``media/get`` serves it
+        for three days)."""
+        media = Media(secrets.token_hex(16), kind, filename, data, self.clock())
+        self.media[media.media_id] = media
+        return media.media_id
 
     def to(self, account: str) -> list[SentMessage]:
         return [m for m in self.sent if account in m.touser]
@@ -233,6 +243,21 @@ def make_app(state: StandInState) -> web.Application:
         return web.json_response({"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media.media_id,
                                   "created_at": str(int(media.created_at))})
 
+    async def media_get(request: web.Request) -> web.Response:
+        """The bytes of a MediaId (uploaded, or added by ``add_media``) under three days old, else
+        40007 as JSON, as WeCom answers."""
+        if (refusal := token_refusal(request)) is not None:
+            return refusal
+        state.media_gets += 1
+        if state.media_delay:
+            await asyncio.sleep(state.media_delay)
+        media = state.media.get(request.query.get("media_id", ""))
+        if media is None or state.clock() - media.created_at >= MEDIA_LIFETIME:
+            return refused(Refusal(40007, "invalid media_id"))
+        kind = "image/jpeg" if media.kind == "image" else "application/octet-stream"
+        return web.Response(body=media.data, content_type=kind, headers={
+            "Content-Disposition": f'attachment; filename="{media.filename}"'})
+
     async def update_template_card(request: web.Request) -> web.Response:
         if (refusal := token_refusal(request)) is not None:
             return refusal
@@ -259,6 +284,7 @@ def make_app(state: StandInState) -> web.Application:
     app.router.add_get("/cgi-bin/gettoken", gettoken)
     app.router.add_post("/cgi-bin/message/send", message_send)
     app.router.add_post("/cgi-bin/media/upload", media_upload)
+    app.router.add_get("/cgi-bin/media/get", media_get)
     app.router.add_post("/cgi-bin/message/update_template_card", update_template_card)
     app.router.add_get("/_standin/sent", recorded)
     app.router.add_get("/_standin/stats", stats)

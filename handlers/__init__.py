@@ -11,7 +11,9 @@ from handlers import (
     deadline_card,
     events,
     help,
+    ladder,
     media,
+    meetings,
     menu,
     more,
     my_list,
@@ -19,6 +21,7 @@ from handlers import (
     notice_receipts,
     nudge,
     overdue,
+    photos,
     progress,
     read_back,
     read_back_card,
@@ -35,6 +38,9 @@ ROUTERS = (
     # A report read back and left unconfirmed past its time: the sender is told it lapsed, then the
     # message is answered as usual (handlers.read_back).
     read_back.lapses,
+    # A 三会一课 report read back (handlers.meetings): "确认" stores it, "取消" drops it — before a
+    # secretary's "取消" is read as of a notice.
+    meetings.confirmation,
     # A notice waiting for its sender's "确认": 确认 / 发送 send it (never read as progress), 取消
     # drops it, 好的 asks once more; any other message is answered as usual and leaves it waiting.
     broadcast.confirmation,
@@ -50,6 +56,9 @@ ROUTERS = (
     # "提醒第二支部没报的" name non-reporters: whole-message grammars, before the queries and ack.
     notice_receipts.router,
     nudge.router,
+    # 问责: "红叉", "约谈 孙一 已完成：…", "撤销 孙一 11月红叉：…", and a "撤回" right after one of
+    # them (before undo, which takes back progress) — whole-message grammars (bot.nlu.ladder).
+    ladder.router,
     # Help and the queries are whole-message intents from reply understanding; they never write.
     help.router,
     my_list.router,
@@ -60,6 +69,11 @@ ROUTERS = (
     report_status.router,
     # "收到", "好的": acknowledges the latest notice (else nothing to record).
     ack.router,
+    # Photos (佐证材料): "第2项" / "取消" while photos wait for their item, and "撤回" right after a
+    # photo (it deletes the photo) — before undo and progress read those words; images and files.
+    photos.router,
+    # "撤回" of a meeting record newer than the sender's last progress reply (handlers.meetings).
+    meetings.withdrawal,
     # "撤回" / "不对，是第3项" read as a correction before anything reads "第3项" as progress.
     undo.router,
     # After a card's 遇到困难, the next message (not naming an item) is what is in the way: kept
@@ -73,6 +87,9 @@ ROUTERS = (
     close_off.router,
     # "月报：…" naming no item counts as the month's report; one naming items falls to progress.
     written_report.router,
+    # A secretary's (or the member named's) "今天召开支委会，…": a meeting record, and the one time
+    # of their duty of that kind in the same statement; anyone else's words fall to progress.
+    meetings.router,
     # More progress while a report waits for 确认 joins that report's summary.
     read_back.amendments,
     progress.router,
@@ -86,6 +103,6 @@ ROUTERS = (
     close_off_card.router,  # a tap on a close-off request's card: 同意销号 as typed; 退回 asks the reason
     notice_card.router,     # a tap on a notice's card: 收到, the receipt of that notice
     card_taps.router,       # a card tap no card module took: told so, nothing changes
-    media.router,           # image, voice, video, file, location, link: a clear answer
+    media.router,           # voice, video, location, link (images and files: photos.router): a clear answer
     events.router,          # entering the app, following it: welcome; other events: no answer
 )

@@ -44,7 +44,7 @@ def _reporting(msg: Message) -> str:
     if not items:
         return t.HELP_REPORT_NONE
     if len(items) == 1:
-        return "\n".join([t.HELP_REPORT_HEAD, t.HELP_REPORT_ONE, t.HELP_UNDO])
+        return "\n".join([t.HELP_REPORT_HEAD, t.HELP_REPORT_ONE, t.HELP_UNDO, t.HELP_PHOTOS])
     numbered = list(enumerate(items, 1))
     plain = next((n for n, i in numbered if not i.target_count and i.is_open), 1)
     lines = [t.HELP_REPORT_HEAD, t.HELP_REPORT_ITEM.format(n=plain)]
@@ -58,7 +58,7 @@ def _reporting(msg: Message) -> str:
         n, item = counted
         lines.append(t.HELP_REPORT_COUNT.format(n=n, total=item.done_count + 1))
     other = next(n for n, _ in numbered if n != plain)
-    lines += [t.HELP_UNDO_OTHER.format(n=other), t.HELP_READ_BACK]
+    lines += [t.HELP_UNDO_OTHER.format(n=other), t.HELP_READ_BACK, t.HELP_PHOTOS]
     return "\n".join(lines)
 
 
@@ -85,7 +85,9 @@ def _secretary(msg: Message) -> str:
     lines.append(t.HELP_SECRETARY_QUERIES)
     if code:
         lines.append(t.HELP_SECRETARY_REVIEW.format(code=code))
+    lines.append(t.HELP_SECRETARY_MEETINGS.format(recorder=f" / 指定 {person} 记录三会一课" if person else ""))
     lines.append(t.HELP_SECRETARY_NUDGE.format(unit_nudge=f" / 提醒{below}没报的" if below else "",
                                                person_nudge=f" / 提醒{person}报送" if person else ""))
     lines.append(t.HELP_SECRETARY_NOTICE.format(scope=scope))
+    lines.append(t.HELP_SECRETARY_LADDER.format(person=person or "姓名", month=last_month))
     return "\n".join(lines)

@@ -1,18 +1,12 @@
-"""Images, voice, video, files, locations and links: each gets a clear answer, and nothing changes.
+"""Voice, video, locations and links: each gets a clear answer, and nothing changes.
 
-Reply understanding reads words only; an image is not yet kept as evidence (佐证材料), so the
-person is told how to report in words instead of the message passing unanswered.
+Reply understanding reads words only. Images and files are kept as evidence photos
+(``handlers.photos``); the other kinds are told what the bot can take instead.
 """
 from bot.router import Message, Router
-from bot.texts import IMAGE_NOT_KEPT, NOT_TEXT, VOICE_NOT_READ
+from bot.texts import LOCATION_NOT_KEPT, NOT_TEXT, VIDEO_NOT_KEPT, VOICE_NOT_READ
 
 router = Router("media")
-
-
-@router.image()
-def image_not_kept(msg: Message) -> str:
-    """An image (its MediaId in ``msg.inbound.media_id``): not stored; how to report in words."""
-    return IMAGE_NOT_KEPT
 
 
 @router.on("voice")
@@ -20,7 +14,17 @@ def voice_not_read(msg: Message) -> str:
     return VOICE_NOT_READ
 
 
+@router.on("video")
+def video_not_kept(msg: Message) -> str:
+    return VIDEO_NOT_KEPT
+
+
+@router.on("location")
+def location_not_kept(msg: Message) -> str:
+    return LOCATION_NOT_KEPT
+
+
 @router.media()
 def other_media(msg: Message) -> str:
-    """Video, file, location, link, and any message kind WeCom adds later."""
+    """A link, and any message kind WeCom adds later."""
     return NOT_TEXT

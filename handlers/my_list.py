@@ -20,8 +20,9 @@ from bot.paging import paged
 from bot.router import Message, Router
 from bot.scope import Asked, asked
 from bot.statuses import KIND_ZH, STATUS_ZH
-from bot.texts import HOW_TO_REPLY, MORE_ITEMS, NOBODY_NAMED, numbered
+from bot.texts import MORE_ITEMS, NOBODY_NAMED, how_to_reply, numbered
 from models.lookups import my_items, overdue_items, unit_item_views
+from models.photos import counts
 from models.tables import Item, Member
 
 router = Router("my_list")
@@ -34,7 +35,7 @@ def show_my_list(msg: Message) -> str:
     """Numbered as the monthly prompt numbers them, so "第2项" means the same everywhere."""
     if msg.parsed is not None and msg.parsed.asked_items:
         asked_ = [i for i in msg.items if i.code in set(msg.parsed.asked_items)]
-        lines = numbered(msg.items, only=asked_, today=msg.at.date())
+        lines = numbered(msg.items, only=asked_, today=msg.at.date(), photos=counts(msg.session, [i.id for i in asked_]))
         return fit_lines("您问到的事项：", lines, MORE_ITEMS, footer="如需更新进展，请回复如“第2项完成80%”。")
     kind = list_kind(msg.text)
     if _OWN_RE.search(msg.text):
@@ -61,7 +62,9 @@ def _own_list(msg: Message, kind: str | None) -> str:
         return f"{msg.member.name}，您{year}年度{list_name}中暂无事项。回复“我的清单”查看全部{len(msg.items)}项。"
     open_count = sum(1 for i in shown if i.is_open)
     head = f"{msg.member.name}的{list_name}（{year}年度，共{len(shown)}项，未完成{open_count}项）"
-    return paged(msg, head, numbered(msg.items, only=shown, today=msg.at.date()), footer=HOW_TO_REPLY)
+    photos = counts(msg.session, [i.id for i in shown])     # 📎2: evidence photos (models.photos)
+    return paged(msg, head, numbered(msg.items, only=shown, today=msg.at.date(), photos=photos),
+                 footer=how_to_reply(msg.items, among=shown))
 
 
 def _someones_list(msg: Message, a: Asked, kind: str | None) -> str:

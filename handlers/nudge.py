@@ -11,7 +11,7 @@ from bot.router import Message, Outgoing, Router
 from bot.texts import NUDGE_SECRETARIES_ONLY, NUDGE_SEND_FAILED, NUDGE_TEXT, month_zh
 from bot.wecom import SendResult
 from models.lookups import month_key
-from models.nudges import claim, occasion, plan, settle
+from models.nudges import Plan, claim, occasion, plan, settle
 from models.organisation import Tree
 
 router = Router("nudge")
@@ -36,7 +36,13 @@ def nudge(msg: Message) -> str:
         return NUDGE_SECRETARIES_ONLY
     month = month_key(msg.at, msg.runtime.tz)
     tree = Tree.load(session)
-    found = plan(session, tree, member, read_nudge(msg.text).target, month)
+    return remind(msg, tree, plan(session, tree, member, read_nudge(msg.text).target, month), month)
+
+
+def remind(msg: Message, tree: Tree, found: Plan | str, month: str) -> str:
+    """Claim the day's nudge of each non-reporter ``found`` and send it after the commit (also the
+    console's 催报 button): the reply says how many were reminded and who was skipped."""
+    member = msg.member
     if isinstance(found, str):
         return found
     if found.reason:
@@ -46,7 +52,7 @@ def nudge(msg: Message) -> str:
     sender = f"{tree.name(member.unit_id)}书记{member.name}"
     content = NUDGE_TEXT.format(sender=sender, month=month_zh(month))
     key = occasion(msg.at, msg.runtime.tz)
-    claimed, skipped = claim(session, key, found.due, content, msg.at)
+    claimed, skipped = claim(msg.session, key, found.due, content, msg.at)
     skipped_line = f"今日已提醒过、未重复提醒{len(skipped)}人：{_names(skipped)}（每人每天最多提醒一次）。" if skipped else ""
     if not claimed:
         return fit_text(f"{found.label}{month_zh(month)}未报送的{len(skipped)}人今日均已提醒过，未重复提醒："

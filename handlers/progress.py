@@ -44,6 +44,7 @@ from handlers.summary import needs_read_back, read_back
 from models.conversation import State, Waiting, item_in_mind, remember_item, stop_waiting, wait_for
 from models.lookups import code_in_use, month_key
 from models.organisation import Tree
+from models.photos import counts, evidence_line, item_photos_url
 from models.progress import mark_reported, record_progress
 from models.tables import Item, ItemKind, ItemStatus
 
@@ -147,14 +148,18 @@ def ask_for_close_off(msg: Message, item: Item, was: ItemStatus, words: str) -> 
     boss = Tree.load(msg.session).responsible_for(msg.member)     # the tree only when it is needed
     if boss is None:
         return
-    url = msg.runtime.config.web.page_url("rectifications")
-    tail = f"\n核实后请回复“销号 {item.code}”；如需退回，请回复“退回 {item.code} 原因：……”。{page_line(url)}"
+    web = msg.runtime.config.web
+    url = web.page_url("rectifications")
+    photos = counts(msg.session, [item.id]).get(item.id, 0)       # 佐证材料 (models.photos)
+    tail = (f"\n{evidence_line(msg.session, item, web.base_url)}\n"
+            f"核实后请回复“销号 {item.code}”；如需退回，请回复“退回 {item.code} 原因：……”。{page_line(url)}")
     text = fit_text(f"【整改待销号】{msg.member.name}报告整改事项[{item.code}] {item.title}已完成：“{words}”",
                     MAX_TEXT_BYTES - byte_size(tail)) + tail
     last = last_updates(msg.session, [item.id]).get(item.id, 0)
     msg.outbox.append(Outgoing([boss.account], card_or_text(
-        msg, lambda tid: close_off_card(tid, item, msg.member.name, words, last, text, url), CLOSE_OFF_KIND, boss.id,
-        text)))
+        msg, lambda tid: close_off_card(tid, item, msg.member.name, words, last, text, photos,
+                                        item_photos_url(web.base_url, item.id), url),
+        CLOSE_OFF_KIND, boss.id, text)))
 
 
 def _answers_which_item(msg: Message) -> bool:

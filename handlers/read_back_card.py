@@ -1,6 +1,7 @@
 """Taps on a read-back's card (``cards.read_back``): 确认保存 is the typed "确认"
 (``handlers.read_back.confirm``: every line stored once, confirmed); 有误，我来改 says how to fix a
-line by typing and leaves the read-back waiting.
+line by typing — and, when ``[web] base_url`` is set, links 我的清单 in the console, where each
+line can be changed on a form — and leaves the read-back waiting.
 
 The card counts only while the read-back it shows is the one waiting for its member: a newer
 read-back (after a fix, more progress), a 确认 or 取消 typed meanwhile, or a lapse makes it out
@@ -23,6 +24,14 @@ OUT_OF_DATE = ("这张核对卡片已过时（此后已有新的核对内容，�
 HOW_TO_FIX = ("请直接回复修改，如“第3条是60%”“第2条不对，删掉”“还有第5项完成了”；改好后会再发一次核对内容。"
               "回复“取消”不记录。核对内容仍在等待您的确认。")
 
+ON_THE_WEB = "也可在网页上逐条修改后确认：{url}"
+
+
+def how_to_fix(msg: Message) -> str:
+    """How to fix a line by typing; with the console's 我的清单 link when ``[web] base_url`` is set."""
+    base = msg.runtime.config.web.base_url
+    return f"{HOW_TO_FIX}\n{ON_THE_WEB.format(url=base + '/console/')}" if base else HOW_TO_FIX
+
 
 def _read_back_card(msg: Message) -> bool:
     return msg.inbound is not None and kind_of(msg.inbound.task_id) == OCCASION_KIND
@@ -38,6 +47,6 @@ def tap_read_back_card(msg: Message) -> str:
     if state is None or state.kind != Waiting.READ_BACK or not shows(tapped.about, state.since):
         return tell(msg, OUT_OF_DATE)
     if tapped.key.name != "confirm":
-        return tell(msg, HOW_TO_FIX)        # records nothing: the card stays open for 确认保存
+        return tell(msg, how_to_fix(msg))   # records nothing: the card stays open for 确认保存
     take_and_apply(msg, tapped, lambda: read_back.confirm(msg), "已确认保存")
     return ""

@@ -10,6 +10,7 @@ from bot.router import Message, Router
 from bot.scope import Asked, asked
 from bot.texts import STARS_NONE, UNITS_MORE
 from models.lookups import latest_star_scores
+from models.meetings import missed
 from models.stars import STARS_ZH, StarRating, dimension_parts, star_rating
 from models.tables import StarScore, Unit
 
@@ -18,9 +19,25 @@ router = Router("star_level")
 UNRATED_SHOWN = 8           # units without an assessment named; the rest are counted
 
 
-def _rating(msg: Message, score: StarScore) -> StarRating:
+def _missed(msg: Message, scores: list[StarScore]) -> dict[int, list[str]]:
+    """unit → the periods without a meeting owed, for the scores whose 三会一课落实 was left empty."""
+    by_year: dict[int, list[int]] = {}
+    for score in scores:
+        if score.three_meetings_ok is None:
+            by_year.setdefault(score.year, []).append(score.unit_id)
+    frequencies = msg.runtime.config.meetings.frequencies()
+    out: dict[int, list[str]] = {}
+    for year, unit_ids in by_year.items():
+        out.update(missed(msg.session, unit_ids, year, msg.at.date(), frequencies))
+    return out
+
+
+def _rating(msg: Message, score: StarScore, missed_of: dict[int, list[str]] | None = None) -> StarRating:
     st = msg.runtime.config.stars
-    return star_rating(score, five=st.five, four=st.four, three=st.three, min_satisfaction=st.min_satisfaction)
+    if missed_of is None:
+        missed_of = _missed(msg, [score])
+    return star_rating(score, five=st.five, four=st.four, three=st.three, min_satisfaction=st.min_satisfaction,
+                       missed_meetings=missed_of.get(score.unit_id))
 
 
 def _detail(msg: Message, unit: Unit) -> str:
@@ -52,7 +69,8 @@ def _ranking(msg: Message, a: Asked) -> str:
     scores = latest_star_scores(msg.session, a.units)
     if not scores:
         return STARS_NONE.format(label=a.label)
-    ratings = {uid: _rating(msg, score) for uid, score in scores.items()}
+    missed_of = _missed(msg, list(scores.values()))
+    ratings = {uid: _rating(msg, score, missed_of) for uid, score in scores.items()}
     ranked = sorted(scores, key=lambda uid: (-ratings[uid].stars, -ratings[uid].total))   # stable: tree order
     rank = {uid: n for n, uid in enumerate(ranked, 1)}
     own = msg.member.unit_id

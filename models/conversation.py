@@ -12,7 +12,8 @@ Two things are remembered, each with a time limit:
   (``MORE_PAGES``), or which of several rectifications a secretary's 销号 / 退回 / 重开 means
   (``WHICH_REVIEW``), or what is in the way of an item marked 遇到困难 on a card (``BLOCKED_REASON``:
   kept with that update), or why a rectification is sent back after a card's 退回
-  (``RETURN_REASON``). The dispatcher reads it once per message,
+  (``RETURN_REASON``), or which item photos sent are for (``PHOTO_ITEM``: the photos wait in
+  ``models.photos`` with no item). The dispatcher reads it once per message,
   before routing (``waiting_for``): the handlers registered for that state are tried first, and
   any other message is answered as usual and leaves the state alone until its time limit passes
   (``TTL``, or the state's own ``until``: a read-back's comes from ``[understanding]
@@ -51,7 +52,9 @@ class Waiting(StrEnum):
     MORE_PAGES = "more_pages"                   # an answer cut at a page's end, for "更多"
     WHICH_REVIEW = "which_review"               # a secretary's 销号 / 退回 / 重开 whose 编号 read as several
     BLOCKED_REASON = "blocked_reason"           # what is in the way, after a card's 遇到困难 (item_ids, words)
+    PHOTO_ITEM = "photo_item"                   # which item photos sent are for (kept meanwhile: models.photos)
     RETURN_REASON = "return_reason"             # why a rectification goes back, after a card's 退回 (item_ids)
+    MEETING = "meeting"                         # a 三会一课 report read back, for 确认 (meeting, words)
 
 
 TTL = {
@@ -64,7 +67,9 @@ TTL = {
     Waiting.MORE_PAGES: timedelta(hours=1),
     Waiting.WHICH_REVIEW: timedelta(hours=2),
     Waiting.BLOCKED_REASON: timedelta(days=1),
+    Waiting.PHOTO_ITEM: timedelta(hours=2),     # models.photos.PENDING: the photos are deleted then
     Waiting.RETURN_REASON: timedelta(days=1),
+    Waiting.MEETING: timedelta(hours=24),
 }
 
 
@@ -82,6 +87,7 @@ class State:
     until: datetime | None = None
     page: int = 0                   # MORE_PAGES: the page last shown of the question in ``words``
     item_ids: tuple[int, ...] = ()  # WHICH_REVIEW: the items offered, in the order numbered (words: the command)
+    meeting: dict | None = None     # MEETING: the meeting as read (handlers.meetings), plain JSON values
 
     @property
     def expires(self) -> datetime:
@@ -105,9 +111,10 @@ def remember_item(session: Session, member: Member, item: Item, at: datetime) ->
     set_columns(session, member, context_item_id=item.id, context_at=at)
 
 
-def item_in_mind(member: Member, items: list[Item], at: datetime) -> Item | None:
-    """The item last spoken about, if recent and still one of ``items``."""
-    if member.context_item_id and _fresh(at, member.context_at, ITEM_TTL):
+def item_in_mind(member: Member, items: list[Item], at: datetime, ttl: timedelta = ITEM_TTL) -> Item | None:
+    """The item last spoken about, if within ``ttl`` (a photo's is shorter: ``[evidence]
+    attach_minutes``) and still one of ``items``."""
+    if member.context_item_id and _fresh(at, member.context_at, ttl):
         return next((i for i in items if i.id == member.context_item_id), None)
     return None
 
@@ -129,6 +136,8 @@ def wait_for(session: Session, member: Member, state: State) -> None:
         data["page"] = state.page
     if state.item_ids:
         data["item_ids"] = list(state.item_ids)
+    if state.meeting is not None:
+        data["meeting"] = state.meeting
     set_columns(session, member, waiting=json.dumps(data, ensure_ascii=False), waiting_at=state.since)
 
 
@@ -163,7 +172,7 @@ def _stored_state(member: Member) -> State | None:
         until = datetime.fromisoformat(data["until"]) if data.get("until") else None
         return State(kind, member.waiting_at, _update_of(data.get("update")), data.get("words") or "",
                      data.get("notice_id"), lines, until, int(data.get("page") or 0),
-                     tuple(int(i) for i in data.get("item_ids") or ()))
+                     tuple(int(i) for i in data.get("item_ids") or ()), data.get("meeting"))
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
 

@@ -305,6 +305,21 @@ def report_rates(session: Session, unit_ids: Iterable[int], month: str) -> dict[
     return {unit_id: (n, missing.get(unit_id, [])) for unit_id, n in counts}
 
 
+def reports_by_month(session: Session, unit_ids: Iterable[int], year: int) -> tuple[int, dict[str, int]]:
+    """The month-by-month trend of ``unit_ids``: how many owe a report in ``year`` now
+    (``expected_reporters``), and for each month of the year how many of them reported, in two
+    queries however many units. Who owes is counted as of now, the base of every month."""
+    ids = list(unit_ids)
+    if not ids:
+        return 0, {}
+    owing = _owing(year, Member.id).where(Member.unit_id.in_(ids)).distinct().subquery()
+    expected = session.connection().execute(select(func.count()).select_from(owing)).scalar_one()
+    q = (select(MonthlyReport.month, func.count()).where(MonthlyReport.member_id.in_(select(owing.c.id)),
+                                                         MonthlyReport.month.like(f"{year}-%"))
+         .group_by(MonthlyReport.month))
+    return expected, dict(session.connection().execute(q).all())
+
+
 def reported_members(session: Session, month: str) -> set[int]:
     """The ids of the members who reported for ``month``."""
     return set(session.exec(select(MonthlyReport.member_id).where(MonthlyReport.month == month)))

@@ -93,17 +93,24 @@ def _person(session: Session, tree: Tree, sender: Member, name: str, month: str)
 def plan(session: Session, tree: Tree, sender: Member, target: str, month: str) -> Plan | str:
     """The non-reporters the nudge is for, or why it cannot be sent (a unit or person outside the
     sender's units, or not found)."""
-    allowed = reach(tree, sender)
     if target:
         unit_id = find_unit(tree, target)
         if unit_id is None:
             return _person(session, tree, sender, target, month)
-        if unit_id not in allowed:
-            return _outside(tree, sender, tree.name(unit_id))
-        units = tree.subtree(unit_id)
-        label = tree.name(unit_id) + ("及下级单位" if len(units) > 1 else "")
-    else:
-        units, label = allowed, _reach_label(tree, sender)
+        return plan_unit(session, tree, sender, unit_id, month)
+    return _due(session, sender, reach(tree, sender), _reach_label(tree, sender), month)
+
+
+def plan_unit(session: Session, tree: Tree, sender: Member, unit_id: int, month: str) -> Plan | str:
+    """The non-reporters of the unit ``unit_id`` and those below it (the console's 催报 button), or
+    why not: the unit must lie within the sender's reach."""
+    if unit_id not in reach(tree, sender):
+        return _outside(tree, sender, tree.name(unit_id))
+    units = tree.subtree(unit_id)
+    return _due(session, sender, units, tree.name(unit_id) + ("及下级单位" if len(units) > 1 else ""), month)
+
+
+def _due(session: Session, sender: Member, units: list[int], label: str, month: str) -> Plan:
     wanted = set(units)
     expected = [m for m in expected_reporters(session, None, int(month[:4])) if m.unit_id in wanted]
     due = [m for m in unreported(session, None, month) if m.unit_id in wanted and m.id != sender.id]

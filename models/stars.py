@@ -42,16 +42,32 @@ class StarRating:
         return STARS_ZH[self.stars]
 
 
-def star_rating(score, *, five: float, four: float, three: float, min_satisfaction: float) -> StarRating:
-    """Stars from a StarScore; any veto condition means none."""
+MISSED_SHOWN = 3            # periods without a meeting named in the reason; the rest are counted
+
+
+def _meetings_veto(score, missed: list[str] | None) -> str | None:
+    """三会一课未落实: the workbook's 是/否 when filled; when left empty (None), the meeting records of
+    the year (``missed``: the periods owed a meeting that had none, ``models.meetings.missed``)."""
+    if score.three_meetings_ok is False:
+        return "三会一课未落实"
+    if score.three_meetings_ok is None and missed:
+        more = f"等{len(missed)}个周期" if len(missed) > MISSED_SHOWN else ""
+        return f"三会一课未落实（会议记录中{'、'.join(missed[:MISSED_SHOWN])}{more}未召开）"
+    return None
+
+
+def star_rating(score, *, five: float, four: float, three: float, min_satisfaction: float,
+                missed_meetings: list[str] | None = None) -> StarRating:
+    """Stars from a StarScore; any veto condition means none. ``missed_meetings``: the periods of the
+    score's year without a meeting owed, read when the workbook leaves 三会一课落实 empty."""
     total = total_of(score)
     reasons = []
     if total < three:
         reasons.append(f"总分{total:g}分，低于{three:g}分")
     if score.satisfaction_rate < min_satisfaction:
         reasons.append(f"群众满意率{score.satisfaction_rate:g}%，低于{min_satisfaction:g}%")
-    if not score.three_meetings_ok:
-        reasons.append("三会一课未落实")
+    if veto := _meetings_veto(score, missed_meetings):
+        reasons.append(veto)
     if not score.venue_ok:
         reasons.append("阵地建设不达标")
     if score.disciplined > 0:

@@ -17,20 +17,22 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from bot.config import ScheduleConfig, WebConfig
-from bot.fitting import MAX_TEXT_BYTES, fit_lines
+from bot.fitting import MAX_TEXT_BYTES, byte_size, fit_lines, fit_text
 from bot.messages import OutMessage, TemplateCard, Text, as_message
 from bot.texts import (
-    HOW_TO_REPLY,
     MORE_ITEMS,
     NO_NEWS_REPLY,
     ONE_ITEM_REPLY,
     day,
+    how_to_reply,
     month_zh,
     numbered,
     page_line,
     progress_zh,
 )
 from cards.deadline import deadline_card, last_updates
+from models.ladder import Tally as MarkTally
+from models.ladder import marks_of_year
 from models.lookups import (
     ItemView,
     expected_reporters,
@@ -44,6 +46,8 @@ from models.lookups import (
     unreported,
 )
 from models.tables import Item, Member
+from schedules.ladder import ladder_texts, study_texts
+from schedules.meetings import meeting_reminders, with_quarter_section
 from schedules.read_back import read_back_reminders
 from schedules.supervision import escalation_lists, quarterly_digests
 from schedules.timetable import Occasion, PushKind, deadline_offsets, last_day_of_month
@@ -92,7 +96,8 @@ def _open_items_digest(member: Member, items: list[Item], head: str, today: date
     open_items = [i for i in items if i.is_open]
     lines = numbered(items, only=open_items, today=today)
     one = open_items[0].id if len(open_items) == 1 else None
-    footer = HOW_TO_REPLY + ("\n" + ONE_ITEM_REPLY if one else "") + "\n" + NO_NEWS_REPLY + page_line(link)
+    alone = ONE_ITEM_REPLY if one and len(items) > 1 else ""     # the prompt's item is the one in mind
+    footer = "\n".join(filter(None, [how_to_reply(items), alone, NO_NEWS_REPLY])) + page_line(link)
     content = fit_lines(head, lines, MORE_ITEMS, footer=footer, limit=MAX_TEXT_BYTES)
     return Push(member.id, member.account, content, one)
 
@@ -144,9 +149,16 @@ def escalation(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfi
 def quarterly(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int],
               link: str = "") -> list[Push]:
     """季督: each secretary gets their unit and the units below, one line each
-    (``schedules.supervision.quarterly_digests``)."""
-    return [Push(boss.id, boss.account, text)
-            for boss, text in quarterly_digests(session, occ.period, _local_day(at, cfg), link) if boss.id not in skip]
+    (``schedules.supervision.quarterly_digests``), and the branches' 三会一课 (``schedules.meetings``)."""
+    digests = quarterly_digests(session, occ.period, _local_day(at, cfg))
+    return [Push(boss.id, boss.account, _linked(text, link))
+            for boss, text in with_quarter_section(session, digests, occ.period, cfg) if boss.id not in skip]
+
+
+def _linked(text: str, link: str) -> str:
+    """``text`` ending with the line linking to the console (``link``), kept within 2048 bytes."""
+    line = page_line(link)
+    return fit_text(text, MAX_TEXT_BYTES - byte_size(line)) + line if line else text
 
 
 # --- deadline reminders -------------------------------------------------------------------------
@@ -186,7 +198,7 @@ def deadline(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
             lines.append(f"{mark} [{i.code}] {i.title}｜{progress_zh(i, today)}｜截止{day(i.deadline)}，{_deadline_note(i, today)}")
         one = items[0].id if len(items) == 1 else None
         head = f"【截止提醒】{m.name}，您有{len(items)}项事项临近截止或已逾期："
-        footer = ONE_ITEM_REPLY if one else HOW_TO_REPLY
+        footer = ONE_ITEM_REPLY if one else how_to_reply(lists.get(owner_id, []), among=items)
         text = fit_lines(head, lines, MORE_ITEMS, footer=footer)
         out.append(Push(m.id, m.account, _one_item_card(occ, m, items, number, text, today, last) or text, one))
     return out
@@ -205,12 +217,20 @@ def _one_item_card(occ: Occasion, m: Member, items: list[Item], number: dict[int
 
 # --- year-end duty report -------------------------------------------------------------------------
 
+def _marks_line(own: MarkTally | None, unit: MarkTally | None) -> str:
+    """"本年度问责：本人红叉1个（最高：通报）；本单位红叉3个（最高：约谈）。" — nothing when neither has any."""
+    if own is None and unit is None:
+        return ""
+    return f"本年度问责：本人{(own or MarkTally()).zh}；本单位{(unit or MarkTally()).zh}。\n"
+
+
 def duty_report(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
     """述职: every active secretary is asked to prepare the year's duty report, with their list's tally."""
     year = int(occ.period)
     today = _local_day(at, cfg)
     people = [m for m in secretaries(session) if m.active and m.id not in skip]
     lists = items_by_owner(session, year, {m.id for m in people})
+    own_marks, unit_marks = marks_of_year(session, year)
     out = []
     for m in people:
         items = lists.get(m.id, [])
@@ -221,7 +241,7 @@ def duty_report(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConf
             tally = (f"您{year}年度清单共{len(items)}项，已完成{done}项，未完成{len(items) - done}项"
                      + (f"（其中逾期{late}项）" if late else "") + "。\n")
         content = (f"【年度述职】{m.name}，{year}年度抓党建工作述职评议即将开始，请对照责任清单准备述职报告。\n"
-                   f"{tally}回复“我的清单”查看明细。")
+                   f"{tally}{_marks_line(own_marks.get(m.id), unit_marks.get(m.unit_id))}回复“我的清单”查看明细。")
         out.append(Push(m.id, m.account, content))
     return out
 
@@ -231,6 +251,21 @@ def duty_report(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConf
 def read_back(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
     """待确认提醒: each member whose read-back's one reminder is due now and belongs to this day."""
     return [Push(m.id, m.account, text) for m, text in read_back_reminders(session, occ, at, cfg, skip)]
+
+
+def meetings(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
+    """三会一课提醒: a branch behind its frequency, before the period ends (``schedules.meetings``)."""
+    return [Push(m.id, m.account, text) for m, text in meeting_reminders(session, occ, cfg, skip)]
+# --- the accountability ladder and the study day (schedules.ladder) ----------------------------------
+
+def accountability(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
+    """问责: the day's new marks (红叉), to the person, their secretary and the level above."""
+    return [Push(m.id, m.account, text) for m, text in ladder_texts(session, occ, at, cfg, skip)]
+
+
+def study_day(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
+    """学习日: every member of the units that keep the study day."""
+    return [Push(m.id, m.account, text) for m, text in study_texts(session, occ, at, cfg, skip)]
 
 
 Builder = Callable[[Session, Occasion, datetime, ScheduleConfig, set[int]], list[Push]]
@@ -254,6 +289,9 @@ PUSHES: dict[PushKind, PushSpec] = {spec.kind: spec for spec in (
     PushSpec(PushKind.QUARTERLY, "季度督查", quarterly, page="board"),
     PushSpec(PushKind.DUTY_REPORT, "年度述职", duty_report),
     PushSpec(PushKind.READ_BACK, "待确认提醒", read_back),
+    PushSpec(PushKind.MEETINGS, "三会一课提醒", meetings),
+    PushSpec(PushKind.ACCOUNTABILITY, "问责提示", accountability),
+    PushSpec(PushKind.STUDY_DAY, "学习日提醒", study_day),
 )}
 
 

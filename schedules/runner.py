@@ -13,10 +13,12 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Config
 from models.db import session_scope
+from models.photos import drop_stale_photos
 from models.tables import utcnow
 from schedules.delivery import DEFAULT_WORKERS, Tally, deliver_parcels, logged_members, parcels_of, settle_pending
 from schedules.digests import Push, build, label
-from schedules.timetable import Occasion, due
+from schedules.ladder import bring_up_to_date
+from schedules.timetable import Occasion, PushKind, due
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,11 @@ def _prepare(engine: Engine, occ: Occasion, at: datetime, config: Config) -> tup
         return build(s, occ, at, config.schedule, skip, config.web), len(skip)
 
 
+def _climb(engine: Engine, occ: Occasion, at: datetime, config: Config) -> None:
+    with session_scope(engine) as s:
+        bring_up_to_date(s, occ, at, config.schedule)
+
+
 async def run_due(config: Config, engine: Engine, sender, at: datetime, *,
                   kinds: Iterable[str] | None = None, workers: int = DEFAULT_WORKERS,
                   stop: asyncio.Event | None = None) -> list[Outcome]:
@@ -70,7 +77,11 @@ async def run_due(config: Config, engine: Engine, sender, at: datetime, *,
     settled = await asyncio.to_thread(settle_pending, engine, utcnow() - config.schedule.pending_stale)
     if settled:
         log.warning("%d push(es) left pending by an interrupted run marked unknown (not resent)", settled)
+    await asyncio.to_thread(drop_stale_photos, engine, utcnow())     # photos whose item was never said
     occasions = [occ for occ in due(at, config.schedule) if wanted is None or occ.kind in wanted]
+    for occ in occasions:
+        if occ.kind == PushKind.ACCOUNTABILITY:      # the marks first: a 季督 built now lists today's 通报
+            await asyncio.to_thread(_climb, engine, occ, at, config)
     prepared = [(occ, *await asyncio.to_thread(_prepare, engine, occ, at, config)) for occ in occasions]
     # Everything due to one person now goes in one message (the month-end prompt and a deadline
     # reminder at 09:00 on the 25th are one parcel).

@@ -80,9 +80,20 @@ class JobSpec:
     kinds: tuple[str, ...] | None      # None: every kind
 
 
+def _wanted(kind: PushKind, cfg: ScheduleConfig) -> bool:
+    """Whether a kind of push has a job: not the 三会一课提醒 with ``reminder_day = 0``, not the
+    study day when none is configured."""
+    if kind == PushKind.MEETINGS:
+        return bool(cfg.meetings.reminder_day)
+    if kind == PushKind.STUDY_DAY:
+        return cfg.study_day.rule is not None
+    return True
+
+
 def job_specs(cfg: ScheduleConfig) -> list[JobSpec]:
     """The fixed jobs, from the configuration (the start-up run is added separately)."""
-    specs = [JobSpec(kind, spec.label, TimetableTrigger(kind, cfg), (kind,)) for kind, spec in PUSHES.items()]
+    specs = [JobSpec(kind, spec.label, TimetableTrigger(kind, cfg), (kind,)) for kind, spec in PUSHES.items()
+             if _wanted(kind, cfg)]
     specs.append(JobSpec("catch_up", "补发与重试（每小时）",
                          CronTrigger(minute=cfg.quiet_end.minute, timezone=cfg.tz), None))
     return specs

@@ -17,10 +17,11 @@ from datetime import date
 from sqlmodel import Session, select
 
 from bot.fitting import MAX_TEXT_BYTES, byte_size, fit_lines, fit_text
-from bot.texts import UNIT_MORE, day, month_zh, page_line, progress_zh
+from bot.texts import UNIT_MORE, day, month_zh, progress_zh
 from models.lookups import expected_reporters, item_sort_key, live, overdue_items, unreported
 from models.organisation import Tree
 from models.tables import Item, ItemKind, ItemStatus, Member, MonthlyReport
+from schedules.ladder import notified_by_unit, notified_section
 
 INDENT = "　"                       # a full-width space per level below the secretary's unit
 UNITS_LEFT_OUT = "另有{n}个单位未列出（其中{clean}个月报全部报送、无逾期、无未销号整改）"
@@ -114,7 +115,7 @@ def _owner(owners: dict[int, Member], item: Item) -> str:
 
 
 def _unit_detail(unit_name: str, f: UnitFigures, head: str, owners: dict[int, Member],
-                 today: date, link: str = "") -> str:
+                 today: date) -> str:
     """A secretary with no unit below: their unit's rate, then each overdue item and each open
     rectification."""
     head = f"{head}\n{unit_name}月报报送率{f.rate()}"
@@ -129,7 +130,7 @@ def _unit_detail(unit_name: str, f: UnitFigures, head: str, owners: dict[int, Me
         late = "（已逾期）" if i.id in overdue else ""
         limit = f"｜时限{day(i.deadline)}{late}" if i.deadline else ""
         lines.append(f"· [{i.code}] {i.title}｜{_owner(owners, i)}｜{state}{limit}")
-    return fit_lines(head, lines, UNIT_MORE, footer=page_line(link).lstrip("\n"))
+    return fit_lines(head, lines, UNIT_MORE)
 
 
 def _attention(f: UnitFigures) -> tuple[int, int, int]:
@@ -137,8 +138,7 @@ def _attention(f: UnitFigures) -> tuple[int, int, int]:
     return len(f.overdue), len(f.rectifications), f.expected - f.reported
 
 
-def _rollup(tree: Tree, own: int, units: list[int], figures: dict[int, UnitFigures], head: str,
-            link: str = "") -> str:
+def _rollup(tree: Tree, own: int, units: list[int], figures: dict[int, UnitFigures], head: str) -> str:
     """A secretary with units below: the total, then one line per unit (own unit first, the
     tree's order, indented by level), and how to ask for details. When that is more than one
     message holds, the lines kept are the own unit's and those with most to point out (still in
@@ -156,7 +156,7 @@ def _rollup(tree: Tree, own: int, units: list[int], figures: dict[int, UnitFigur
     below = sorted((uid for uid in units if uid != own),
                    key=lambda uid: tuple(-n for n in _attention(figures[uid])))     # stable: tree order
     example = tree.name(below[0])
-    footer = f"回复“{example}逾期事项”“{example}整改清单”查看明细" + page_line(link)
+    footer = f"回复“{example}逾期事项”“{example}整改清单”查看明细"
 
     def text(kept: set[int]) -> str:
         lines = [line(uid) for uid in units if uid in kept]
@@ -178,7 +178,7 @@ def _rollup(tree: Tree, own: int, units: list[int], figures: dict[int, UnitFigur
     return fit_text(text(kept))
 
 
-def quarterly_digests(session: Session, period: str, today: date, link: str = "") -> list[tuple[Member, str]]:
+def quarterly_digests(session: Session, period: str, today: date) -> list[tuple[Member, str]]:
     """季督: every active secretary whose unit or units below have anything to show gets one
     message — their own unit and, one line per unit below (units without a secretary included),
     report rate, overdue and open rectifications; a branch secretary with no unit below gets their
@@ -189,19 +189,21 @@ def quarterly_digests(session: Session, period: str, today: date, link: str = ""
     owner_ids = {i.owner_id for f in figures.values() for i in f.overdue + f.rectifications}
     owners = {m.id: m for m in session.exec(select(Member).where(Member.id.in_(owner_ids)))} if owner_ids else {}
     order = {uid: n for n, uid in enumerate(tree.in_order())}
+    notified = notified_by_unit(session, tree, year, [int(m[5:]) for m in quarter_months(period)], today)
     out = []
     for unit_id, boss in sorted(tree.secretaries.items(), key=lambda pair: order[pair[0]]):
         units = [uid for uid in tree.subtree(unit_id) if uid == unit_id or not figures[uid].empty]
-        if all(figures[uid].empty for uid in units):
+        ladder = notified_section(notified, tree.subtree(unit_id))
+        if all(figures[uid].empty for uid in units) and not ladder:
             continue
         head = f"【季度督查】{boss.name}，{tree.name(unit_id)}{year}年第{q}季度清单情况："
         if len(units) == 1:
-            text = _unit_detail(tree.name(unit_id), figures[unit_id], head, owners, today, link)
+            text = _unit_detail(tree.name(unit_id), figures[unit_id], head, owners, today)
         else:
             below = len(units) - 1
             head = f"【季度督查】{boss.name}，{tree.name(unit_id)}及下属{below}个单位{year}年第{q}季度清单情况："
-            text = _rollup(tree, unit_id, units, figures, head, link)
-        out.append((boss, text))
+            text = _rollup(tree, unit_id, units, figures, head)
+        out.append((boss, fit_text(f"{text}\n{ladder}") if ladder else text))
     return out
 
 

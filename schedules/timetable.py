@@ -13,6 +13,9 @@ Each occasion has a window ``[start, end)`` in the configured time zone:
 | quarterly       | 2026-Q3     | first working day after the quarter, 09:00 | the end of that month  |
 | duty_report     | 2026        | 15 December, 09:00 (working day on or after) | the end of December  |
 | read_back       | 2026-11-20  | that day, 00:00 (any day)                  | four days later           |
+| meetings        | 2026-11     | the 20th, 09:00 (working day on or before; ``[meetings] reminder_day``, 0: none) | the month's end |
+| accountability  | 2026-12-01  | that day, ``[accountability] time`` (any day) | the end of that day    |
+| study_day       | 2026-11-23  | the study day, ``[study_day] time`` (any day) | the end of that day    |
 
 A ``read_back`` occasion holds the reminders of unconfirmed read-backs whose reminder falls on
 that day (``read_back_reminder``: halfway to the lapse, past the quiet hours; due until the lapse).
@@ -46,6 +49,9 @@ class PushKind(StrEnum):
     QUARTERLY = "quarterly"
     DUTY_REPORT = "duty_report"
     READ_BACK = "read_back"         # the one reminder of a report read back and not yet confirmed
+    MEETINGS = "meetings"           # 三会一课 not yet held in a period that ends this month
+    ACCOUNTABILITY = "accountability"   # the day's new marks (红叉) of the ladder: 提示, 催办, 通报, 约谈
+    STUDY_DAY = "study_day"         # the fixed monthly study day (固定学习日)
 
 
 ESCALATION_DAYS = 7     # the escalation stays due for a week: late, it still helps; by the 25th it is noise
@@ -228,6 +234,9 @@ def month_occasions(year: int, month: int, cfg: ScheduleConfig) -> list[Occasion
         py, pm = add_months(year, month, -3)
         out.append(Occasion(PushKind.QUARTERLY, f"{py}-Q{(pm - 1) // 3 + 1}",
                             _at(first_working_day(year, month, cfg), cfg.quarterly_time, cfg), end))
+    if cfg.meetings.reminder_day:           # [meetings] reminder_day; 0: no 三会一课提醒
+        meeting_day = working_day_in_month(date(year, month, cfg.meetings.reminder_day), cfg, earlier=True)
+        out.append(Occasion(PushKind.MEETINGS, this, _at(meeting_day, cfg.meetings.reminder_time, cfg), end))
     if month == cfg.duty_report_month:
         duty_day = working_day_in_month(date(year, month, cfg.duty_report_day), cfg)
         out.append(Occasion(PushKind.DUTY_REPORT, str(year), _at(duty_day, cfg.duty_report_time, cfg), end))
@@ -248,6 +257,34 @@ def month_still_asked_about(at: datetime, cfg: ScheduleConfig) -> str | None:
 def deadline_occasion(day: date, cfg: ScheduleConfig) -> Occasion:
     """The deadline reminders sent on ``day`` (all of a person's items in one digest)."""
     return Occasion(PushKind.DEADLINE, day.isoformat(), _at(day, cfg.deadline_time, cfg),
+                    _at(day + timedelta(days=1), time(0, 0), cfg))
+
+
+def accountability_occasion(day: date, cfg: ScheduleConfig) -> Occasion:
+    """The ladder's run of ``day``: marks reached that day are pushed (``models.ladder``)."""
+    return Occasion(PushKind.ACCOUNTABILITY, day.isoformat(), _at(day, cfg.accountability.time, cfg),
+                    _at(day + timedelta(days=1), time(0, 0), cfg))
+
+
+def study_day_of(year: int, month: int, cfg: ScheduleConfig) -> date | None:
+    """The month's study day (``[study_day] day``): a day of the month, or its first given weekday;
+    None when none is configured. It keeps its day, working day or not, as the units do."""
+    rule = cfg.study_day.rule
+    if rule is None:
+        return None
+    kind, n = rule
+    if kind == "day":
+        return date(year, month, n)
+    first = date(year, month, 1)
+    return first + timedelta(days=(n - first.weekday()) % 7)
+
+
+def study_day_occasion(year: int, month: int, cfg: ScheduleConfig) -> Occasion | None:
+    """The study-day reminder of ``year-month``: from its time on the study day to that day's end."""
+    day = study_day_of(year, month, cfg)
+    if day is None:
+        return None
+    return Occasion(PushKind.STUDY_DAY, day.isoformat(), _at(day, cfg.study_day.time, cfg),
                     _at(day + timedelta(days=1), time(0, 0), cfg))
 
 
@@ -294,7 +331,8 @@ def open_occasions(at: datetime, cfg: ScheduleConfig) -> list[Occasion]:
     local = at.astimezone(cfg.tz)
     candidates = month_occasions(local.year, local.month, cfg) + [deadline_occasion(local.date(), cfg)]
     candidates += [read_back_occasion(local.date() - timedelta(days=n), cfg) for n in range(READ_BACK_DAYS)]
-    return [o for o in candidates if o.contains(at)]
+    candidates += [accountability_occasion(local.date(), cfg), study_day_occasion(local.year, local.month, cfg)]
+    return [o for o in candidates if o is not None and o.contains(at)]
 
 
 def due(at: datetime, cfg: ScheduleConfig) -> list[Occasion]:
@@ -318,6 +356,10 @@ def next_start(kind: PushKind, after: datetime, cfg: ScheduleConfig) -> datetime
         candidates = [deadline_occasion(local.date() + timedelta(days=n), cfg) for n in range(3)]
     elif kind == PushKind.READ_BACK:
         candidates = [read_back_occasion(local.date() + timedelta(days=n), cfg) for n in range(3)]
+    elif kind == PushKind.ACCOUNTABILITY:
+        candidates = [accountability_occasion(local.date() + timedelta(days=n), cfg) for n in range(3)]
+    elif kind == PushKind.STUDY_DAY:
+        candidates = [o for n in range(3) if (o := study_day_occasion(*add_months(local.year, local.month, n), cfg))]
     else:
         candidates = [o for n in range(14) for o in month_occasions(*add_months(local.year, local.month, n), cfg)
                       if o.kind == kind]

@@ -47,7 +47,7 @@ CSRF_BYTES = 256                     # a csrf field longer than this is not a to
 
 def build_console(runtime: Runtime) -> web.Application:
     """The console as an application to mount at ``/console/``."""
-    from bot.console.routes import admin, login, pages
+    from bot.console.routes import admin, login, nudge, pages, publicity, read_back, rectifications, stars
 
     sub = web.Application(middlewares=[guard])
     env = aiohttp_jinja2.setup(sub, loader=jinja2.PackageLoader("bot.console", "templates"), autoescape=True,
@@ -58,7 +58,8 @@ def build_console(runtime: Runtime) -> web.Application:
                            LoginLimiter(cfg.login_failures, now), env)
     login.add_routes(sub)
     pages.add_routes(sub)
-    admin.add_routes(sub)
+    for module in (rectifications, stars, publicity, read_back, nudge, admin):
+        module.add_routes(sub)
     if not cfg.base_url:
         log.info("console: [web] base_url not set, logins return to the address each request came by")
     return sub

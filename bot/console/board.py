@@ -6,7 +6,9 @@ refused with 403, one that does not exist with 404, in Chinese.
 Every item of the units is a row (its owner's number, as in chat), coloured by ``items.signal``;
 the filters are query parameters (清单 ``kind``, 单位 ``unit``, 人员 ``owner``, 状态 ``status``,
 颜色 ``signal``). Under the board: this month's report rate per unit and who has not reported
-(``models.lookups.report_rates``: the people "谁还没报" counts, counted in the database).
+(``models.lookups.report_rates``: the people "谁还没报" counts, counted in the database), with
+each unit's 红叉 of the year (``models.ladder.marks_of_year``: a red ✗ and the count standing, the
+cleared ones beside).
 
 A 机关党委's board has tens of thousands of rows, so it comes in pages of about ``PAGE_ROWS``
 (whole people: one person's items are never split), in a constant number of queries whatever the
@@ -24,6 +26,7 @@ from sqlmodel import Session, select
 
 from bot.console.items import Row, add_history, rows_of, signal_sql
 from bot.statuses import KIND_ZH, STATUS_ZH
+from models.ladder import Tally, marks_of_year
 from models.lookups import listed, report_rates
 from models.organisation import Tree
 from models.tables import Item, Member
@@ -74,6 +77,8 @@ class UnitRate:
     expected: int
     reported: int
     missing: list[str]
+    unit_id: int = 0
+    marks: Tally = field(default_factory=Tally)     # the unit's 红叉 of the year (models.ladder)
 
     @property
     def rate(self) -> int:
@@ -220,7 +225,8 @@ def _matches(row: Row, f: Filters) -> bool:
 
 def _rates(session: Session, tree: Tree, units: list[int], month: str) -> list[UnitRate]:
     rates = report_rates(session, units, month)
-    return [UnitRate(tree.name(u), expected, expected - len(missing), missing)
+    _, marks = marks_of_year(session, int(month[:4]))
+    return [UnitRate(tree.name(u), expected, expected - len(missing), missing, u, marks.get(u, Tally()))
             for u in units if u in rates for expected, missing in [rates[u]]]
 
 

@@ -1,7 +1,9 @@
 """Export: every sheet with current data, one function per sheet's rows, and ``build_workbook``.
 
-The list sheets carry four more columns (状态, 进度, 完成次数, 最近更新; 整改清单 ends with 年度), and
-a 月报 sheet lists every owner of an item of the year and every month of the year so far. An
+The list sheets carry six more columns (状态, 进度, 完成次数, 最近更新, 佐证材料 — how many evidence
+photos — and 佐证链接, where the console shows them; 整改清单 ends with 年度), and
+a 月报 sheet lists every owner of an item of the year and every month of the year so far; 红叉 and
+红叉汇总 list the year's marks of the accountability ladder (``models.workbook.marks``). An
 exported book re-imports without changing anything. Times are shown in the configured time zone.
 """
 from __future__ import annotations
@@ -20,8 +22,10 @@ from sqlmodel import Session, select
 
 from bot.statuses import status_zh
 from models.lookups import live
+from models.photos import counts, item_photos_url
 from models.stars import DIMENSIONS
 from models.tables import AuditEvent, Item, ItemKind, Member, MonthlyReport, StarScore, Unit
+from models.workbook.marks import MARK_TOTALS, MARKS, mark_rows, total_rows
 from models.workbook.sheets import (
     DUTIES,
     ITEM_SHEETS,
@@ -123,8 +127,11 @@ def member_rows(members: list[Member], unit_name: dict[int, str]) -> list[list]:
                                   "在册" if m.active else "离开"] for m in members]
 
 
-def item_rows(sheet: str, items: list[Item], account: dict[int, str], tz: ZoneInfo) -> list[list]:
-    """One list sheet: its columns, then 状态, 进度, 完成次数, 最近更新 (and 年度 last on 整改清单)."""
+def item_rows(sheet: str, items: list[Item], account: dict[int, str], tz: ZoneInfo,
+              photos: dict[int, int] | None = None, base_url: str = "") -> list[list]:
+    """One list sheet: its columns, then 状态, 进度, 完成次数, 最近更新, 佐证材料, 佐证链接 (and 年度
+    last on 整改清单). ``photos``: item id → its evidence photos."""
+    photos = photos or {}
     kind: ItemKind = ITEM_SHEETS[sheet]
     if sheet == RECTIFICATIONS:
         rows = [headers(sheet)[:-1] + list(PROGRESS_HEADERS) + ["年度"]]
@@ -142,7 +149,9 @@ def item_rows(sheet: str, items: list[Item], account: dict[int, str], tz: ZoneIn
             row = [i.code, i.title, i.measures, owner, i.source, i.deadline]
         latest = " ".join(s for s in (_stamp(i.updated_at, tz), i.updated_words or "") if s)
         done = i.done_count if i.target_count is not None else None
-        row += [status_zh(i.status), i.percent, done, latest]
+        shown = photos.get(i.id, 0)
+        row += [status_zh(i.status), i.percent, done, latest, shown,
+                item_photos_url(base_url, i.id) if shown else ""]
         if sheet == RECTIFICATIONS:
             row.append(i.year)
         rows.append(row)
@@ -157,7 +166,7 @@ def star_rows(scores: list[StarScore], unit_name: dict[int, str]) -> list[list]:
         if 0 < s.satisfaction_rate <= 1:      # would read back as a fraction; keep it a percentage
             rate = f"{s.satisfaction_rate:g}%"
         rows.append([unit_name.get(s.unit_id), s.year, *(_num(getattr(s, d.field)) for d in DIMENSIONS),
-                     rate, _yes_no(s.three_meetings_ok), _yes_no(s.venue_ok), s.disciplined])
+                     rate, "" if s.three_meetings_ok is None else _yes_no(s.three_meetings_ok), _yes_no(s.venue_ok), s.disciplined])
     return rows
 
 
@@ -191,9 +200,11 @@ def report_rows(session: Session, members: list[Member], owners: set[int], unit_
     return rows
 
 
-def export_workbook(session: Session, path: Any, *, year: int | None, now: datetime, tz: ZoneInfo) -> None:
+def export_workbook(session: Session, path: Any, *, year: int | None, now: datetime, tz: ZoneInfo,
+                    base_url: str = "") -> None:
     """Write every sheet with current data (items and scores of ``year``, default: now's year in
-    ``tz``), the progress columns on each list sheet, and the 月报 sheet of the year so far."""
+    ``tz``), the progress and evidence columns on each list sheet (links to the console's pages of
+    photos under ``base_url``, when given), and the 月报 sheet of the year so far."""
     local_now = now.astimezone(tz)
     if year is None:
         year = local_now.year
@@ -207,8 +218,10 @@ def export_workbook(session: Session, path: Any, *, year: int | None, now: datet
     months = [f"{year}-{m:02d}" for m in range(1, last + 1)]
 
     data: dict[str, list[list]] = {UNITS: unit_rows(units), MEMBERS: member_rows(members, unit_name)}
+    photos = counts(session, None)
     for sheet in ITEM_SHEETS:
-        data[sheet] = item_rows(sheet, items, account, tz)
+        data[sheet] = item_rows(sheet, items, account, tz, photos, base_url)
     data[STARS] = star_rows(scores, unit_name)
     data[REPORTS] = report_rows(session, members, {i.owner_id for i in items}, unit_name, months, tz)
+    data[MARKS], data[MARK_TOTALS] = mark_rows(session, year, tz), total_rows(session, year)
     build_workbook(data, literal=True).save(path)

@@ -13,6 +13,7 @@ from typing import Any
 
 from models.workbook.cells import BadCell, is_blank
 from models.workbook.grids import SheetSource
+from models.workbook.marks import MARK_TOTALS, MARKS
 from models.workbook.results import RowProblem, WorkbookError
 from models.workbook.sheets import BOOK, REPORTS, SHEET_ORDER, SHEETS, header_key, sheet_name
 
@@ -128,7 +129,7 @@ def read_book(path: Any, progress: Callable[[str], None] | None = None) -> Book:
         for index, (title, _) in enumerate(src.sheets):
             name = sheet_name(title)
             if name not in SHEETS:
-                if name != REPORTS:                   # our own export's extra sheet
+                if name not in (REPORTS, MARKS, MARK_TOTALS):     # our own export's extra sheets
                     book.ignored.append(title)
                 continue
             if name in found:

@@ -46,7 +46,8 @@ ITEM_SHEETS = {
     RECTIFICATIONS: ItemKind.RECTIFICATION,
 }
 OWNER_LABEL = {DUTIES: "责任人", PROJECTS: "牵头人", RECTIFICATIONS: "责任人"}
-PROGRESS_HEADERS = ("状态", "进度", "完成次数", "最近更新")      # export only, on each list sheet
+# Export only, on each list sheet: the progress, and the evidence photos (how many, where the console shows them).
+PROGRESS_HEADERS = ("状态", "进度", "完成次数", "最近更新", "佐证材料", "佐证链接")
 REPORT_HEADERS = ("账号", "姓名", "所在组织", "月份", "已报", "报送时间")   # the exported 月报 sheet
 
 
@@ -113,7 +114,8 @@ SHEETS: dict[str, tuple[Col, ...]] = {
         Col("年度", "year", parse_year, required=True),
         *(Col(d.zh, d.field, parse_score, default=0.0) for d in DIMENSIONS),
         Col("群众满意率", "satisfaction_rate", parse_rate, default=100.0),
-        Col("三会一课落实(是/否)", "three_meetings_ok", parse_yes_no, default=True),
+        # empty: from the meeting records of the year (models.meetings), not "是"
+        Col("三会一课落实(是/否)", "three_meetings_ok", parse_yes_no, default=None),
         Col("阵地达标(是/否)", "venue_ok", parse_yes_no, default=True),
         Col("受警告以上处分人数", "disciplined", parse_count, default=0),
     ),

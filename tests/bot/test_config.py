@@ -54,6 +54,9 @@ def test_qingdan_config_variable_is_used(tmp_path, monkeypatch):
     ('[understanding]\nconfirm_from = 0\n', "understanding.confirm_from"),
     ('[understanding]\nconfirm_hours = 200\n', "understanding.confirm_hours"),
     ('[understanding]\nconfirm_hours = "一天"\n', "understanding.confirm_hours"),
+    ('[meetings]\ncommittee = "weekly"\n', "meetings.committee"),
+    ('[meetings]\nreminder_day = 30\n', "meetings.reminder_day"),
+    ('[schedule]\nmeetings = "x"\n', "schedule.meetings"),        # not a key: [meetings] is its own section
 ])
 def test_a_malformed_key_is_named_in_chinese_and_english(tmp_path, text, key):
     with pytest.raises(config.ConfigError) as err:
@@ -67,6 +70,15 @@ def test_the_read_back_settings_are_read_with_their_defaults(tmp_path):
             config.load("config.example.toml", environ={}).understanding.confirm_hours) == (3, 24)
     cfg = config.load(write(tmp_path, "[understanding]\nconfirm_from = 5\nconfirm_hours = 12\n"), environ={})
     assert (cfg.understanding.confirm_from, cfg.understanding.confirm_hours) == (5, 12)
+
+
+def test_the_meeting_frequencies_are_read_and_shared_with_the_pushes(tmp_path):
+    example = config.load("config.example.toml", environ={})
+    assert example.meetings.frequencies() == {"支部党员大会": "quarterly", "支委会": "monthly", "党小组会": "monthly",
+                                              "党课": "quarterly"}
+    cfg = config.load(write(tmp_path, '[meetings]\ngroup = "none"\nreminder_day = 0\n'), environ={})
+    assert cfg.schedule.meetings is cfg.meetings and cfg.meetings.frequencies()["党小组会"] == "none"
+    assert cfg.meetings.reminder_day == 0 and example.meetings.reminder_day == 20
 
 
 def test_serve_names_a_missing_wecom_key(tmp_path):

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.texts import day, item_line, moment, month_zh, numbered, opening, progress_zh
+from bot.texts import ONE_ITEM_REPLY, day, how_to_reply, item_line, moment, month_zh, numbered, opening, progress_zh
 from models.tables import Item
 
 TODAY = date(2026, 11, 20)
@@ -57,3 +57,21 @@ def test_days_moments_months_and_openings():
     assert month_zh("2026-03") == "2026年3月"
     assert opening("周五下午\n3点  开会") == "周五下午 3点 开会"
     assert opening("一" * 50, 40) == "一" * 40 + "…"
+
+
+def _item(n: int, kind: str, code: str, target: int | None = None, status: str = "not_started") -> Item:
+    return Item(id=n, code=code, title=f"事项{n}", kind=kind, target_count=target, status=status, owner_id=1,
+                unit_id=1, year=2026)
+
+
+def test_how_to_reply_gives_examples_from_the_persons_own_open_items():
+    items = [_item(1, "responsibility", "R-1", target=12), _item(2, "project", "P-1", status="done"),
+             _item(3, "project", "P-2"), _item(4, "rectification", "Z-1")]
+    assert how_to_reply(items) == "回复如：第3项完成80%、Z-1已整改到位、第1项本月开展了1次"
+    assert how_to_reply(items, among=items[:2]) == "回复如：第1项本月开展了1次"   # P-1 is done: no example of it
+    assert "第2项" not in how_to_reply(items)
+
+
+def test_how_to_reply_to_a_list_of_one_names_no_number():
+    assert how_to_reply([_item(1, "project", "P-1")]) == ONE_ITEM_REPLY
+    assert how_to_reply([_item(1, "project", "P-1", status="done")]) == ""

@@ -102,12 +102,23 @@ async def test_a_read_back_goes_as_its_card_and_confirm_tapped_stores_it_once(ru
     assert exported(tmp_path, db_url, standin, "项目清单")["P-3"]["状态"] == "未开始"
 
 
+async def test_amend_links_the_consoles_list_when_the_web_address_is_set(runtime, client, standin):
+    runtime.config.web.base_url = "https://qingdan.example.gov.cn"
+    await wf.say(client, "wangfang", REPORT)
+    [card] = cards_to(standin, "wangfang")
+    await tap(client, standin, "wangfang", card["task_id"], "amend")
+    told = texts_to(standin, "wangfang")[-1]
+    assert "第3条是60%" in told and "网页上逐条修改后确认：https://qingdan.example.gov.cn/console/" in told
+    assert updates(runtime.engine) == []
+
+
 async def test_amend_says_how_to_fix_by_typing_and_a_newer_read_back_makes_the_card_out_of_date(
         runtime, client, standin):
     await wf.say(client, "wangfang", REPORT)
     [first] = cards_to(standin, "wangfang")
     await tap(client, standin, "wangfang", first["task_id"], "amend")
     assert "第3条是60%" in texts_to(standin, "wangfang")[-1]             # how to fix it by typing
+    assert "/console/" not in texts_to(standin, "wangfang")[-1]          # no [web] base_url: no page to link
     assert updates(runtime.engine) == [] and taps(runtime.engine) == [] and standin.state.updates == []
 
     assert await wf.say(client, "wangfang", "第3条是60%") == ""             # the read-back again: a new card

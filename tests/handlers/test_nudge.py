@@ -20,7 +20,7 @@ async def test_nudge_once_a_day(chat, standin, engine):
     assert reply == "已提醒第一党支部2026年11月未报送的1人：王芳。"           # not himself
     assert standin.state.sent[-1].touser == ["wangfang"]
     content = standin.state.sent[-1].content
-    assert content.startswith("【催报】第一党支部书记李明提醒您：请报送2026年11月清单进展") and "第2项完成80%" in content
+    assert content.startswith("【催报】第一党支部书记李明提醒您：请报送2026年11月清单进展") and "回复“我的清单”查看事项" in content
     reply = await chat.ask(nudge, "liming", "提醒没报的", "unknown", at=NOW + timedelta(hours=2))
     assert "今日均已提醒过" in reply and "王芳" in reply and len(standin.state.sent) == 1
     reply = await chat.ask(nudge, "jiwei", "催报", "unreported", at=NOW + timedelta(hours=3))

@@ -72,8 +72,10 @@ def test_schedule_lists_every_job(setup):
     from bot.config import ScheduleConfig
     from schedules.scheduler import job_specs
 
-    specs = job_specs(ScheduleConfig())
-    assert len(specs) == 8 and len(out.stdout.splitlines()) == 1 + len(specs)      # 待确认提醒 too
+    cfg = ScheduleConfig()
+    cfg.meetings.reminder_day = 0       # as the test configuration has it (tests.support.config)
+    specs = job_specs(cfg)
+    assert len(specs) == 9 and len(out.stdout.splitlines()) == 1 + len(specs)      # 待确认提醒 and 问责提示 too
     for spec in specs:                   # Chinese names only: the job ids are for the code
         assert f"  {spec.label}：下次 " in out.stdout and spec.id not in out.stdout
     assert "Asia/Shanghai" in out.stdout

@@ -69,7 +69,7 @@ async def test_long_digest_is_cut_within_2048_bytes(org, config, engine, sender,
     assert "…及其余" in text and "项，回复“我的清单”查看" in text
     shown = sum(1 for line in text.splitlines() if line[:1].isdigit())
     assert f"…及其余{60 - shown}项，回复“我的清单”查看" in text
-    assert "召开了1次支委会" in text and text.rstrip().endswith(NO_NEWS_REPLY)   # how to reply survives the cut
+    assert "回复如：第1项完成80%" in text and text.rstrip().endswith(NO_NEWS_REPLY)   # how to reply survives the cut
 
 
 # --- last day and escalation ---------------------------------------------------------------------

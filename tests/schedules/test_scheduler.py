@@ -6,14 +6,14 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlmodel import Session, select
 
-from bot.config import ScheduleConfig
+from bot.config import ScheduleConfig, StudyDayConfig
 from bot.runtime import Clock, Runtime
 from models.tables import PushLog, utcnow
 from schedules.scheduler import SCHEDULER, attach_scheduler, build_scheduler, job_specs
 
 SH = ZoneInfo("Asia/Shanghai")
 FIXED_IDS = ["monthly_prompt", "last_day", "escalation", "deadline", "quarterly", "duty_report", "read_back",
-             "catch_up"]
+             "accountability", "catch_up"]
 
 
 def runtime_at(config, engine, sender, moment: datetime) -> Runtime:
@@ -24,7 +24,7 @@ def runtime_at(config, engine, sender, moment: datetime) -> Runtime:
 def test_job_ids_are_fixed_and_fire_at_configured_times():
     cfg = ScheduleConfig(monthly_prompt_day=20, monthly_prompt_time=time(10, 30))
     specs = {s.id: s for s in job_specs(cfg)}
-    assert list(specs) == FIXED_IDS
+    assert list(specs) == FIXED_IDS[:-2] + ["meetings", "accountability", "catch_up"]   # 三会一课提醒: on by default
     now = datetime(2026, 11, 2, 12, 1, tzinfo=SH)
     assert specs["monthly_prompt"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 20, 10, 30, tzinfo=SH)
     assert specs["last_day"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 30, 9, 0, tzinfo=SH)
@@ -35,6 +35,15 @@ def test_job_ids_are_fixed_and_fire_at_configured_times():
     assert specs["catch_up"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 2, 13, 0, tzinfo=SH)
     # read-back reminders: daily at the end of the quiet hours; the hourly catch-up sends those due later
     assert specs["read_back"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 3, 8, 0, tzinfo=SH)
+    assert specs["meetings"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 20, 9, 0, tzinfo=SH)
+    cfg.meetings.reminder_day = 0                                        # off: no job
+    assert [s.id for s in job_specs(cfg)] == FIXED_IDS
+    # the accountability ladder: daily at [accountability] time; the study day only when configured
+    assert specs["accountability"].trigger.get_next_fire_time(None, now) == datetime(2026, 11, 3, 9, 0, tzinfo=SH)
+    study = ScheduleConfig(study_day=StudyDayConfig(day="第一个星期一", time=time(8, 30)))
+    (job,) = [s for s in job_specs(study) if s.id == "study_day"]
+    assert job.label == "学习日提醒"
+    assert job.trigger.get_next_fire_time(None, now) == datetime(2026, 12, 7, 8, 30, tzinfo=SH)
 
 
 async def test_scheduler_is_rebuilt_with_the_same_ids(config, engine, sender):

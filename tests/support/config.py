@@ -18,6 +18,9 @@ def make_config(db_url: str, api_base_url: str, *, max_retries: int = 2) -> Conf
     w.token, w.encoding_aes_key, w.api_base_url = wf.TOKEN, wf.AES_KEY, api_base_url
     w.max_retries = max_retries
     cfg.database.url = db_url
+    # 三会一课 pushes off unless a test turns them on (tests/test_meetings.py): the other tests count
+    # every message a run sends.
+    cfg.meetings.reminder_day, cfg.meetings.in_quarterly = 0, False
     return cfg
 
 
@@ -37,6 +40,10 @@ timeout = 5.0
 
 [database]
 url = "{db_url}"
+
+[meetings]
+reminder_day = 0
+in_quarterly = false
 
 [server]
 host = "127.0.0.1"

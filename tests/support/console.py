@@ -96,6 +96,14 @@ class LiveConsole:
         await site.start()
         self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
 
+    def say(self, account: str, text: str) -> str:
+        """``text`` from ``account`` as WeCom posts it to the running app; the passive reply."""
+        async def post() -> str:
+            async with aiohttp.ClientSession(base_url=self.url) as http:
+                return await wf.say(http, account, text)
+
+        return asyncio.run_coroutine_threadsafe(post(), self._loop).result(30)
+
     async def _stop(self) -> None:
         await self._runner.cleanup()
         await self.standin.stop()

@@ -35,6 +35,11 @@ def image_xml(account: str, msg_id: int, media_id: str = "m1") -> str:
                                   f"<MediaId><![CDATA[{media_id}]]></MediaId><MsgId>{msg_id}</MsgId>")
 
 
+def file_xml(account: str, msg_id: int, media_id: str, filename: str = "现场照片.jpg") -> str:
+    return _xml(account, "file", f"<MediaId><![CDATA[{media_id}]]></MediaId><FileName><![CDATA[{filename}]]></FileName>"
+                                 f"<MsgId>{msg_id}</MsgId>")
+
+
 def media_xml(account: str, kind: str, msg_id: int) -> str:
     """A voice, video, file or location message, with the fields WeCom gives each."""
     fields = {

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from bot.console import CONSOLE, SESSION
 from bot.console.board import SIGNALS, Refused, board, my_rows, person, read_filters
+from bot.console.board_charts import board_charts
 from bot.statuses import KIND_ZH, STATUS_ZH
 from bot.texts import LEFT_THE_ROLLS, day, month_zh
 from models.db import read_only_session
@@ -81,9 +82,14 @@ def _dates(now: datetime) -> dict:
 
 
 async def my_list(request: web.Request) -> web.Response:
+    from bot.console.routes.read_back import pending  # it acts through this module's pages
+
+    runtime = request.app[CONSOLE].runtime
+
     def build(session: Session, viewer: Member, now: datetime) -> tuple[str, dict]:
         rows = my_rows(session, viewer, now.date(), now.tzinfo)
-        return "list.html", {"title": "我的清单", "person": viewer, "rows": rows, **_dates(now)}
+        return "list.html", {"title": "我的清单", "person": viewer, "rows": rows, **_dates(now),
+                             "read_back": pending(session, runtime, viewer, now)}
 
     return await page(request, build)
 
@@ -108,7 +114,8 @@ async def board_page(request: web.Request) -> web.Response:
         number = int(raw) if raw.isdigit() and len(raw) <= 6 else 1
         found = board(session, viewer, filters, now.date(), month_key(now, now.tzinfo), number)
         kept = urlencode([(k, v) for k, v in request.query.items() if k != "page" and v])
-        return "board.html", {"title": f"{found.label} 挂图作战", "board": found, "page_query": kept, **_dates(now)}
+        return "board.html", {"title": f"{found.label} 挂图作战", "board": found, "page_query": kept, **_dates(now),
+                              **board_charts(session, viewer, found, now.date())}
 
     return await page(request, build)
 
