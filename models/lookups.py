@@ -312,9 +312,9 @@ def reports_by_month(session: Session, unit_ids: Iterable[int], year: int) -> tu
     ids = list(unit_ids)
     if not ids:
         return 0, {}
-    owing = _owing(year, Member.id).where(Member.unit_id.in_(ids)).distinct().subquery()
-    expected = session.connection().execute(select(func.count()).select_from(owing)).scalar_one()
-    q = (select(MonthlyReport.month, func.count()).where(MonthlyReport.member_id.in_(select(owing.c.id)),
+    owing = select(Member.id).where(Member.unit_id.in_(ids), owes_report(year))      # no join, no DISTINCT
+    expected = session.connection().execute(select(func.count()).select_from(owing.subquery())).scalar_one()
+    q = (select(MonthlyReport.month, func.count()).where(MonthlyReport.member_id.in_(owing),
                                                          MonthlyReport.month.like(f"{year}-%"))
          .group_by(MonthlyReport.month))
     return expected, dict(session.connection().execute(q).all())

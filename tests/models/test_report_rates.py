@@ -22,3 +22,18 @@ def test_the_rates_count_who_the_unreported_list_names(org, engine):
             assert counted == {u: (len(people), [m.name for m in missing]) for u, (people, missing) in listed.items()}
         assert report_rates(s, [], "2026-11") == {}
         assert counted[org.units["b1"].id][0] >= 3
+
+
+def test_the_monthly_trend_counts_the_expected_reporters_and_their_reports(org, engine):
+    from models.lookups import expected_reporters, report_for, reports_by_month
+
+    org.reported("wangfang", "2026-11", NOW)
+    org.reported("liming", "2026-11", NOW)
+    leave(org, "zhouqiang")
+    b1 = org.units["b1"].id
+    with Session(engine) as s:
+        expected = [m for m in expected_reporters(s, None, 2026) if m.unit_id == b1]
+        count, by_month = reports_by_month(s, [b1], 2026)
+        assert count == len(expected) >= 2
+        assert by_month == {"2026-11": sum(1 for m in expected if report_for(s, m.id, "2026-11") is not None)}
+        assert reports_by_month(s, [], 2026) == (0, {})
