@@ -89,6 +89,11 @@ class WebConfig:
         """Cookies only over HTTPS when the console is reached by HTTPS."""
         return self.base_url.startswith("https://")
 
+    def page_url(self, page: str) -> str:
+        """The console's page ``page`` ("" 我的清单, "board", "rectifications") at ``base_url``, for a
+        message to link to; "" when ``base_url`` is not set (then no message carries a link)."""
+        return f"{self.base_url.rstrip('/')}/console/{page}" if self.base_url else ""
+
 
 class Dates(tuple):
     """Days, written in TOML as a list of ISO dates (``["2026-10-09"]``) or TOML dates; ``_typed``

@@ -34,6 +34,11 @@ def moment(at: datetime, tz: ZoneInfo) -> str:
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
+def page_line(url: str) -> str:
+    """The line a push or request ends with to link to its console page ("" without a URL)."""
+    return f"\n在网页中查看：{url}" if url else ""
+
+
 def opening(text: str, chars: int = 40) -> str:
     """The beginning of a longer text (a notice) on one line: "周五下午3点在三楼会议室…"."""
     flat = " ".join(text.split())

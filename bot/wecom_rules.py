@@ -71,6 +71,21 @@ def check_card(state: StandInState, card: dict, replacing: str | None = None) ->
         raise Refusal(INVALID_PARAMETER, "card text over its limits (title 36, desc 44, sub_title 160 …)")
     if kind in ("text_notice", "news_notice") and not (card.get("card_action") or {}).get("type"):
         raise Refusal(INVALID_PARAMETER, "missing card_action")
+    if "card_action" in card:
+        _check_action(card["card_action"])
+
+
+def _check_action(action: object) -> None:
+    """A card's ``card_action``: type 0 (none), 1 (a URL: http(s), at most 2048 bytes) or 2 (a
+    mini program: its appid)."""
+    kind = action.get("type", 0) if isinstance(action, dict) else None
+    if kind not in (0, 1, 2):
+        raise Refusal(INVALID_PARAMETER, "invalid card_action.type: 0, 1 or 2")
+    url = str(action.get("url", ""))
+    if kind == 1 and (not url.startswith(("http://", "https://")) or _size(url) > 2048):
+        raise Refusal(INVALID_PARAMETER, "invalid card_action.url: http(s), at most 2048 bytes")
+    if kind == 2 and not action.get("appid"):
+        raise Refusal(INVALID_PARAMETER, "missing card_action.appid")
 
 
 def _check_link(part: dict, title_bytes: int, desc_bytes: int) -> None:

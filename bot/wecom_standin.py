@@ -103,6 +103,9 @@ class StandInState:
     media_gets: int = 0                   # media/get calls answered with a valid token
     media_delay: float = 0.0              # seconds media/get takes before it answers (a slow download)
     login_codes: dict = field(default_factory=dict)        # a console login's code → LoginCode
+    # The demo's people, (account, how they read): the login pages list them to choose from
+    # ("以谁的身份登录", bot.wecom_standin_login) instead of asking for a userid. Only the demo sets it.
+    people: list[tuple[str, str]] = field(default_factory=list)
 
     def add_media(self, data: bytes, kind: str = "image", filename: str = "photo.jpg") -> str:
         """A MediaId for ``data``, as WeCom gives one for what a member sends (``media/get`` serves it

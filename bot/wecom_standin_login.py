@@ -5,7 +5,8 @@ WeCom's own browser, the 企业微信授权登录 (SSO) page of a PC, and ``auth
   answers at once with a redirect carrying a code. The stand-in's "client" is the cookie
   ``standin_wecom_user``; without it the page asks which userid to open as (and sets it).
 * ``/wwlogin/sso/login`` — in WeCom a QR code scanned with the phone; here a form: the userid
-  and 确认登录, which redirects with a code.
+  and 确认登录, which redirects with a code. In the demo (``state.people`` set) both pages list
+  the demo's people instead, one button each: "以谁的身份登录".
 * ``/cgi-bin/auth/getuserinfo`` — a code is good once and for five minutes (``CODE_SECONDS``),
   as WeCom's; any other is refused with 40029 invalid code.
 
@@ -63,8 +64,12 @@ def _back(q, userid: str, state) -> web.HTTPFound:
     return web.HTTPFound(q["redirect_uri"] + sep + urlencode({"code": code, "state": q.get("state", "")}))
 
 
-def _ask_userid(action: str, q, title: str, button: str) -> web.Response:
+def _ask_userid(action: str, q, title: str, button: str, people: list[tuple[str, str]]) -> web.Response:
     hidden = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in q.items())
+    if people:
+        return _page("以谁的身份登录（演示）", f'<form method="post" action="{action}">{hidden}<ul>' + "".join(
+            f'<li><button type="submit" name="userid" value="{html.escape(account)}">{html.escape(label)}</button></li>'
+            for account, label in people) + "</ul></form>")
     return _page(title, f'<form method="post" action="{action}">{hidden}'
                         f'<label>企业微信账号（userid）<input name="userid" autofocus></label>'
                         f'<button type="submit">{button}</button></form>')
@@ -78,7 +83,7 @@ def add_login_routes(app: web.Application, state, token_refusal) -> None:
             return _page("参数错误", f"<p>{html.escape(why)}</p>", 400)
         userid = q.pop("userid", "") or request.cookies.get(CLIENT_COOKIE, "")
         if not userid:
-            return _ask_userid("/connect/oauth2/authorize", q, "企业微信（替身）：以谁的身份打开", "打开")
+            return _ask_userid("/connect/oauth2/authorize", q, "企业微信（替身）：以谁的身份打开", "打开", state.people)
         found = _back(q, userid, state)
         found.set_cookie(CLIENT_COOKIE, userid, path="/connect/", httponly=True, samesite="Lax")
         raise found
@@ -90,7 +95,7 @@ def add_login_routes(app: web.Application, state, token_refusal) -> None:
             return _page("参数错误", f"<p>{html.escape(why)}</p>", 400)
         userid = q.pop("userid", "")
         if request.method == "GET" or not userid:
-            return _ask_userid("/wwlogin/sso/login", q, "企业微信授权登录（替身）", "确认登录")
+            return _ask_userid("/wwlogin/sso/login", q, "企业微信授权登录（替身）", "确认登录", state.people)
         raise _back(q, userid, state)
 
     async def getuserinfo(request: web.Request) -> web.Response:

@@ -21,10 +21,11 @@ TYPING = "也可回复“销号 {code}”，或“退回 {code} 原因：……�
 
 
 def close_off_card(tid: str, item: Item, owner: str, words: str, last_update: int, text: str,
-                   photos: int = 0, photos_url: str = "") -> TemplateCard | None:
+                   photos: int = 0, photos_url: str = "", url: str = "") -> TemplateCard | None:
     """The card asking to close off ``item``, reported done by ``owner`` in ``words`` (backed by
     ``photos`` evidence photos, shown in the console at ``photos_url``: the line links there); None
-    when it exceeds WeCom's limits (then the request goes as text)."""
+    when it exceeds WeCom's limits (then the request goes as text). With ``url`` (the console's 整改
+    page) a tap on the card outside its buttons and lines opens it (``card_action``)."""
     card = button_card(tid, "【整改待销号】", [KEYS["close_off"].button, KEYS["send_back"].button], text,
                        desc=f"{owner}报告整改已完成",
                        sub_title=f"[{item.code}] {item.title}\n“{opening(words, 40)}”\n{TYPING.format(code=item.code)}",
@@ -33,4 +34,6 @@ def close_off_card(tid: str, item: Item, owner: str, words: str, last_update: in
         return None
     if photos_url:      # a line that opens a page when tapped (WeCom: type 1 and its url)
         card.card["horizontal_content_list"][-1].update(type=1, url=photos_url)
+    if url:
+        card.card["card_action"] = {"type": 1, "url": url}
     return TemplateCard(card.card, text, {"occasion": OCCASION_KIND, **state_of(item, last_update)})

@@ -18,7 +18,7 @@ What the bot remembers between messages is ``models.conversation``'s; the state 
 """
 from __future__ import annotations
 
-from bot.fitting import fit_lines
+from bot.fitting import MAX_TEXT_BYTES, byte_size, fit_lines, fit_text
 from bot.nlu import Update
 from bot.nlu.codes import find_codes, key_of
 from bot.nlu.text import normalize
@@ -33,6 +33,7 @@ from bot.texts import (
     item_line,
     month_zh,
     numbered,
+    page_line,
     progress_zh,
 )
 from cards.answers import card_or_text
@@ -147,14 +148,17 @@ def ask_for_close_off(msg: Message, item: Item, was: ItemStatus, words: str) -> 
     boss = Tree.load(msg.session).responsible_for(msg.member)     # the tree only when it is needed
     if boss is None:
         return
+    web = msg.runtime.config.web
+    url = web.page_url("rectifications")
     photos = counts(msg.session, [item.id]).get(item.id, 0)       # 佐证材料 (models.photos)
-    text = (f"【整改待销号】{msg.member.name}报告整改事项[{item.code}] {item.title}已完成：“{words}”\n"
-            f"{evidence_line(msg.session, item, msg.runtime.config.web.base_url)}\n"
-            f"核实后请回复“销号 {item.code}”；如需退回，请回复“退回 {item.code} 原因：……”。")
+    tail = (f"\n{evidence_line(msg.session, item, web.base_url)}\n"
+            f"核实后请回复“销号 {item.code}”；如需退回，请回复“退回 {item.code} 原因：……”。{page_line(url)}")
+    text = fit_text(f"【整改待销号】{msg.member.name}报告整改事项[{item.code}] {item.title}已完成：“{words}”",
+                    MAX_TEXT_BYTES - byte_size(tail)) + tail
     last = last_updates(msg.session, [item.id]).get(item.id, 0)
     msg.outbox.append(Outgoing([boss.account], card_or_text(
         msg, lambda tid: close_off_card(tid, item, msg.member.name, words, last, text, photos,
-                                        item_photos_url(msg.runtime.config.web.base_url, item.id)),
+                                        item_photos_url(web.base_url, item.id), url),
         CLOSE_OFF_KIND, boss.id, text)))
 
 

@@ -16,8 +16,8 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from bot.config import ScheduleConfig
-from bot.fitting import MAX_TEXT_BYTES, fit_lines
+from bot.config import ScheduleConfig, WebConfig
+from bot.fitting import MAX_TEXT_BYTES, byte_size, fit_lines, fit_text
 from bot.messages import OutMessage, TemplateCard, Text, as_message
 from bot.texts import (
     MORE_ITEMS,
@@ -27,6 +27,7 @@ from bot.texts import (
     how_to_reply,
     month_zh,
     numbered,
+    page_line,
     progress_zh,
 )
 from cards.deadline import deadline_card, last_updates
@@ -89,14 +90,14 @@ def _local_day(at: datetime, cfg: ScheduleConfig) -> date:
     return at.astimezone(cfg.tz).date()
 
 
-def _open_items_digest(member: Member, items: list[Item], head: str, today: date) -> Push:
+def _open_items_digest(member: Member, items: list[Item], head: str, today: date, link: str = "") -> Push:
     """The person's open items numbered as "我的清单" numbers them, and how to answer (no news is
-    an answer too: "本月无新进展")."""
+    an answer too: "本月无新进展"); last, the link to the console's page when there is one."""
     open_items = [i for i in items if i.is_open]
     lines = numbered(items, only=open_items, today=today)
     one = open_items[0].id if len(open_items) == 1 else None
     alone = ONE_ITEM_REPLY if one and len(items) > 1 else ""     # the prompt's item is the one in mind
-    footer = "\n".join(filter(None, [how_to_reply(items), alone, NO_NEWS_REPLY]))
+    footer = "\n".join(filter(None, [how_to_reply(items), alone, NO_NEWS_REPLY])) + page_line(link)
     content = fit_lines(head, lines, MORE_ITEMS, footer=footer, limit=MAX_TEXT_BYTES)
     return Push(member.id, member.account, content, one)
 
@@ -104,26 +105,28 @@ def _open_items_digest(member: Member, items: list[Item], head: str, today: date
 # --- monthly report prompt and last-day reminder ----------------------------------------------
 
 def _prompts(session: Session, people: list[Member], year: int, at: datetime, cfg: ScheduleConfig,
-             head: Callable[[Member, int], str]) -> list[Push]:
+             head: Callable[[Member, int], str], link: str = "") -> list[Push]:
     """One open-items digest per person; ``head(member, open_count)`` is its first line."""
     lists = items_by_owner(session, year, {m.id for m in people})
     today = _local_day(at, cfg)
     out = []
     for m in people:
         items = lists.get(m.id, [])
-        out.append(_open_items_digest(m, items, head(m, sum(1 for i in items if i.is_open)), today))
+        out.append(_open_items_digest(m, items, head(m, sum(1 for i in items if i.is_open)), today, link))
     return out
 
 
-def monthly_prompt(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
+def monthly_prompt(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int],
+                   link: str = "") -> list[Push]:
     """月报: every person owning an open item of the year gets their open items and how to answer."""
     month, year = occ.period, int(occ.period[:4])
     people = [m for m in expected_reporters(session, None, year) if m.id not in skip]
     return _prompts(session, people, year, at, cfg,
-                    lambda m, n: f"【月报提醒】{m.name}，请报送{month_zh(month)}清单进展。您有{n}项未完成：")
+                    lambda m, n: f"【月报提醒】{m.name}，请报送{month_zh(month)}清单进展。您有{n}项未完成：", link)
 
 
-def last_day(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
+def last_day(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int],
+             link: str = "") -> list[Push]:
     """The month's last working day: only those who have not reported this month."""
     month, year = occ.period, int(occ.period[:4])
     people = [m for m in unreported(session, None, month) if m.id not in skip]
@@ -131,7 +134,7 @@ def last_day(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
     when = "今天是本月最后一天" if left <= 0 else f"本月只剩{left + 1}天"     # the last working day may come earlier
     return _prompts(session, people, year, at, cfg,
                     lambda m, n: (f"【月报催报】{m.name}，{when}，您尚未报送{month_zh(month)}月报。"
-                                  f"您有{n}项未完成："))
+                                  f"您有{n}项未完成："), link)
 
 
 # --- escalation of non-reporters and the quarterly digest (schedules.supervision) -------------
@@ -143,12 +146,19 @@ def escalation(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfi
             if boss.id not in skip]
 
 
-def quarterly(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
+def quarterly(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int],
+              link: str = "") -> list[Push]:
     """季督: each secretary gets their unit and the units below, one line each
     (``schedules.supervision.quarterly_digests``), and the branches' 三会一课 (``schedules.meetings``)."""
     digests = quarterly_digests(session, occ.period, _local_day(at, cfg))
-    return [Push(boss.id, boss.account, text)
+    return [Push(boss.id, boss.account, _linked(text, link))
             for boss, text in with_quarter_section(session, digests, occ.period, cfg) if boss.id not in skip]
+
+
+def _linked(text: str, link: str) -> str:
+    """``text`` ending with the line linking to the console (``link``), kept within 2048 bytes."""
+    line = page_line(link)
+    return fit_text(text, MAX_TEXT_BYTES - byte_size(line)) + line if line else text
 
 
 # --- deadline reminders -------------------------------------------------------------------------
@@ -269,14 +279,15 @@ class PushSpec:
     kind: PushKind
     label: str
     build: Builder
+    page: str | None = None         # the console page its messages link to (its builder takes ``link``)
 
 
 PUSHES: dict[PushKind, PushSpec] = {spec.kind: spec for spec in (
-    PushSpec(PushKind.MONTHLY_PROMPT, "月报提醒", monthly_prompt),
-    PushSpec(PushKind.LAST_DAY, "月末催报", last_day),
+    PushSpec(PushKind.MONTHLY_PROMPT, "月报提醒", monthly_prompt, page=""),
+    PushSpec(PushKind.LAST_DAY, "月末催报", last_day, page=""),
     PushSpec(PushKind.ESCALATION, "未报督促", escalation),
     PushSpec(PushKind.DEADLINE, "截止提醒", deadline),
-    PushSpec(PushKind.QUARTERLY, "季度督查", quarterly),
+    PushSpec(PushKind.QUARTERLY, "季度督查", quarterly, page="board"),
     PushSpec(PushKind.DUTY_REPORT, "年度述职", duty_report),
     PushSpec(PushKind.READ_BACK, "待确认提醒", read_back),
     PushSpec(PushKind.MEETINGS, "三会一课提醒", meetings),
@@ -290,6 +301,10 @@ def label(occ: Occasion) -> str:
     return f"{PUSHES[occ.kind].label} {occ.period}"
 
 
-def build(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int]) -> list[Push]:
-    """The pushes of ``occ`` at ``at`` for everyone not in ``skip``."""
-    return PUSHES[occ.kind].build(session, occ, at, cfg, skip)
+def build(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig, skip: set[int],
+          web: WebConfig | None = None) -> list[Push]:
+    """The pushes of ``occ`` at ``at`` for everyone not in ``skip``; those of a kind with a console
+    page link to it when ``web`` has a ``base_url``."""
+    spec = PUSHES[occ.kind]
+    link = web.page_url(spec.page) if web is not None and spec.page is not None else ""
+    return spec.build(session, occ, at, cfg, skip, link=link) if link else spec.build(session, occ, at, cfg, skip)

@@ -54,7 +54,7 @@ class Outcome:
 def _prepare(engine: Engine, occ: Occasion, at: datetime, config: Config) -> tuple[list[Push], int]:
     with session_scope(engine) as s:
         skip = logged_members(s, occ.key)
-        return build(s, occ, at, config.schedule, skip), len(skip)
+        return build(s, occ, at, config.schedule, skip, config.web), len(skip)
 
 
 def _climb(engine: Engine, occ: Occasion, at: datetime, config: Config) -> None:

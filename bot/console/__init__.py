@@ -41,11 +41,13 @@ log = logging.getLogger(__name__)
 CONSOLE = web.AppKey("console", Console)
 STATUS_ZH = {404: "没有找到这个页面。", 405: "不能这样打开这个页面。"}
 SESSION = "console_session"          # request key: the Session of a logged-in request
+MULTIPART = "console_multipart"      # request key: a multipart form's reader, past its csrf field
+CSRF_BYTES = 256                     # a csrf field longer than this is not a token
 
 
 def build_console(runtime: Runtime) -> web.Application:
     """The console as an application to mount at ``/console/``."""
-    from bot.console.routes import login, nudge, pages, publicity, read_back, rectifications, stars
+    from bot.console.routes import admin, login, nudge, pages, publicity, read_back, rectifications, stars
 
     sub = web.Application(middlewares=[guard])
     env = aiohttp_jinja2.setup(sub, loader=jinja2.PackageLoader("bot.console", "templates"), autoescape=True,
@@ -57,7 +59,7 @@ def build_console(runtime: Runtime) -> web.Application:
     login.add_routes(sub)
     _evidence_routes(sub)
     pages.add_routes(sub)
-    for module in (rectifications, stars, publicity, read_back, nudge):
+    for module in (rectifications, stars, publicity, read_back, nudge, admin):
         module.add_routes(sub)
     if not cfg.base_url:
         log.info("console: [web] base_url not set, logins return to the address each request came by")
@@ -77,7 +79,7 @@ async def guard(request: web.Request, handler):
     session = console.cookies.session(request)
     if session is None and request.path not in OPEN_PATHS:
         response = to_login(request) if request.method in ("GET", "HEAD") else refusal(request, 403, "请先登录。")
-    elif request.method == "POST" and not (session and session.csrf_ok((await request.post()).get("csrf"))):
+    elif request.method == "POST" and not (session and session.csrf_ok(await _csrf_field(request))):
         response = refusal(request, 403, "请求无效：缺少或不符的校验码。请返回页面刷新后重试。")
     else:
         request[SESSION] = session
@@ -100,3 +102,21 @@ def _evidence_routes(sub: web.Application) -> None:
 
     for module in (photos, meetings):
         module.add_routes(sub)
+
+
+async def _csrf_field(request: web.Request) -> str | None:
+    """The form's csrf field. A multipart form (an upload) is read as a stream, never whole: its
+    first field must be the csrf token; the reader, past it, is left for the route (``MULTIPART``)."""
+    if request.content_type != "multipart/form-data":
+        return (await request.post()).get("csrf")
+    reader = await request.multipart()
+    part = await reader.next()
+    if part is None or getattr(part, "name", None) != "csrf":
+        return None
+    token = b""
+    while chunk := await part.read_chunk(CSRF_BYTES):
+        token += chunk
+        if len(token) > CSRF_BYTES:
+            return None
+    request[MULTIPART] = reader
+    return token.decode("utf-8", "replace")

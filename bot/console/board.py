@@ -6,8 +6,14 @@ refused with 403, one that does not exist with 404, in Chinese.
 Every item of the units is a row (its owner's number, as in chat), coloured by ``items.signal``;
 the filters are query parameters (清单 ``kind``, 单位 ``unit``, 人员 ``owner``, 状态 ``status``,
 颜色 ``signal``). Under the board: this month's report rate per unit and who has not reported
-(``models.lookups.reporting_by_unit``, as "谁还没报"), with each unit's 红叉 of the year
-(``models.ladder.marks_of_year``: a red ✗ and the count standing, the cleared ones beside).
+(``models.lookups.report_rates``: the people "谁还没报" counts, counted in the database), with
+each unit's 红叉 of the year (``models.ladder.marks_of_year``: a red ✗ and the count standing, the
+cleared ones beside).
+
+A 机关党委's board has tens of thousands of rows, so it comes in pages of about ``PAGE_ROWS``
+(whole people: one person's items are never split), in a constant number of queries whatever the
+size: the counts by colour (``items.signal_sql``) and each person's number of rows in the database,
+then the page's people's lists (``items.rows_of``). The filters apply to every page and the counts.
 """
 from __future__ import annotations
 
@@ -15,18 +21,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from bot.console.items import Row, add_history, rows_of
+from bot.console.items import Row, add_history, rows_of, signal_sql
 from bot.statuses import KIND_ZH, STATUS_ZH
 from models.ladder import Tally, marks_of_year
-from models.lookups import listed, reporting_by_unit
+from models.lookups import listed, report_rates
 from models.meetings import branches
 from models.organisation import Tree
 from models.tables import Item, Member
 
 SIGNALS = {"red": "红", "amber": "黄", "green": "绿"}
 PEOPLE_LISTED = 300          # more people than this: no 人员 list to choose from (their names still link)
+PAGE_ROWS = 100              # rows a page of the board holds, about: whole people, never split
 
 
 class Refused(Exception):
@@ -87,8 +95,14 @@ class Board:
     people: list[tuple[int, str]]           # the 人员 to choose from (empty: too many)
     filters: Filters
     counts: dict[str, int] = field(default_factory=dict)
+    page: int = 1
+    pages: int = 1
     branches: set[int] = field(default_factory=set)         # units with a 三会一课 calendar (党支部)
     marks: dict[int, Tally] = field(default_factory=dict)   # person → their 红叉 of the year
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
 
 def allowed_units(tree: Tree, viewer: Member) -> list[int]:
@@ -106,7 +120,7 @@ def _within(tree: Tree, viewer: Member, unit_id: int) -> None:
         raise Refused(403, f"无权查看该单位。{mine}")
 
 
-def board(session: Session, viewer: Member, f: Filters, today: date, month: str) -> Board:
+def board(session: Session, viewer: Member, f: Filters, today: date, month: str, page: int = 1) -> Board:
     tree = Tree.load(session)
     allowed = allowed_units(tree, viewer)
     units = allowed
@@ -118,15 +132,97 @@ def board(session: Session, viewer: Member, f: Filters, today: date, month: str)
         if owner is None:
             raise Refused(404, "没有这个人。")
         _within(tree, viewer, owner.unit_id)
-    rows = _rows(session, tree, units, today)
-    people = sorted({(r.item.owner_id, r.owner) for r in rows}, key=lambda p: p[1])
-    shown = [r for r in rows if _matches(r, f)]
-    counts = {s: sum(r.signal == s for r in shown) for s in SIGNALS}
+    in_units = _in_units(tree, units)
+    segments, counts = _segments(session, units, _where(in_units, f, today), today)
+    pages = _paged(segments)
+    page = min(max(page, 1), len(pages) or 1)
+    shown = _page_rows(session, tree, pages[page - 1] if pages else [], f, today)
     label = tree.name(f.unit) if f.unit is not None else ("全机关" if viewer.is_admin else tree.name(viewer.unit_id))
     people_marks, unit_marks = marks_of_year(session, int(month[:4]))
     return Board(label, shown, _rates(session, tree, units, month, unit_marks), [(u, tree.name(u)) for u in allowed],
-                 people if len(people) <= PEOPLE_LISTED else [], f, counts, set(branches(session, units)),
-                 people_marks)
+                 _people(session, in_units, f, segments, today.year), f, counts, page, max(len(pages), 1),
+                 set(branches(session, units)), people_marks)
+
+
+def _in_units(tree: Tree, units: list[int]) -> list:
+    """Items of ``units`` in SQL, the shorter way: none when they are all, else the units left out
+    when those are fewer (a 机关党委's board: every unit but the 党组)."""
+    within = set(units)
+    others = [u for u in tree.units if u not in within]
+    if not others:
+        return []
+    return [Item.unit_id.not_in(others)] if len(others) < len(units) else [Item.unit_id.in_(units)]
+
+
+def _where(in_units: list, f: Filters, today: date) -> list:
+    """The board's rows in SQL: the items of the units on their owners' lists, filtered."""
+    where = [*in_units, listed(today.year)]
+    if f.kind:
+        where.append(Item.kind == f.kind)
+    if f.owner is not None:
+        where.append(Item.owner_id == f.owner)
+    if f.status:
+        where.append(Item.status == f.status)
+    if f.signal:
+        where.append(signal_sql(today) == f.signal)
+    return where
+
+
+Segment = tuple[int, int, str, int]         # unit, owner, owner's name, rows
+
+
+def _segments(session: Session, units: list[int], where: list, today: date) -> tuple[list[Segment], dict[str, int]]:
+    """Each person's rows within each unit, in the board's order (down the tree, then by name),
+    and the rows by colour: one pass over the items."""
+    conn = session.connection()
+    colour = signal_sql(today)
+    by_colour = [func.sum(case((colour == s, 1), else_=0)) for s in SIGNALS]
+    found = conn.execute(select(Item.unit_id, Item.owner_id, func.count(), *by_colour).where(*where)
+                         .group_by(Item.unit_id, Item.owner_id)).all()
+    if not found:
+        return [], {s: 0 for s in SIGNALS}
+    columns = list(zip(*found, strict=True))     # column by column: 10,000 people in a 机关党委
+    counts = {s: int(sum(columns[3 + n])) for n, s in enumerate(SIGNALS)}
+    owners = list(set(columns[1]))
+    q = select(Member.id, Member.name)
+    names = dict(conn.execute(q.where(Member.id.in_(owners)) if len(owners) <= 1000 else q).all())
+    place = {u: n for n, u in enumerate(units)}
+    segments = zip(columns[0], columns[1], [names.get(o, "") for o in columns[1]], columns[2], strict=True)
+    return sorted(segments, key=lambda s: (place[s[0]], s[2], s[1])), counts
+
+
+def _paged(segments: list[Segment]) -> list[list[Segment]]:
+    pages: list[list[Segment]] = []
+    rows = PAGE_ROWS
+    for segment in segments:
+        if rows >= PAGE_ROWS:
+            pages.append([])
+            rows = 0
+        pages[-1].append(segment)
+        rows += segment[3]
+    return pages
+
+
+def _page_rows(session: Session, tree: Tree, page: list[Segment], f: Filters, today: date) -> list[Row]:
+    """The rows of the page's people (numbered in their whole lists, as in chat), in board order."""
+    if not page:
+        return []
+    place = {(unit, owner): n for n, (unit, owner, _, _) in enumerate(page)}
+    rows = rows_of(session, list(dict.fromkeys(s[1] for s in page)), today.year, today,
+                   {s[1]: s[2] for s in page}, {s[0]: tree.name(s[0]) for s in page})
+    kept = [r for r in rows if (r.item.unit_id, r.item.owner_id) in place and _matches(r, f)]
+    return sorted(kept, key=lambda r: (place[r.item.unit_id, r.item.owner_id], r.number))
+
+
+def _people(session: Session, in_units: list, f: Filters, segments: list[Segment], year: int) -> list[tuple[int, str]]:
+    """The 人员 to choose from: everybody with items in the units (none when more than ``PEOPLE_LISTED``)."""
+    if f.kind or f.owner is not None or f.status or f.signal:
+        q = (select(Item.owner_id, Member.name).join(Member, Member.id == Item.owner_id)
+             .where(*in_units, listed(year)).distinct().limit(PEOPLE_LISTED + 1))
+        found = set(session.connection().execute(q).all())
+    else:
+        found = {(s[1], s[2]) for s in segments}
+    return sorted(found, key=lambda p: p[1]) if len(found) <= PEOPLE_LISTED else []
 
 
 def _matches(row: Row, f: Filters) -> bool:
@@ -135,23 +231,10 @@ def _matches(row: Row, f: Filters) -> bool:
             and (not f.status or item.status == f.status) and (not f.signal or row.signal == f.signal))
 
 
-def _rows(session: Session, tree: Tree, units: list[int], today: date) -> list[Row]:
-    """Every item of ``units`` on its owner's numbered list, by unit down the tree, then owner."""
-    within = set(units)
-    owners = sorted(set(session.exec(select(Item.owner_id).where(Item.unit_id.in_(units), listed(today.year)))))
-    names = dict(session.connection().execute(select(Member.id, Member.name).where(Member.id.in_(owners))).all()) \
-        if owners else {}
-    unit_names = {u: tree.name(u) for u in units}
-    rows = [r for r in rows_of(session, owners, today.year, today, names, unit_names) if r.item.unit_id in within]
-    place = {u: n for n, u in enumerate(units)}
-    return sorted(rows, key=lambda r: (place[r.item.unit_id], r.owner, r.item.owner_id, r.number))
-
-
 def _rates(session: Session, tree: Tree, units: list[int], month: str, marks: dict[int, Tally]) -> list[UnitRate]:
-    reporting = reporting_by_unit(session, units, month)
-    return [UnitRate(tree.name(u), len(people), len(people) - len(missing), [m.name for m in missing], u,
-                     marks.get(u, Tally()))
-            for u in units if u in reporting for people, missing in [reporting[u]]]
+    rates = report_rates(session, units, month)
+    return [UnitRate(tree.name(u), expected, expected - len(missing), missing, u, marks.get(u, Tally()))
+            for u in units if u in rates for expected, missing in [rates[u]]]
 
 
 def person(session: Session, viewer: Member, member_id: int, today: date, tz: ZoneInfo) -> tuple[Member, list[Row]]:

@@ -67,7 +67,7 @@ def run_demo(args) -> int:
             server.settle_past(clock.now())
         people = load_people(server.runtime)
         try:
-            term.say(banner(data_dir, clock, imported, people, time.perf_counter() - started))
+            term.say(banner(data_dir, clock, imported, people, time.perf_counter() - started, server.console_url))
             Chat(server, people, term, data_dir).run()
             term.say(f"演示结束。数据保留在 {data_dir}，再次运行 qingdan demo 可接着用（加 --fresh 重新开始）。")
         except KeyboardInterrupt:
@@ -80,7 +80,7 @@ def run_demo(args) -> int:
 
 
 def banner(data_dir: Path, clock: Clock, imported: list[str] | None,
-           people: list[Person], seconds: float) -> str:
+           people: list[Person], seconds: float, console_url: str = "") -> str:
     """The start-up text: what this is, what was loaded, the commands."""
     lines = [
         "══════════ 清单助手 · 本地演示 ══════════",
@@ -100,5 +100,7 @@ def banner(data_dir: Path, clock: Clock, imported: list[str] | None,
         lines.append(f"沿用 {data_dir} 中上次的演示数据（加 --fresh 可重新开始）。")
     ahead = ahead_text(clock.offset)
     lines.append(f"演示时钟：{clock_text(clock.now())}" + (f"（比真实时间快{ahead}）" if ahead else ""))
+    if console_url:
+        lines += [f"网页控制台：{console_url}（在本机浏览器中打开，从名单中选择以谁的身份登录；演示期间有效）"]
     lines += ["", HELP, "", f"（启动用时 {seconds:.1f} 秒）", ""]
     return "\n".join(lines)

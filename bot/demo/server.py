@@ -73,6 +73,7 @@ class DemoServer:
         self.runtime: Runtime | None = None
         self.standin: StandIn | None = None
         self.callback_url = ""
+        self.console_url = ""
         self._runner: web.AppRunner | None = None
         self._http: aiohttp.ClientSession | None = None
         self._loop = asyncio.new_event_loop()
@@ -107,14 +108,17 @@ class DemoServer:
         self.standin = await StandIn(corp_id=w.corp_id, secret=w.secret).start()
         self.standin.state.listeners.append(self.pushes.put)
         w.api_base_url = self.standin.base_url
+        w.oauth_url, w.sso_url = self.standin.oauth_url, self.standin.sso_url    # the console logs in here
         self.runtime = Runtime.build(self.cfg, clock=self.clock)
-        self.standin.state.known_users = set(await asyncio.to_thread(self._accounts))
+        self.standin.state.people = await asyncio.to_thread(self._people)
+        self.standin.state.known_users = {account for account, _ in self.standin.state.people}
         self._runner = web.AppRunner(build_app(self.runtime), access_log=None)
         await self._runner.setup()      # runs on_startup: reply understanding is loaded here
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]
         self.callback_url = f"http://127.0.0.1:{port}/wecom/callback"
+        self.console_url = f"http://127.0.0.1:{port}/console/"
         self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
 
     async def _stop(self) -> None:
@@ -124,10 +128,13 @@ class DemoServer:
             if closer:
                 await closer()
 
-    def _accounts(self) -> list[str]:
-        """Every member's account: the stand-in answers "invalid user" for anybody else."""
-        with session_scope(self.runtime.engine) as s:
-            return list(s.exec(select(Member.account)))
+    def _people(self) -> list[tuple[str, str]]:
+        """Every member (the stand-in answers "invalid user" for anybody else), as the console's
+        demo login lists them: "王晓东（wangxiaodong）· 市政协机关党委 · 机关党委书记 · 管理员"."""
+        from bot.demo.chat import load_people
+
+        return [(p.account, f"{p.name}（{p.account}）· {p.label().replace('·', ' · ')}")
+                for p in load_people(self.runtime)]
 
     # -- talking as a member ----------------------------------------------------------------
     def say(self, account: str, text: str) -> str:

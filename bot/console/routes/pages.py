@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urlencode
 
 from aiohttp import web
 from sqlmodel import Session
@@ -111,8 +112,11 @@ async def person_page(request: web.Request) -> web.Response:
 async def board_page(request: web.Request) -> web.Response:
     def build(session: Session, viewer: Member, now: datetime) -> tuple[str, dict]:
         filters = read_filters(request.query)
-        found = board(session, viewer, filters, now.date(), month_key(now, now.tzinfo))
-        return "board.html", {"title": f"{found.label} 挂图作战", "board": found, **_dates(now),
+        raw = request.query.get("page", "1")
+        number = int(raw) if raw.isdigit() and len(raw) <= 6 else 1
+        found = board(session, viewer, filters, now.date(), month_key(now, now.tzinfo), number)
+        kept = urlencode([(k, v) for k, v in request.query.items() if k != "page" and v])
+        return "board.html", {"title": f"{found.label} 挂图作战", "board": found, "page_query": kept, **_dates(now),
                               **board_charts(session, viewer, found, now.date())}
 
     return await page(request, build)

@@ -50,6 +50,7 @@ def test_piped_session_lists_confirms_pushes_and_exits_cleanly(session_run):
     out = proc.stdout
     assert proc.returncode == 0, proc.stderr + out
     assert "本地演示" in out and "/快进" in out                         # the Chinese start-up text
+    assert re.search(r"网页控制台：http://127\.0\.0\.1:\d+/console/", out)
     assert "现在您是 张伟" in out
     listing = out[out.index("张伟> 我的清单"):out.index("张伟> 第5项完成80%")]
     assert "张伟的清单" in listing
