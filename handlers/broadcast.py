@@ -9,12 +9,15 @@ An administrator sends to the whole organisation, a secretary to their unit and 
 * ``confirmation`` — first of all routers, while the bot waits for the sender's 确认
   (``Waiting.NOTICE_CONFIRMATION``, set by the preview): "确认" within ten minutes sends the draft
   (one receipt per recipient, sent after the transaction commits through ``msg.outbox``: as a card
-  with 收到 (``cards.notice``) when it fits one, else as text in numbered parts when longer than
+  with 收到 (``bot.cards.notice``) when it fits one, else as text in numbered parts when longer than
   one message, never cut); "取消" cancels it. Any other message is
   answered as usual and leaves the draft waiting; a new notice replaces it.
 """
 from __future__ import annotations
 
+from bot.cards.answers import card_or_text
+from bot.cards.notice import OCCASION_KIND as NOTICE_KIND
+from bot.cards.notice import notice_card
 from bot.fitting import MAX_TEXT_BYTES, byte_size, chunks, fit_text
 from bot.nlu.notices import is_cancellation, is_confirmation, is_loose_yes, names_a_notice_cancellation, read_notice
 from bot.router import Message, Outgoing, Router
@@ -36,9 +39,6 @@ from bot.texts import (
     opening,
 )
 from bot.wecom import SendResult
-from cards.answers import card_or_text
-from cards.notice import OCCASION_KIND as NOTICE_KIND
-from cards.notice import notice_card
 from models.conversation import State, Waiting, stop_waiting, wait_for
 from models.notices import (
     DRAFT_TTL,

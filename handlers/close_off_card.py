@@ -1,4 +1,4 @@
-"""Taps on the close-off request's card (``cards.close_off``), and the reason asked after 退回.
+"""Taps on the close-off request's card (``bot.cards.close_off``), and the reason asked after 退回.
 
 同意销号 is the typed "销号 Z-1": the same rule (``models.progress.close_off``: only a secretary
 answering for the owner, never for their own item, only a rectification reported done), kept as
@@ -7,19 +7,19 @@ next message is the reason, and the item goes back as the typed "退回 Z-1 原�
 (``models.progress.send_back``), kept as "[按钮] 退回（原因：……）"; the owner is told with the
 reason. "取消" instead of a reason sends nothing back.
 
-A tap that breaks a rule (``cards.taps``; the item changed since the card was sent; the review
+A tap that breaks a rule (``bot.cards.taps``; the item changed since the card was sent; the review
 refused) changes nothing and is told why; the card is updated after the commit, or the person told
 by text.
 """
 from __future__ import annotations
 
+from bot.cards.close_off import OCCASION_KIND
+from bot.cards.deadline import changed_since, last_updates
+from bot.cards.taps import Tapped, acknowledge, on_cards, take, tapped_card, tell
 from bot.nlu.codes import Review, read_review
 from bot.nlu.notices import is_cancellation
 from bot.router import Message, Router
 from bot.texts import progress_zh
-from cards.close_off import OCCASION_KIND
-from cards.deadline import changed_since, last_updates
-from cards.taps import Tapped, acknowledge, on_cards, take, tapped_card, tell
 from handlers.close_off import review_item
 from models.conversation import State, Waiting, stop_waiting, wait_for
 from models.progress import lock

@@ -1,6 +1,6 @@
-"""Taps on the deadline reminder's card (``cards.deadline``), and what is in the way after 遇到困难.
+"""Taps on the deadline reminder's card (``bot.cards.deadline``), and what is in the way after 遇到困难.
 
-A tap is recorded exactly as its words typed about the card's item would be (``cards.keys``: the
+A tap is recorded exactly as its words typed about the card's item would be (``bot.cards.keys``: the
 same ``Update`` reply understanding makes of "已完成", the same rules, the same 撤回), kept as
 "[按钮] 已完成"; "本月未开展" is the month's report in those words and changes no item (as typed:
 ``handlers.written_report``). 遇到困难 marks the item 受阻 and asks what is in the way; the next
@@ -8,19 +8,19 @@ message is kept with that update. The callback is answered empty (WeCom's passiv
 event is not to be relied on): after the commit the card is updated to show what was recorded, and
 if WeCom refuses the update (its response_code used or past 72 hours) the person is told by text.
 
-A tap that breaks a rule (``cards.taps``; the item changed since the card was sent) changes
+A tap that breaks a rule (``bot.cards.taps``; the item changed since the card was sent) changes
 nothing and is told why, by text.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.cards.deadline import OCCASION_KIND, changed_since, last_updates
+from bot.cards.keys import Key
+from bot.cards.taps import on_cards, take_and_apply, tapped_card, tell
 from bot.nlu import Update
 from bot.router import Message, Router, understand
 from bot.texts import progress_zh
-from cards.deadline import OCCASION_KIND, changed_since, last_updates
-from cards.keys import Key
-from cards.taps import on_cards, take_and_apply, tapped_card, tell
 from handlers.progress import record
 from handlers.written_report import report_in_words
 from models.conversation import State, Waiting, stop_waiting, wait_for

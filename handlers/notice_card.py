@@ -1,16 +1,16 @@
-"""Taps on a notice's card (``cards.notice``): 收到 is the receipt of that notice, as the typed
+"""Taps on a notice's card (``bot.cards.notice``): 收到 is the receipt of that notice, as the typed
 "收到" is of the latest (``models.notices.acknowledge_notice``); "通知收到情况" counts it the same.
 
 The card went to all the notice's recipients: a tap by anyone else, or a second receipt (tapped or
 typed before), changes nothing and says why. The card is updated after the commit, or the person
-told by text (``cards.taps``).
+told by text (``bot.cards.taps``).
 """
 from __future__ import annotations
 
+from bot.cards.notice import OCCASION_KIND
+from bot.cards.taps import acknowledge, on_cards, take, tapped_card, tell
 from bot.router import Message, Router
 from bot.texts import NOTICE_ACKNOWLEDGED, opening
-from cards.notice import OCCASION_KIND
-from cards.taps import acknowledge, on_cards, take, tapped_card, tell
 from models.notices import acknowledge_notice
 from models.tables import Notice
 

@@ -18,6 +18,10 @@ What the bot remembers between messages is ``models.conversation``'s; the state 
 """
 from __future__ import annotations
 
+from bot.cards.answers import card_or_text
+from bot.cards.close_off import OCCASION_KIND as CLOSE_OFF_KIND
+from bot.cards.close_off import close_off_card
+from bot.cards.deadline import last_updates
 from bot.fitting import MAX_TEXT_BYTES, byte_size, fit_lines, fit_text
 from bot.nlu import Update
 from bot.nlu.codes import find_codes, key_of
@@ -36,10 +40,6 @@ from bot.texts import (
     page_line,
     progress_zh,
 )
-from cards.answers import card_or_text
-from cards.close_off import OCCASION_KIND as CLOSE_OFF_KIND
-from cards.close_off import close_off_card
-from cards.deadline import last_updates
 from handlers.summary import needs_read_back, read_back
 from models.conversation import State, Waiting, item_in_mind, remember_item, stop_waiting, wait_for
 from models.lookups import code_in_use, month_key

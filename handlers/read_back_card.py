@@ -1,4 +1,4 @@
-"""Taps on a read-back's card (``cards.read_back``): 确认保存 is the typed "确认"
+"""Taps on a read-back's card (``bot.cards.read_back``): 确认保存 is the typed "确认"
 (``handlers.read_back.confirm``: every line stored once, confirmed); 有误，我来改 says how to fix a
 line by typing — and, when ``[web] base_url`` is set, links 我的清单 in the console, where each
 line can be changed on a form — and leaves the read-back waiting.
@@ -6,13 +6,13 @@ line can be changed on a form — and leaves the read-back waiting.
 The card counts only while the read-back it shows is the one waiting for its member: a newer
 read-back (after a fix, more progress), a 确认 or 取消 typed meanwhile, or a lapse makes it out
 of date, and the tap changes nothing and says so. The shared rules (addressee, second tap) are
-``cards.taps``; the card is updated after the commit, or the person told by text.
+``bot.cards.taps``; the card is updated after the commit, or the person told by text.
 """
 from __future__ import annotations
 
+from bot.cards.read_back import OCCASION_KIND, shows
+from bot.cards.taps import on_cards, take_and_apply, tapped_card, tell
 from bot.router import Message, Router
-from cards.read_back import OCCASION_KIND, shows
-from cards.taps import on_cards, take_and_apply, tapped_card, tell
 from handlers import read_back
 from models.conversation import Waiting
 

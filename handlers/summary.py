@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from bot.cards.answers import card_or_text
+from bot.cards.read_back import OCCASION_KIND as READ_BACK_KIND
+from bot.cards.read_back import read_back_card
 from bot.fitting import MAX_TEXT_BYTES, byte_size, fit_text
 from bot.nlu import Update
 from bot.router import Message, Outgoing
@@ -29,9 +32,6 @@ from bot.texts import (
     month_zh,
     read_back_line,
 )
-from cards.answers import card_or_text
-from cards.read_back import OCCASION_KIND as READ_BACK_KIND
-from cards.read_back import read_back_card
 from models.conversation import State, Waiting, wait_for
 from models.lookups import month_key
 from models.progress import mark_reported, preview
@@ -123,7 +123,7 @@ def show(msg: Message, lines: list[Line], words: str, note: str = "", tail: str 
 
 
 def _as_card(msg: Message, lines: list[Line], until: datetime, text: str, note: str) -> str:
-    """The summary ``text`` as a card (``cards.read_back``), sent in place of the reply; or the
+    """The summary ``text`` as a card (``bot.cards.read_back``), sent in place of the reply; or the
     reply ``text`` when cards are off or it does not fit one."""
     since = msg.at          # the read-back just set waiting (show)
     by_code = {i.code: i for i in msg.items}

@@ -364,7 +364,7 @@ class AuditEvent(SQLModel, table=True):
 
 
 class CardTap(SQLModel, table=True):
-    """A tap on a template card that was taken (``cards``): one per card and addressee (a notice's
+    """A tap on a template card that was taken (``bot.cards``): one per card and addressee (a notice's
     one card goes to many), so a second tap on the same card finds it and changes nothing."""
 
     __table_args__ = (UniqueConstraint("task_id", "member_id", name="uq_cardtap_task_member"),)
@@ -373,7 +373,7 @@ class CardTap(SQLModel, table=True):
     task_id: str = Field(index=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     at: datetime = _at()
-    key: str                                      # the button's key (``cards.keys.KEYS``)
+    key: str                                      # the button's key (``bot.cards.keys.KEYS``)
     response_code: str | None = None              # what updated the card (once, within 72 hours)
 
 

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from bot.cards.deadline import deadline_card, last_updates
 from bot.config import ScheduleConfig, WebConfig
 from bot.fitting import MAX_TEXT_BYTES, byte_size, fit_lines, fit_text
 from bot.messages import OutMessage, TemplateCard, Text, as_message
@@ -30,7 +31,6 @@ from bot.texts import (
     page_line,
     progress_zh,
 )
-from cards.deadline import deadline_card, last_updates
 from models.ladder import Tally as MarkTally
 from models.ladder import marks_of_year
 from models.lookups import (
@@ -206,7 +206,7 @@ def deadline(session: Session, occ: Occasion, at: datetime, cfg: ScheduleConfig,
 
 def _one_item_card(occ: Occasion, m: Member, items: list[Item], number: dict[int, int], text: str, today: date,
                    last: dict[int, int]) -> OutMessage | None:
-    """A reminder about exactly one item goes as a card (``cards.deadline``) when it fits one."""
+    """A reminder about exactly one item goes as a card (``bot.cards.deadline``) when it fits one."""
     if len(items) != 1:
         return None
     item = items[0]

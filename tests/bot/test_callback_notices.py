@@ -41,7 +41,7 @@ async def test_preview_then_confirm_sends_to_the_unit_and_the_units_below(client
     assert standin.state.sent == []
     assert await say(client, "guan", "确认") == "通知已发送给机关党委及下级单位，共7人。回复“通知收到情况”查看确认情况。"
     assert _to(standin) == COMMITTEE_AND_BELOW                      # not the sender, not the 党组 above
-    assert standin.state.sent[-1].msgtype == "template_card"        # a card with 收到 (cards.notice)
+    assert standin.state.sent[-1].msgtype == "template_card"        # a card with 收到 (bot.cards.notice)
     assert standin.state.sent[-1].raw["template_card"]["sub_title_text"].startswith("周五下午3点")
     with Session(engine) as s:
         notice = s.exec(select(Notice)).one()

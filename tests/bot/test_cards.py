@@ -1,10 +1,10 @@
 """cards: task_ids from the push log row, in WeCom's characters, and back; the keys registry."""
 import pytest
 
+from bot.cards.keys import KEYS
+from bot.cards.task_ids import kind_of, read_task_id, task_id
 from bot.messages import CARD_LIMITS, Button, button_card, card_fits
 from bot.wecom_rules import TASK_ID_RE
-from cards.keys import KEYS
-from cards.task_ids import kind_of, read_task_id, task_id
 
 
 def test_a_task_id_is_the_push_log_row_in_valid_characters_and_reads_back():

@@ -1,5 +1,5 @@
-"""Cards sent as answers (cards.answers): a read-back (cards.read_back), a close-off request to the
-secretary (cards.close_off) and a notice (cards.notice), through real encrypted callbacks and the
+"""Cards sent as answers (bot.cards.answers): a read-back (bot.cards.read_back), a close-off request to the
+secretary (bot.cards.close_off) and a notice (bot.cards.notice), through real encrypted callbacks and the
 stand-in WeCom, on SQLite and PostgreSQL: each tap records what it says (the export, the receipts),
 撤回 undoes a tapped update, a retried tap counts once, a tap by another member or on a changed
 item changes nothing and says why, and the stand-in sees one update_template_card per tap taken,

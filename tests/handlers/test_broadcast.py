@@ -25,7 +25,7 @@ async def test_preview_then_confirm_sends_to_secretaries_and_everyone(chat, stan
     sent = await chat.ask(send_notice, "zhaolei", "确认", "unknown")
     assert "通知已发送给全体书记，共3人" in sent
     assert sorted(standin.state.sent[-1].touser) == ["jiwei", "liming", "sunli"]
-    card = standin.state.sent[-1].raw["template_card"]            # a card with 收到 (cards.notice)
+    card = standin.state.sent[-1].raw["template_card"]            # a card with 收到 (bot.cards.notice)
     assert card["sub_title_text"] == "周五前报述职材料" and card["main_title"]["desc"] == "——赵磊"
     assert [b["text"] for b in card["button_list"]] == ["收到"]
     preview, sent = await _send(chat, "zhaolei", "通知：明天开会")

@@ -1,4 +1,4 @@
-"""The deadline reminder's card (cards.deadline, handlers.deadline_card) through real encrypted
+"""The deadline reminder's card (bot.cards.deadline, handlers.deadline_card) through real encrypted
 callbacks and the stand-in WeCom, on SQLite and PostgreSQL: a tap records what its button says as
 the typed words would, 撤回 undoes it, a retried tap counts once, and a tap that breaks a rule
 changes nothing and says why; the stand-in sees one update_template_card per tap taken."""
@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import openpyxl
 from sqlmodel import Session, select
 
-from cards.task_ids import task_id
+from bot.cards.task_ids import task_id
 from models.tables import CardTap, Item, MonthlyReport, ProgressUpdate, PushLog
 from schedules.runner import run_due
 from tests.support import wecom as wf

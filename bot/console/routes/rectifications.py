@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from sqlmodel import Session, select
 
+from bot.cards.deadline import last_updates
 from bot.console.acting import WEB, act, form_number
 from bot.console.board import Refused, _within
 from bot.console.items import countdown, signal
@@ -25,7 +26,6 @@ from bot.console.routes.pages import _dates, page
 from bot.nlu.codes import Review
 from bot.router import Message
 from bot.texts import progress_zh
-from cards.deadline import last_updates
 from handlers.close_off import review_item
 from models.lookups import listed, owner_names
 from models.organisation import Tree

@@ -8,8 +8,8 @@ is the notice as text, ending "收到请回复“收到”。".
 """
 from __future__ import annotations
 
+from bot.cards.keys import KEYS
 from bot.messages import TemplateCard, button_card, card_fits
-from cards.keys import KEYS
 
 OCCASION_KIND = "notice"
 

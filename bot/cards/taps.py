@@ -1,7 +1,7 @@
 """The rules every tap on a card obeys before anything changes, and the record of a tap taken.
 
-A tap is taken only when: the task_id is one the bot made (``cards.task_ids``) and its push log
-row — or, for a card sent as an answer, its ``SentCard`` row (``cards.answers``) — holds that card;
+A tap is taken only when: the task_id is one the bot made (``bot.cards.task_ids``) and its push log
+row — or, for a card sent as an answer, its ``SentCard`` row (``bot.cards.answers``) — holds that card;
 the key is one of the card's buttons; the tapper is the card's addressee (the row's member; a card
 to many, a notice, leaves that to its module); the card was not tapped before by the tapper
 (``CardTap``, unique per task_id and member: a second tap, or a concurrent one, finds it); and no
@@ -19,17 +19,17 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from bot.cards.keys import KEYS, Key
+from bot.cards.task_ids import kind_of, read_task_id
 from bot.messages import CardUpdate, TemplateCard, from_stored
 from bot.router import Message, Outgoing
-from cards.keys import KEYS, Key
-from cards.task_ids import kind_of, read_task_id
 from models.db import insert_one_ignoring
 from models.tables import CardTap, Member, PushLog, SentCard
 
 
 def on_cards(kind: str) -> Callable[[Message], bool]:
     """The filter of a card module's tap handler: taps on the bot's cards sent on occasions of
-    ``kind`` ("deadline", the task_id's occasion kind; ``cards.task_ids``)."""
+    ``kind`` ("deadline", the task_id's occasion kind; ``bot.cards.task_ids``)."""
     def taps_a_card_of_kind(msg: Message) -> bool:
         return msg.inbound is not None and kind_of(msg.inbound.task_id) == kind
     return taps_a_card_of_kind

@@ -1,6 +1,6 @@
 """The deadline reminder about one item (截止提醒) as a ``button_interaction`` card.
 
-Its buttons by the item's kind (``cards.keys``): a project, a rectification or a duty without a
+Its buttons by the item's kind (``bot.cards.keys``): a project, a rectification or a duty without a
 target count — 已完成 / 在推进 / 遇到困难; a quantified duty — 本月开展了1次 / 本月未开展. Its text
 form is the reminder as text (what ``[wecom] cards = false`` sends, and the WeChat plug-in shows):
 it says how to answer by typing. What the card knows of its item when sent (``about``): the item,
@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from bot.cards.keys import KEYS, Key
+from bot.cards.task_ids import task_id
 from bot.messages import TemplateCard, button_card, card_fits
 from bot.texts import day, progress_zh
-from cards.keys import KEYS, Key
-from cards.task_ids import task_id
 from models.tables import Item, ProgressUpdate
 
 OCCASION_KIND = "deadline"

@@ -4,16 +4,16 @@
 Sent when an owner reports a rectification done (``handlers.progress``), to the secretary
 responsible (never the owner), in place of the text request; its text form is that request, saying
 how to answer by typing ("销号 Z-1" / "退回 Z-1 原因：……"). What the card knows (``about``): the
-item, its owner, its state and its last update when sent (``cards.deadline.state_of``): a tap on an
+item, its owner, its state and its last update when sent (``bot.cards.deadline.state_of``): a tap on an
 item changed since — closed off or sent back by typing, updated again, handed over — changes
 nothing.
 """
 from __future__ import annotations
 
+from bot.cards.deadline import state_of
+from bot.cards.keys import KEYS
 from bot.messages import TemplateCard, button_card, card_fits
 from bot.texts import opening
-from cards.deadline import state_of
-from cards.keys import KEYS
 from models.tables import Item
 
 OCCASION_KIND = "closeoff"

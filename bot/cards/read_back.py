@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.cards.keys import KEYS
 from bot.messages import TemplateCard, button_card, card_fits
-from cards.keys import KEYS
 
 OCCASION_KIND = "readback"
 TITLE = "【请核对】我理解为（共{n}条，尚未记录）"

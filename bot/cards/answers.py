@@ -1,8 +1,8 @@
 """Cards sent as answers, not pushes: a report read back, a close-off request to the secretary, a
 notice. Each is kept as a ``SentCard`` row (its JSON and ``about``) in the transaction that sends
-it, so a tap finds it (``cards.taps``), and goes out after the commit (``msg.outbox``).
+it, so a tap finds it (``bot.cards.taps``), and goes out after the commit (``msg.outbox``).
 
-Their task_ids are ``qd@<kind>@<ref>@<addressee>`` (``cards.task_ids``): the ref is random for a
+Their task_ids are ``qd@<kind>@<ref>@<addressee>`` (``bot.cards.task_ids``): the ref is random for a
 read-back and a close-off request (never used twice in the app), the notice's id for a notice (one
 card to all its recipients, addressee 0). With ``[wecom] cards = false`` nothing is kept and the
 text form goes instead.
@@ -12,9 +12,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
+from bot.cards.task_ids import task_id
 from bot.messages import OutMessage, TemplateCard, to_stored
 from bot.router import Message, Outgoing
-from cards.task_ids import task_id
 from models.tables import SentCard
 
 TO_MANY = 0         # the addressee part of the task_id of a card to many (a notice)
