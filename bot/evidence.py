@@ -6,12 +6,15 @@ callback's transaction, which no download ever holds open.
 
 What is kept of a photo: a JPEG downscaled to ``[evidence] long_side`` pixels on its long side, and
 a thumbnail of ``thumb_side``; the SHA-256 of the bytes received, so a photo sent again is kept once.
+A file message that is no picture (a PDF, a workbook …) is kept as it came, up to ``file_mb``: its
+bytes, its name (``FileName``), a content type guessed from the name or the bytes; no thumbnail.
 """
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import io
+import mimetypes
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,6 +40,8 @@ class Received:
     height: int = 0
     sha256: str = ""
     refused: str = ""
+    filename: str | None = None          # a file's name as sent
+    content_type: str = "image/jpeg"     # of ``image``: a file's own when kept as it came
 
 
 def wanted(inbound: Inbound) -> bool:
@@ -69,6 +74,32 @@ def prepare(data: bytes, long_side: int, thumb_side: int) -> Received:
     return Received(image, _jpeg(picture, thumb_side), width, height, hashlib.sha256(data).hexdigest())
 
 
+_MAGIC = ((b"%PDF-", "application/pdf"), (b"PK\x03\x04", "application/zip"),
+          (b"\xd0\xcf\x11\xe0", "application/octet-stream"))
+
+
+def content_type(filename: str | None, data: bytes) -> str:
+    """A file's type, guessed from its name, else from its first bytes; octet-stream when unknown."""
+    guessed = mimetypes.guess_type(filename or "")[0]
+    if guessed:
+        return guessed
+    return next((kind for magic, kind in _MAGIC if data.startswith(magic)), "application/octet-stream")
+
+
+def as_file(data: bytes, filename: str | None) -> Received:
+    """A file that is no picture, kept as it came."""
+    return Received(image=data, sha256=hashlib.sha256(data).hexdigest(), filename=filename,
+                    content_type=content_type(filename, data))
+
+
+def prepare_file(data: bytes, filename: str | None, long_side: int, thumb_side: int) -> Received:
+    """A file message: a picture is kept as any photo (downscaled), anything else as it came."""
+    picture = prepare(data, long_side, thumb_side)
+    if picture.refused and not picture.refused.startswith("图片像素过大"):
+        return as_file(data, filename)
+    return picture if picture.refused else Received(**{**picture.__dict__, "filename": filename})
+
+
 async def fetch(runtime: Runtime, inbound: Inbound) -> None:
     """Download ``inbound``'s media and prepare it, into ``inbound.received``."""
     e = runtime.config.evidence
@@ -78,4 +109,7 @@ async def fetch(runtime: Runtime, inbound: Inbound) -> None:
     except MediaUnavailable as exc:
         inbound.received = Received(refused=str(exc))
         return
-    inbound.received = await asyncio.to_thread(prepare, data, e.long_side, e.thumb_side)
+    if inbound.msg_type == "file":
+        inbound.received = await asyncio.to_thread(prepare_file, data, inbound.filename, e.long_side, e.thumb_side)
+    else:
+        inbound.received = await asyncio.to_thread(prepare, data, e.long_side, e.thumb_side)

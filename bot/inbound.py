@@ -39,6 +39,7 @@ class Inbound:
     selected: tuple[Selection, ...] = ()  # SelectedItems of a vote / multiple-choice card
     media_id: str | None = None         # MediaId of an image, voice, video or file
     pic_url: str | None = None          # PicUrl of an image
+    filename: str | None = None         # FileName (or Title) of a file
     received: Any = None                # an image's or file's media fetched and prepared (bot.evidence.Received)
 
     @property
@@ -110,4 +111,5 @@ def read_inbound(raw: Mapping) -> Inbound:
         event=(_text(raw, "Event") or "").lower() if is_event else None,
         event_key=_text(raw, "EventKey"), task_id=_text(raw, "TaskId"), card_type=_text(raw, "CardType"),
         response_code=_text(raw, "ResponseCode"), selected=_selections(raw),
-        media_id=_text(raw, "MediaId"), pic_url=_text(raw, "PicUrl"))
+        media_id=_text(raw, "MediaId"), pic_url=_text(raw, "PicUrl"),
+        filename=(_text(raw, "FileName") or _text(raw, "Title")) if msg_type == "file" else None)

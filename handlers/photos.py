@@ -34,10 +34,12 @@ from models.photos import (
     drop_pending,
     keep,
     last_undoable,
+    meeting_counts,
+    meeting_in_mind,
     pending_count,
     take_back,
 )
-from models.tables import Item
+from models.tables import Item, Meeting
 
 router = Router("photos")
 
@@ -70,6 +72,32 @@ def _on_item(msg: Message, item: Item, added: int) -> str:
             "照片不改变事项的进度；回复“撤回”可删除刚发的照片。")
 
 
+def _in_mind(msg: Message) -> tuple[Item | None, Meeting | None]:
+    """What the photo is for: the item or the 三会一课 record the bot last spoke about within the
+    attach limit — the one recorded last; (None, None) when it is unclear (both at one moment)."""
+    item = item_in_mind(msg.member, msg.items, msg.at, _window(msg))
+    found = meeting_in_mind(msg.session, msg.member, msg.at, _window(msg))
+    if found is None:
+        return item, None
+    meeting, spoken = found
+    if item is None or spoken > msg.member.context_at:
+        return None, meeting
+    return (item, None) if msg.member.context_at > spoken else (None, None)
+
+
+def _what(received) -> str:
+    """"照片", or a file kept as it came by its name."""
+    return f"文件“{received.filename or '未命名'}”" if not received.thumbnail else "照片"
+
+
+def _on_meeting(msg: Message, meeting: Meeting, kept: int | None, received) -> str:
+    head = f"本单位{meeting.held_on.month}月{meeting.held_on.day}日{meeting.kind}的会议记录"
+    if kept is None:
+        return f"这份{_what(received)}已在{head}的佐证材料中，未重复保存。"
+    total = meeting_counts(msg.session, [meeting.id]).get(meeting.id, 0)
+    return f"已将{_what(received)}作为佐证材料附到{head}（共{total}份）。回复“撤回”可删除刚发的{_what(received)}。"
+
+
 def _received(msg: Message):
     return msg.inbound.received if msg.inbound is not None else None
 
@@ -82,14 +110,17 @@ def keep_photo(msg: Message) -> str:
     if received is None or received.refused:
         why = received.refused if received is not None else "没有取到内容，未保存"
         return f"收到{word}，{why}。本条未做任何记录。"
+    media_id, kind = msg.inbound.media_id or "", msg.kind
+    item, meeting = _in_mind(msg)
+    if meeting is not None and (msg.waiting is None or msg.waiting.kind != Waiting.PHOTO_ITEM):
+        kept = keep(msg.session, msg.member, None, msg.at, received, media_id, kind, meeting=meeting)
+        return _on_meeting(msg, meeting, kept, received)
     if not msg.items:
         return f"收到{word}。您{msg.at.year}年度没有清单事项，照片无处可附，未保存。"
-    media_id, kind = msg.inbound.media_id or "", msg.kind
     drop_pending(msg.session, None, msg.at)      # anybody's photos whose item was never said in time
     if msg.waiting is not None and msg.waiting.kind == Waiting.PHOTO_ITEM:
         keep(msg.session, msg.member, None, msg.at, received, media_id, kind)
         return _ask(msg, pending_count(msg.session, msg.member))
-    item = item_in_mind(msg.member, msg.items, msg.at, _window(msg))
     if item is None and msg.waiting is not None and msg.waiting.kind not in REPLACEABLE:
         return f"收到{word}。您还有上一个问题未回复，照片未保存；请先回复上一个问题，再说明事项（如“第2项”）后重新发送照片。"
     if item is None:
@@ -101,6 +132,10 @@ def keep_photo(msg: Message) -> str:
     remember_item(msg.session, msg.member, item, msg.at)       # the next photo goes to the same item
     if kept is None:
         return f"这张照片已在{_head(msg, item)}的佐证材料中，未重复保存。"
+    if not received.thumbnail:
+        total = counts(msg.session, [item.id]).get(item.id, 0)
+        return (f"已将{_what(received)}作为佐证材料附到{_head(msg, item)}（该项共{total}份）。"
+                "文件不改变事项的进度；回复“撤回”可删除刚发的文件。")
     return _on_item(msg, item, 1)
 
 
@@ -143,6 +178,8 @@ def take_back_photo(msg: Message) -> str:
     """"撤回" right after a photo: it is deleted (its sender's; no update of theirs since)."""
     photo = last_undoable(msg.session, msg.member, msg.at)
     take_back(msg.session, photo)
+    if photo.meeting_id is not None:
+        return "已撤回刚发的照片：已从会议记录的佐证材料中删除。"
     if photo.item_id is None:
         left = pending_count(msg.session, msg.member)
         if not left and msg.waiting is not None and msg.waiting.kind == Waiting.PHOTO_ITEM:

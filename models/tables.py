@@ -380,21 +380,26 @@ class CardTap(SQLModel, table=True):
 class Photo(SQLModel, table=True):
     """A photo sent in the chat as evidence (佐证材料) for an item (``models.photos``): who sent it,
     when, which item and which update it backs; a downscaled JPEG and a thumbnail kept in the
-    database, so every instance and one backup hold them. ``item_id`` is NULL only while the bot
-    asks which item it is for (at most ``Waiting.PHOTO_ITEM``'s time limit)."""
+    database, so every instance and one backup hold them. A photo is on an item (``item_id``) or on
+    a 三会一课 record (``meeting_id``); both are NULL only while the bot asks which item it is for (at
+    most ``Waiting.PHOTO_ITEM``'s time limit). A file that is no picture is kept as it came
+    (``filename``, ``content_type``), with no thumbnail."""
 
     id: int | None = Field(default=None, primary_key=True)
     item_id: int | None = Field(default=None, foreign_key="item.id", index=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)  # a 三会一课 record's
     update_id: int | None = Field(default=None, foreign_key="progressupdate.id")
     member_id: int = Field(foreign_key="member.id", index=True)
     received_at: datetime = _at()
     media_id: str
     kind: str = "image"                           # the message it came in: image or file
+    filename: str | None = None                   # a file's name as sent (FileName / Title), if any
+    content_type: str = "image/jpeg"              # of ``image``: a kept file's own type
     width: int
     height: int
     sha256: str = Field(index=True)               # of the bytes received: a photo sent again is kept once
-    image: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    thumbnail: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    image: bytes = Field(sa_column=Column(LargeBinary, nullable=False))   # a file's bytes as they came
+    thumbnail: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))  # None: a file
 
 
 class SentCard(SQLModel, table=True):

@@ -89,9 +89,10 @@ async def guard(request: web.Request, handler):
             if exc.status < 400:
                 raise
             response = refusal(request, exc.status, STATUS_ZH.get(exc.status, "请求无法处理。"))
-    cache = response.headers.get("Cache-Control") if response.content_type == "image/jpeg" else None
+    served = response.content_type == "image/jpeg" or "Content-Disposition" in response.headers
+    cache = response.headers.get("Cache-Control") if served else None
     response.headers.update(HEADERS)
-    if cache:                           # a photo's bytes (routes.photos) may be kept by the browser only
+    if cache:                           # a photo's or file's bytes (routes.photos) may be kept by the browser only
         response.headers["Cache-Control"] = cache
     return response
 

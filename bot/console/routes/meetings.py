@@ -1,5 +1,6 @@
 """The 三会一课 calendar (``/console/meetings?unit=&year=``): a 党支部's year as twelve months, each
-with the meetings held (kind, date, attendance, topic, who reported; withdrawn ones not shown), and
+with the meetings held (kind, date, attendance, topic, who reported, 📎N linking to its photos at
+``/console/meetings/{id}/photos``; withdrawn ones not shown), and
 per kind its periods against its frequency (``[meetings]``): held, missed (red), or not yet ended —
 by ``models.meetings.owed`` and ``Period.missed_by``, the very rule of the star rating's veto.
 
@@ -20,6 +21,7 @@ from bot.console.board import Refused
 from bot.console.routes.pages import _dates, page
 from models.meetings import Period, branches, held_days, owed
 from models.organisation import Tree
+from models.photos import meeting_counts
 from models.tables import Meeting, Member
 
 STATUS_ZH = {"held": "已开", "missed": "未开", "running": "未到期"}
@@ -32,6 +34,8 @@ class Held:
     attendance: str
     topic: str
     reporter: str
+    id: int = 0
+    photos: int = 0                 # 📎N: its photos and files (models.photos.meeting_counts)
 
 
 @dataclass
@@ -88,10 +92,13 @@ def _held(session: Session, unit_id: int, year: int) -> dict[int, list[Held]]:
                 Meeting.held_on >= date(year, 1, 1), Meeting.held_on <= date(year, 12, 31))
          .order_by(Meeting.held_on, Meeting.id))
     months: dict[int, list[Held]] = defaultdict(list)
-    for m, name in session.exec(q):
+    rows = list(session.exec(q))
+    photos = meeting_counts(session, [m.id for m, _ in rows])
+    for m, name in rows:
         seats = [f"应到{m.due}人" if m.due is not None else "", f"实到{m.present}人" if m.present is not None else ""]
         months[m.held_on.month].append(Held(str(m.kind), f"{m.held_on.month}月{m.held_on.day}日",
-                                            "，".join(s for s in seats if s), m.topic or "", name))
+                                            "，".join(s for s in seats if s), m.topic or "", name,
+                                            m.id, photos.get(m.id, 0)))
     return months
 
 
