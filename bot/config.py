@@ -263,7 +263,7 @@ class EvidenceConfig:
 
     attach_minutes: int = 30        # a photo goes to the item last spoken about within this many minutes
     image_mb: int = 10              # an image larger than this is refused (WeCom's own limit is 10 MB)
-    file_mb: int = 20               # a file message (a picture sent as a file) larger than this is refused
+    file_mb: int = 20               # a file message (a picture, or any file kept as it came) larger than this is refused
     download_seconds: int = 20      # media/get must deliver within this many seconds
     long_side: int = 1600           # the copy kept: downscaled to this many pixels on its long side
     thumb_side: int = 240           # the thumbnail's long side
