@@ -5,15 +5,19 @@ the last thing recorded decides between a meeting and an item; a file message th
 kept as it came, by its name, up to ``[evidence] file_mb``, and downloaded from the console."""
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from html import unescape
 
+import openpyxl
 from sqlmodel import Session, select
 
 from models.tables import Item, Meeting, Photo
 from tests.handlers.test_photos import jpeg, photo
 from tests.support import wecom as wf
+from tests.support.cli import qingdan
+from tests.support.config import write_config
 from tests.support.console import login
 
 PDF = b"%PDF-1.4\n" + b"1 0 obj << /Type /Catalog >> endobj\n" * 50 + b"%%EOF\n"
@@ -140,3 +144,17 @@ def test_a_file_name_for_the_download_header_is_made_safe():
     from bot.console.routes.photos import safe_filename
     assert safe_filename('../../etc/pa"ss\r\nwd;x.pdf', 7) == "pa_ss_wd_x.pdf"
     assert safe_filename(None, 7) == "佐证材料7" and safe_filename("..", 8) == "佐证材料8"
+
+
+async def test_the_export_counts_a_file_like_a_photo(client, standin, engine, db_url, tmp_path):
+    await wf.say(client, "wangfang", "第3项完成了")
+    await photo(client, standin, "wangfang")
+    assert "文件“台账.pdf”" in await send_file(client, standin, "wangfang", PDF, "台账.pdf")
+    config = write_config(tmp_path / "config.toml", db_url, standin.base_url)
+    out = tmp_path / "out.xlsx"
+    done = await asyncio.to_thread(qingdan, "export", str(out), config=config)
+    assert done.returncode == 0, done.stderr
+    ws = openpyxl.load_workbook(out)["项目清单"]
+    header = [c.value for c in ws[1]]
+    rows = {r[0]: dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows["P-3"]["佐证材料"] == 2
