@@ -111,6 +111,8 @@ def keep_photo(msg: Message) -> str:
         why = received.refused if received is not None else "没有取到内容，未保存"
         return f"收到{word}，{why}。本条未做任何记录。"
     media_id, kind = msg.inbound.media_id or "", msg.kind
+    if msg.waiting is not None and msg.waiting.kind == Waiting.MEETING:     # a meeting read back: not yet a record
+        return f"收到{word}。您报送的会议还未确认，{word}未保存；请先回复“确认”或“取消”，再重新发送。"
     item, meeting = _in_mind(msg)
     if meeting is not None and (msg.waiting is None or msg.waiting.kind != Waiting.PHOTO_ITEM):
         kept = keep(msg.session, msg.member, None, msg.at, received, media_id, kind, meeting=meeting)

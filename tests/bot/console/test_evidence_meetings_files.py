@@ -158,3 +158,12 @@ async def test_the_export_counts_a_file_like_a_photo(client, standin, engine, db
     header = [c.value for c in ws[1]]
     rows = {r[0]: dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)}
     assert rows["P-3"]["佐证材料"] == 2
+
+
+async def test_a_photo_while_a_meeting_is_read_back_is_not_kept(client, standin, engine):
+    await wf.say(client, "liming", "今天召开支委会，研究发展党员工作")
+    assert "我理解为" in await wf.say(client, "liming", "周三召开党小组会，学习党章")
+    assert "还未确认" in await photo(client, standin, "liming")
+    assert _photos(engine) == []
+    assert "已记录" in await wf.say(client, "liming", "确认")
+    assert "党小组会的会议记录" in await photo(client, standin, "liming")
