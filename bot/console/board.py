@@ -227,6 +227,8 @@ def _page_rows(session: Session, tree: Tree, page: list[Segment], f: Filters, to
 
 def _people(session: Session, in_units: list, f: Filters, segments: list[Segment], year: int) -> list[tuple[int, str]]:
     """The 人员 to choose from: everybody with items in the units (none when more than ``PEOPLE_LISTED``)."""
+    if len({s[1] for s in segments}) > PEOPLE_LISTED:           # the rows shown have too many already
+        return []
     if f.kind or f.owner is not None or f.status or f.signal:
         q = (select(Item.owner_id, Member.name).join(Member, Member.id == Item.owner_id)
              .where(*in_units, listed(year)).distinct().limit(PEOPLE_LISTED + 1))
