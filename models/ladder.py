@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from models.db import insert_ignoring
@@ -153,12 +153,21 @@ class Tally:
     highest: str | None = None
 
     def add(self, mark: Mark) -> None:
-        if mark.cleared_at is not None:
-            self.cleared += 1
+        self.count(mark.step, mark.cleared_at is not None)
+
+    def count(self, step: str | None, cleared: bool, n: int = 1) -> None:
+        """``n`` marks of ``step``, cleared or standing."""
+        if cleared:
+            self.cleared += n
             return
-        self.standing += 1
-        if rank(mark.step) > rank(self.highest):
-            self.highest = mark.step
+        self.standing += n
+        if rank(step) > rank(self.highest):
+            self.highest = step
+
+    def merge(self, other: Tally) -> None:
+        """``other``'s marks counted in too (a unit's and those of the units below it)."""
+        self.cleared += other.cleared
+        self.count(other.highest, False, other.standing)
 
     @property
     def zh(self) -> str:
@@ -178,3 +187,23 @@ def marks_of_year(session: Session, year: int) -> tuple[dict[int, Tally], dict[i
         people[mark.member_id].add(mark)
         units[mark.unit_id].add(mark)
     return dict(people), dict(units)
+
+
+def marks_of_people(session: Session, year: int, member_ids: list[int]) -> dict[int, Tally]:
+    """The year's marks of ``member_ids`` only (a page of the console board)."""
+    people: dict[int, Tally] = defaultdict(Tally)
+    if member_ids:
+        for mark in session.exec(select(Mark).where(Mark.year == year, Mark.member_id.in_(member_ids))):
+            people[mark.member_id].add(mark)
+    return dict(people)
+
+
+def marks_by_unit(session: Session, year: int) -> dict[int, Tally]:
+    """The year's marks by unit, counted in the database (a 机关党委's board: no mark read)."""
+    cleared = Mark.cleared_at.is_not(None)
+    units: dict[int, Tally] = defaultdict(Tally)
+    q = select(Mark.unit_id, Mark.step, cleared, func.count()).where(Mark.year == year) \
+        .group_by(Mark.unit_id, Mark.step, cleared)
+    for unit_id, step, gone, n in session.connection().execute(q):
+        units[unit_id].count(step, bool(gone), n)
+    return dict(units)

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, exists, func, or_
+from sqlalchemy import and_, bindparam, case, exists, func, or_
 from sqlmodel import Session, select
 
 from bot.nlu.codes import code_key, key_of
@@ -290,34 +290,65 @@ def owes_report(year: int):
 
 def report_rates(session: Session, unit_ids: Iterable[int], month: str) -> dict[int, tuple[int, list[str]]]:
     """For each of ``unit_ids`` with expected reporters (as ``reporting_by_unit``): how many, and
-    the names of those with no report for ``month`` — counted in the database, in two queries (the
-    console's board of a 机关党委: 10,000 people, of whom only the names missing are read)."""
+    the names of those with no report for ``month`` — counted in the database, in two queries."""
+    ids = list(unit_ids)
+    counts, missing = report_counts(session, ids, month), missing_reporters(session, ids, month)
+    return {unit_id: (n, missing.get(unit_id, [])) for unit_id, (n, _) in counts.items()}
+
+
+def _owing_in(ids: list[int], month: str) -> tuple[list, object]:
+    reported = exists().where(MonthlyReport.member_id == Member.id, MonthlyReport.month == month)
+    return [Member.unit_id.in_(ids), owes_report(int(month[:4]))], reported
+
+
+def report_counts(session: Session, unit_ids: Iterable[int], month: str) -> dict[int, tuple[int, int]]:
+    """For each of ``unit_ids`` with expected reporters: how many owe ``month``'s report and how
+    many of them sent it, in one query (the console's board of a 机关党委: 10,000 people, no name read)."""
     ids = list(unit_ids)
     if not ids:
         return {}
-    year, conn = int(month[:4]), session.connection()
-    reported = exists().where(MonthlyReport.member_id == Member.id, MonthlyReport.month == month)
-    owing = [Member.unit_id.in_(ids), owes_report(year)]
-    counts = conn.execute(select(Member.unit_id, func.count()).where(*owing).group_by(Member.unit_id)).all()
+    owing, reported = _owing_in(ids, month)
+    q = (select(Member.unit_id, func.count(), func.sum(case((reported, 1), else_=0))).where(*owing)
+         .group_by(Member.unit_id))
+    return {unit_id: (n, int(sent or 0)) for unit_id, n, sent in session.connection().execute(q)}
+
+
+def missing_reporters(session: Session, unit_ids: Iterable[int], month: str) -> dict[int, list[str]]:
+    """The names of ``unit_ids``' expected reporters with no report for ``month``, by unit."""
+    ids = list(unit_ids)
+    if not ids:
+        return {}
+    owing, reported = _owing_in(ids, month)
     missing: dict[int, list[str]] = {}
-    for unit_id, name in conn.execute(select(Member.unit_id, Member.name).where(*owing, ~reported).order_by(Member.id)):
+    q = select(Member.unit_id, Member.name).where(*owing, ~reported).order_by(Member.id)
+    for unit_id, name in session.connection().execute(q):
         missing.setdefault(unit_id, []).append(name)
-    return {unit_id: (n, missing.get(unit_id, [])) for unit_id, n in counts}
+    return missing
 
 
 def reports_by_month(session: Session, unit_ids: Iterable[int], year: int) -> tuple[int, dict[str, int]]:
     """The month-by-month trend of ``unit_ids``: how many owe a report in ``year`` now
-    (``expected_reporters``), and for each month of the year how many of them reported, in two
-    queries however many units. Who owes is counted as of now, the base of every month."""
+    (``expected_reporters``), and for each month of the year how many of them reported
+    (``reported_by_month``). Who owes is counted as of now, the base of every month."""
     ids = list(unit_ids)
     if not ids:
         return 0, {}
     owing = select(Member.id).where(Member.unit_id.in_(ids), owes_report(year))      # no join, no DISTINCT
     expected = session.connection().execute(select(func.count()).select_from(owing.subquery())).scalar_one()
+    return expected, reported_by_month(session, ids, year)
+
+
+def reported_by_month(session: Session, unit_ids: Iterable[int], year: int) -> dict[str, int]:
+    """For each month of ``year``: how many of ``unit_ids``' people who owe a report now sent it, in
+    one query however many units."""
+    ids = list(unit_ids)
+    if not ids:
+        return {}
+    owing = select(Member.id).where(Member.unit_id.in_(ids), owes_report(year))
     q = (select(MonthlyReport.month, func.count()).where(MonthlyReport.member_id.in_(owing),
                                                          MonthlyReport.month.like(f"{year}-%"))
          .group_by(MonthlyReport.month))
-    return expected, dict(session.connection().execute(q).all())
+    return dict(session.connection().execute(q).all())
 
 
 def reported_members(session: Session, month: str) -> set[int]:

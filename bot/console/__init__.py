@@ -51,6 +51,7 @@ def build_console(runtime: Runtime) -> web.Application:
 
     sub = web.Application(middlewares=[guard])
     env = aiohttp_jinja2.setup(sub, loader=jinja2.PackageLoader("bot.console", "templates"), autoescape=True,
+                               auto_reload=False,         # templates are read once: no file checked a page
                                undefined=jinja2.StrictUndefined)
     cfg = runtime.config.web
     now = lambda: runtime.clock.now().timestamp()       # noqa: E731 - the runtime's clock, moved by tests and the demo

@@ -5,10 +5,13 @@ refused with 403, one that does not exist with 404, in Chinese.
 
 Every item of the units is a row (its owner's number, as in chat), coloured by ``items.signal``;
 the filters are query parameters (清单 ``kind``, 单位 ``unit``, 人员 ``owner``, 状态 ``status``,
-颜色 ``signal``). Under the board: this month's report rate per unit and who has not reported
-(``models.lookups.report_rates``: the people "谁还没报" counts, counted in the database), with
-each unit's 红叉 of the year (``models.ladder.marks_of_year``: a red ✗ and the count standing, the
-cleared ones beside).
+颜色 ``signal``). Under the board: this month's report rate of the board's unit (its own members)
+and of each unit right below it, counted with everything below that, opened level by level while
+the table stays short (``_report_rows``: a 机关党委's 20 党总支, each linking to its own board, where
+its branches are rows), and who has not reported in
+the rows of a single unit (``models.lookups.report_counts`` / ``missing_reporters``: the people
+"谁还没报" counts, counted in the database), with each row's 红叉 of the year
+(``models.ladder.marks_by_unit``: a red ✗ and the count standing, the cleared ones beside).
 
 A 机关党委's board has tens of thousands of rows, so it comes in pages of about ``PAGE_ROWS``
 (whole people: one person's items are never split), in a constant number of queries whatever the
@@ -26,14 +29,15 @@ from sqlmodel import Session, select
 
 from bot.console.items import Row, add_history, rows_of, signal_sql
 from bot.statuses import KIND_ZH, STATUS_ZH
-from models.ladder import Tally, marks_of_year
-from models.lookups import listed, report_rates
+from models.ladder import Tally, marks_by_unit, marks_of_people
+from models.lookups import listed, missing_reporters, report_counts
 from models.meetings import branches
 from models.organisation import Tree
 from models.tables import Item, Member
 
 SIGNALS = {"red": "红", "amber": "黄", "green": "绿"}
 PEOPLE_LISTED = 300          # more people than this: no 人员 list to choose from (their names still link)
+REPORT_ROWS = 40             # the report table opens a level down while its rows stay within this
 PAGE_ROWS = 100              # rows a page of the board holds, about: whole people, never split
 
 
@@ -80,6 +84,11 @@ class UnitRate:
     missing: list[str]
     unit_id: int = 0
     marks: Tally = field(default_factory=Tally)     # the unit's 红叉 of the year (models.ladder)
+    below: bool = False      # counted with the units below it: the names are on its own board
+
+    @property
+    def unreported(self) -> int:
+        return self.expected - self.reported
 
     @property
     def rate(self) -> int:
@@ -99,6 +108,7 @@ class Board:
     pages: int = 1
     branches: set[int] = field(default_factory=set)         # units with a 三会一课 calendar (党支部)
     marks: dict[int, Tally] = field(default_factory=dict)   # person → their 红叉 of the year
+    scope: list[int] = field(default_factory=list)          # the units on the board
 
     @property
     def total(self) -> int:
@@ -112,10 +122,10 @@ def allowed_units(tree: Tree, viewer: Member) -> list[int]:
     return units
 
 
-def _within(tree: Tree, viewer: Member, unit_id: int) -> None:
+def _within(tree: Tree, viewer: Member, unit_id: int, allowed: list[int] | None = None) -> None:
     if unit_id not in tree.units:
         raise Refused(404, "没有这个单位。")
-    if unit_id not in tree.units_of(viewer):
+    if unit_id not in (tree.units_of(viewer) if allowed is None else allowed):
         mine = "" if viewer.is_admin else f"您可查看{tree.name(viewer.unit_id)}及其下级单位。"
         raise Refused(403, f"无权查看该单位。{mine}")
 
@@ -125,23 +135,23 @@ def board(session: Session, viewer: Member, f: Filters, today: date, month: str,
     allowed = allowed_units(tree, viewer)
     units = allowed
     if f.unit is not None:
-        _within(tree, viewer, f.unit)
+        _within(tree, viewer, f.unit, allowed)
         units = tree.subtree(f.unit)
     if f.owner is not None:
         owner = session.get(Member, f.owner)
         if owner is None:
             raise Refused(404, "没有这个人。")
-        _within(tree, viewer, owner.unit_id)
+        _within(tree, viewer, owner.unit_id, allowed)
     in_units = _in_units(tree, units)
     segments, counts = _segments(session, units, _where(in_units, f, today), today)
     pages = _paged(segments)
     page = min(max(page, 1), len(pages) or 1)
     shown = _page_rows(session, tree, pages[page - 1] if pages else [], f, today)
     label = tree.name(f.unit) if f.unit is not None else ("全机关" if viewer.is_admin else tree.name(viewer.unit_id))
-    people_marks, unit_marks = marks_of_year(session, int(month[:4]))
-    return Board(label, shown, _rates(session, tree, units, month, unit_marks), [(u, tree.name(u)) for u in allowed],
+    people_marks = marks_of_people(session, int(month[:4]), list({r.item.owner_id for r in shown}))
+    return Board(label, shown, _rates(session, tree, units, month), [(u, tree.name(u)) for u in allowed],
                  _people(session, in_units, f, segments, today.year), f, counts, page, max(len(pages), 1),
-                 set(branches(session, units)), people_marks)
+                 set(branches(session, units)), people_marks, units)
 
 
 def _in_units(tree: Tree, units: list[int]) -> list:
@@ -176,13 +186,14 @@ def _segments(session: Session, units: list[int], where: list, today: date) -> t
     and the rows by colour: one pass over the items."""
     conn = session.connection()
     colour = signal_sql(today)
-    by_colour = [func.sum(case((colour == s, 1), else_=0)) for s in SIGNALS]
+    by_colour = [func.sum(case((colour == s, 1), else_=0)) for s in ("red", "amber")]      # green: the rest
     found = conn.execute(select(Item.unit_id, Item.owner_id, func.count(), *by_colour).where(*where)
                          .group_by(Item.unit_id, Item.owner_id)).all()
     if not found:
         return [], {s: 0 for s in SIGNALS}
     columns = list(zip(*found, strict=True))     # column by column: 10,000 people in a 机关党委
-    counts = {s: int(sum(columns[3 + n])) for n, s in enumerate(SIGNALS)}
+    red, amber = int(sum(columns[3])), int(sum(columns[4]))
+    counts = {"red": red, "amber": amber, "green": int(sum(columns[2])) - red - amber}
     owners = list(set(columns[1]))
     q = select(Member.id, Member.name)
     names = dict(conn.execute(q.where(Member.id.in_(owners)) if len(owners) <= 1000 else q).all())
@@ -216,6 +227,8 @@ def _page_rows(session: Session, tree: Tree, page: list[Segment], f: Filters, to
 
 def _people(session: Session, in_units: list, f: Filters, segments: list[Segment], year: int) -> list[tuple[int, str]]:
     """The 人员 to choose from: everybody with items in the units (none when more than ``PEOPLE_LISTED``)."""
+    if len({s[1] for s in segments}) > PEOPLE_LISTED:           # the rows shown have too many already
+        return []
     if f.kind or f.owner is not None or f.status or f.signal:
         q = (select(Item.owner_id, Member.name).join(Member, Member.id == Item.owner_id)
              .where(*in_units, listed(year)).distinct().limit(PEOPLE_LISTED + 1))
@@ -231,10 +244,46 @@ def _matches(row: Row, f: Filters) -> bool:
             and (not f.status or item.status == f.status) and (not f.signal or row.signal == f.signal))
 
 
-def _rates(session: Session, tree: Tree, units: list[int], month: str, marks: dict[int, Tally]) -> list[UnitRate]:
-    rates = report_rates(session, units, month)
-    return [UnitRate(tree.name(u), expected, expected - len(missing), missing, u, marks.get(u, Tally()))
-            for u in units if u in rates for expected, missing in [rates[u]]]
+def _report_rows(tree: Tree, units: list[int]) -> list[tuple[int, list[int]]]:
+    """The report table's rows, each a unit and the units counted in it: the board's head unit by
+    itself and the units right below it with their subtrees; then, level by level while the rows
+    stay within ``REPORT_ROWS``, each of those opened the same way (an administrator's 党组 → its
+    机关党委 by itself and the 20 党总支)."""
+    within = set(units)
+    heads = [(u, tree.subtree(u)) for u in units if tree.units[u].parent_id not in within]
+    rows = _opened(tree, heads, within)
+    while (deeper := _opened(tree, rows, within)) != rows and len(deeper) <= REPORT_ROWS:
+        rows = deeper
+    return rows
+
+
+def _opened(tree: Tree, rows: list[tuple[int, list[int]]], within: set[int]) -> list[tuple[int, list[int]]]:
+    out = []
+    for unit, covered in rows:
+        below = [c for c in tree.children.get(unit, []) if c in within] if len(covered) > 1 else []
+        out.append((unit, [unit] if below else covered))
+        out.extend((c, tree.subtree(c)) for c in below)
+    return out
+
+
+def _rates(session: Session, tree: Tree, units: list[int], month: str) -> list[UnitRate]:
+    """This month's reporting: each head unit of the board by its own members, then each unit right
+    below it counted with its whole subtree (a 机关党委's 20 党总支, not its 500 branches: each
+    links to its own board). Names of who has not reported are read for the rows of one unit."""
+    rows = _report_rows(tree, units)
+    counts = report_counts(session, units, month)
+    names = missing_reporters(session, [u for u, covered in rows if len(covered) == 1], month)
+    marks = marks_by_unit(session, int(month[:4]))
+    out = []
+    for unit, covered in rows:
+        found = [counts[u] for u in covered if u in counts]
+        expected, reported = sum(n for n, _ in found), sum(sent for _, sent in found)
+        if expected:
+            tally = Tally()
+            for u in covered:
+                tally.merge(marks.get(u, Tally()))
+            out.append(UnitRate(tree.name(unit), expected, reported, names.get(unit, []), unit, tally, len(covered) > 1))
+    return out
 
 
 def person(session: Session, viewer: Member, member_id: int, today: date, tz: ZoneInfo) -> tuple[Member, list[Row]]:

@@ -117,7 +117,7 @@ async def board_page(request: web.Request) -> web.Response:
         found = board(session, viewer, filters, now.date(), month_key(now, now.tzinfo), number)
         kept = urlencode([(k, v) for k, v in request.query.items() if k != "page" and v])
         return "board.html", {"title": f"{found.label} 挂图作战", "board": found, "page_query": kept, **_dates(now),
-                              **board_charts(session, viewer, found, now.date())}
+                              **board_charts(session, found, now.date())}
 
     return await page(request, build)
 
