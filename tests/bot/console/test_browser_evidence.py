@@ -10,6 +10,13 @@ from tests.bot.console.test_browser import browser, live, log_in, shot  # noqa: 
 from tests.handlers.test_photos import jpeg
 
 LOADED = "img => img.complete && img.naturalWidth"
+DECODED = "sel => { const img = document.querySelector(sel); return img && img.complete && img.naturalWidth > 0; }"
+
+
+def _loaded(page, selector: str) -> int:
+    """The image's natural width once the browser has it (a load is not over when the page is)."""
+    page.wait_for_function(DECODED, arg=selector, timeout=5000)
+    return page.locator(selector).evaluate(LOADED)
 
 
 def test_a_secretary_opens_an_items_photos_and_the_image_renders(browser, live, engine, tmp_path):  # noqa: F811
@@ -20,11 +27,11 @@ def test_a_secretary_opens_an_items_photos_and_the_image_renders(browser, live, 
         item_id = s.exec(select(Item.id).where(Item.code == "P-3")).one()
     context, page = log_in(browser, live, "liming", f"/console/items/{item_id}/photos")
     thumb = page.locator("#photos img")
-    assert thumb.count() == 1 and thumb.evaluate(LOADED) == 240       # the thumbnail, 240 px on the long side
+    assert thumb.count() == 1 and _loaded(page, "#photos img") == 240   # the thumbnail, 240 px on the long side
     shot(page, tmp_path, "console-photos.png")
     thumb.click()                                                    # the downscaled image itself
     assert page.url.startswith(live.url + "/console/photos/")
-    assert page.locator("img").evaluate(LOADED) == 1600
+    assert _loaded(page, "img") == 1600
     page.goto(live.url + "/console/board")
     page.locator("#reports a", has_text="第一党支部").click()          # the unit row to its calendar
     assert "三会一课" in page.locator("h1").inner_text() and page.locator("#calendar .month").count() == 12
