@@ -62,13 +62,14 @@ def build_app(runtime: Runtime) -> web.Application:
         log.info("reply understanding loaded in %.2fs", seconds)
         # What start-up built lives as long as the process: kept out of the cyclic collector's
         # sight, whose full collections otherwise walked all of it (the console's board of a
-        # 机关党委 paused 55 ms in one request of four; bench/console_pages.py). Given back at cleanup.
-        gc.collect()
-        gc.freeze()
+        # 机关党委 paused 55 ms in one request of four; bench/console_pages.py). Once a process:
+        # serve starts one app; a process that starts many (the tests) pays the collection once.
+        if not gc.get_freeze_count():
+            gc.collect()
+            gc.freeze()
 
     async def on_cleanup(app: web.Application) -> None:
         await runtime.sender.aclose()      # its connections belong to this loop
-        gc.unfreeze()
 
     app.on_startup.append(on_startup)
     app.on_cleanup.append(on_cleanup)
