@@ -8,6 +8,7 @@ import re
 import secrets
 import threading
 from datetime import datetime
+from html import unescape
 
 import aiohttp
 from aiohttp import web
@@ -64,6 +65,25 @@ async def login(client, account: str, ua: str = PC_UA, path: str = "/console/"):
     resp = await come_back(client, await wecom_answers(await begin(client, ua, path), account))
     assert resp.status == 302 and resp.headers["Location"] == path, await resp.text()
     return resp
+
+
+async def log_in_as(client, account: str) -> None:
+    """Log in afresh as ``account`` (the cookies of whoever was logged in are dropped)."""
+    client.session.cookie_jar.clear()
+    await login(client, account)
+
+
+async def fetch(client, path: str, status: int = 200):
+    """GET ``path`` (no redirect followed), checked to answer ``status``: the response and its body."""
+    resp = await client.get(path, allow_redirects=False)
+    body = await resp.read()
+    assert resp.status == status, body.decode(errors="replace")
+    return resp, body
+
+
+def page_text(html: str) -> str:
+    """A page's words, tags dropped and entities read."""
+    return unescape(re.sub(r"<[^>]+>", " ", html))
 
 
 def csrf_of(html: str) -> str:

@@ -8,8 +8,8 @@ import re
 from sqlmodel import Session, select
 
 from models.tables import Item, ProgressUpdate, PushLog, UpdateAction
-from tests.bot.console.test_pages import _page, _text
-from tests.support.console import csrf_of, login
+from tests.bot.console.test_pages import _page
+from tests.support.console import csrf_of, log_in_as, login, page_text
 from tests.support.wecom import say
 
 REPORT = "第1项已完成，第2项完成80%，第3项进行中50%"
@@ -35,13 +35,7 @@ async def _post(client, path: str, data: dict, status: int) -> str:
     resp = await client.post(path, data=data, allow_redirects=False)
     body = await resp.text()
     assert resp.status == status, body
-    return _text(body)
-
-
-async def _as(client, account: str) -> None:
-    """Log in afresh as ``account`` (the cookies of whoever was logged in are dropped)."""
-    client.session.cookie_jar.clear()
-    await login(client, account)
+    return page_text(body)
 
 
 def _texts_to(standin, account: str) -> list[str]:
@@ -89,17 +83,17 @@ async def test_no_one_closes_off_outside_their_units_their_own_item_or_without_t
     form = _form(await _page(client, "/console/rectifications"), f"/console/rectifications/{z1.id}/close")
     assert "缺少或不符的校验码" in await _post(client, f"/console/rectifications/{z1.id}/close",
                                           {k: v for k, v in form.items() if k != "csrf"}, 403)
-    await _as(client, "sunli")                                       # the other branch's secretary
+    await log_in_as(client, "sunli")                                       # the other branch's secretary
     page = await _page(client, "/console/rectifications")
     assert "党费收缴不规范" not in page
     token = csrf_of(page)
     refused = await _post(client, f"/console/rectifications/{z1.id}/close", {**form, "csrf": token}, 403)
     assert "不在您负责的单位范围内" in refused and "党费收缴不规范" not in refused
-    await _as(client, "wangfang")                                      # a member: her own item
+    await log_in_as(client, "wangfang")                                      # a member: her own item
     mine = await _page(client, "/console/rectifications")
     assert "党费收缴不规范" in mine and "/close" not in mine and "党员活动室未按标准建设" not in mine
-    assert "无权查看该单位" in _text(await _page(client, f"/console/rectifications?unit={org.units['b2'].id}", 403))
-    assert "无权查看该单位" in _text(await _page(client, f"/console/rectifications?unit={org.units['b1'].id}", 403))
+    assert "无权查看该单位" in page_text(await _page(client, f"/console/rectifications?unit={org.units['b2'].id}", 403))
+    assert "无权查看该单位" in page_text(await _page(client, f"/console/rectifications?unit={org.units['b1'].id}", 403))
     assert await _post(client, f"/console/rectifications/{z1.id}/close", {**form, "csrf": csrf_of(mine)}, 403)
     assert "没有这个整改事项" in await _post(client, f"/console/rectifications/{_item(engine, 'P-1').id}/close",
                                          {**form, "csrf": csrf_of(mine)}, 404)
@@ -110,11 +104,11 @@ async def test_a_member_confirms_a_read_back_on_the_page_after_changing_and_drop
     await say(client, "wangfang", REPORT)
     await login(client, "wangfang")
     page = await _page(client, "/console/")
-    lines = _text(page.split('id="read-back"', 1)[1].split("</ul>", 1)[0])
+    lines = page_text(page.split('id="read-back"', 1)[1].split("</ul>", 1)[0])
     assert "P-1" in lines and "P-3" in lines and "50%" in lines
     form = _form(page, "/console/read-back/fix")
     await _post(client, "/console/read-back/fix", {**form, "line": "3", "change": "60%"}, 200)
-    assert "进行中 60%" in _text(await _page(client, "/console/"))
+    assert "进行中 60%" in page_text(await _page(client, "/console/"))
     assert "已处理或已变化" in await _post(client, "/console/read-back/fix", {**form, "line": "2", "drop": "1"}, 409)
     page = await _page(client, "/console/")
     form = _form(page, "/console/read-back/fix")
@@ -138,7 +132,7 @@ async def test_the_nudge_button_reminds_the_units_non_reporters_once_a_day(clien
     token = csrf_of(await _page(client, "/console/"))
     b1, b2 = org.units["b1"].id, org.units["b2"].id
     assert "书记" in await _post(client, "/console/board/nudge", {"csrf": token, "unit": str(b1)}, 403)
-    await _as(client, "liming")
+    await log_in_as(client, "liming")
     board = await _page(client, "/console/board")
     assert _form(board, "/console/board/nudge")["unit"] == str(b1)
     token = csrf_of(board)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-from html import unescape
 
 import aiohttp
 import openpyxl
@@ -15,7 +14,7 @@ from sqlmodel import func, select
 from models.db import session_scope
 from models.tables import AuditEvent, Member, Notice, NoticeReceipt
 from models.workbook import build_workbook
-from tests.support.console import csrf_of, login
+from tests.support.console import csrf_of, login, page_text
 from tests.support.wecom import say
 
 GOOD = {"党员": [["姓名", "企业微信账号", "所在组织", "职务", "管理员"],
@@ -23,10 +22,6 @@ GOOD = {"党员": [["姓名", "企业微信账号", "所在组织", "职务", "�
 BAD = {"党员": [["姓名", "企业微信账号", "所在组织", "职务", "管理员"],
                 ["钱多多", "qianduoduo", "第二党支部", "党员", "否"],
                 ["吴用", "wuyong", "第九党支部", "党员", "否"]]}
-
-
-def _text(html: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", " ", html))
 
 
 def book_bytes(data: dict) -> bytes:
@@ -58,7 +53,7 @@ async def test_a_book_with_a_bad_row_shows_its_sheet_row_and_reason_and_writes_n
     await login(client, "zhaolei")
     before = _members(engine)
     resp = await upload(client, book_bytes(BAD))
-    page = _text(await resp.text())
+    page = page_text(await resp.text())
     assert resp.status == 200
     assert "导入失败，未写入任何数据。共1处问题" in page
     assert re.search(r"党员\s+3\s+.*第九党支部", page), page
@@ -69,7 +64,7 @@ async def test_a_book_with_a_bad_row_shows_its_sheet_row_and_reason_and_writes_n
 
 async def test_a_good_book_is_written_as_qingdan_import_writes_it(client, engine):
     await login(client, "zhaolei")
-    page = _text(await (await upload(client, book_bytes(GOOD))).text())
+    page = page_text(await (await upload(client, book_bytes(GOOD))).text())
     assert "导入完成：新增1条" in page and "党员：新增1" in page
     assert "qianduoduo" in _members(engine)
     with session_scope(engine) as s:
@@ -84,7 +79,7 @@ async def test_an_upload_needs_its_token_a_file_and_at_most_ten_megabytes(client
     resp = await upload(client, b"PK" + b"\0" * (10 * 1024 * 1024 + 70_000))
     assert resp.status == 413 and "文件超过10 MB，未导入" in await resp.text()
     resp = await upload(client, b"not a workbook at all")
-    assert "导入失败，未写入任何数据" in _text(await resp.text())
+    assert "导入失败，未写入任何数据" in page_text(await resp.text())
     assert "qianduoduo" not in _members(engine)
 
 
@@ -110,19 +105,19 @@ async def _preview(client, audience: str, body: str) -> tuple[str, str]:
 async def test_a_notice_is_previewed_then_sent_once_however_often_it_is_confirmed(client, engine, standin):
     await login(client, "zhaolei")
     html, csrf = await _preview(client, "第二党支部", "明天下午3点开会")
-    assert "将发送给第二党支部共2人" in _text(html) and not standin.state.sent
+    assert "将发送给第二党支部共2人" in page_text(html) and not standin.state.sent
     notice = re.search(r'name="notice" value="(\d+)"', html)[1]
     pages = []
     for _ in range(2):                                    # a double submit
         resp = await client.post("/console/admin/notice/confirm", data={"csrf": csrf, "notice": notice})
         assert resp.status == 200
-        pages.append(_text(await resp.text()))
+        pages.append(page_text(await resp.text()))
     assert "通知已发送给第二党支部，共2人" in pages[0]
     sent = [m for m in standin.state.sent if "明天下午3点开会" in str(m)]
     assert len(sent) == 1 and set(sent[0].touser) == {"sunli", "zhouqiang"}
     assert "已发送、已取消或已作废" in pages[1]
     assert "收到" in await say(client, "zhouqiang", "收到")
-    page = _text(await (await client.get("/console/admin")).text())
+    page = page_text(await (await client.get("/console/admin")).text())
     assert re.search(r"明天下午3点开会.*已确认1/2人.*第二党支部\s+1/2\s+孙丽", page, re.S), page
     with session_scope(engine) as s:
         assert s.exec(select(func.count()).select_from(NoticeReceipt)).one() == 2
@@ -134,7 +129,7 @@ async def test_a_notice_confirmed_in_chat_is_not_sent_again_from_the_page(client
     notice = re.search(r'name="notice" value="(\d+)"', html)[1]
     assert "通知已发送" in await say(client, "zhaolei", "确认")
     resp = await client.post("/console/admin/notice/confirm", data={"csrf": csrf, "notice": notice})
-    assert "本次未发送" in _text(await resp.text())
+    assert "本次未发送" in page_text(await resp.text())
     assert len([m for m in standin.state.sent if "周五交材料" in str(m)]) == 1
 
 

@@ -9,12 +9,9 @@ import os
 import re
 from pathlib import Path
 
-import pytest
-
 from tests.bot.console.conftest import SCRIPT_TITLE
-from tests.support.console import PC_UA, WECOM_UA, LiveConsole
+from tests.support.console import PC_UA, WECOM_UA
 
-CHROMIUM = "/usr/bin/chromium"
 DOCS_IMG = Path(__file__).resolve().parents[3] / "docs" / "img"
 REPORT = "第1项已完成，第2项完成80%，第3项进行中50%"
 
@@ -37,26 +34,6 @@ def log_in(browser, live, account: str, path: str = "/console/"):
     page.click("button[type=submit]")
     assert page.url == live.url + path
     return context, page
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("QINGDAN_TEST_REQUIRE_PG"):        # CI (.ci/run) installs it: it must run there
-            pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def live(db_url, engine):
-    with LiveConsole(db_url) as console:
-        yield console
 
 
 def _rows(page) -> int:

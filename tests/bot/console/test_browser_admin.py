@@ -8,35 +8,12 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session, select
 
 from models.tables import Member
 from models.workbook import build_workbook
 from tests.bot.console.test_admin import BAD
-from tests.support.console import PC_UA, LiveConsole
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("QINGDAN_TEST_REQUIRE_PG"):        # CI (.ci/run) installs it: it must run there
-            pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def live(db_url, engine):
-    with LiveConsole(db_url) as console:
-        yield console
+from tests.support.console import PC_UA
 
 
 def test_an_administrator_uploads_a_bad_book_sees_the_row_and_sends_a_notice(browser, live, engine, tmp_path):

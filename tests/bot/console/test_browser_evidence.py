@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from models.tables import Item
-from tests.bot.console.test_browser import browser, live, log_in, shot  # noqa: F401 - fixtures: one browser here
+from tests.bot.console.test_browser import log_in, shot
 from tests.handlers.test_photos import jpeg
 
 LOADED = "img => img.complete && img.naturalWidth"
@@ -19,7 +19,7 @@ def _loaded(page, selector: str) -> int:
     return page.locator(selector).evaluate(LOADED)
 
 
-def test_a_secretary_opens_an_items_photos_and_the_image_renders(browser, live, engine, tmp_path):  # noqa: F811
+def test_a_secretary_opens_an_items_photos_and_the_image_renders(browser, live, engine, tmp_path):
     assert "已记录" in live.say("wangfang", "第3项完成了")
     assert "附到第3项" in live.send_photo("wangfang", jpeg(color="#b71c1c"))
     assert "已记录" in live.say("liming", "今天召开支委会，应到7人实到6人，研究发展党员工作")

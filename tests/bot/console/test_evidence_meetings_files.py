@@ -6,9 +6,7 @@ kept as it came, by its name, up to ``[evidence] file_mb``, and downloaded from 
 from __future__ import annotations
 
 import asyncio
-import re
 import secrets
-from html import unescape
 
 import openpyxl
 from sqlmodel import Session, select
@@ -18,25 +16,9 @@ from tests.handlers.test_photos import jpeg, photo
 from tests.support import wecom as wf
 from tests.support.cli import qingdan
 from tests.support.config import write_config
-from tests.support.console import login
+from tests.support.console import fetch, log_in_as, page_text
 
 PDF = b"%PDF-1.4\n" + b"1 0 obj << /Type /Catalog >> endobj\n" * 50 + b"%%EOF\n"
-
-
-def _text(html: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", " ", html))
-
-
-async def _get(client, path: str, status: int = 200):
-    resp = await client.get(path, allow_redirects=False)
-    body = await resp.read()
-    assert resp.status == status, body.decode(errors="replace")
-    return resp, body
-
-
-async def _as(client, account: str) -> None:
-    client.session.cookie_jar.clear()
-    await login(client, account)
 
 
 async def send_file(client, standin, account: str, data: bytes, filename: str) -> str:
@@ -64,19 +46,19 @@ async def test_a_photo_after_a_meeting_report_attaches_to_the_meeting_and_the_ca
     meeting = _meeting(engine)
     first, second = _photos(engine)
     assert (first.meeting_id, first.item_id, second.meeting_id) == (meeting.id, None, meeting.id)
-    await _as(client, "liming")
-    _, cal = await _get(client, f"/console/meetings?unit={org.units['b1'].id}&year=2026")
+    await log_in_as(client, "liming")
+    _, cal = await fetch(client, f"/console/meetings?unit={org.units['b1'].id}&year=2026")
     assert f'href="/console/meetings/{meeting.id}/photos"' in cal.decode() and "📎2" in cal.decode()
-    _, page = await _get(client, f"/console/meetings/{meeting.id}/photos")
-    assert "研究发展党员工作" in _text(page.decode()) and f'src="/console/photos/{first.id}/thumb"' in page.decode()
-    resp, _ = await _get(client, f"/console/photos/{first.id}")
+    _, page = await fetch(client, f"/console/meetings/{meeting.id}/photos")
+    assert "研究发展党员工作" in page_text(page.decode()) and f'src="/console/photos/{first.id}/thumb"' in page.decode()
+    resp, _ = await fetch(client, f"/console/photos/{first.id}")
     assert resp.content_type == "image/jpeg" and "Content-Disposition" not in resp.headers
-    await _as(client, "chenjing")                   # a member of the branch
-    await _get(client, f"/console/photos/{first.id}/thumb")
-    await _as(client, "sunli")                      # the sibling branch's secretary
-    await _get(client, f"/console/meetings/{meeting.id}/photos", 403)
+    await log_in_as(client, "chenjing")                   # a member of the branch
+    await fetch(client, f"/console/photos/{first.id}/thumb")
+    await log_in_as(client, "sunli")                      # the sibling branch's secretary
+    await fetch(client, f"/console/meetings/{meeting.id}/photos", 403)
     for path in (f"/console/photos/{first.id}", f"/console/photos/{first.id}/thumb"):
-        resp, body = await _get(client, path, 403)
+        resp, body = await fetch(client, path, 403)
         assert resp.content_type == "text/html"
 
 
@@ -114,15 +96,15 @@ async def test_a_pdf_file_is_kept_as_it_came_and_downloadable(client, standin, e
     [kept] = _photos(engine)
     assert (kept.filename, kept.content_type, kept.thumbnail, kept.image) == ("活动记录 11月.pdf", "application/pdf", None, PDF)
     assert "📎1" in next(line for line in (await wf.say(client, "wangfang", "我的清单")).splitlines() if "P-3" in line)
-    await _as(client, "wangfang")
-    _, page = await _get(client, f"/console/items/{kept.item_id}/photos")
+    await log_in_as(client, "wangfang")
+    _, page = await fetch(client, f"/console/items/{kept.item_id}/photos")
     assert f'href="/console/photos/{kept.id}" download' in page.decode() and "活动记录 11月.pdf" in page.decode()
-    resp, body = await _get(client, f"/console/photos/{kept.id}")
+    resp, body = await fetch(client, f"/console/photos/{kept.id}")
     assert body == PDF and resp.content_type == "application/pdf"
     disposition = resp.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and "filename*=UTF-8''" in disposition and '"' not in disposition.split('"')[1]
     assert resp.headers["Cache-Control"].startswith("private")
-    await _get(client, f"/console/photos/{kept.id}/thumb", 404)      # a file has no thumbnail
+    await fetch(client, f"/console/photos/{kept.id}/thumb", 404)      # a file has no thumbnail
 
 
 async def test_a_picture_sent_as_a_file_is_still_downscaled(client, standin, engine):

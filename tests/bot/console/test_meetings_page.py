@@ -5,7 +5,6 @@ lets them ask about. And a person's 红叉 on their page (models.ladder.marks_of
 from __future__ import annotations
 
 import re
-from html import unescape
 
 from sqlmodel import Session, select
 
@@ -14,12 +13,8 @@ from models.ladder import climb_unreported
 from models.meetings import missed
 from models.tables import Mark
 from tests.support.clock import NOW
-from tests.support.console import login
+from tests.support.console import login, page_text
 from tests.support.wecom import say
-
-
-def _text(html: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", " ", html))
 
 
 async def _page(client, path: str, status: int = 200) -> str:
@@ -43,14 +38,14 @@ async def test_the_calendar_shows_reported_meetings_and_a_missed_quarter_in_red(
     assert "已撤回" in await say(client, "liming", "撤回")          # the lecture withdrawn: not shown
     await login(client, "liming")
     html = await _page(client, f"/console/meetings?unit={org.units['b1'].id}&year=2026")
-    november = _text(html.split('id="month-11"', 1)[1].split("</div>", 1)[0])
+    november = page_text(html.split('id="month-11"', 1)[1].split("</div>", 1)[0])
     assert "11月20日 支委会" in november and "应到7人，实到6人" in november and "研究发展党员工作" in november
-    assert "李明报送" in november and "王芳报送" in _text(html.split('id="month-8"', 1)[1].split("</div>", 1)[0]) and "党课" not in november
-    assert "2月12日 支部党员大会" in _text(html.split('id="month-2"', 1)[1].split("</div>", 1)[0])
+    assert "李明报送" in november and "王芳报送" in page_text(html.split('id="month-8"', 1)[1].split("</div>", 1)[0]) and "党课" not in november
+    assert "2月12日 支部党员大会" in page_text(html.split('id="month-2"', 1)[1].split("</div>", 1)[0])
     general = _kind_row(html, "支部党员大会")
     assert re.search(r'class="period missed"[^>]*>第2季度：未开<', general), general
     assert "第1季度：已开" in general and "第3季度：已开" in general and "第4季度：未到期" in general
-    assert "2/3" in _text(general) and "缺1期" in _text(general)
+    assert "2/3" in page_text(general) and "缺1期" in page_text(general)
     with Session(engine) as s:              # the very periods the star rating's veto counts
         gaps = missed(s, [org.units["b1"].id], 2026, NOW.date(), runtime.config.meetings.frequencies())
     assert "支部党员大会第2季度" in gaps[org.units["b1"].id]
@@ -62,15 +57,15 @@ async def test_the_calendar_shows_reported_meetings_and_a_missed_quarter_in_red(
 async def test_each_sees_exactly_the_branches_chat_lets_them_ask_about(client, org):
     b1, b2, root = org.units["b1"].id, org.units["b2"].id, org.units["root"].id
     await login(client, "wangfang")                      # a member: their own branch
-    assert "第一党支部 2026年三会一课" in _text(await _page(client, "/console/meetings"))
-    assert "无权查看该单位的三会一课" in _text(await _page(client, f"/console/meetings?unit={b2}", 403))
+    assert "第一党支部 2026年三会一课" in page_text(await _page(client, "/console/meetings"))
+    assert "无权查看该单位的三会一课" in page_text(await _page(client, f"/console/meetings?unit={b2}", 403))
     client.session.cookie_jar.clear()
     await login(client, "jiwei")                         # the committee: each branch, from the board
     board = await _page(client, "/console/board")
     assert f'href="/console/meetings?unit={b2}"' in board and f'href="/console/meetings?unit={root}"' not in board
-    assert "第二党支部 2026年三会一课" in _text(await _page(client, f"/console/meetings?unit={b2}"))
-    assert "不是党支部" in _text(await _page(client, f"/console/meetings?unit={root}", 404))
-    assert "没有这个单位" in _text(await _page(client, "/console/meetings?unit=999999", 404))
+    assert "第二党支部 2026年三会一课" in page_text(await _page(client, f"/console/meetings?unit={b2}"))
+    assert "不是党支部" in page_text(await _page(client, f"/console/meetings?unit={root}", 404))
+    assert "没有这个单位" in page_text(await _page(client, "/console/meetings?unit=999999", 404))
     await _page(client, f"/console/meetings?unit={b1}&year=1999", 404)
     await _page(client, "/console/meetings?unit=x", 404)
 
@@ -83,10 +78,10 @@ async def test_a_persons_page_and_the_board_show_their_marks(client, org, engine
         s.add(mark)
         s.commit()
     await login(client, "jiwei")
-    wang = _text((await _page(client, f"/console/people/{org.people['wangfang'].id}")).split('id="person-marks"')[1]
+    wang = page_text((await _page(client, f"/console/people/{org.people['wangfang'].id}")).split('id="person-marks"')[1]
                  .split("</p>")[0])
     assert re.search(r"本年红叉：\s*✗1\s*（最高：催办）", wang), wang
-    zhou = _text((await _page(client, f"/console/people/{org.people['zhouqiang'].id}")).split('id="person-marks"')[1]
+    zhou = page_text((await _page(client, f"/console/people/{org.people['zhouqiang'].id}")).split('id="person-marks"')[1]
                  .split("</p>")[0])
     assert "本年红叉：无，已撤销1个" in zhou.replace(" ", ""), zhou
     board = await _page(client, "/console/board")

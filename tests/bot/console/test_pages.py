@@ -5,7 +5,6 @@ anything else is refused in Chinese, and what members typed is shown as text."""
 from __future__ import annotations
 
 import re
-from html import unescape
 
 from bot.console.items import signal
 from models.tables import Item, ItemStatus
@@ -13,12 +12,8 @@ from tests.bot.console.conftest import SCRIPT_TITLE
 from tests.support import wecom as wf
 from tests.support.clock import NOW
 from tests.support.config import SECRET
-from tests.support.console import login
+from tests.support.console import login, page_text
 from tests.support.wecom import say
-
-
-def _text(html: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", " ", html))
 
 
 def _board_codes(html: str) -> set[str]:
@@ -40,7 +35,7 @@ async def test_my_list_numbers_items_as_chat_does_with_each_change_its_undo_and_
     await say(client, "wangfang", "撤回")
     chat = await say(client, "wangfang", "我的清单")
     await login(client, "wangfang")
-    page = _text(await _page(client, "/console/"))
+    page = page_text(await _page(client, "/console/"))
     for number, code in re.findall(r"^(\d+)\. \[([A-Z]-\d+)\]", chat, re.M):
         assert f"{number}. [{code}]" in page
     assert "P-1已完成" in page and "撤回" in page and "（已撤回）" in page
@@ -51,12 +46,12 @@ async def test_my_list_numbers_items_as_chat_does_with_each_change_its_undo_and_
 
 async def test_a_member_may_not_open_the_board_nor_another_persons_list(client, org):
     await login(client, "wangfang")
-    assert "仅限各级书记和管理员" in _text(await _page(client, "/console/board", 403))
+    assert "仅限各级书记和管理员" in page_text(await _page(client, "/console/board", 403))
     other = org.people["zhouqiang"].id
-    assert "无权查看此人的清单" in _text(await _page(client, f"/console/people/{other}", 403))
+    assert "无权查看此人的清单" in page_text(await _page(client, f"/console/people/{other}", 403))
     assert "撰写调研报告" not in await _page(client, f"/console/people/{other}", 403)
-    assert "没有这个人" in _text(await _page(client, "/console/people/999999", 404))
-    assert "没有这个人" in _text(await _page(client, "/console/people/abc", 404))
+    assert "没有这个人" in page_text(await _page(client, "/console/people/999999", 404))
+    assert "没有这个人" in page_text(await _page(client, "/console/people/abc", 404))
     own = await _page(client, f"/console/people/{org.people['wangfang'].id}")
     assert "制定年度学习计划" in own
 
@@ -66,11 +61,11 @@ async def test_a_branch_secretary_sees_exactly_the_branch(client, org):
     board = await _page(client, "/console/board")
     assert _board_codes(board) == {"P-1", "P-2", "P-3", "Z-1", "R-1", "R-3", "Z-2"}
     b2, zhou = org.units["b2"].id, org.people["zhouqiang"].id
-    assert "无权查看该单位" in _text(await _page(client, f"/console/board?unit={b2}", 403))
-    assert "第一党支部及其下级单位" in _text(await _page(client, f"/console/board?owner={zhou}", 403))
-    assert "无权查看此人的清单" in _text(await _page(client, f"/console/people/{zhou}", 403))
-    assert "没有这个单位" in _text(await _page(client, "/console/board?unit=999999", 404))
-    assert "筛选条件无效" in _text(await _page(client, "/console/board?status=gone", 400))
+    assert "无权查看该单位" in page_text(await _page(client, f"/console/board?unit={b2}", 403))
+    assert "第一党支部及其下级单位" in page_text(await _page(client, f"/console/board?owner={zhou}", 403))
+    assert "无权查看此人的清单" in page_text(await _page(client, f"/console/people/{zhou}", 403))
+    assert "没有这个单位" in page_text(await _page(client, "/console/board?unit=999999", 404))
+    assert "筛选条件无效" in page_text(await _page(client, "/console/board?status=gone", 400))
     assert "制定年度学习计划" in await _page(client, f"/console/people/{org.people['wangfang'].id}")
 
 
@@ -85,7 +80,7 @@ async def test_the_committee_secretary_sees_every_branch_and_filters_it(client, 
     assert _board_codes(await _page(client, "/console/board?signal=red")) == {"P-2", "Z-2"}
     assert _board_codes(await _page(client, f"/console/board?owner={org.people['liming'].id}&status=in_progress")) \
         == {"R-1"}
-    rates = _text(everything.split('id="reports"', 1)[1])
+    rates = page_text(everything.split('id="reports"', 1)[1])
     assert re.search(r"第一党支部\s+2\s+1\s+50%\s+李明", rates), rates      # 王芳 reported, 李明 not
     assert re.search(r"第二党支部\s+1\s+0\s+0%\s+周强", rates), rates
     assert _board_codes(await _page(client, f"/console/board?unit={b1}&kind=project")) == {"P-1", "P-2", "P-3"}

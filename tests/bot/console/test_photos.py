@@ -4,8 +4,6 @@ those who may see the item — its owner, a secretary above — and to nobody el
 from __future__ import annotations
 
 import io
-import re
-from html import unescape
 
 from PIL import Image
 from sqlmodel import Session, select
@@ -13,23 +11,7 @@ from sqlmodel import Session, select
 from models.tables import Item, Photo
 from tests.handlers.test_photos import photo
 from tests.support import wecom as wf
-from tests.support.console import login
-
-
-def _text(html: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", " ", html))
-
-
-async def _get(client, path: str, status: int = 200):
-    resp = await client.get(path, allow_redirects=False)
-    body = await resp.read()
-    assert resp.status == status, body.decode(errors="replace")
-    return resp, body
-
-
-async def _as(client, account: str) -> None:
-    client.session.cookie_jar.clear()
-    await login(client, account)
+from tests.support.console import fetch, log_in_as, page_text
 
 
 def _ids(engine, code: str) -> tuple[int, list[int]]:
@@ -42,27 +24,27 @@ async def test_a_photo_sent_in_chat_is_on_its_items_page_with_its_bytes(client, 
     assert "已记录" in await wf.say(client, "wangfang", "第3项完成了")
     assert "附到第3项 [P-3]" in await photo(client, standin, "wangfang")
     item_id, [photo_id] = _ids(engine, "P-3")
-    await _as(client, "wangfang")
-    _, mine = await _get(client, "/console/")
+    await log_in_as(client, "wangfang")
+    _, mine = await fetch(client, "/console/")
     assert f'href="/console/items/{item_id}/photos"' in mine.decode() and "📎1" in mine.decode()
-    resp, page = await _get(client, f"/console/items/{item_id}/photos")
+    resp, page = await fetch(client, f"/console/items/{item_id}/photos")
     assert resp.headers["Cache-Control"] == "no-store" and "img-src 'self'" in resp.headers["Content-Security-Policy"]
-    text = _text(page.decode())
+    text = page_text(page.decode())
     assert "建设党员活动室" in text and "王芳" in text and "共1张照片" in text
     assert "对应记录：报进度：第3项完成了" in text and "1600×1200" in text
     assert f'src="/console/photos/{photo_id}/thumb"' in page.decode()
-    resp, image = await _get(client, f"/console/photos/{photo_id}")
+    resp, image = await fetch(client, f"/console/photos/{photo_id}")
     assert resp.content_type == "image/jpeg" and resp.headers["Cache-Control"].startswith("private")
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     with Image.open(io.BytesIO(image)) as im:
         assert im.size == (1600, 1200)
-    _, thumb = await _get(client, f"/console/photos/{photo_id}/thumb")
+    _, thumb = await fetch(client, f"/console/photos/{photo_id}/thumb")
     with Image.open(io.BytesIO(thumb)) as im:
         assert max(im.size) == 240
     # The branch secretary sees it too, and the board counts it.
-    await _as(client, "liming")
-    await _get(client, f"/console/photos/{photo_id}/thumb")
-    _, board = await _get(client, "/console/board")
+    await log_in_as(client, "liming")
+    await fetch(client, f"/console/photos/{photo_id}/thumb")
+    _, board = await fetch(client, "/console/board")
     assert f'href="/console/items/{item_id}/photos"' in board.decode()
 
 
@@ -72,24 +54,24 @@ async def test_a_sibling_member_and_another_branchs_secretary_get_403(client, st
     await photo(client, standin, "wangfang")
     item_id, [photo_id] = _ids(engine, "P-3")
     for account in ("chenjing", "sunli"):
-        await _as(client, account)
-        _, page = await _get(client, f"/console/items/{item_id}/photos", 403)
-        assert "无权查看该事项的佐证材料" in _text(page.decode()) and "建设党员活动室" not in page.decode()
+        await log_in_as(client, account)
+        _, page = await fetch(client, f"/console/items/{item_id}/photos", 403)
+        assert "无权查看该事项的佐证材料" in page_text(page.decode()) and "建设党员活动室" not in page.decode()
         for path in (f"/console/photos/{photo_id}", f"/console/photos/{photo_id}/thumb"):
-            resp, body = await _get(client, path, 403)
+            resp, body = await fetch(client, path, 403)
             assert resp.content_type == "text/html" and b"\xff\xd8" not in body[:2]
-    await _get(client, "/console/items/999999/photos", 404)
-    await _get(client, "/console/photos/abc", 404)
+    await fetch(client, "/console/items/999999/photos", 404)
+    await fetch(client, "/console/photos/abc", 404)
 
 
 async def test_a_photo_still_waiting_for_its_item_is_never_served(client, standin, engine):
     assert "哪一项" in await photo(client, standin, "wangfang")
     with Session(engine) as s:
         [waiting] = s.exec(select(Photo.id).where(Photo.item_id.is_(None))).all()
-    await _as(client, "wangfang")
-    await _get(client, f"/console/photos/{waiting}", 404)
-    await _get(client, f"/console/photos/{waiting}/thumb", 404)
-    assert "📎" not in (await _get(client, "/console/"))[1].decode()
+    await log_in_as(client, "wangfang")
+    await fetch(client, f"/console/photos/{waiting}", 404)
+    await fetch(client, f"/console/photos/{waiting}/thumb", 404)
+    assert "📎" not in (await fetch(client, "/console/"))[1].decode()
 
 
 async def test_without_a_login_no_bytes_are_served(client, standin, engine):

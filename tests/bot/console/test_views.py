@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 
 from models.tables import Title, UnitKind
 from tests.bot.console.conftest import SCRIPT_TITLE
-from tests.bot.console.test_pages import _page, _text
+from tests.bot.console.test_pages import _page
 from tests.support.clock import NOW
-from tests.support.console import login
+from tests.support.console import login, page_text
 
 ESCAPED = "&lt;script&gt;alert(&#39;清单&#39;)&lt;/script&gt;"
 
@@ -27,12 +27,12 @@ def _texts(svg: ET.Element) -> list[str]:
 async def test_the_star_page_draws_the_units_dimensions_and_ranks_the_units_below(client, org):
     await login(client, "jiwei")
     top = await _page(client, "/console/stars")
-    assert "机关党委暂无星级考评结果" in _text(top)
-    ranking = _text(top.split('id="ranking"', 1)[1])
+    assert "机关党委暂无星级考评结果" in page_text(top)
+    ranking = page_text(top.split('id="ranking"', 1)[1])
     assert re.search(r"1\s+第一党支部\s+五星\s+98", ranking) and re.search(r"2\s+第二党支部\s+未评星\s+98", ranking)
     assert "软弱涣散" in ranking and "三会一课未落实" in ranking
     b2 = await _page(client, f"/console/stars?unit={org.units['b2'].id}")
-    assert "列为软弱涣散党组织：三会一课未落实" in _text(b2)
+    assert "列为软弱涣散党组织：三会一课未落实" in page_text(b2)
     [radar] = _svgs(b2)
     assert "组织建设 15/15" in _texts(radar) and "工作实绩 18/20" in _texts(radar)
     assert "群众满意度测评 10/10" in _texts(radar)
@@ -42,10 +42,10 @@ async def test_a_member_sees_the_stars_of_their_own_unit_only(client, org):
     await login(client, "wangfang")
     own = await _page(client, "/console/stars")
     assert "第一党支部" in own and "五星" in own and 'id="ranking"' not in own
-    assert "无权查看该单位的星级" in _text(await _page(client, f"/console/stars?unit={org.units['b2'].id}", 403))
-    assert "无权查看该单位的星级" in _text(await _page(client, f"/console/stars?unit={org.units['root'].id}", 403))
-    assert "没有这个单位" in _text(await _page(client, "/console/stars?unit=999999", 404))
-    assert "仅限各级书记和管理员" in _text(await _page(client, "/console/publicity", 403))
+    assert "无权查看该单位的星级" in page_text(await _page(client, f"/console/stars?unit={org.units['b2'].id}", 403))
+    assert "无权查看该单位的星级" in page_text(await _page(client, f"/console/stars?unit={org.units['root'].id}", 403))
+    assert "没有这个单位" in page_text(await _page(client, "/console/stars?unit=999999", 404))
+    assert "仅限各级书记和管理员" in page_text(await _page(client, "/console/publicity", 403))
 
 
 async def test_the_publicity_page_counts_each_units_projects_and_prints_on_a4_landscape(client, org):
@@ -53,10 +53,10 @@ async def test_the_publicity_page_counts_each_units_projects_and_prints_on_a4_la
     await login(client, "liming")
     page = await _page(client, "/console/publicity")
     assert "@page { size: A4 landscape" in page and "@media print" in page
-    summary = _text(page.split('id="summary"', 1)[1].split("</table>", 1)[0])
+    summary = page_text(page.split('id="summary"', 1)[1].split("</table>", 1)[0])
     assert re.search(r"第一党支部\s+3\s+1\s+1\s+1\s+1\s+33%", summary), summary     # P-1 done, P-3 under way, P-2 overdue
     assert "第二党支部" not in page and "撰写调研报告" not in page
-    assert "无权查看该单位" in _text(await _page(client, f"/console/publicity?unit={org.units['b2'].id}", 403))
+    assert "无权查看该单位" in page_text(await _page(client, f"/console/publicity?unit={org.units['b2'].id}", 403))
 
 
 async def say_done(client) -> None:
